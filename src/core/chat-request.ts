@@ -1,0 +1,165 @@
+/**
+ * @module The OpenAI Chat Completions request: the gateway's canonical input format.
+ *
+ * One TypeBox definition gives both the compiled validator used at the HTTP edge and the TypeScript type every
+ * adapter receives. Unknown top-level fields are allowed (clients pass extra params through), so the object
+ * schemas keep `additionalProperties` open.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
+const ImagePart = Type.Object({
+  type: Type.Literal('image_url'),
+  image_url: Type.Object({
+    url: Type.String({ minLength: 1 }),
+    detail: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('low'), Type.Literal('high')])),
+  }),
+});
+const AudioPart = Type.Object({
+  type: Type.Literal('input_audio'),
+  input_audio: Type.Object({ data: Type.String(), format: Type.String() }),
+});
+const FilePart = Type.Object({
+  type: Type.Literal('file'),
+  file: Type.Object({
+    filename: Type.Optional(Type.String()),
+    file_data: Type.Optional(Type.String()),
+    file_id: Type.Optional(Type.String()),
+  }),
+});
+const RefusalPart = Type.Object({ type: Type.Literal('refusal'), refusal: Type.String() });
+
+const UserPart = Type.Union([TextPart, ImagePart, AudioPart, FilePart]);
+const Name = Type.Optional(Type.String());
+
+const ToolCall = Type.Object({
+  id: Type.String(),
+  type: Type.Literal('function'),
+  function: Type.Object({ name: Type.String(), arguments: Type.String() }),
+});
+
+export const SystemMessage = Type.Object({
+  role: Type.Union([Type.Literal('system'), Type.Literal('developer')]),
+  content: Type.Union([Type.String(), Type.Array(TextPart, { minItems: 1 })]),
+  name: Name,
+});
+export const UserMessage = Type.Object({
+  role: Type.Literal('user'),
+  content: Type.Union([Type.String(), Type.Array(UserPart, { minItems: 1 })]),
+  name: Name,
+});
+export const AssistantMessage = Type.Object({
+  role: Type.Literal('assistant'),
+  content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextPart, RefusalPart])), Type.Null()])),
+  refusal: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  tool_calls: Type.Optional(Type.Array(ToolCall)),
+  name: Name,
+});
+export const ToolMessage = Type.Object({
+  role: Type.Literal('tool'),
+  content: Type.Union([Type.String(), Type.Array(TextPart, { minItems: 1 })]),
+  tool_call_id: Type.String(),
+});
+
+export const ChatMessage = Type.Union([SystemMessage, UserMessage, AssistantMessage, ToolMessage]);
+
+const FunctionTool = Type.Object({
+  type: Type.Literal('function'),
+  function: Type.Object({
+    name: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }),
+    description: Type.Optional(Type.String()),
+    parameters: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  }),
+});
+
+const ToolChoice = Type.Union([
+  Type.Literal('none'),
+  Type.Literal('auto'),
+  Type.Literal('required'),
+  Type.Object({ type: Type.Literal('function'), function: Type.Object({ name: Type.String() }) }),
+]);
+
+const ResponseFormat = Type.Union([
+  Type.Object({ type: Type.Literal('text') }),
+  Type.Object({ type: Type.Literal('json_object') }),
+  Type.Object({
+    type: Type.Literal('json_schema'),
+    json_schema: Type.Object({
+      name: Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' }),
+      description: Type.Optional(Type.String()),
+      schema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    }),
+  }),
+]);
+
+/** Our extension: the routing mode for `model: "auto"` (sent by SDKs as `extra_body={"routing": …}`). */
+export const RoutingMode = Type.Union([Type.Literal('cost'), Type.Literal('latency'), Type.Literal('reliability')]);
+export type RoutingMode = Static<typeof RoutingMode>;
+
+const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+
+export const ChatCompletionRequestSchema = Type.Object({
+  model: Type.String({ minLength: 1 }),
+  messages: Type.Array(ChatMessage, { minItems: 1 }),
+  temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
+  top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 })),
+  n: Nullable(Type.Integer({ minimum: 1, maximum: 128 })),
+  max_tokens: Nullable(Type.Integer({ minimum: 1 })),
+  max_completion_tokens: Nullable(Type.Integer({ minimum: 1 })),
+  stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  stream_options: Type.Optional(
+    Type.Union([
+      Type.Object({
+        include_usage: Type.Optional(Type.Boolean()),
+        include_obfuscation: Type.Optional(Type.Boolean()),
+      }),
+      Type.Null(),
+    ]),
+  ),
+  stop: Type.Optional(
+    Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 }), Type.Null()]),
+  ),
+  user: Type.Optional(Type.String()),
+  safety_identifier: Type.Optional(Type.String({ maxLength: 64 })),
+  presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
+  frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
+  seed: Nullable(Type.Integer()),
+  logprobs: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  top_logprobs: Nullable(Type.Integer({ minimum: 0, maximum: 20 })),
+  tools: Type.Optional(Type.Array(FunctionTool)),
+  tool_choice: Type.Optional(ToolChoice),
+  parallel_tool_calls: Type.Optional(Type.Boolean()),
+  response_format: Type.Optional(ResponseFormat),
+  routing: Type.Optional(RoutingMode),
+});
+
+/** A validated Chat Completions request. Extra client fields may be present and pass through to OpenAI-format upstreams. */
+export type ChatCompletionRequest = Static<typeof ChatCompletionRequestSchema> & Record<string, unknown>;
+export type ChatMessage = Static<typeof ChatMessage>;
+export type UserContentPart = Static<typeof UserPart>;
+export type ToolCallParam = Static<typeof ToolCall>;
+
+/** The text of a message's content, parts joined by newlines; non-text parts are skipped. */
+export function contentText(content: ChatMessage['content']): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (part.type === 'text') texts.push(part.text);
+  }
+  return texts.join('\n');
+}
+
+/** The output-token bound the client asked for: `max_completion_tokens`, else the deprecated `max_tokens`. */
+export function requestedMaxTokens(req: ChatCompletionRequest): number | undefined {
+  return req.max_completion_tokens ?? req.max_tokens ?? undefined;
+}
+
+/** `stop` as a list (OpenAI accepts a string or up to four strings). */
+export function stopSequences(req: ChatCompletionRequest): string[] | undefined {
+  if (req.stop === undefined || req.stop === null) return undefined;
+  return typeof req.stop === 'string' ? [req.stop] : req.stop;
+}

@@ -1,0 +1,85 @@
+/**
+ * @module The contract between the gateway core and a wire-format adapter.
+ *
+ * Adapters are pure: they turn an OpenAI request into an upstream HTTP request description, and upstream bodies and
+ * SSE events back into OpenAI objects. They do no I/O, read no clock and no environment; the id and timestamp of
+ * the answer come in through {@link TranslateContext}. Core code imports only this file and `registry.ts`.
+ */
+import type { ChatCompletionRequest } from '../core/chat-request.js';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/chat-response.js';
+import type { GatewayError } from '../core/gateway-error.js';
+
+/** The three upstream APIs the gateway speaks. */
+export type WireFormat = 'openai' | 'anthropic' | 'gemini';
+
+/** One deployment to call: where, with which credential, under which upstream model name. */
+export interface UpstreamTarget {
+  /** Base URL as the provider's official SDK takes it, without a trailing slash (OpenAI-format ones end in `/v1`). */
+  baseUrl: string;
+  apiKey: string;
+  /** The provider's own model name, e.g. `claude-sonnet-4-5`. */
+  upstreamModel: string;
+}
+
+/** An upstream HTTP call, described but not made. Always `POST` with a JSON body. */
+export interface UpstreamRequest {
+  /** Appended to the target's `baseUrl`; may carry a query string. */
+  path: string;
+  headers: Record<string, string>;
+  /** A JSON-serialisable object; the gateway serialises it once. */
+  body: Record<string, unknown>;
+}
+
+export interface ToUpstreamResult {
+  request: UpstreamRequest;
+  /** Request features the provider cannot honour and that were dropped (e.g. `logit_bias`). */
+  warnings: string[];
+}
+
+/** What every translated answer is stamped with. */
+export interface TranslateContext {
+  /** The catalog model id reported to the client as `model`. */
+  model: string;
+  /** The completion id (`chatcmpl-…`) shared by every chunk of one answer. */
+  id: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+/** One SSE event as parsed from the upstream body. */
+export interface SseEvent {
+  /** The `event:` field, when the upstream names its events (Anthropic does). */
+  event?: string | undefined;
+  data: string;
+}
+
+/** What one upstream event (or the end of the body) translates to. */
+export interface StreamStep {
+  /** OpenAI chunks to forward, in order. Usage is never put on them; the gateway adds the usage chunk itself. */
+  chunks: ChatCompletionChunk[];
+  /** The latest cumulative usage known, when this event carried some. */
+  usage?: Usage;
+  /** An in-band upstream error, or a malformed/truncated stream. The gateway ends the stream with it. */
+  error?: GatewayError;
+}
+
+/** Translates one upstream stream. Holds the per-stream state; make one per request. */
+export interface StreamTranslator {
+  push(event: SseEvent): StreamStep;
+  /** The upstream body ended. Reports an error when the stream was cut before its natural end. */
+  end(): StreamStep;
+}
+
+/** Response headers as undici gives them. */
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
+export interface ProviderAdapter {
+  readonly format: WireFormat;
+  /** OpenAI request → upstream request. Throws a 400 GatewayError for input the provider cannot take at all. */
+  toUpstream(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult;
+  /** Upstream 2xx JSON body → OpenAI completion. Throws a GatewayError (502) when the body is not what was promised. */
+  fromUpstream(body: unknown, ctx: TranslateContext): ChatCompletion;
+  createStreamTranslator(ctx: TranslateContext): StreamTranslator;
+  /** Upstream non-2xx answer → GatewayError with the upstream's message and, for 429, its retry delay. */
+  toGatewayError(status: number, headers: UpstreamHeaders, body: string): GatewayError;
+}

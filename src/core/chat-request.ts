@@ -6,7 +6,7 @@
  * schemas keep `additionalProperties` open.
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
 const ImagePart = Type.Object({
@@ -99,7 +99,7 @@ const ResponseFormat = Type.Union([
 export const RoutingMode = Type.Union([Type.Literal('cost'), Type.Literal('latency'), Type.Literal('reliability')]);
 export type RoutingMode = Static<typeof RoutingMode>;
 
-const Nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
 export const ChatCompletionRequestSchema = Type.Object({
   model: Type.String({ minLength: 1 }),

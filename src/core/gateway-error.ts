@@ -16,7 +16,7 @@ export type ErrorCode =
   | 'internal_error'
   | 'provider_error'
   | 'provider_unavailable'
-  | 'provider_timeout';
+  | 'client_closed_request';
 
 /** OpenAI's `error.type` for each HTTP status family. */
 export function errorTypeForStatus(status: number): string {

@@ -9,15 +9,14 @@ import type { UpstreamHeaders } from '../types.js';
  * Maps an upstream status to the closest client error, keeping the upstream's message.
  * - 400/404/413/422 are the client's request: same family back to the client.
  * - 401/403 are the gateway's provider credential, not the client's key: 502, retryable on another deployment.
- * - 408 and 504 are timeouts, 429 a rate limit (with its delay), 5xx and Anthropic's 529 an unavailable provider.
+ * - 429 is a rate limit (with its delay); 408, 5xx and Anthropic's 529 mean the provider is unavailable (503).
  */
 export function mapUpstreamStatus(status: number, message: string, retryAfterSeconds?: number): GatewayError {
   const text = `Upstream provider error (${status}): ${message}`;
   if (status === 429) {
     return new GatewayError(429, 'rate_limit_exceeded', text, { retryable: true, retryAfterSeconds });
   }
-  if (status === 408 || status === 504) return new GatewayError(504, 'provider_timeout', text, { retryable: true });
-  if (status >= 500) return new GatewayError(503, 'provider_unavailable', text, { retryable: true, retryAfterSeconds });
+  if (status === 408 || status >= 500) return new GatewayError(503, 'provider_unavailable', text, { retryable: true, retryAfterSeconds });
   if (status === 401 || status === 403) {
     return new GatewayError(502, 'provider_error', `The provider rejected the gateway's credentials (${status}): ${message}`, {
       retryable: true,
@@ -28,14 +27,18 @@ export function mapUpstreamStatus(status: number, message: string, retryAfterSec
   return new GatewayError(400, 'invalid_request', text, { retryable: false });
 }
 
-/** `Retry-After` (seconds or HTTP date) or `retry-after-ms` → whole seconds, at least 1; undefined when absent. */
-export function retryAfterFromHeaders(headers: UpstreamHeaders, nowMs: number): number | undefined {
+/**
+ * `retry-after-ms`, or `Retry-After` in seconds (or as an HTTP date when the caller passes the current time) → whole
+ * seconds, at least 1; undefined when absent. Adapters stay clock-free by omitting `nowMs`.
+ */
+export function retryAfterFromHeaders(headers: UpstreamHeaders, nowMs?: number): number | undefined {
   const ms = headerValue(headers, 'retry-after-ms');
   if (ms !== undefined && Number.isFinite(Number(ms))) return Math.max(1, Math.ceil(Number(ms) / 1000));
   const value = headerValue(headers, 'retry-after');
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
+  if (nowMs === undefined) return undefined;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(1, Math.ceil((date - nowMs) / 1000));
 }

@@ -1,0 +1,3 @@
+/** @module Configuration: loading, validation and the built-in catalog. */
+export { loadConfig, ConfigError, type LoadConfigOptions } from './load.js';
+export type { GatewayConfig, ProviderConfig, ModelConfig, Deployment, PlanConfig, ModelPricing, TimeoutConfig } from './types.js';

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './load.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'op-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('ships the 16-model catalog with every deployment on a known provider and no keys', () => {
+    const config = loadConfig({ env: {} });
+    assert.equal(config.models.length, 16);
+    assert.deepEqual(
+      config.models.map((m) => m.id),
+      ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4o-mini', 'claude-opus-4.5', 'claude-sonnet-4.5', 'claude-sonnet-4', 'claude-haiku-4.5', 'gemini-3-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'mistral-large', 'deepseek-chat', 'grok-4', 'llama-4-maverick'],
+    );
+    assert.ok(Object.values(config.providers).every((p) => p.apiKey === undefined));
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, '0.0.0.0');
+  });
+
+  it('applies OP_<P>_API_KEY, OP_<P>_BASE_URL, OP_PORT and OP_DATA_DIR', () => {
+    const config = loadConfig({ env: { OP_ANTHROPIC_API_KEY: 'sk-ant-x', OP_OPENAI_BASE_URL: 'http://127.0.0.1:1/v1/', OP_PORT: '9000', OP_DATA_DIR: dir } });
+    assert.equal(config.providers.anthropic?.apiKey, 'sk-ant-x');
+    assert.equal(config.providers.openai?.baseUrl, 'http://127.0.0.1:1/v1');
+    assert.equal(config.port, 9000);
+    assert.equal(config.dataDir, dir);
+  });
+
+  it('falls back to PORT when OP_PORT is unset', () => {
+    assert.equal(loadConfig({ env: { PORT: '7000' } }).port, 7000);
+  });
+
+  it('merges a user file: providers by id, models replace the catalog', () => {
+    const path = file(
+      'c.yaml',
+      `providers:\n  openai: { apiKey: sk-1 }\nmodels:\n  - id: only\n    owned_by: me\n    created: 0\n    context_length: 10\n    max_output_tokens: 5\n    pricing: { input_per_million: 1, output_per_million: 1 }\n    capabilities: { vision: false, tools: false }\n    deployments: [{ provider: openai, model: x }]\n`,
+    );
+    const config = loadConfig({ file: path, env: {} });
+    assert.equal(config.providers.openai?.apiKey, 'sk-1');
+    assert.equal(config.providers.openai?.baseUrl, 'https://api.openai.com/v1');
+    assert.deepEqual(config.models.map((m) => m.id), ['only']);
+  });
+
+  it('rejects bad values with the path, unknown providers and the reserved id "auto"', () => {
+    assert.throws(() => loadConfig({ env: { OP_PORT: 'eighty' } }), (e: unknown) => e instanceof ConfigError && /\/server\/port/.test(e.message));
+    const unknown = file('u.yaml', 'models:\n  - { id: a, owned_by: o, created: 0, context_length: 1, max_output_tokens: 1, pricing: { input_per_million: 0, output_per_million: 0 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: nowhere, model: x }] }\n');
+    assert.throws(() => loadConfig({ file: unknown, env: {} }), /unknown provider nowhere/);
+    const auto = file('a.yaml', 'models:\n  - { id: auto, owned_by: o, created: 0, context_length: 1, max_output_tokens: 1, pricing: { input_per_million: 0, output_per_million: 0 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: openai, model: x }] }\n');
+    assert.throws(() => loadConfig({ file: auto, env: {} }), /reserved/);
+    assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), /Cannot read config file/);
+  });
+});

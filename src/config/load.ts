@@ -1,0 +1,125 @@
+/**
+ * @module Loads the configuration: built-in `config/default.yaml`, then the user's YAML file, then environment
+ * overrides. This is the only place that reads configuration files or configuration variables.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { parse as parseYaml } from 'yaml';
+import { ConfigFileSchema, type ConfigFile } from './schema.js';
+import type { GatewayConfig } from './types.js';
+
+/** A configuration problem, reported to the operator before the server starts. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface LoadConfigOptions {
+  /** A YAML file merged over the defaults (`--config` or `OP_CONFIG`). */
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_FILE = new URL('../../config/default.yaml', import.meta.url);
+
+/** Reads, merges, overrides and validates the configuration. Throws ConfigError with the offending path. */
+export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
+  const env = options.env ?? process.env;
+  const defaults = readYaml(DEFAULT_FILE);
+  const file = options.file ?? env.OP_CONFIG;
+  const merged = file === undefined || file === '' ? defaults : mergeConfig(defaults, readYaml(resolve(file)));
+  applyEnv(merged, env);
+  const config = validate(merged);
+  return {
+    host: config.server.host,
+    port: config.server.port,
+    dataDir: resolve(config.server.dataDir),
+    timeouts: config.timeouts,
+    plans: config.plans,
+    models: config.models,
+    providers: Object.fromEntries(
+      Object.entries(config.providers).map(([id, p]) => [id, { id, format: p.format, baseUrl: trimSlash(p.baseUrl), apiKey: p.apiKey }]),
+    ),
+  };
+}
+
+function readYaml(path: URL | string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${String(path)}: ${(error as Error).message}`);
+  }
+  const parsed: unknown = parseYaml(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`Config file ${String(path)} must hold a YAML mapping`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** `providers`, `plans`, `server` and `timeouts` merge by key (one level deep); `models` replaces the catalog. */
+function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    if (key !== 'models' && isPlainObject(current) && isPlainObject(value)) {
+      const merged: Record<string, unknown> = { ...current };
+      for (const [inner, innerValue] of Object.entries(value)) {
+        const existing = merged[inner];
+        merged[inner] = isPlainObject(existing) && isPlainObject(innerValue) ? { ...existing, ...innerValue } : innerValue;
+      }
+      out[key] = merged;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** `OP_<PROVIDER>_API_KEY`, `OP_<PROVIDER>_BASE_URL`, `OP_PORT`/`PORT`, `OP_HOST`, `OP_DATA_DIR`. */
+function applyEnv(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const providers = config.providers;
+  if (isPlainObject(providers)) {
+    for (const [id, provider] of Object.entries(providers)) {
+      if (!isPlainObject(provider)) continue;
+      const prefix = `OP_${id.toUpperCase().replace(/-/g, '_')}_`;
+      const apiKey = env[`${prefix}API_KEY`];
+      const baseUrl = env[`${prefix}BASE_URL`];
+      if (apiKey !== undefined && apiKey !== '') provider.apiKey = apiKey;
+      if (baseUrl !== undefined && baseUrl !== '') provider.baseUrl = baseUrl;
+    }
+  }
+  const server = isPlainObject(config.server) ? config.server : (config.server = {});
+  const port = env.OP_PORT ?? env.PORT;
+  if (port !== undefined && port !== '') server.port = Number(port);
+  if (env.OP_HOST) server.host = env.OP_HOST;
+  if (env.OP_DATA_DIR) server.dataDir = env.OP_DATA_DIR;
+}
+
+function validate(value: Record<string, unknown>): ConfigFile {
+  const first = Value.Errors(ConfigFileSchema, value).First();
+  if (first !== undefined) {
+    throw new ConfigError(`Invalid config at ${first.path || '/'}: ${first.message}`);
+  }
+  const config = value as ConfigFile;
+  const seen = new Set<string>();
+  for (const model of config.models) {
+    if (model.id === 'auto') throw new ConfigError('Model id "auto" is reserved for smart routing');
+    if (seen.has(model.id)) throw new ConfigError(`Duplicate model id ${model.id}`);
+    seen.add(model.id);
+    for (const deployment of model.deployments) {
+      if (config.providers[deployment.provider] === undefined) {
+        throw new ConfigError(`Model ${model.id} names unknown provider ${deployment.provider}`);
+      }
+    }
+  }
+  return config;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function trimSlash(url: string): string {
+  return url.endsWith('/') ? url.slice(0, -1) : url;
+}

@@ -1,0 +1,66 @@
+/**
+ * @module The TypeBox schema of the YAML config file (after merging with the built-in defaults).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const PositiveInt = Type.Integer({ minimum: 1 });
+
+export const ConfigFileSchema = Type.Object(
+  {
+    server: Type.Object(
+      { host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 0, maximum: 65535 }), dataDir: Type.String({ minLength: 1 }) },
+      { additionalProperties: false },
+    ),
+    timeouts: Type.Object(
+      { connectMs: PositiveInt, firstByteMs: PositiveInt, idleMs: PositiveInt },
+      { additionalProperties: false },
+    ),
+    providers: Type.Record(
+      Type.String({ pattern: '^[a-z0-9_-]+$' }),
+      Type.Object(
+        {
+          format: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('gemini')]),
+          baseUrl: Type.String({ pattern: '^https?://' }),
+          apiKey: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    plans: Type.Record(
+      Type.String(),
+      Type.Object(
+        { rpm: PositiveInt, tpm: PositiveInt, concurrent: PositiveInt, included_tokens: Type.Integer({ minimum: 0 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    models: Type.Array(
+      Type.Object(
+        {
+          id: Type.String({ pattern: '^[A-Za-z0-9._:/-]+$' }),
+          owned_by: Type.String({ minLength: 1 }),
+          created: Type.Integer({ minimum: 0 }),
+          context_length: PositiveInt,
+          max_output_tokens: PositiveInt,
+          pricing: Type.Object(
+            {
+              input_per_million: Type.Number({ minimum: 0 }),
+              output_per_million: Type.Number({ minimum: 0 }),
+              cached_input_per_million: Type.Optional(Type.Number({ minimum: 0 })),
+            },
+            { additionalProperties: false },
+          ),
+          capabilities: Type.Object({ vision: Type.Boolean(), tools: Type.Boolean() }, { additionalProperties: false }),
+          deployments: Type.Array(
+            Type.Object({ provider: Type.String(), model: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+            { minItems: 1 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigFile = Static<typeof ConfigFileSchema>;

@@ -1,0 +1,66 @@
+/**
+ * @module The gateway's validated configuration: providers, the model catalog, plans, server and timeouts.
+ */
+import type { WireFormat } from '../providers/types.js';
+
+export interface ProviderConfig {
+  id: string;
+  format: WireFormat;
+  /** As the provider's official SDK takes it (OpenAI-format ones include `/v1`), without a trailing slash. */
+  baseUrl: string;
+  /** Absent means the provider is unavailable (or simulated under `--simulate`). */
+  apiKey?: string | undefined;
+}
+
+export interface Deployment {
+  provider: string;
+  /** The provider's own model name. */
+  model: string;
+}
+
+export interface ModelPricing {
+  /** USD per million input tokens. */
+  input_per_million: number;
+  /** USD per million output tokens. */
+  output_per_million: number;
+  /** USD per million cached input tokens, where the provider discounts cache reads. */
+  cached_input_per_million?: number | undefined;
+}
+
+export interface ModelConfig {
+  id: string;
+  owned_by: string;
+  /** Unix seconds the model was published, reported as `created` by /v1/models. */
+  created: number;
+  context_length: number;
+  max_output_tokens: number;
+  pricing: ModelPricing;
+  capabilities: { vision: boolean; tools: boolean };
+  deployments: Deployment[];
+}
+
+export interface PlanConfig {
+  rpm: number;
+  tpm: number;
+  concurrent: number;
+  included_tokens: number;
+}
+
+export interface TimeoutConfig {
+  /** TCP/TLS connect to an upstream. */
+  connectMs: number;
+  /** From sending the request to the upstream's response headers. */
+  firstByteMs: number;
+  /** Longest silence between two body chunks once the upstream has answered. */
+  idleMs: number;
+}
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  providers: Record<string, ProviderConfig>;
+  models: ModelConfig[];
+  plans: Record<string, PlanConfig>;
+  timeouts: TimeoutConfig;
+}

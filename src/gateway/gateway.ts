@@ -1,0 +1,186 @@
+/**
+ * @module The attempt loop: for each candidate deployment in order, translate the request with its adapter, call
+ * the upstream, translate the answer back. A retryable failure before anything reached the client moves on to the
+ * next candidate; the first success (or first non-retryable failure) ends the loop.
+ */
+import type { ChatCompletionRequest } from '../core/chat-request.js';
+import type { ChatCompletion } from '../core/chat-response.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { adapterFor } from '../providers/registry.js';
+import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
+import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext, UpstreamTarget } from '../providers/types.js';
+import type { Candidate } from '../routing/catalog.js';
+import { readSseEvents } from './sse-reader.js';
+import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
+
+export interface GatewayDeps {
+  client: UpstreamClient;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** A fresh completion id (`chatcmpl-…`). */
+  generateId: () => string;
+}
+
+/** The outcome every call reports, success or failure, for headers, metering and routing health. */
+export interface AttemptInfo {
+  candidate: Candidate;
+  /** How many deployments were tried, this one included. */
+  attempts: number;
+}
+
+export interface CompletionResult extends AttemptInfo {
+  completion: ChatCompletion;
+}
+
+export interface StreamResult extends AttemptInfo {
+  /** The translated stream, starting with the step(s) already read to commit to this deployment. */
+  steps: AsyncGenerator<StreamStep>;
+}
+
+export class Gateway {
+  constructor(private readonly deps: GatewayDeps) {}
+
+  /** Non-streaming completion over `candidates`, failing over on retryable errors. */
+  complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<CompletionResult> {
+    return this.attempt(candidates, signal, async (candidate, ctx) => ({
+      completion: await this.completeOnce(req, candidate, ctx, signal),
+    }));
+  }
+
+  /**
+   * Streaming completion. Resolves once the chosen upstream has produced its first chunk, so errors that arrive
+   * before any byte reaches the client (HTTP errors, in-band errors in the first events) can still fail over.
+   */
+  stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<StreamResult> {
+    return this.attempt(candidates, signal, async (candidate, ctx) => ({
+      steps: await this.openStream(req, candidate, ctx, signal),
+    }));
+  }
+
+  private async attempt<T>(
+    candidates: readonly Candidate[],
+    signal: AbortSignal,
+    run: (candidate: Candidate, ctx: TranslateContext) => Promise<T>,
+  ): Promise<T & AttemptInfo> {
+    const failures: string[] = [];
+    let lastError: GatewayError | undefined;
+    for (const [index, candidate] of candidates.entries()) {
+      const ctx: TranslateContext = {
+        model: candidate.model.id,
+        id: this.deps.generateId(),
+        created: Math.floor(this.deps.now() / 1000),
+      };
+      try {
+        return { ...(await run(candidate, ctx)), candidate, attempts: index + 1 };
+      } catch (error) {
+        const gatewayError = toNetworkError(error, signal);
+        if (!gatewayError.retryable || signal.aborted) throw gatewayError;
+        lastError = gatewayError;
+        failures.push(`${candidate.deployment.provider}/${candidate.deployment.model}: ${gatewayError.message}`);
+      }
+    }
+    if (lastError === undefined) throw new GatewayError(503, 'provider_unavailable', 'No deployment to try.');
+    if (failures.length === 1) throw lastError;
+    throw new GatewayError(503, 'provider_unavailable', `Every deployment failed. Tried: ${failures.join('; ')}`);
+  }
+
+  private async completeOnce(
+    req: ChatCompletionRequest,
+    candidate: Candidate,
+    ctx: TranslateContext,
+    signal: AbortSignal,
+  ): Promise<ChatCompletion> {
+    const adapter = adapterFor(candidate.provider.format);
+    const { request } = adapter.toUpstream(req, targetOf(candidate), false);
+    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
+    const text = await readText(response, signal);
+    if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, text);
+    const body = parseJsonSafe(text);
+    if (body === undefined) throw malformedUpstream('response');
+    return adapter.fromUpstream(body, ctx);
+  }
+
+  private async openStream(
+    req: ChatCompletionRequest,
+    candidate: Candidate,
+    ctx: TranslateContext,
+    signal: AbortSignal,
+  ): Promise<AsyncGenerator<StreamStep>> {
+    const adapter = adapterFor(candidate.provider.format);
+    const { request } = adapter.toUpstream(req, targetOf(candidate), true);
+    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
+    if (response.status >= 300) {
+      throw adapter.toGatewayError(response.status, response.headers, await readText(response, signal));
+    }
+    const events = readSseEvents(response.body);
+    const head = await readUntilFirstChunk(adapter, ctx, events, response, signal);
+    return continueStream(head.translator, head.steps, events, response, signal);
+  }
+}
+
+function targetOf(candidate: Candidate): UpstreamTarget {
+  return { baseUrl: candidate.provider.baseUrl, apiKey: candidate.provider.apiKey, upstreamModel: candidate.deployment.model };
+}
+
+async function readText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
+  try {
+    return await response.body.text();
+  } catch (error) {
+    throw toNetworkError(error, signal);
+  }
+}
+
+/** Reads events until one yields chunks. An error (or the end) before that throws, so the caller can fail over. */
+async function readUntilFirstChunk(
+  adapter: ProviderAdapter,
+  ctx: TranslateContext,
+  events: AsyncGenerator<SseEvent>,
+  response: UpstreamResponse,
+  signal: AbortSignal,
+): Promise<{ translator: StreamTranslator; steps: StreamStep[] }> {
+  const translator = adapter.createStreamTranslator(ctx);
+  const steps: StreamStep[] = [];
+  try {
+    for (;;) {
+      const next = await events.next();
+      const step = next.done === true ? translator.end() : translator.push(next.value);
+      if (step.error !== undefined) throw step.error;
+      steps.push(step);
+      if (step.chunks.length > 0 || next.done === true) return { translator, steps };
+    }
+  } catch (error) {
+    response.body.destroy();
+    throw toNetworkError(error, signal);
+  }
+}
+
+/** Replays the head steps, then translates the rest; a failure mid-stream becomes a final error step. */
+async function* continueStream(
+  translator: StreamTranslator,
+  head: StreamStep[],
+  events: AsyncGenerator<SseEvent>,
+  response: UpstreamResponse,
+  signal: AbortSignal,
+): AsyncGenerator<StreamStep> {
+  try {
+    yield* head;
+    for (;;) {
+      let next: IteratorResult<SseEvent>;
+      try {
+        next = await events.next();
+      } catch (error) {
+        yield { chunks: [], error: toNetworkError(error, signal) };
+        return;
+      }
+      if (next.done === true) {
+        yield translator.end();
+        return;
+      }
+      const step = translator.push(next.value);
+      yield step;
+      if (step.error !== undefined) return;
+    }
+  } finally {
+    response.body.destroy();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * @module The model catalog: the configured models and which of their deployments can be called right now.
+ */
+import type { Deployment, ModelConfig, ProviderConfig } from '../config/types.js';
+import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+
+/** One deployment that can be attempted: the model, where it is served, and the provider to call. */
+export interface Candidate {
+  model: ModelConfig;
+  deployment: Deployment;
+  provider: ProviderConfig & { apiKey: string };
+}
+
+export class Catalog {
+  private readonly byId: Map<string, ModelConfig>;
+
+  constructor(
+    readonly models: readonly ModelConfig[],
+    private readonly providers: Readonly<Record<string, ProviderConfig>>,
+  ) {
+    this.byId = new Map(models.map((m) => [m.id, m]));
+  }
+
+  get(id: string): ModelConfig | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Whether a provider has a credential, i.e. can be called at all. */
+  isAvailable(providerId: string): boolean {
+    const key = this.providers[providerId]?.apiKey;
+    return key !== undefined && key !== '';
+  }
+
+  /**
+   * The deployments of an explicitly named model, in configured order, that have a credential.
+   * Unknown model → 400 naming the field; known but no usable provider → 503 provider_unavailable.
+   */
+  candidatesFor(modelId: string): Candidate[] {
+    const model = this.byId.get(modelId);
+    if (model === undefined) {
+      throw invalidRequest(`The model \`${modelId}\` does not exist. GET /v1/models lists the available models.`, 'model');
+    }
+    const candidates: Candidate[] = [];
+    for (const deployment of model.deployments) {
+      const provider = this.providers[deployment.provider];
+      if (provider?.apiKey) candidates.push({ model, deployment, provider: { ...provider, apiKey: provider.apiKey } });
+    }
+    if (candidates.length === 0) {
+      const names = model.deployments.map((d) => d.provider).join(', ');
+      throw new GatewayError(503, 'provider_unavailable', `No provider is configured for ${modelId} (needs an API key for: ${names}).`);
+    }
+    return candidates;
+  }
+}
+

@@ -1,0 +1,120 @@
+/**
+ * @module The composition root: open the store, run migrations, load keys, start the simulator for providers
+ * without a key when asked, build the gateway and listen. `originalpoint serve` and the integration tests use it.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { PinoLoggerOptions } from 'fastify/types/logger.js';
+import { KeyCache, createAccountsService, createKeysService } from '../auth/index.js';
+import type { GatewayConfig, ProviderConfig } from '../config/types.js';
+import { Gateway } from '../gateway/gateway.js';
+import { UpstreamClient } from '../gateway/upstream-client.js';
+import { Catalog } from '../routing/catalog.js';
+import { startSimulator, type Simulator } from '../simulator/index.js';
+import { createStore, migrateToLatest, type Store } from '../store/index.js';
+import { buildApp } from './app.js';
+
+export interface StartOptions {
+  config: GatewayConfig;
+  /** Serve every provider that has no API key from an in-process simulator on a loopback port. */
+  simulate: boolean;
+  logger: PinoLoggerOptions | false;
+  /** On a store with no accounts, create a demo account and key and write the key to `<dataDir>/demo-key.txt`. */
+  seedDemo: boolean;
+  /** How often the key cache checks for keys changed by other processes. */
+  keyPollMs?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  keys: KeyCache;
+  simulator: Simulator | undefined;
+  /** Provider ids served by the simulator. */
+  simulated: string[];
+  /** The demo key, when one was created or found in `demo-key.txt`. */
+  demoKey: string | undefined;
+  close(): Promise<void>;
+}
+
+export const DEMO_EMAIL = 'demo@originalpoint.local';
+
+/** Starts a gateway and resolves once it is listening. */
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const simulator = options.simulate && hasUnkeyedProvider(config) ? await startSimulator({ host: '127.0.0.1', port: 0 }) : undefined;
+  const { providers, simulated } = simulator === undefined ? { providers: config.providers, simulated: [] } : simulateProviders(config, simulator.url);
+
+  const store = createStore({ dataDir: config.dataDir });
+  await migrateToLatest(store.db);
+  const keys = new KeyCache(store);
+  await keys.refresh();
+  keys.startWatching(options.keyPollMs ?? 250);
+  const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
+
+  const client = new UpstreamClient(config.timeouts);
+  const gateway = new Gateway({ client, now: Date.now, generateId: completionIdGenerator() });
+  const app = buildApp({ catalog: new Catalog(config.models, providers), models: config.models, gateway, keys, logger: options.logger });
+  const address = await app.listen({ host: config.host, port: config.port });
+  const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
+
+  return {
+    url,
+    app,
+    store,
+    keys,
+    simulator,
+    simulated,
+    demoKey,
+    async close() {
+      await app.close();
+      keys.stop();
+      await client.close();
+      await simulator?.close();
+      await store.close();
+    },
+  };
+}
+
+function hasUnkeyedProvider(config: GatewayConfig): boolean {
+  return Object.values(config.providers).some((p) => !p.apiKey);
+}
+
+/** Points every provider without a key at the simulator, under its own path prefix. */
+function simulateProviders(config: GatewayConfig, simulatorUrl: string): { providers: Record<string, ProviderConfig>; simulated: string[] } {
+  const providers: Record<string, ProviderConfig> = {};
+  const simulated: string[] = [];
+  for (const [id, provider] of Object.entries(config.providers)) {
+    if (provider.apiKey) {
+      providers[id] = provider;
+      continue;
+    }
+    const baseUrl = provider.format === 'openai' ? `${simulatorUrl}/${id}/v1` : `${simulatorUrl}/${id}`;
+    providers[id] = { ...provider, baseUrl, apiKey: 'simulated' };
+    simulated.push(id);
+  }
+  return { providers, simulated };
+}
+
+/** First start: a demo account and key. Later starts: the key saved then, if it still exists. */
+async function seedDemo(store: Store, keys: KeyCache, dataDir: string): Promise<string | undefined> {
+  const file = join(dataDir, 'demo-key.txt');
+  const accounts = createAccountsService({ db: store.db });
+  if (await accounts.findAccountByEmail(DEMO_EMAIL)) {
+    return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+  }
+  await accounts.createAccount({ email: DEMO_EMAIL, plan: 'pro' });
+  const created = await createKeysService({ db: store.db, onChange: () => keys.invalidate() }).createKey({ email: DEMO_EMAIL, name: 'demo' });
+  writeFileSync(file, `${created.secret}\n`, { mode: 0o600 });
+  return created.secret;
+}
+
+/** `chatcmpl-` + a random per-process prefix + a counter: unique, and far cheaper than random bytes per call. */
+function completionIdGenerator(): () => string {
+  const prefix = randomBytes(9).toString('base64url');
+  let counter = 0;
+  return () => `chatcmpl-${prefix}${(counter++).toString(36)}`;
+}

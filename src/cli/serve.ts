@@ -18,11 +18,11 @@ export function registerServeCommands(program: Command): void {
   program
     .command('serve')
     .description('run the gateway (migrates the database first)')
-    .option('--config <file>', 'YAML config file (or OP_CONFIG)')
     .option('--port <port>', 'port to listen on (or OP_PORT / PORT; default 8080)')
     .option('--host <host>', 'address to bind (or OP_HOST; default 0.0.0.0)')
     .option('--simulate', 'serve providers that have no API key from the built-in simulator')
-    .action(async (flags: ServeFlags) => {
+    .action(async (_options: ServeFlags, command: Command) => {
+      const flags = command.optsWithGlobals<ServeFlags>();
       const env = { ...process.env };
       if (flags.port !== undefined) env.OP_PORT = flags.port;
       if (flags.host !== undefined) env.OP_HOST = flags.host;

@@ -3,6 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type OpenAI from 'openai';
 import { validateOpenAI } from '../openai-schemas.js';
 import { MODEL_PER_PROVIDER, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -54,7 +55,7 @@ describe('streaming, one model of each provider', () => {
   for (const [provider, model] of Object.entries(MODEL_PER_PROVIDER)) {
     it(`${provider}: ${model} streams chunks, a finish reason, then the usage chunk`, async () => {
       const stream = await gw.client().chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
-      const chunks = [];
+      const chunks: OpenAI.ChatCompletionChunk[] = [];
       for await (const chunk of stream) chunks.push(chunk);
       for (const chunk of chunks) validateOpenAI('CreateChatCompletionStreamResponse', chunk);
       assert.equal(chunks[0]?.choices[0]?.delta.role, 'assistant');

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { findAccountById } from '../store/index.js';
+import { openTempStore, type TempStore } from '../store/testing.js';
+import { createAccountsService, type AccountsService } from './accounts-service.js';
+import { AuthServiceError } from './errors.js';
+import { verifyPassword } from './password.js';
+
+const NOW = new Date('2025-06-01T12:00:00.000Z');
+
+function hasCode(code: string): (error: unknown) => boolean {
+  return (error) => error instanceof AuthServiceError && error.code === code;
+}
+
+describe('accounts service', () => {
+  let temp: TempStore;
+  let accounts: AccountsService;
+  beforeEach(async () => {
+    temp = await openTempStore();
+    accounts = createAccountsService({ db: temp.store.db, now: () => NOW });
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('creates a free account with a normalised email and no password', async () => {
+    const account = await accounts.createAccount({ email: '  Ada@Example.COM ' });
+    assert.match(account.id, /^acct_/);
+    assert.equal(account.email, 'ada@example.com');
+    assert.equal(account.plan, 'free');
+    assert.equal(account.createdAt, NOW.toISOString());
+    assert.ok(!('passwordHash' in account));
+    assert.deepEqual(await accounts.findAccountByEmail('ADA@example.com'), account);
+    assert.equal((await findAccountById(temp.store.db, account.id))?.passwordHash, null);
+  });
+
+  it('stores a verifiable password hash, never the password', async () => {
+    const account = await accounts.createAccount({ email: 'b@example.com', password: 'long enough', plan: 'pro' });
+    assert.equal(account.plan, 'pro');
+    const stored = await findAccountById(temp.store.db, account.id);
+    assert.ok(stored?.passwordHash);
+    assert.ok(!stored.passwordHash.includes('long enough'));
+    assert.equal(await verifyPassword('long enough', stored.passwordHash), true);
+  });
+
+  it('refuses bad input with typed errors', async () => {
+    await assert.rejects(accounts.createAccount({ email: 'not-an-email' }), hasCode('invalid_email'));
+    await assert.rejects(accounts.createAccount({ email: 'a@b' }), hasCode('invalid_email'));
+    await assert.rejects(accounts.createAccount({ email: 'c@example.com', plan: 'gold' }), hasCode('invalid_plan'));
+    await assert.rejects(
+      accounts.createAccount({ email: 'c@example.com', password: 'short' }),
+      hasCode('invalid_password'),
+    );
+  });
+
+  it('refuses a duplicate email whatever its case', async () => {
+    await accounts.createAccount({ email: 'dup@example.com' });
+    await assert.rejects(accounts.createAccount({ email: 'DUP@example.com' }), hasCode('duplicate_email'));
+  });
+});

@@ -1,0 +1,25 @@
+/** @module The one error type the account and key services throw for caller mistakes. */
+
+/** What went wrong, stable for callers to switch on (the HTTP API maps these to statuses). */
+export type AuthServiceErrorCode =
+  | 'invalid_email'
+  | 'invalid_password'
+  | 'invalid_plan'
+  | 'invalid_routing'
+  | 'invalid_name'
+  | 'invalid_spend_cap'
+  | 'duplicate_email'
+  | 'account_not_found'
+  | 'key_not_found'
+  | 'key_revoked';
+
+/** A request the account or key service refuses; its message is fit to show the user as is. */
+export class AuthServiceError extends Error {
+  readonly code: AuthServiceErrorCode;
+
+  constructor(code: AuthServiceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AuthServiceError';
+    this.code = code;
+  }
+}

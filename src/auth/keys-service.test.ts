@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { openTempStore, type TempStore } from '../store/testing.js';
+import { createAccountsService } from './accounts-service.js';
+import { hashApiKey, looksLikeApiKey } from './api-key.js';
+import { AuthServiceError } from './errors.js';
+import { createKeysService, type KeysService } from './keys-service.js';
+
+function hasCode(code: string): (error: unknown) => boolean {
+  return (error) => error instanceof AuthServiceError && error.code === code;
+}
+
+describe('keys service', () => {
+  let temp: TempStore;
+  let keys: KeysService;
+  let accountId: string;
+  let changes: number;
+  beforeEach(async () => {
+    temp = await openTempStore();
+    changes = 0;
+    keys = createKeysService({
+      db: temp.store.db,
+      onChange: () => {
+        changes += 1;
+      },
+    });
+    accountId = (await createAccountsService({ db: temp.store.db }).createAccount({ email: 'k@example.com' })).id;
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('creates a key and returns its secret once', async () => {
+    const created = await keys.createKey({ email: 'K@example.com', name: ' ci ', routing: 'cost', spendCapUsd: 5 });
+    assert.ok(looksLikeApiKey(created.secret));
+    assert.match(created.id, /^key_/);
+    assert.equal(created.accountId, accountId);
+    assert.equal(created.name, 'ci');
+    assert.equal(created.routing, 'cost');
+    assert.equal(created.spendCapUsd, 5);
+    assert.equal(created.last4, created.secret.slice(-4));
+    assert.equal(created.status, 'active');
+    assert.equal(changes, 1);
+
+    const [listed] = await keys.listKeys({ accountId });
+    const { secret: _secret, ...withoutSecret } = created;
+    assert.deepEqual(listed, withoutSecret);
+  });
+
+  it('stores the hash and never the plaintext', async () => {
+    const { secret } = await keys.createKey({ accountId });
+    const rows = await temp.store.db.selectFrom('api_keys').selectAll().execute();
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.key_hash, hashApiKey(secret));
+    assert.ok(!JSON.stringify(rows).includes(secret.slice(3)));
+    for (const file of fs.readdirSync(temp.dataDir)) {
+      const bytes = fs.readFileSync(path.join(temp.dataDir, file));
+      assert.equal(bytes.includes(secret.slice(3)), false, `plaintext found in ${file}`);
+    }
+  });
+
+  it('refuses bad input and unknown accounts', async () => {
+    await assert.rejects(keys.createKey({ email: 'nobody@example.com' }), hasCode('account_not_found'));
+    await assert.rejects(keys.createKey({ accountId: 'acct_nope' }), hasCode('account_not_found'));
+    await assert.rejects(keys.createKey({ accountId, routing: 'fastest' }), hasCode('invalid_routing'));
+    await assert.rejects(keys.createKey({ accountId, name: '  ' }), hasCode('invalid_name'));
+    await assert.rejects(keys.createKey({ accountId, spendCapUsd: -1 }), hasCode('invalid_spend_cap'));
+    await assert.rejects(keys.listKeys({ email: 'nobody@example.com' }), hasCode('account_not_found'));
+    assert.equal(changes, 0);
+  });
+
+  it('revokes a key, idempotently', async () => {
+    const { id } = await keys.createKey({ accountId });
+    const revoked = await keys.revokeKey(id);
+    assert.equal(revoked.status, 'revoked');
+    assert.ok(revoked.revokedAt);
+    const again = await keys.revokeKey(id);
+    assert.equal(again.revokedAt, revoked.revokedAt);
+    assert.equal(changes, 2);
+    await assert.rejects(keys.revokeKey('key_missing'), hasCode('key_not_found'));
+  });
+
+  it('rotates: new secret, same settings, old key revoked', async () => {
+    const old = await keys.createKey({ accountId, name: 'prod', routing: 'reliability', spendCapUsd: 12.5 });
+    const rotated = await keys.rotateKey(old.id);
+    assert.notEqual(rotated.id, old.id);
+    assert.notEqual(rotated.secret, old.secret);
+    assert.equal(rotated.name, 'prod');
+    assert.equal(rotated.routing, 'reliability');
+    assert.equal(rotated.spendCapUsd, 12.5);
+    assert.equal(rotated.rotatedFrom, old.id);
+    assert.equal(rotated.status, 'active');
+
+    const statuses = new Map((await keys.listKeys({ accountId })).map((key) => [key.id, key.status]));
+    assert.deepEqual(
+      statuses,
+      new Map([
+        [old.id, 'revoked'],
+        [rotated.id, 'active'],
+      ]),
+    );
+    await assert.rejects(keys.rotateKey(old.id), hasCode('key_revoked'));
+    await assert.rejects(keys.rotateKey('key_missing'), hasCode('key_not_found'));
+  });
+
+  it('keeps a scoped caller to its own account, and rolls back a refused rotation', async () => {
+    const { id } = await keys.createKey({ accountId });
+    await assert.rejects(keys.revokeKey(id, { accountId: 'acct_other' }), hasCode('key_not_found'));
+    await assert.rejects(keys.rotateKey(id, { accountId: 'acct_other' }), hasCode('key_not_found'));
+    const [key, ...rest] = await keys.listKeys({ accountId });
+    assert.equal(rest.length, 0);
+    assert.equal(key?.status, 'active');
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * @module Issuing, listing, revoking and rotating API keys. The secret exists only in the return value of
+ * `createKey`/`rotateKey`; the database gets its SHA-256 and last four characters.
+ */
+import type { Kysely } from 'kysely';
+import {
+  findAccountByEmail,
+  findAccountById,
+  findApiKeyById,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type AccountRecord,
+  type ApiKeyRecord,
+  type Database,
+  type RoutingMode,
+} from '../store/index.js';
+import { generateApiKey, hashApiKey, last4 } from './api-key.js';
+import { AuthServiceError } from './errors.js';
+import { newKeyId } from './ids.js';
+import { checkSpendCap, normalizeEmail, normalizeKeyName, parseRoutingMode } from './validate.js';
+
+/** Names the account a key belongs to, by id or by email. */
+export type AccountRef = { accountId: string } | { email: string };
+
+/** Settings of a new key. */
+export type CreateKeyInput = AccountRef & {
+  /** Defaults to `default`. */
+  name?: string;
+  /** `cost`, `latency` or `reliability`; null or omitted leaves the choice to the gateway's default. */
+  routing?: string | null;
+  /** Null or omitted: no per-key cap. */
+  spendCapUsd?: number | null;
+};
+
+/** A key as shown to its owner: no secret, no hash. */
+export interface KeyInfo {
+  id: string;
+  accountId: string;
+  name: string;
+  last4: string;
+  status: 'active' | 'revoked';
+  routing: RoutingMode | null;
+  spendCapUsd: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  rotatedFrom: string | null;
+}
+
+/** A key just issued, with the secret; the only time the secret is available. */
+export interface CreatedKey extends KeyInfo {
+  secret: string;
+}
+
+/** Restricts an operation on a key id to one account's keys (the dashboard passes the signed-in account). */
+export interface KeyScope {
+  accountId?: string;
+}
+
+/** I/O the keys service uses. */
+export interface KeysServiceDeps {
+  db: Kysely<Database>;
+  now?: () => Date;
+  /**
+   * Called after every committed change to keys, and awaited. A process that also authenticates with a
+   * `KeyCache` on the same store passes `() => cache.invalidate()`: SQLite's data_version does not move for a
+   * connection's own writes.
+   */
+  onChange?: () => void | Promise<void>;
+}
+
+/** Key operations; each throws {@link AuthServiceError} on caller mistakes. */
+export interface KeysService {
+  /**
+   * Issues a key for an existing account.
+   * @throws {AuthServiceError} `account_not_found`, `invalid_email`, `invalid_name`, `invalid_routing` or
+   * `invalid_spend_cap`.
+   */
+  createKey(input: CreateKeyInput): Promise<CreatedKey>;
+  /** Every key of the account, revoked ones included, oldest first. @throws {AuthServiceError} `account_not_found`. */
+  listKeys(account: AccountRef): Promise<KeyInfo[]>;
+  /**
+   * Revokes a key; revoking a revoked key changes nothing and returns it.
+   * @throws {AuthServiceError} `key_not_found`.
+   */
+  revokeKey(id: string, scope?: KeyScope): Promise<KeyInfo>;
+  /**
+   * Issues a new key with the old one's name, routing and spend cap, `rotatedFrom` set to the old id, and revokes
+   * the old one, in one transaction. @throws {AuthServiceError} `key_not_found` or `key_revoked`.
+   */
+  rotateKey(id: string, scope?: KeyScope): Promise<CreatedKey>;
+}
+
+/** Builds the keys service over a database handle. */
+export function createKeysService(deps: KeysServiceDeps): KeysService {
+  const now = deps.now ?? ((): Date => new Date());
+  const changed = async (): Promise<void> => {
+    await deps.onChange?.();
+  };
+
+  return {
+    async createKey(input: CreateKeyInput): Promise<CreatedKey> {
+      const name = normalizeKeyName(input.name ?? 'default');
+      const routing = input.routing === undefined || input.routing === null ? null : parseRoutingMode(input.routing);
+      const spendCapUsd = checkSpendCap(input.spendCapUsd ?? null);
+      const account = await requireAccount(deps.db, input);
+      const secret = generateApiKey();
+      const record = await insertApiKey(deps.db, {
+        id: newKeyId(),
+        accountId: account.id,
+        name,
+        keyHash: hashApiKey(secret),
+        last4: last4(secret),
+        defaultRouting: routing,
+        spendCapUsd,
+        createdAt: now().toISOString(),
+      });
+      await changed();
+      return { ...toKeyInfo(record), secret };
+    },
+
+    async listKeys(ref: AccountRef): Promise<KeyInfo[]> {
+      const account = await requireAccount(deps.db, ref);
+      return (await listApiKeys(deps.db, account.id)).map(toKeyInfo);
+    },
+
+    async revokeKey(id: string, scope: KeyScope = {}): Promise<KeyInfo> {
+      const existing = await requireKey(deps.db, id, scope);
+      if (existing.revokedAt !== null) return toKeyInfo(existing);
+      const revoked = await revokeApiKey(deps.db, id, now().toISOString());
+      if (revoked) await changed();
+      return toKeyInfo(await requireKey(deps.db, id, scope));
+    },
+
+    async rotateKey(id: string, scope: KeyScope = {}): Promise<CreatedKey> {
+      const secret = generateApiKey();
+      const timestamp = now().toISOString();
+      // Revoke first: the UPDATE takes the write lock at once, so two rotations of one key cannot both succeed.
+      const record = await deps.db.transaction().execute(async (trx) => {
+        const revoked = await revokeApiKey(trx, id, timestamp);
+        const old = await requireKey(trx, id, scope);
+        if (!revoked) throw new AuthServiceError('key_revoked', `key ${id} is revoked and cannot be rotated`);
+        return insertApiKey(trx, {
+          id: newKeyId(),
+          accountId: old.accountId,
+          name: old.name,
+          keyHash: hashApiKey(secret),
+          last4: last4(secret),
+          defaultRouting: old.defaultRouting,
+          spendCapUsd: old.spendCapUsd,
+          createdAt: timestamp,
+          rotatedFrom: old.id,
+        });
+      });
+      await changed();
+      return { ...toKeyInfo(record), secret };
+    },
+  };
+}
+
+async function requireAccount(db: Kysely<Database>, ref: AccountRef): Promise<AccountRecord> {
+  if ('accountId' in ref) {
+    const account = await findAccountById(db, ref.accountId);
+    if (account === undefined) throw new AuthServiceError('account_not_found', `no account with id ${ref.accountId}`);
+    return account;
+  }
+  const email = normalizeEmail(ref.email);
+  const account = await findAccountByEmail(db, email);
+  if (account === undefined) throw new AuthServiceError('account_not_found', `no account with email ${email}`);
+  return account;
+}
+
+async function requireKey(db: Kysely<Database>, id: string, scope: KeyScope): Promise<ApiKeyRecord> {
+  const key = await findApiKeyById(db, id);
+  if (key === undefined || (scope.accountId !== undefined && key.accountId !== scope.accountId)) {
+    throw new AuthServiceError('key_not_found', `no key with id ${id}`);
+  }
+  return key;
+}
+
+function toKeyInfo(record: ApiKeyRecord): KeyInfo {
+  return {
+    id: record.id,
+    accountId: record.accountId,
+    name: record.name,
+    last4: record.last4,
+    status: record.revokedAt === null ? 'active' : 'revoked',
+    routing: record.defaultRouting,
+    spendCapUsd: record.spendCapUsd,
+    createdAt: record.createdAt,
+    lastUsedAt: record.lastUsedAt,
+    revokedAt: record.revokedAt,
+    rotatedFrom: record.rotatedFrom,
+  };
+}

@@ -1,0 +1,66 @@
+/** @module Checks of user-supplied account and key fields, shared by the services. */
+import { PLANS, ROUTING_MODES, type Plan, type RoutingMode } from '../store/index.js';
+import { AuthServiceError } from './errors.js';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+const MAX_EMAIL_LENGTH = 254;
+const MIN_PASSWORD_LENGTH = 8;
+const MAX_PASSWORD_LENGTH = 1024;
+const MAX_KEY_NAME_LENGTH = 100;
+
+/** Trims and lower-cases an email after checking its shape. @throws {AuthServiceError} `invalid_email` */
+export function normalizeEmail(email: string): string {
+  const normalized = email.trim().toLowerCase();
+  if (normalized.length > MAX_EMAIL_LENGTH || !EMAIL_PATTERN.test(normalized)) {
+    throw new AuthServiceError('invalid_email', `invalid email address: ${JSON.stringify(email)}`);
+  }
+  return normalized;
+}
+
+/** Narrows a string to a {@link Plan}. @throws {AuthServiceError} `invalid_plan` */
+export function parsePlan(plan: string): Plan {
+  const found = PLANS.find((known) => known === plan);
+  if (found === undefined) {
+    throw new AuthServiceError('invalid_plan', `invalid plan ${JSON.stringify(plan)}: expected ${PLANS.join(', ')}`);
+  }
+  return found;
+}
+
+/** Narrows a string to a {@link RoutingMode}. @throws {AuthServiceError} `invalid_routing` */
+export function parseRoutingMode(mode: string): RoutingMode {
+  const found = ROUTING_MODES.find((known) => known === mode);
+  if (found === undefined) {
+    throw new AuthServiceError(
+      'invalid_routing',
+      `invalid routing mode ${JSON.stringify(mode)}: expected ${ROUTING_MODES.join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** Rejects passwords too short to be worth hashing or too long to hash cheaply. @throws {AuthServiceError} */
+export function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new AuthServiceError(
+      'invalid_password',
+      `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
+    );
+  }
+}
+
+/** Trims a key name and checks it is 1–100 characters. @throws {AuthServiceError} `invalid_name` */
+export function normalizeKeyName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_KEY_NAME_LENGTH) {
+    throw new AuthServiceError('invalid_name', `key name must be 1 to ${MAX_KEY_NAME_LENGTH} characters long`);
+  }
+  return trimmed;
+}
+
+/** Accepts null (no cap) or a finite non-negative amount in USD. @throws {AuthServiceError} `invalid_spend_cap` */
+export function checkSpendCap(usd: number | null): number | null {
+  if (usd !== null && (!Number.isFinite(usd) || usd < 0)) {
+    throw new AuthServiceError('invalid_spend_cap', `spend cap must be a non-negative number of USD, got ${usd}`);
+  }
+  return usd;
+}

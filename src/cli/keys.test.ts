@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { Command } from 'commander';
+import { hashApiKey, looksLikeApiKey } from '../auth/index.js';
+import { createStore } from '../store/index.js';
+import { registerAccountCommands } from './accounts.js';
+import { registerKeyCommands } from './keys.js';
+import type { OpenStore } from './store-command.js';
+import { parseJsonObject, parseJsonObjects, runCli, type CliRun } from './testing.js';
+
+function registerAll(program: Command, openStore: OpenStore): void {
+  registerAccountCommands(program, openStore);
+  registerKeyCommands(program, openStore);
+}
+
+describe('originalpoint keys', () => {
+  let dataDir: string;
+  const cli = (...args: string[]): Promise<CliRun> => runCli(registerAll, dataDir, args);
+
+  beforeEach(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'op-cli-'));
+    await cli('accounts', 'create', '--email', 'dev@example.com');
+  });
+  afterEach(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('creates a key, printing the secret once, and stores only its hash', async () => {
+    const args = ['keys', 'create', '--email', 'dev@example.com', '--name', 'ci', '--routing', 'cost', '--json'];
+    const run = await cli(...args);
+    assert.equal(run.exitCode, 0);
+    const created = parseJsonObject(run.stdout);
+    const secret = created['key'];
+    assert.ok(typeof secret === 'string' && looksLikeApiKey(secret));
+    assert.equal(created['name'], 'ci');
+    assert.equal(created['routing'], 'cost');
+    assert.equal(created['last4'], secret.slice(-4));
+    assert.match(String(created['id']), /^key_/);
+
+    const store = createStore({ dataDir });
+    try {
+      const rows = await store.db.selectFrom('api_keys').select(['key_hash']).execute();
+      assert.deepEqual(rows, [{ key_hash: hashApiKey(secret) }]);
+    } finally {
+      await store.close();
+    }
+
+    const listed = await cli('keys', 'list', '--email', 'dev@example.com');
+    assert.ok(!listed.stdout.includes(secret));
+  });
+
+  it('prints the secret on its own line in text mode', async () => {
+    const run = await cli('keys', 'create', '--email', 'dev@example.com');
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^Created key key_\w+ "default"$/);
+    assert.ok(looksLikeApiKey(lines[1] ?? ''));
+  });
+
+  it('lists, revokes and rotates', async () => {
+    const first = parseJsonObject((await cli('keys', 'create', '--email', 'dev@example.com', '--json')).stdout);
+    const firstId = String(first['id']);
+
+    const rotated = await cli('keys', 'rotate', firstId, '--json');
+    assert.equal(rotated.exitCode, 0);
+    const second = parseJsonObject(rotated.stdout);
+    assert.equal(second['rotatedFrom'], firstId);
+    assert.ok(typeof second['key'] === 'string' && looksLikeApiKey(second['key']));
+    assert.notEqual(second['key'], first['key']);
+
+    const revoked = await cli('keys', 'revoke', String(second['id']));
+    assert.equal(revoked.exitCode, 0);
+    assert.match(revoked.stdout, /^Revoked key key_\w+ "default" at \d{4}-/);
+
+    const listed = parseJsonObjects((await cli('keys', 'list', '--email', 'dev@example.com', '--json')).stdout);
+    assert.deepEqual(
+      listed.map((key) => key['status']),
+      ['revoked', 'revoked'],
+    );
+    const table = (await cli('keys', 'list', '--email', 'dev@example.com')).stdout.split('\n');
+    assert.match(table[0] ?? '', /^ID\s+NAME\s+LAST4\s+STATUS\s+ROUTING\s+CREATED$/);
+    assert.equal(table.filter((line) => line.includes(' revoked ')).length, 2);
+  });
+
+  it('reports unknown emails and key ids as one-line errors with exit code 1', async () => {
+    const cases = [
+      ['keys', 'create', '--email', 'ghost@example.com'],
+      ['keys', 'list', '--email', 'ghost@example.com'],
+      ['keys', 'revoke', 'key_missing'],
+      ['keys', 'rotate', 'key_missing'],
+    ];
+    for (const args of cases) {
+      const run = await cli(...args);
+      assert.equal(run.exitCode, 1, args.join(' '));
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, /^error: no (account with email ghost@example\.com|key with id key_missing)\n$/);
+    }
+  });
+
+  it('refuses rotating a revoked key and bad option values', async () => {
+    const created = parseJsonObject((await cli('keys', 'create', '--email', 'dev@example.com', '--json')).stdout);
+    await cli('keys', 'revoke', String(created['id']));
+    const rotate = await cli('keys', 'rotate', String(created['id']));
+    assert.equal(rotate.exitCode, 1);
+    assert.match(rotate.stderr, /^error: key key_\w+ is revoked and cannot be rotated\n$/);
+
+    const routing = await cli('keys', 'create', '--email', 'dev@example.com', '--routing', 'fastest');
+    assert.equal(routing.exitCode, 1);
+    assert.match(routing.stderr, /cost, latency, reliability/);
+    const cap = await cli('keys', 'create', '--email', 'dev@example.com', '--spend-cap', '-3');
+    assert.equal(cap.exitCode, 1);
+    assert.match(cap.stderr, /non-negative amount in USD/);
+  });
+});

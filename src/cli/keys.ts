@@ -1,0 +1,144 @@
+/** @module `originalpoint keys …`: issue, list, revoke and rotate API keys from the command line. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createKeysService, type CreatedKey, type KeyInfo } from '../auth/index.js';
+import { ROUTING_MODES } from '../store/index.js';
+import {
+  flagOption,
+  formatTable,
+  numberOption,
+  printJson,
+  printLines,
+  requiredArg,
+  storeAction,
+  stringOption,
+  type OpenStore,
+} from './store-command.js';
+
+const SHOWN_ONCE = 'Store this key now: it cannot be shown again.';
+
+/**
+ * Adds `keys create|list|revoke|rotate` to the program; returns `keys`.
+ * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--spend-cap USD] [--json]`
+ * - `keys list --email E [--json]`
+ * - `keys revoke ID [--json]`
+ * - `keys rotate ID [--json]`
+ */
+export function registerKeyCommands(program: Command, openStore: OpenStore): Command {
+  const keys = program.command('keys').description('manage API keys');
+
+  keys
+    .command('create')
+    .description('issue a new API key (the secret is printed once)')
+    .requiredOption('--email <email>', 'email of the account that owns the key')
+    .option('--name <name>', 'a label for the key', 'default')
+    .addOption(new Option('--routing <mode>', 'default routing for model "auto"').choices(ROUTING_MODES))
+    .option('--spend-cap <usd>', 'monthly spend cap for this key, in USD', parseUsd)
+    .option('--json', 'print the result as JSON')
+    .action(
+      storeAction(openStore, async ({ store, command, options }) => {
+        const key = await createKeysService({ db: store.db }).createKey({
+          email: stringOption(options, 'email') ?? '',
+          name: stringOption(options, 'name'),
+          routing: stringOption(options, 'routing') ?? null,
+          spendCapUsd: numberOption(options, 'spendCap') ?? null,
+        });
+        if (flagOption(options, 'json')) {
+          printJson(command, createdKeyJson(key));
+        } else {
+          printLines(command, `Created key ${key.id} "${key.name}"`, key.secret, SHOWN_ONCE);
+        }
+      }),
+    );
+
+  keys
+    .command('list')
+    .description("list an account's keys")
+    .requiredOption('--email <email>', 'email of the account')
+    .option('--json', 'print the result as JSON')
+    .action(
+      storeAction(openStore, async ({ store, command, options }) => {
+        const email = stringOption(options, 'email') ?? '';
+        const list = await createKeysService({ db: store.db }).listKeys({ email });
+        if (flagOption(options, 'json')) {
+          printJson(command, list.map(keyJson));
+        } else if (list.length === 0) {
+          printLines(command, `No keys for ${email}.`);
+        } else {
+          const header = ['ID', 'NAME', 'LAST4', 'STATUS', 'ROUTING', 'CREATED'];
+          const rows = list.map((key) => [key.id, key.name, key.last4, key.status, key.routing ?? '-', key.createdAt]);
+          printLines(command, ...formatTable([header, ...rows]));
+        }
+      }),
+    );
+
+  keys
+    .command('revoke')
+    .description('revoke a key; requests with it are refused from then on')
+    .argument('<id>', 'key id (key_…)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      storeAction(openStore, async ({ store, command, args, options }) => {
+        const id = requiredArg(args, 0);
+        const key = await createKeysService({ db: store.db }).revokeKey(id);
+        if (flagOption(options, 'json')) {
+          printJson(command, keyJson(key));
+        } else {
+          printLines(command, `Revoked key ${key.id} "${key.name}" at ${key.revokedAt ?? 'unknown time'}`);
+        }
+      }),
+    );
+
+  keys
+    .command('rotate')
+    .description('replace a key with a new secret and the same settings; the old key is revoked')
+    .argument('<id>', 'key id (key_…)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      storeAction(openStore, async ({ store, command, args, options }) => {
+        const key = await createKeysService({ db: store.db }).rotateKey(requiredArg(args, 0));
+        if (flagOption(options, 'json')) {
+          printJson(command, { ...createdKeyJson(key), rotatedFrom: key.rotatedFrom });
+        } else {
+          const summary = `Rotated key ${key.rotatedFrom ?? ''} into ${key.id} "${key.name}"`;
+          printLines(command, summary, key.secret, SHOWN_ONCE);
+        }
+      }),
+    );
+
+  return keys;
+}
+
+function parseUsd(value: string): number {
+  const usd = Number(value);
+  if (value.trim() === '' || !Number.isFinite(usd) || usd < 0) {
+    throw new InvalidArgumentError('expected a non-negative amount in USD.');
+  }
+  return usd;
+}
+
+function createdKeyJson(key: CreatedKey): Record<string, unknown> {
+  return {
+    id: key.id,
+    key: key.secret,
+    name: key.name,
+    last4: key.last4,
+    routing: key.routing,
+    spendCapUsd: key.spendCapUsd,
+    createdAt: key.createdAt,
+  };
+}
+
+function keyJson(key: KeyInfo): Record<string, unknown> {
+  return {
+    id: key.id,
+    name: key.name,
+    last4: key.last4,
+    status: key.status,
+    routing: key.routing,
+    spendCapUsd: key.spendCapUsd,
+    createdAt: key.createdAt,
+    lastUsedAt: key.lastUsedAt,
+    revokedAt: key.revokedAt,
+    rotatedFrom: key.rotatedFrom,
+  };
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * @module The `originalpoint` command: serve, simulate, migrate, accounts, keys.
+ */
+import { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { createStore } from '../store/index.js';
+import { registerAccountCommands } from './accounts.js';
+import { registerKeyCommands } from './keys.js';
+import { registerMigrateCommand } from './migrate.js';
+import { registerServeCommands } from './serve.js';
+
+const program = new Command('originalpoint')
+  .description('OpenAI-compatible LLM gateway')
+  .option('--config <file>', 'YAML config file (or OP_CONFIG); locates the data directory for store commands');
+
+/** The store in the configured data directory (`OP_DATA_DIR`, else the config's, else ./data). */
+const openStore = async () => createStore({ dataDir: loadConfig({ file: program.opts<{ config?: string }>().config }).dataDir });
+
+registerServeCommands(program);
+registerMigrateCommand(program, openStore);
+registerAccountCommands(program, openStore);
+registerKeyCommands(program, openStore);
+
+await program.parseAsync(process.argv);

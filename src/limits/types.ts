@@ -1,0 +1,128 @@
+/**
+ * @module The limiter backend contract: one atomic admission per request, one atomic finish, and the monthly
+ * counters. The memory backend implements it for one process; a Redis backend implements the same calls as Lua
+ * scripts (one script per method) so that every gateway instance shares exact limits.
+ *
+ * Money crosses this interface as integer nano-dollars (1e-9 USD), so Redis can keep it with INCRBY and sums stay
+ * exact to the ledger's cent-millionth.
+ */
+
+/** One sliding minute, in ms. Both rpm and tpm windows use it. */
+export const WINDOW_MS = 60_000;
+
+/** The limits that apply to one account, after the account's overrides of its plan. */
+export interface EffectiveLimits {
+  readonly rpm: number;
+  readonly tpm: number;
+  readonly concurrent: number;
+  /** Monthly included tokens (prompt + completion). */
+  readonly includedTokens: number;
+}
+
+/** The spend and included-token part of an admission; absent for BYOK requests, which skip both. */
+export interface SpendRequest {
+  /** Worst-case cost of the request, nano-USD. */
+  readonly costNanoUsd: number;
+  /** The key's monthly cap, nano-USD; null for none. */
+  readonly keyCapNanoUsd: number | null;
+  /** The account's monthly cap, nano-USD; null for none. */
+  readonly accountCapNanoUsd: number | null;
+  /** The account's monthly included tokens. */
+  readonly includedTokens: number;
+}
+
+/** Everything one admission needs; the backend checks and reserves it all in one atomic step. */
+export interface AdmitRequest {
+  /** Unique per request: the lease id and the tpm reservation id. */
+  readonly id: string;
+  readonly accountId: string;
+  readonly keyId: string;
+  readonly rpm: number;
+  readonly tpm: number;
+  readonly concurrent: number;
+  /** Tokens to reserve in the tpm window and against included tokens: prompt + maximum output. */
+  readonly tokens: number;
+  readonly spend: SpendRequest | null;
+  /** How long the lease holds its concurrency slot unless finished or renewed. */
+  readonly leaseTtlMs: number;
+}
+
+/** What an admitted request holds; handed back to `finish`. */
+export interface Reservation {
+  readonly id: string;
+  readonly accountId: string;
+  readonly keyId: string;
+  /** UTC month (`YYYY-MM`) the spend was reserved in; it is settled into that month only. */
+  readonly month: string;
+  readonly tokens: number;
+  readonly spend: SpendRequest | null;
+}
+
+/** The request window of an account as rate-limit headers report it. */
+export interface WindowSnapshot {
+  readonly requestsLimit: number;
+  readonly requestsRemaining: number;
+  /** Ms until the oldest counted request leaves the window (Remaining grows); 0 when none is counted. */
+  readonly requestsResetMs: number;
+  readonly tokensLimit: number;
+  readonly tokensRemaining: number;
+}
+
+/** Which admission stage refused, and when a retry can succeed (null: never, at these limits). */
+export type Rejection =
+  | { readonly stage: 'rpm'; readonly retryAfterMs: number | null }
+  | { readonly stage: 'concurrency' }
+  | { readonly stage: 'tpm'; readonly retryAfterMs: number | null }
+  | { readonly stage: 'key_spend' }
+  | { readonly stage: 'account_spend' }
+  | { readonly stage: 'included_tokens' };
+
+/** The outcome of `LimiterBackend.admit`. A rejection changed nothing. */
+export type AdmitResult =
+  | { readonly ok: true; readonly reservation: Reservation; readonly window: WindowSnapshot }
+  | { readonly ok: false; readonly rejection: Rejection; readonly window: WindowSnapshot };
+
+/** What a finished request actually used. */
+export interface ActualUsage {
+  readonly tokens: number;
+  readonly costNanoUsd: number;
+}
+
+/** Whose monthly counter: an account's (spend cap and included tokens) or a key's (spend cap). */
+export type MonthlyScope = { readonly accountId: string } | { readonly keyId: string };
+
+/** A monthly counter in the current UTC month. */
+export interface MonthlyTotals {
+  readonly month: string;
+  readonly spentNanoUsd: number;
+  readonly reservedNanoUsd: number;
+  readonly tokens: number;
+  readonly reservedTokens: number;
+}
+
+/**
+ * Where rate-limit, lease and spend state lives. Every method is atomic on its own. The clock belongs to the
+ * backend (memory: an injected `now`; Redis: the server's `TIME`) so that all instances agree on the window.
+ */
+export interface LimiterBackend {
+  /**
+   * Checks, in order, rpm → concurrency → tpm → key cap → account cap → included tokens, and either reserves all
+   * of them (rpm hit, lease, tpm reservation, spend and token reservations) or nothing. An rpm or tpm rejection
+   * reports the wait after which both windows would admit the request.
+   */
+  admit(request: AdmitRequest): Promise<AdmitResult>;
+  /**
+   * Ends a reservation: frees the lease and settles tpm and monthly counters to `actual`, or refunds them when
+   * `actual` is null. Returns false, changing nothing, if the lease was already finished or has expired (then its
+   * reservations stay charged at their worst case, since nobody is left to settle them).
+   */
+  finish(reservation: Reservation, actual: ActualUsage | null): Promise<boolean>;
+  /** Moves a live lease's expiry to `ttlMs` from now; false if it is finished or expired. */
+  renew(reservation: Reservation, ttlMs: number): Promise<boolean>;
+  /** The account's windows without changing them, for headers on responses that skipped admission. */
+  peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot>;
+  /** Sets this month's spent cost and used tokens (from the ledger at start); reservations are kept. */
+  seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void>;
+  /** The scope's counter for the current month (zeros if untouched). */
+  readMonthly(scope: MonthlyScope): Promise<MonthlyTotals>;
+}

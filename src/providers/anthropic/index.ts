@@ -1,0 +1,30 @@
+/**
+ * @module The Anthropic Messages wire format (`POST /v1/messages`), spoken by Anthropic and compatible endpoints.
+ * @see https://platform.claude.com/docs/en/api/messages
+ */
+import type { ProviderAdapter } from '../types.js';
+import { toAnthropicGatewayError } from './errors.js';
+import { toAnthropicRequest } from './request.js';
+import { fromAnthropicResponse } from './response.js';
+import { createAnthropicStreamTranslator } from './stream.js';
+
+export { ANTHROPIC_DEFAULT_MAX_TOKENS } from './request.js';
+
+/**
+ * Adapter for Anthropic-format upstreams.
+ * - `toUpstream`: system/developer messages hoisted into `system`, same-role turns merged, tools and images
+ *   converted, `max_tokens` always set ({@link ANTHROPIC_DEFAULT_MAX_TOKENS} when the client gives none),
+ *   temperature clamped to [0, 1]; fields without an equivalent are dropped and listed in `warnings`.
+ * - `fromUpstream`: text → `content`, `tool_use` → `tool_calls`, thinking → `reasoning_content`, usage with cache
+ *   tokens counted in `prompt_tokens`.
+ * - `createStreamTranslator`: SSE events → chunks as they arrive; in-band `error` events and streams cut before
+ *   `message_stop` become errors.
+ * - `toGatewayError`: Anthropic's error body → GatewayError; 529 overloaded is a retryable 503.
+ */
+export const anthropicAdapter: ProviderAdapter = {
+  format: 'anthropic',
+  toUpstream: toAnthropicRequest,
+  fromUpstream: fromAnthropicResponse,
+  createStreamTranslator: createAnthropicStreamTranslator,
+  toGatewayError: toAnthropicGatewayError,
+};

@@ -1,0 +1,115 @@
+/**
+ * @module OpenAI chat completion request → Anthropic Messages request (path, headers, body). Pure data, no I/O.
+ * @see https://platform.claude.com/docs/en/api/messages
+ * @see https://platform.claude.com/docs/en/api/openai-sdk
+ */
+import { requestedMaxTokens, stopSequences, type ChatCompletionRequest } from '../../core/chat-request.js';
+import { invalidRequest } from '../../core/gateway-error.js';
+import type { ToUpstreamResult, UpstreamTarget } from '../types.js';
+import { convertToAnthropicMessages, type AnthropicMessageParam } from './messages.js';
+import { convertToAnthropicTools, type AnthropicTool, type AnthropicToolChoice } from './tools.js';
+
+/**
+ * `max_tokens` sent when the client sets neither `max_completion_tokens` nor `max_tokens`. Anthropic requires the
+ * field; 4096 fits every current Claude model's output limit and matches what Anthropic's own examples use.
+ * @see https://platform.claude.com/docs/en/api/messages#body-max-tokens
+ */
+export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
+
+/** The API version this adapter speaks. @see https://platform.claude.com/docs/en/api/versioning */
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+/** Appended to the target's base URL, which is the bare host as Anthropic's SDKs take it. */
+export const ANTHROPIC_MESSAGES_PATH = '/v1/messages';
+
+/** The Messages request body this adapter builds. */
+export type AnthropicRequestBody = {
+  model: string;
+  max_tokens: number;
+  messages: AnthropicMessageParam[];
+  system?: string;
+  temperature?: number;
+  top_p?: number;
+  stop_sequences?: string[];
+  metadata?: { user_id: string };
+  stream?: true;
+  tools?: AnthropicTool[];
+  tool_choice?: AnthropicToolChoice;
+};
+
+/**
+ * OpenAI fields with no Anthropic equivalent: dropped, and named in `warnings` when the client set them.
+ * @see https://platform.claude.com/docs/en/api/openai-sdk#ignored-fields
+ */
+const UNSUPPORTED_FIELDS = [
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'seed',
+  'logprobs',
+  'top_logprobs',
+  'reasoning_effort',
+  'prediction',
+  'audio',
+  'modalities',
+  'web_search_options',
+] as const;
+
+/** Whether the client asked for something with `field` (false and null ask for nothing). */
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false;
+}
+
+function unsupportedWarnings(req: ChatCompletionRequest): string[] {
+  const warnings: string[] = UNSUPPORTED_FIELDS.filter((field) => isSet(req[field]));
+  if ((req.n ?? 1) > 1) warnings.push('n');
+  if (req.response_format !== undefined && req.response_format.type !== 'text') warnings.push('response_format');
+  return warnings;
+}
+
+/** Sampling and metadata fields, with the temperature clamped to Anthropic's [0, 1]. */
+function addSampling(body: AnthropicRequestBody, req: ChatCompletionRequest, warnings: string[]): void {
+  if (req.temperature !== undefined && req.temperature !== null) {
+    body.temperature = Math.min(1, Math.max(0, req.temperature));
+    if (req.temperature > 1) warnings.push('temperature above 1 (clamped to 1)');
+  }
+  if (req.top_p !== undefined && req.top_p !== null) body.top_p = req.top_p;
+  const stop = stopSequences(req);
+  if (stop !== undefined) body.stop_sequences = stop;
+  const userId = req.safety_identifier ?? req.user;
+  if (userId !== undefined) body.metadata = { user_id: userId };
+}
+
+/**
+ * Translates an OpenAI request for one Anthropic deployment. Throws a 400 GatewayError for input Anthropic cannot
+ * take at all (malformed tool-call arguments, unsupported media, no user or assistant message).
+ */
+export function toAnthropicRequest(
+  req: ChatCompletionRequest,
+  target: UpstreamTarget,
+  stream: boolean,
+): ToUpstreamResult {
+  const converted = convertToAnthropicMessages(req.messages);
+  if (converted.messages.length === 0) {
+    throw invalidRequest('Anthropic models need at least one non-empty user or assistant message.', 'messages');
+  }
+  const body: AnthropicRequestBody = {
+    model: target.upstreamModel,
+    max_tokens: requestedMaxTokens(req) ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    messages: converted.messages,
+  };
+  if (converted.system !== undefined) body.system = converted.system;
+  const warnings = [...converted.warnings, ...unsupportedWarnings(req)];
+  addSampling(body, req, warnings);
+  const tools = convertToAnthropicTools(req);
+  if (tools.tools !== undefined) body.tools = tools.tools;
+  if (tools.tool_choice !== undefined) body.tool_choice = tools.tool_choice;
+  warnings.push(...tools.warnings);
+  if (stream) body.stream = true;
+  const headers = {
+    'x-api-key': target.apiKey,
+    'anthropic-version': ANTHROPIC_VERSION,
+    'content-type': 'application/json',
+  };
+  return { request: { path: ANTHROPIC_MESSAGES_PATH, headers, body }, warnings };
+}

@@ -1,0 +1,75 @@
+/**
+ * @module Anthropic Message → OpenAI chat completion.
+ */
+import type { AssistantMessage, ChatCompletion, ToolCall } from '../../core/chat-response.js';
+import { malformedUpstream } from '../shared/upstream-error.js';
+import type { TranslateContext } from '../types.js';
+import { mapAnthropicStopReason } from './finish-reason.js';
+import { parseAnthropicMessage, type AnthropicContentBlock } from './upstream-schema.js';
+import { convertAnthropicUsage } from './usage.js';
+
+/**
+ * Builds the assistant message from the content blocks: text blocks are concatenated into `content` (null when
+ * there are none), `tool_use` blocks become `tool_calls`, and `thinking` blocks go to the non-standard
+ * `reasoning_content`, never into `content`, so clients that ignore reasoning see only the answer.
+ * @see https://platform.claude.com/docs/en/api/messages#response-content
+ */
+function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
+  const texts: string[] = [];
+  const thoughts: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const block of blocks) {
+    switch (block.type) {
+      case 'text':
+        texts.push(block.text);
+        break;
+      case 'thinking':
+        thoughts.push(block.thinking);
+        break;
+      case 'tool_use':
+        toolCalls.push({
+          id: block.id,
+          type: 'function',
+          function: { name: block.name, arguments: JSON.stringify(block.input) },
+        });
+        break;
+      default: {
+        const unreachable: never = block;
+        return unreachable;
+      }
+    }
+  }
+  const message: AssistantMessage = {
+    role: 'assistant',
+    content: texts.length > 0 ? texts.join('') : null,
+    refusal: null,
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (thoughts.length > 0) message.reasoning_content = thoughts.join('');
+  return message;
+}
+
+/**
+ * Translates a 2xx Messages body into a chat completion stamped with the gateway's id, model and time.
+ * Throws a 502 GatewayError when the body is not an Anthropic Message.
+ * @see https://platform.claude.com/docs/en/api/messages
+ */
+export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): ChatCompletion {
+  const message = parseAnthropicMessage(body);
+  if (message === undefined) throw malformedUpstream('response');
+  return {
+    id: ctx.id,
+    object: 'chat.completion',
+    created: ctx.created,
+    model: ctx.model,
+    choices: [
+      {
+        index: 0,
+        message: toAssistantMessage(message.blocks),
+        logprobs: null,
+        finish_reason: mapAnthropicStopReason(message.stopReason),
+      },
+    ],
+    usage: convertAnthropicUsage(message.usage),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * @module Anthropic Messages SSE events → OpenAI chat completion chunks.
+ *
+ * Each event becomes zero or more chunks at once; nothing is buffered. Usage is not put on chunks but reported in
+ * each step as the cumulative OpenAI usage (the gateway writes the usage chunk itself). A bad event becomes a
+ * step with an error, never a throw.
+ * @see https://platform.claude.com/docs/en/build-with-claude/streaming
+ */
+import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../core/chat-response.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import { malformedUpstream } from '../shared/upstream-error.js';
+import type { SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
+import { anthropicStreamError } from './errors.js';
+import { mapAnthropicStopReason } from './finish-reason.js';
+import { parseAnthropicEvent, type AnthropicStreamEvent, type AnthropicUsage } from './upstream-schema.js';
+import { convertAnthropicUsage, mergeAnthropicUsage } from './usage.js';
+
+/** A `tool_use` block being streamed, keyed by its Anthropic block index. */
+interface ToolBlock {
+  /** Position among the tool calls of this answer: OpenAI's `tool_calls[].index`. */
+  toolIndex: number;
+  /** Whether any non-empty argument text was sent for it. */
+  sentArguments: boolean;
+}
+
+/** Everything one stream translation remembers. */
+interface AnthropicStreamState {
+  readonly ctx: TranslateContext;
+  started: boolean;
+  finishSent: boolean;
+  stopped: boolean;
+  failed: boolean;
+  usage: AnthropicUsage;
+  readonly tools: Map<number, ToolBlock>;
+}
+
+/** A step with nothing to forward (a fresh object: callers may keep or extend the chunk list). */
+function nothing(): StreamStep {
+  return { chunks: [] };
+}
+
+function chunk(
+  state: AnthropicStreamState,
+  delta: ChunkDelta,
+  finishReason: FinishReason | null = null,
+): ChatCompletionChunk {
+  const { id, model, created } = state.ctx;
+  return {
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+  };
+}
+
+function argumentsChunk(state: AnthropicStreamState, toolIndex: number, text: string): ChatCompletionChunk {
+  return chunk(state, { tool_calls: [{ index: toolIndex, function: { arguments: text } }] });
+}
+
+function step(...chunks: ChatCompletionChunk[]): StreamStep {
+  return { chunks };
+}
+
+function fail(state: AnthropicStreamState, error: GatewayError): StreamStep {
+  state.failed = true;
+  return { chunks: [], error };
+}
+
+function recordUsage(state: AnthropicStreamState, usage: AnthropicUsage, chunks: ChatCompletionChunk[]): StreamStep {
+  state.usage = mergeAnthropicUsage(state.usage, usage);
+  return { chunks, usage: convertAnthropicUsage(state.usage) };
+}
+
+/** `message_start`: the role chunk. A repeated `message_start` (seen from some proxies) only updates usage. */
+function onMessageStart(state: AnthropicStreamState, usage: AnthropicUsage): StreamStep {
+  const chunks = state.started ? [] : [chunk(state, { role: 'assistant', content: '' })];
+  state.started = true;
+  return recordUsage(state, usage, chunks);
+}
+
+/** `content_block_start`: a tool call opens with its id and name; text and thinking usually start empty. */
+type EventOf<T extends AnthropicStreamEvent['type']> = Extract<AnthropicStreamEvent, { type: T }>;
+
+function onBlockStart(state: AnthropicStreamState, event: EventOf<'content_block_start'>): StreamStep {
+  const { block } = event;
+  if (block === null) return nothing();
+  switch (block.type) {
+    case 'text':
+      return block.text === '' ? nothing() : step(chunk(state, { content: block.text }));
+    case 'thinking':
+      return block.thinking === '' ? nothing() : step(chunk(state, { reasoning_content: block.thinking }));
+    case 'tool_use': {
+      const toolIndex = state.tools.size;
+      state.tools.set(event.index, { toolIndex, sentArguments: false });
+      const opening: ToolCallDelta = {
+        index: toolIndex,
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: '' },
+      };
+      return step(chunk(state, { tool_calls: [opening] }));
+    }
+    default: {
+      const unreachable: never = block;
+      return unreachable;
+    }
+  }
+}
+
+/** `content_block_delta`: text, thinking and tool-argument fragments, forwarded as they come. */
+function onBlockDelta(state: AnthropicStreamState, event: EventOf<'content_block_delta'>): StreamStep {
+  const { delta } = event;
+  if (delta === null) return nothing();
+  switch (delta.type) {
+    case 'text_delta':
+      return delta.text === '' ? nothing() : step(chunk(state, { content: delta.text }));
+    case 'thinking_delta':
+      return delta.thinking === '' ? nothing() : step(chunk(state, { reasoning_content: delta.thinking }));
+    case 'input_json_delta': {
+      const tool = state.tools.get(event.index);
+      if (tool === undefined) return fail(state, malformedUpstream('stream event'));
+      if (delta.partial_json === '') return nothing();
+      tool.sentArguments = true;
+      return step(argumentsChunk(state, tool.toolIndex, delta.partial_json));
+    }
+    default: {
+      const unreachable: never = delta;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * `content_block_stop`: a tool call that got no argument text (a no-argument tool streams one empty
+ * `input_json_delta`) is given `{}`, so the joined arguments always parse as the JSON object OpenAI promises.
+ */
+function onBlockStop(state: AnthropicStreamState, index: number): StreamStep {
+  const tool = state.tools.get(index);
+  if (tool === undefined || tool.sentArguments) return nothing();
+  tool.sentArguments = true;
+  return step(argumentsChunk(state, tool.toolIndex, '{}'));
+}
+
+/** `message_delta`: cumulative usage, and the finish chunk once the stop reason is known. */
+function onMessageDelta(state: AnthropicStreamState, stopReason: string | null, usage: AnthropicUsage): StreamStep {
+  const chunks: ChatCompletionChunk[] = [];
+  if (stopReason !== null && !state.finishSent) {
+    state.finishSent = true;
+    chunks.push(chunk(state, {}, mapAnthropicStopReason(stopReason)));
+  }
+  return recordUsage(state, usage, chunks);
+}
+
+/** `message_stop`: the natural end. A stream that never named its stop reason still gets a finish chunk. */
+function onMessageStop(state: AnthropicStreamState): StreamStep {
+  state.stopped = true;
+  if (state.finishSent) return nothing();
+  state.finishSent = true;
+  return step(chunk(state, {}, mapAnthropicStopReason(null)));
+}
+
+/** Content before `message_start` means the stream is not what Anthropic promises. */
+function needsStart(event: AnthropicStreamEvent): boolean {
+  return event.type !== 'message_start' && event.type !== 'error' && event.type !== 'skipped';
+}
+
+function translate(state: AnthropicStreamState, event: AnthropicStreamEvent): StreamStep {
+  if (state.stopped) return nothing();
+  if (!state.started && needsStart(event)) return fail(state, malformedUpstream('stream event'));
+  switch (event.type) {
+    case 'message_start':
+      return onMessageStart(state, event.usage);
+    case 'content_block_start':
+      return onBlockStart(state, event);
+    case 'content_block_delta':
+      return onBlockDelta(state, event);
+    case 'content_block_stop':
+      return onBlockStop(state, event.index);
+    case 'message_delta':
+      return onMessageDelta(state, event.stopReason, event.usage);
+    case 'message_stop':
+      return onMessageStop(state);
+    case 'error':
+      return fail(state, anthropicStreamError(event.errorType, event.message));
+    case 'skipped':
+      return nothing();
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
+  }
+}
+
+/**
+ * A translator for one Anthropic stream. The event is read from the JSON's own `type` (Anthropic repeats the SSE
+ * `event:` name there). `ping` and unknown event types produce nothing; the stream must end with `message_stop`.
+ * @see https://platform.claude.com/docs/en/build-with-claude/streaming#event-types
+ */
+export function createAnthropicStreamTranslator(ctx: TranslateContext): StreamTranslator {
+  const state: AnthropicStreamState = {
+    ctx,
+    started: false,
+    finishSent: false,
+    stopped: false,
+    failed: false,
+    usage: {},
+    tools: new Map(),
+  };
+  return {
+    push(event: SseEvent): StreamStep {
+      const parsed = parseAnthropicEvent(event.data);
+      return parsed === undefined ? fail(state, malformedUpstream('stream event')) : translate(state, parsed);
+    },
+    end(): StreamStep {
+      if (state.stopped || state.failed) return nothing();
+      return fail(state, new GatewayError(502, 'provider_error', 'The provider stream ended before message_stop.'));
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { convertAnthropicUsage, mergeAnthropicUsage } from './usage.js';
+
+describe('convertAnthropicUsage', () => {
+  it('counts cache writes and reads as prompt tokens and reports reads as cached', () => {
+    const usage = convertAnthropicUsage({
+      input_tokens: 10,
+      cache_creation_input_tokens: 20,
+      cache_read_input_tokens: 30,
+      output_tokens: 7,
+    });
+    assert.deepEqual(usage, {
+      prompt_tokens: 60,
+      completion_tokens: 7,
+      total_tokens: 67,
+      prompt_tokens_details: { cached_tokens: 30 },
+    });
+  });
+
+  it('treats null cache counts as zero', () => {
+    const usage = convertAnthropicUsage({
+      input_tokens: 5,
+      output_tokens: 1,
+      cache_creation_input_tokens: null,
+      cache_read_input_tokens: null,
+    });
+    assert.equal(usage.prompt_tokens, 5);
+    assert.equal(usage.total_tokens, 6);
+    assert.deepEqual(usage.prompt_tokens_details, { cached_tokens: 0 });
+  });
+
+  it('reports thinking tokens as reasoning tokens only when Anthropic gives them', () => {
+    const withThinking = convertAnthropicUsage({
+      input_tokens: 1,
+      output_tokens: 59,
+      output_tokens_details: { thinking_tokens: 18 },
+    });
+    assert.deepEqual(withThinking.completion_tokens_details, { reasoning_tokens: 18 });
+    assert.equal(withThinking.completion_tokens, 59, 'output_tokens already includes thinking');
+    assert.equal(convertAnthropicUsage({ input_tokens: 1, output_tokens: 2 }).completion_tokens_details, undefined);
+    const nullDetails = convertAnthropicUsage({ input_tokens: 1, output_tokens: 2, output_tokens_details: null });
+    assert.equal(nullDetails.completion_tokens_details, undefined);
+  });
+});
+
+describe('mergeAnthropicUsage', () => {
+  it('lets later cumulative counts replace earlier ones and keeps counts the later report omits', () => {
+    const merged = mergeAnthropicUsage(
+      { input_tokens: 43, output_tokens: 1, cache_read_input_tokens: 4 },
+      { input_tokens: 61, output_tokens: 2, cache_read_input_tokens: null },
+    );
+    assert.equal(merged.input_tokens, 61);
+    assert.equal(merged.output_tokens, 2);
+    assert.equal(merged.cache_read_input_tokens, 4);
+  });
+
+  it('keeps thinking tokens once reported', () => {
+    const merged = mergeAnthropicUsage({ output_tokens_details: { thinking_tokens: 9 } }, { output_tokens: 20 });
+    assert.deepEqual(merged.output_tokens_details, { thinking_tokens: 9 });
+  });
+});

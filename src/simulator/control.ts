@@ -1,0 +1,52 @@
+/**
+ * @module The `/_sim/*` control endpoints, so a simulator in another process (`originalpoint simulate`) can be
+ * steered by benchmarks and tests: `POST /_sim/knobs`, `POST /_sim/reset`, `GET /_sim/stats`, `GET /_sim/knobs`.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isRecord } from './guards.js';
+import { parseJson, readBody, sendJson } from './http-io.js';
+import { ALL_MODELS, parseKnobPatch } from './knobs.js';
+import type { SimulatorState } from './state.js';
+
+/** Path prefix of the control endpoints. */
+export const CONTROL_PREFIX = '/_sim/';
+
+function controlError(res: ServerResponse, status: number, message: string): void {
+  sendJson(res, { status, body: { error: { message, type: 'invalid_request_error', param: null, code: null } } });
+}
+
+/** `{model?: string, ...knobs}` → knobs set for that model (default `'*'`); answers the resolved knobs. */
+function setKnobs(state: SimulatorState, text: string, res: ServerResponse): void {
+  const json = parseJson(text.length === 0 ? '{}' : text);
+  if ('error' in json) return controlError(res, 400, `Malformed JSON body: ${json.error}`);
+  if (!isRecord(json.value)) return controlError(res, 400, 'Body must be a JSON object.');
+  const { model = ALL_MODELS, ...knobs } = json.value;
+  if (typeof model !== 'string' || model.length === 0) return controlError(res, 400, 'model must be a non-empty string');
+  const parsed = parseKnobPatch(knobs);
+  if ('error' in parsed) return controlError(res, 400, parsed.error);
+  state.knobs.set(model, parsed.patch);
+  sendJson(res, { status: 200, body: { model, knobs: state.knobs.resolve(model) } });
+}
+
+/** Answers a `/_sim/*` request. */
+export function handleControl(state: SimulatorState, method: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+  const endpoint = `${method} ${path}`;
+  if (endpoint === 'GET /_sim/stats') return sendJson(res, { status: 200, body: state.stats() });
+  if (endpoint === 'GET /_sim/knobs') return sendJson(res, { status: 200, body: state.knobs.snapshot() });
+  if (endpoint !== 'POST /_sim/knobs' && endpoint !== 'POST /_sim/reset') {
+    req.resume();
+    return controlError(res, 404, `Unknown simulator control endpoint: ${endpoint}`);
+  }
+  readBody(req).then(
+    (body) => {
+      if ('tooLarge' in body) return controlError(res, 413, 'Body too large.');
+      if (endpoint === 'POST /_sim/reset') {
+        state.knobs.reset();
+        return sendJson(res, { status: 200, body: { ok: true } });
+      }
+      setKnobs(state, body.text, res);
+    },
+    () => res.destroy(),
+  );
+}

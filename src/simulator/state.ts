@@ -1,0 +1,42 @@
+/**
+ * @module The mutable state of one simulator instance: knobs, request counters and the seeded random sources.
+ */
+
+import { KnobStore, type SimulatorKnobs } from './knobs.js';
+import { createIdSource, createSeededRandom } from './random.js';
+
+/** Request counters, as returned by `Simulator.stats()` and `GET /_sim/stats`. */
+export interface SimulatorStats {
+  /** Requests that reached a provider endpoint (including rejected ones). */
+  requests: number;
+  /** Requests per upstream model name, counted once the body named a model. */
+  byModel: Record<string, number>;
+}
+
+/** Everything request handlers share. */
+export class SimulatorState {
+  readonly knobs: KnobStore;
+  /** Draws for `errorRate`; seeded unless the caller injected a source. */
+  readonly random: () => number;
+  /** Id characters come from their own seeded stream so ids never shift the error draws. */
+  readonly nextId: (length: number) => string = createIdSource(0x1d5eed);
+  private requests = 0;
+  private readonly byModel = new Map<string, number>();
+
+  constructor(defaults: Partial<SimulatorKnobs> | undefined, random: (() => number) | undefined) {
+    this.knobs = new KnobStore(defaults);
+    this.random = random ?? createSeededRandom(0x5eed);
+  }
+
+  countRequest(): void {
+    this.requests++;
+  }
+
+  countModel(model: string): void {
+    this.byModel.set(model, (this.byModel.get(model) ?? 0) + 1);
+  }
+
+  stats(): SimulatorStats {
+    return { requests: this.requests, byModel: Object.fromEntries(this.byModel) };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * @module Every migration, in code so the build needs no file copying. Kysely applies them in name order; names are
+ * permanent once released (they are recorded in `kysely_migration`).
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { accountsAndKeys } from './0001-accounts-and-keys.js';
+
+/** Migration name → migration. Append only. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-accounts-and-keys': accountsAndKeys,
+};
+
+/** A Kysely migration provider over {@link MIGRATIONS}. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...MIGRATIONS };
+  },
+};

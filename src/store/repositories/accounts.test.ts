@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { DuplicateEmailError } from '../errors.js';
+import { openTempStore, type TempStore } from '../testing.js';
+import { createAccount, findAccountByEmail, findAccountById } from './accounts.js';
+
+const CREATED_AT = '2025-01-02T03:04:05.000Z';
+
+describe('accounts repository', () => {
+  let temp: TempStore;
+  beforeEach(async () => {
+    temp = await openTempStore();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('creates and finds an account by email and by id', async () => {
+    const created = await createAccount(temp.store.db, {
+      id: 'acct_1',
+      email: 'a@example.com',
+      passwordHash: 'scrypt$x',
+      plan: 'enterprise',
+      createdAt: CREATED_AT,
+      limits: { rpm: 600, includedTokens: 5_000_000_000 },
+      monthlySpendCapUsd: 250.5,
+    });
+    assert.deepEqual(created, {
+      id: 'acct_1',
+      email: 'a@example.com',
+      passwordHash: 'scrypt$x',
+      plan: 'enterprise',
+      limits: { rpm: 600, tpm: null, concurrent: null, includedTokens: 5_000_000_000 },
+      monthlySpendCapUsd: 250.5,
+      createdAt: CREATED_AT,
+    });
+    assert.deepEqual(await findAccountByEmail(temp.store.db, 'a@example.com'), created);
+    assert.deepEqual(await findAccountById(temp.store.db, 'acct_1'), created);
+    assert.equal(await findAccountByEmail(temp.store.db, 'b@example.com'), undefined);
+    assert.equal(await findAccountById(temp.store.db, 'acct_2'), undefined);
+  });
+
+  it('rejects a duplicate email with DuplicateEmailError', async () => {
+    const account = { email: 'a@example.com', passwordHash: null, plan: 'free' as const, createdAt: CREATED_AT };
+    await createAccount(temp.store.db, { id: 'acct_1', ...account });
+    await assert.rejects(createAccount(temp.store.db, { id: 'acct_2', ...account }), DuplicateEmailError);
+  });
+});

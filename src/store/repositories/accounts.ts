@@ -1,0 +1,93 @@
+/** @module Reading and writing `accounts`. */
+import type { Kysely, Selectable } from 'kysely';
+import type { AccountsTable, Database, Plan } from '../database.js';
+import { DuplicateEmailError, isUniqueViolation } from '../errors.js';
+
+/** Per-account overrides of the plan's limits; null means "use the plan's". */
+export interface CustomLimits {
+  rpm: number | null;
+  tpm: number | null;
+  concurrent: number | null;
+  includedTokens: number | null;
+}
+
+/** An account as the rest of the gateway sees it. */
+export interface AccountRecord {
+  id: string;
+  email: string;
+  passwordHash: string | null;
+  plan: Plan;
+  limits: CustomLimits;
+  monthlySpendCapUsd: number | null;
+  /** ISO-8601. */
+  createdAt: string;
+}
+
+/** What {@link createAccount} needs; the caller generates the id and validates the fields. */
+export interface NewAccount {
+  id: string;
+  email: string;
+  passwordHash: string | null;
+  plan: Plan;
+  createdAt: string;
+  limits?: Partial<CustomLimits>;
+  monthlySpendCapUsd?: number | null;
+}
+
+/**
+ * Inserts an account.
+ * @throws {DuplicateEmailError} when the email is taken (decided by the unique index, so it is race-free).
+ */
+export async function createAccount(db: Kysely<Database>, account: NewAccount): Promise<AccountRecord> {
+  try {
+    const row = await db
+      .insertInto('accounts')
+      .values({
+        id: account.id,
+        email: account.email,
+        password_hash: account.passwordHash,
+        plan: account.plan,
+        rpm_limit: account.limits?.rpm ?? null,
+        tpm_limit: account.limits?.tpm ?? null,
+        concurrent_limit: account.limits?.concurrent ?? null,
+        included_tokens: account.limits?.includedTokens ?? null,
+        monthly_spend_cap_usd: account.monthlySpendCapUsd ?? null,
+        created_at: account.createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toAccountRecord(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new DuplicateEmailError(account.email, { cause: error });
+    throw error;
+  }
+}
+
+/** The account with exactly this email (callers normalise case first), if any. */
+export async function findAccountByEmail(db: Kysely<Database>, email: string): Promise<AccountRecord | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+  return row === undefined ? undefined : toAccountRecord(row);
+}
+
+/** The account with this id, if any. */
+export async function findAccountById(db: Kysely<Database>, id: string): Promise<AccountRecord | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toAccountRecord(row);
+}
+
+function toAccountRecord(row: Selectable<AccountsTable>): AccountRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    plan: row.plan,
+    limits: {
+      rpm: row.rpm_limit,
+      tpm: row.tpm_limit,
+      concurrent: row.concurrent_limit,
+      includedTokens: row.included_tokens,
+    },
+    monthlySpendCapUsd: row.monthly_spend_cap_usd,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,149 @@
+/** @module Reading and writing `api_keys`. Secrets never reach this layer, only their hashes. */
+import type { Kysely, Selectable } from 'kysely';
+import type { ApiKeysTable, Database, Plan, RoutingMode } from '../database.js';
+import type { CustomLimits } from './accounts.js';
+
+/** One API key's stored metadata. */
+export interface ApiKeyRecord {
+  id: string;
+  accountId: string;
+  name: string;
+  keyHash: string;
+  last4: string;
+  defaultRouting: RoutingMode | null;
+  spendCapUsd: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  rotatedFrom: string | null;
+}
+
+/** What {@link insertApiKey} needs; the caller generates the id and the hash. */
+export interface NewApiKey {
+  id: string;
+  accountId: string;
+  name: string;
+  keyHash: string;
+  last4: string;
+  defaultRouting: RoutingMode | null;
+  spendCapUsd: number | null;
+  createdAt: string;
+  rotatedFrom?: string | null;
+}
+
+/** An active key joined with its account: everything authentication and admission need per request. */
+export interface ActiveKeyRow {
+  keyId: string;
+  keyHash: string;
+  accountId: string;
+  plan: Plan;
+  defaultRouting: RoutingMode | null;
+  keySpendCapUsd: number | null;
+  accountSpendCapUsd: number | null;
+  limits: CustomLimits;
+}
+
+/** Inserts a key and returns it as stored. */
+export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promise<ApiKeyRecord> {
+  const row = await db
+    .insertInto('api_keys')
+    .values({
+      id: key.id,
+      account_id: key.accountId,
+      name: key.name,
+      key_hash: key.keyHash,
+      last4: key.last4,
+      default_routing: key.defaultRouting,
+      spend_cap_usd: key.spendCapUsd,
+      created_at: key.createdAt,
+      rotated_from: key.rotatedFrom ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toApiKeyRecord(row);
+}
+
+/** Every key of an account, revoked ones included, oldest first. */
+export async function listApiKeys(db: Kysely<Database>, accountId: string): Promise<ApiKeyRecord[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toApiKeyRecord);
+}
+
+/** The key with this id, if any. */
+export async function findApiKeyById(db: Kysely<Database>, id: string): Promise<ApiKeyRecord | undefined> {
+  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toApiKeyRecord(row);
+}
+
+/**
+ * Marks a key revoked at `now` (ISO-8601).
+ * @returns false when no active key has this id (unknown, or already revoked; the first revocation time is kept).
+ */
+export async function revokeApiKey(db: Kysely<Database>, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: now })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Every key not revoked, with its account's plan, caps and limits; what the in-memory key cache holds. */
+export async function listActiveKeysWithAccounts(db: Kysely<Database>): Promise<ActiveKeyRow[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .select([
+      'api_keys.id as key_id',
+      'api_keys.key_hash',
+      'api_keys.account_id',
+      'api_keys.default_routing',
+      'api_keys.spend_cap_usd',
+      'accounts.plan',
+      'accounts.monthly_spend_cap_usd',
+      'accounts.rpm_limit',
+      'accounts.tpm_limit',
+      'accounts.concurrent_limit',
+      'accounts.included_tokens',
+    ])
+    .where('api_keys.revoked_at', 'is', null)
+    .execute();
+  return rows.map((row) => ({
+    keyId: row.key_id,
+    keyHash: row.key_hash,
+    accountId: row.account_id,
+    plan: row.plan,
+    defaultRouting: row.default_routing,
+    keySpendCapUsd: row.spend_cap_usd,
+    accountSpendCapUsd: row.monthly_spend_cap_usd,
+    limits: {
+      rpm: row.rpm_limit,
+      tpm: row.tpm_limit,
+      concurrent: row.concurrent_limit,
+      includedTokens: row.included_tokens,
+    },
+  }));
+}
+
+function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    keyHash: row.key_hash,
+    last4: row.last4,
+    defaultRouting: row.default_routing,
+    spendCapUsd: row.spend_cap_usd,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+    rotatedFrom: row.rotated_from,
+  };
+}

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { createAccount } from './repositories/accounts.js';
+import { createStore, SQLITE_FILE_NAME } from './sqlite-store.js';
+import { openTempStore, type TempStore } from './testing.js';
+
+describe('createStore (SQLite)', () => {
+  let temp: TempStore;
+  beforeEach(async () => {
+    temp = await openTempStore();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('creates the data directory and the database file', async () => {
+    const nested = path.join(temp.dataDir, 'a', 'b');
+    const store = createStore({ dataDir: nested });
+    try {
+      assert.ok(fs.existsSync(path.join(nested, SQLITE_FILE_NAME)));
+      assert.equal(store.dialect, 'sqlite');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs in WAL mode with foreign keys on', async () => {
+    const journal = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(temp.store.db);
+    assert.equal(journal.rows[0]?.journal_mode, 'wal');
+    const foreignKeys = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(temp.store.db);
+    assert.equal(foreignKeys.rows[0]?.foreign_keys, 1);
+  });
+
+  it('changes dataVersion on commits from another connection only', async () => {
+    const before = temp.store.dataVersion();
+    await createAccount(temp.store.db, {
+      id: 'acct_own',
+      email: 'own@example.com',
+      passwordHash: null,
+      plan: 'free',
+      createdAt: new Date(0).toISOString(),
+    });
+    assert.equal(temp.store.dataVersion(), before);
+
+    const other = createStore({ dataDir: temp.dataDir });
+    try {
+      await createAccount(other.db, {
+        id: 'acct_other',
+        email: 'other@example.com',
+        passwordHash: null,
+        plan: 'free',
+        createdAt: new Date(0).toISOString(),
+      });
+    } finally {
+      await other.close();
+    }
+    assert.notEqual(temp.store.dataVersion(), before);
+  });
+
+  it('can be closed twice', async () => {
+    await temp.store.close();
+    await temp.store.close();
+  });
+});

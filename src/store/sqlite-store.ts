@@ -1,0 +1,50 @@
+/** @module The embedded store: one better-sqlite3 connection in WAL mode behind Kysely. */
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './database.js';
+import type { Store } from './store.js';
+
+/** The database file's name inside the data directory. */
+export const SQLITE_FILE_NAME = 'originalpoint.db';
+
+/** Where the embedded store keeps its file. */
+export interface CreateStoreOptions {
+  /** Created (recursively) if missing. */
+  dataDir: string;
+}
+
+/**
+ * Opens (creating if needed) `<dataDir>/originalpoint.db`. Does not run migrations: call `migrateToLatest`.
+ *
+ * WAL lets the CLI write while the server reads; `busy_timeout` makes a writer wait for the other's lock instead of
+ * failing with SQLITE_BUSY; `synchronous=NORMAL` is durable across application crashes in WAL mode and much faster
+ * than FULL.
+ * @see https://www.sqlite.org/wal.html
+ * @see https://www.sqlite.org/pragma.html#pragma_data_version
+ */
+export function createStore(options: CreateStoreOptions): Store {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const raw = new SqliteDatabase(path.join(options.dataDir, SQLITE_FILE_NAME));
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('synchronous = NORMAL');
+  const dataVersionStatement = raw.prepare('PRAGMA data_version').pluck();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    dialect: 'sqlite',
+    dataVersion(): number {
+      const value: unknown = dataVersionStatement.get();
+      if (typeof value !== 'number') throw new Error(`PRAGMA data_version returned ${String(value)}`);
+      return value;
+    },
+    close(): Promise<void> {
+      closing ??= db.destroy();
+      return closing;
+    },
+  };
+}

@@ -10,6 +10,8 @@ import { adapterFor } from '../providers/registry.js';
 import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext, UpstreamTarget } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
+import type { ImageFetcher } from './image-fetch.js';
+import { hasRemoteImages, inlineRemoteImages } from './inline-images.js';
 import { readSseEvents } from './sse-reader.js';
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
 
@@ -19,6 +21,8 @@ export interface GatewayDeps {
   now: () => number;
   /** A fresh completion id (`chatcmpl-…`). */
   generateId: () => string;
+  /** Downloads remote images for adapters that need them inline. */
+  images: ImageFetcher;
 }
 
 /** The outcome every call reports, success or failure, for headers, metering and routing health. */
@@ -42,8 +46,9 @@ export class Gateway {
 
   /** Non-streaming completion over `candidates`, failing over on retryable errors. */
   complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<CompletionResult> {
+    const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
-      completion: await this.completeOnce(req, candidate, ctx, signal),
+      completion: await this.completeOnce(variants, candidate, ctx, signal),
     }));
   }
 
@@ -52,8 +57,9 @@ export class Gateway {
    * before any byte reaches the client (HTTP errors, in-band errors in the first events) can still fail over.
    */
   stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<StreamResult> {
+    const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
-      steps: await this.openStream(req, candidate, ctx, signal),
+      steps: await this.openStream(variants, candidate, ctx, signal),
     }));
   }
 
@@ -85,13 +91,13 @@ export class Gateway {
   }
 
   private async completeOnce(
-    req: ChatCompletionRequest,
+    variants: RequestVariants,
     candidate: Candidate,
     ctx: TranslateContext,
     signal: AbortSignal,
   ): Promise<ChatCompletion> {
     const adapter = adapterFor(candidate.provider.format);
-    const { request } = adapter.toUpstream(req, targetOf(candidate), false);
+    const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     const text = await readText(response, signal);
     if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, text);
@@ -101,13 +107,13 @@ export class Gateway {
   }
 
   private async openStream(
-    req: ChatCompletionRequest,
+    variants: RequestVariants,
     candidate: Candidate,
     ctx: TranslateContext,
     signal: AbortSignal,
   ): Promise<AsyncGenerator<StreamStep>> {
     const adapter = adapterFor(candidate.provider.format);
-    const { request } = adapter.toUpstream(req, targetOf(candidate), true);
+    const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     if (response.status >= 300) {
       throw adapter.toGatewayError(response.status, response.headers, await readText(response, signal));
@@ -115,6 +121,22 @@ export class Gateway {
     const events = readSseEvents(response.body);
     const head = await readUntilFirstChunk(adapter, ctx, events, response, signal);
     return continueStream(head.translator, head.steps, events, response, signal);
+  }
+}
+
+/** The request as each adapter needs it; remote images are downloaded at most once per request. */
+class RequestVariants {
+  private inlined: Promise<ChatCompletionRequest> | undefined;
+
+  constructor(
+    private readonly original: ChatCompletionRequest,
+    private readonly images: ImageFetcher,
+  ) {}
+
+  forAdapter(adapter: ProviderAdapter): Promise<ChatCompletionRequest> | ChatCompletionRequest {
+    if (adapter.inlineRemoteImages !== true || !hasRemoteImages(this.original)) return this.original;
+    this.inlined ??= inlineRemoteImages(this.original, this.images);
+    return this.inlined;
   }
 }
 

@@ -75,6 +75,11 @@ export type UpstreamHeaders = Record<string, string | string[] | undefined>;
 
 export interface ProviderAdapter {
   readonly format: WireFormat;
+  /**
+   * True when the upstream cannot fetch image URLs itself: the gateway then downloads remote images (SSRF-safe)
+   * and hands the adapter `data:` URLs only.
+   */
+  readonly inlineRemoteImages?: boolean;
   /** OpenAI request → upstream request. Throws a 400 GatewayError for input the provider cannot take at all. */
   toUpstream(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult;
   /** Upstream 2xx JSON body → OpenAI completion. Throws a GatewayError (502) when the body is not what was promised. */

@@ -10,6 +10,7 @@ import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import { KeyCache, createAccountsService, createKeysService } from '../auth/index.js';
 import type { GatewayConfig, ProviderConfig } from '../config/types.js';
 import { Gateway } from '../gateway/gateway.js';
+import { ImageFetcher } from '../gateway/image-fetch.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
 import { Catalog } from '../routing/catalog.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
@@ -56,7 +57,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
 
   const client = new UpstreamClient(config.timeouts);
-  const gateway = new Gateway({ client, now: Date.now, generateId: completionIdGenerator() });
+  const images = new ImageFetcher();
+  const gateway = new Gateway({ client, now: Date.now, generateId: completionIdGenerator(), images });
   const app = buildApp({ catalog: new Catalog(config.models, providers), models: config.models, gateway, keys, logger: options.logger });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
@@ -73,6 +75,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await app.close();
       keys.stop();
       await client.close();
+      await images.close();
       await simulator?.close();
       await store.close();
     },

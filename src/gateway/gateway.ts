@@ -23,7 +23,12 @@ export interface GatewayDeps {
   generateId: () => string;
   /** Downloads remote images for adapters that need them inline. */
   images: ImageFetcher;
+  /** Told what each attempt did (routing health, circuit breakers). Client aborts are not reported. */
+  onOutcome?: (candidate: Candidate, outcome: AttemptOutcome) => void;
 }
+
+/** What one attempt did: timings and output size on success, whether a retry elsewhere could help on failure. */
+export type AttemptOutcome = { ok: true; ttftMs: number; totalMs: number; outputTokens: number } | { ok: false; retryable: boolean };
 
 /** The outcome every call reports, success or failure, for headers, metering and routing health. */
 export interface AttemptInfo {
@@ -80,6 +85,7 @@ export class Gateway {
         return { ...(await run(candidate, ctx)), candidate, attempts: index + 1 };
       } catch (error) {
         const gatewayError = toNetworkError(error, signal);
+        if (!signal.aborted) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
         if (!gatewayError.retryable || signal.aborted) throw gatewayError;
         lastError = gatewayError;
         failures.push(`${candidate.deployment.provider}/${candidate.deployment.model}: ${gatewayError.message}`);
@@ -98,12 +104,20 @@ export class Gateway {
   ): Promise<ChatCompletion> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
+    const started = this.deps.now();
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     const text = await readText(response, signal);
     if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, text);
     const body = parseJsonSafe(text);
     if (body === undefined) throw malformedUpstream('response');
-    return adapter.fromUpstream(body, ctx);
+    const completion = adapter.fromUpstream(body, ctx);
+    const elapsed = this.deps.now() - started;
+    this.report(candidate, { ok: true, ttftMs: elapsed, totalMs: elapsed, outputTokens: completion.usage.completion_tokens });
+    return completion;
+  }
+
+  private report(candidate: Candidate, outcome: AttemptOutcome): void {
+    this.deps.onOutcome?.(candidate, outcome);
   }
 
   private async openStream(
@@ -114,13 +128,22 @@ export class Gateway {
   ): Promise<AsyncGenerator<StreamStep>> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
+    const started = this.deps.now();
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     if (response.status >= 300) {
       throw adapter.toGatewayError(response.status, response.headers, await readText(response, signal));
     }
     const events = readSseEvents(response.body);
     const head = await readUntilFirstChunk(adapter, ctx, events, response, signal);
-    return continueStream(head.translator, head.steps, events, response, signal);
+    const ttftMs = this.deps.now() - started;
+    const finish = (outcome: StreamEnd): void => {
+      if (outcome.kind === 'done') {
+        this.report(candidate, { ok: true, ttftMs, totalMs: this.deps.now() - started, outputTokens: outcome.outputTokens });
+      } else if (outcome.kind === 'failed') {
+        this.report(candidate, { ok: false, retryable: outcome.retryable });
+      }
+    };
+    return continueStream(head.translator, head.steps, events, response, signal, finish);
   }
 }
 
@@ -176,6 +199,9 @@ async function readUntilFirstChunk(
   }
 }
 
+/** How a stream ended, for the attempt's outcome: finished, failed upstream, or abandoned by the client. */
+type StreamEnd = { kind: 'done'; outputTokens: number } | { kind: 'failed'; retryable: boolean } | { kind: 'abandoned' };
+
 /** Replays the head steps, then translates the rest; a failure mid-stream becomes a final error step. */
 async function* continueStream(
   translator: StreamTranslator,
@@ -183,26 +209,32 @@ async function* continueStream(
   events: AsyncGenerator<SseEvent>,
   response: UpstreamResponse,
   signal: AbortSignal,
+  finish: (end: StreamEnd) => void,
 ): AsyncGenerator<StreamStep> {
+  let end: StreamEnd = { kind: 'abandoned' };
+  let outputTokens = 0;
+  const track = (step: StreamStep): StreamStep => {
+    if (step.usage !== undefined) outputTokens = step.usage.completion_tokens;
+    if (step.error !== undefined) end = signal.aborted ? { kind: 'abandoned' } : { kind: 'failed', retryable: step.error.retryable };
+    return step;
+  };
   try {
-    yield* head;
+    for (const step of head) yield track(step);
     for (;;) {
       let next: IteratorResult<SseEvent>;
       try {
         next = await events.next();
       } catch (error) {
-        yield { chunks: [], error: toNetworkError(error, signal) };
+        yield track({ chunks: [], error: toNetworkError(error, signal) });
         return;
       }
-      if (next.done === true) {
-        yield translator.end();
-        return;
-      }
-      const step = translator.push(next.value);
+      const step = track(next.done === true ? translator.end() : translator.push(next.value));
+      if (next.done === true && step.error === undefined) end = { kind: 'done', outputTokens };
       yield step;
-      if (step.error !== undefined) return;
+      if (next.done === true || step.error !== undefined) return;
     }
   } finally {
     response.body.destroy();
+    finish(end);
   }
 }

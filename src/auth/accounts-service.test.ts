@@ -58,3 +58,74 @@ describe('accounts service', () => {
     await assert.rejects(accounts.createAccount({ email: 'DUP@example.com' }), hasCode('duplicate_email'));
   });
 });
+
+describe('accounts service limits', () => {
+  let temp: TempStore;
+  let changes: number;
+  let accounts: AccountsService;
+  beforeEach(async () => {
+    temp = await openTempStore();
+    changes = 0;
+    accounts = createAccountsService({
+      db: temp.store.db,
+      now: () => NOW,
+      onChange: () => {
+        changes += 1;
+      },
+    });
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('creates an account with limit overrides and a spend cap', async () => {
+    const account = await accounts.createAccount({
+      email: 'ent@example.com',
+      plan: 'enterprise',
+      rpm: 1_000,
+      includedTokens: 0,
+      monthlySpendCapUsd: 99.5,
+    });
+    assert.deepEqual(account.limits, { rpm: 1_000, tpm: null, concurrent: null, includedTokens: 0 });
+    assert.equal(account.monthlySpendCapUsd, 99.5);
+  });
+
+  it('updates only the fields given, clears with null and announces the change', async () => {
+    await accounts.createAccount({ email: 'ent@example.com', rpm: 10, tpm: 20, monthlySpendCapUsd: 5 });
+    const updated = await accounts.updateAccountLimits('ENT@example.com', {
+      plan: 'pro',
+      tpm: null,
+      concurrent: 3,
+      monthlySpendCapUsd: null,
+    });
+    assert.equal(updated.plan, 'pro');
+    assert.deepEqual(updated.limits, { rpm: 10, tpm: null, concurrent: 3, includedTokens: null });
+    assert.equal(updated.monthlySpendCapUsd, null);
+    assert.ok(!('passwordHash' in updated));
+    assert.deepEqual(await accounts.findAccountByEmail('ent@example.com'), updated);
+    assert.equal(changes, 1);
+
+    const unchanged = await accounts.updateAccountLimits('ent@example.com', {});
+    assert.deepEqual(unchanged, updated);
+  });
+
+  it('refuses bad limits and unknown accounts, changing nothing', async () => {
+    await accounts.createAccount({ email: 'ent@example.com', rpm: 10 });
+    const bad = [{ rpm: 0 }, { tpm: 1.5 }, { concurrent: -1 }, { includedTokens: Number.NaN }];
+    for (const input of bad) {
+      await assert.rejects(accounts.updateAccountLimits('ent@example.com', input), hasCode('invalid_limit'));
+    }
+    await assert.rejects(
+      accounts.updateAccountLimits('ent@example.com', { monthlySpendCapUsd: -1 }),
+      hasCode('invalid_spend_cap'),
+    );
+    await assert.rejects(accounts.updateAccountLimits('ent@example.com', { plan: 'gold' }), hasCode('invalid_plan'));
+    await assert.rejects(accounts.createAccount({ email: 'x@example.com', rpm: 0 }), hasCode('invalid_limit'));
+    await assert.rejects(
+      accounts.updateAccountLimits('ghost@example.com', { rpm: 5 }),
+      hasCode('account_not_found'),
+    );
+    assert.equal((await accounts.findAccountByEmail('ent@example.com'))?.limits.rpm, 10);
+    assert.equal(changes, 0);
+  });
+});

@@ -4,19 +4,41 @@ import {
   createAccount as insertAccount,
   DuplicateEmailError,
   findAccountByEmail,
+  updateAccountLimits,
+  type AccountLimitsPatch,
   type AccountRecord,
+  type CustomLimits,
   type Database,
 } from '../store/index.js';
 import { AuthServiceError } from './errors.js';
 import { newAccountId } from './ids.js';
 import { hashPassword } from './password.js';
-import { checkPassword, normalizeEmail, parsePlan } from './validate.js';
+import { checkLimit, checkPassword, checkSpendCap, normalizeEmail, parsePlan } from './validate.js';
 
 /** An account without its password hash: what may be shown or returned to a client. */
 export type AccountInfo = Omit<AccountRecord, 'passwordHash'>;
 
+/**
+ * An account's plan, limit overrides and monthly spend cap. An omitted field is left as it is (on creation: the
+ * plan's default, no cap); null removes an override (the plan's limit applies again) or the cap.
+ */
+export interface AccountLimitsInput {
+  /** `free`, `pro` or `enterprise`. */
+  plan?: string;
+  /** Requests per minute; at least 1. */
+  rpm?: number | null;
+  /** Tokens per minute; at least 1. */
+  tpm?: number | null;
+  /** Requests in flight at once; at least 1. */
+  concurrent?: number | null;
+  /** Tokens per month included in the plan; 0 or more. */
+  includedTokens?: number | null;
+  /** USD per month; 0 or more. */
+  monthlySpendCapUsd?: number | null;
+}
+
 /** What a new account starts with. */
-export interface CreateAccountInput {
+export interface CreateAccountInput extends AccountLimitsInput {
   email: string;
   /** Omit for accounts that only use API keys (no dashboard login). */
   password?: string;
@@ -28,12 +50,27 @@ export interface CreateAccountInput {
 export interface AccountsServiceDeps {
   db: Kysely<Database>;
   now?: () => Date;
+  /**
+   * Called, and awaited, after a committed change to an account's plan, limits or cap. A process that also serves
+   * requests with a `KeyCache` on the same store passes `() => cache.invalidate()`: SQLite's data_version does not
+   * move for a connection's own writes. (Other processes, such as the CLI, are noticed through data_version.)
+   */
+  onChange?: () => void | Promise<void>;
 }
 
 /** Account operations; every method validates its input and throws {@link AuthServiceError} on caller mistakes. */
 export interface AccountsService {
-  /** @throws {AuthServiceError} `invalid_email`, `invalid_password`, `invalid_plan` or `duplicate_email`. */
+  /**
+   * @throws {AuthServiceError} `invalid_email`, `invalid_password`, `invalid_plan`, `invalid_limit`,
+   * `invalid_spend_cap` or `duplicate_email`.
+   */
   createAccount(input: CreateAccountInput): Promise<AccountInfo>;
+  /**
+   * Changes the plan, limit overrides and spend cap of the account with this email; omitted fields are kept.
+   * @throws {AuthServiceError} `invalid_email`, `invalid_plan`, `invalid_limit`, `invalid_spend_cap` or
+   * `account_not_found`.
+   */
+  updateAccountLimits(email: string, input: AccountLimitsInput): Promise<AccountInfo>;
   /** The account with this email (any case), if any. @throws {AuthServiceError} `invalid_email`. */
   findAccountByEmail(email: string): Promise<AccountInfo | undefined>;
 }
@@ -45,6 +82,7 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
     async createAccount(input: CreateAccountInput): Promise<AccountInfo> {
       const email = normalizeEmail(input.email);
       const plan = parsePlan(input.plan ?? 'free');
+      const { limits, monthlySpendCapUsd } = parseLimitsPatch(input);
       if (input.password !== undefined) checkPassword(input.password);
       const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
       try {
@@ -54,6 +92,8 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
           passwordHash,
           plan,
           createdAt: now().toISOString(),
+          limits,
+          monthlySpendCapUsd,
         });
         return withoutPasswordHash(account);
       } catch (error) {
@@ -68,7 +108,34 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       const account = await findAccountByEmail(deps.db, normalizeEmail(email));
       return account === undefined ? undefined : withoutPasswordHash(account);
     },
+
+    async updateAccountLimits(email: string, input: AccountLimitsInput): Promise<AccountInfo> {
+      const normalized = normalizeEmail(email);
+      const patch = parseLimitsPatch(input);
+      const existing = await findAccountByEmail(deps.db, normalized);
+      const updated = existing === undefined ? undefined : await updateAccountLimits(deps.db, existing.id, patch);
+      if (updated === undefined) {
+        throw new AuthServiceError('account_not_found', `no account with email ${normalized}`);
+      }
+      await deps.onChange?.();
+      return withoutPasswordHash(updated);
+    },
   };
+}
+
+/** Validates the limit fields of an input into a store patch; omitted fields stay omitted. */
+function parseLimitsPatch(input: AccountLimitsInput): AccountLimitsPatch {
+  const limits: Partial<CustomLimits> = {};
+  if (input.rpm !== undefined) limits.rpm = checkLimit('rpm', input.rpm, 1);
+  if (input.tpm !== undefined) limits.tpm = checkLimit('tpm', input.tpm, 1);
+  if (input.concurrent !== undefined) limits.concurrent = checkLimit('concurrent', input.concurrent, 1);
+  if (input.includedTokens !== undefined) {
+    limits.includedTokens = checkLimit('included tokens', input.includedTokens, 0);
+  }
+  const patch: AccountLimitsPatch = { limits };
+  if (input.plan !== undefined) patch.plan = parsePlan(input.plan);
+  if (input.monthlySpendCapUsd !== undefined) patch.monthlySpendCapUsd = checkSpendCap(input.monthlySpendCapUsd);
+  return patch;
 }
 
 function withoutPasswordHash(account: AccountRecord): AccountInfo {

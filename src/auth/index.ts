@@ -7,7 +7,13 @@ export type { AuthServiceErrorCode } from './errors.js';
 export { KeyCache } from './key-cache.js';
 export type { KeyCacheOptions, KeyRecord } from './key-cache.js';
 export { createAccountsService } from './accounts-service.js';
-export type { AccountInfo, AccountsService, AccountsServiceDeps, CreateAccountInput } from './accounts-service.js';
+export type {
+  AccountInfo,
+  AccountLimitsInput,
+  AccountsService,
+  AccountsServiceDeps,
+  CreateAccountInput,
+} from './accounts-service.js';
 export { createKeysService } from './keys-service.js';
 export type {
   AccountRef,

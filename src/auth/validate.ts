@@ -64,3 +64,14 @@ export function checkSpendCap(usd: number | null): number | null {
   }
   return usd;
 }
+
+/**
+ * Accepts null (no override: the plan's limit applies) or a whole number of at least `min` (and at most 2^53).
+ * @throws {AuthServiceError} `invalid_limit`, naming the limit.
+ */
+export function checkLimit(name: string, value: number | null, min: number): number | null {
+  if (value !== null && (!Number.isSafeInteger(value) || value < min)) {
+    throw new AuthServiceError('invalid_limit', `${name} must be a whole number of at least ${min}, got ${value}`);
+  }
+  return value;
+}

@@ -52,6 +52,20 @@ describe('originalpoint keys', () => {
     assert.ok(!listed.stdout.includes(secret));
   });
 
+  it('creates a key with a spend cap, stored and listed', async () => {
+    const run = await cli('keys', 'create', '--email', 'dev@example.com', '--spend-cap-usd', '12.5', '--json');
+    assert.equal(run.exitCode, 0);
+    const created = parseJsonObject(run.stdout);
+    assert.equal(created['spendCapUsd'], 12.5);
+    const listed = parseJsonObjects((await cli('keys', 'list', '--email', 'dev@example.com', '--json')).stdout);
+    assert.deepEqual(
+      listed.map((key) => key['spendCapUsd']),
+      [12.5],
+    );
+    const uncapped = parseJsonObject((await cli('keys', 'create', '--email', 'dev@example.com', '--json')).stdout);
+    assert.equal(uncapped['spendCapUsd'], null);
+  });
+
   it('prints the secret on its own line in text mode', async () => {
     const run = await cli('keys', 'create', '--email', 'dev@example.com');
     const lines = run.stdout.trimEnd().split('\n');
@@ -109,7 +123,7 @@ describe('originalpoint keys', () => {
     const routing = await cli('keys', 'create', '--email', 'dev@example.com', '--routing', 'fastest');
     assert.equal(routing.exitCode, 1);
     assert.match(routing.stderr, /cost, latency, reliability/);
-    const cap = await cli('keys', 'create', '--email', 'dev@example.com', '--spend-cap', '-3');
+    const cap = await cli('keys', 'create', '--email', 'dev@example.com', '--spend-cap-usd', '-3');
     assert.equal(cap.exitCode, 1);
     assert.match(cap.stderr, /non-negative amount in USD/);
   });

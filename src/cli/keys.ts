@@ -1,7 +1,8 @@
 /** @module `originalpoint keys …`: issue, list, revoke and rotate API keys from the command line. */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createKeysService, type CreatedKey, type KeyInfo } from '../auth/index.js';
 import { ROUTING_MODES } from '../store/index.js';
+import { parseUsd } from './option-parsers.js';
 import {
   flagOption,
   formatTable,
@@ -18,7 +19,7 @@ const SHOWN_ONCE = 'Store this key now: it cannot be shown again.';
 
 /**
  * Adds `keys create|list|revoke|rotate` to the program; returns `keys`.
- * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--spend-cap USD] [--json]`
+ * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--spend-cap-usd X] [--json]`
  * - `keys list --email E [--json]`
  * - `keys revoke ID [--json]`
  * - `keys rotate ID [--json]`
@@ -32,7 +33,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore): Com
     .requiredOption('--email <email>', 'email of the account that owns the key')
     .option('--name <name>', 'a label for the key', 'default')
     .addOption(new Option('--routing <mode>', 'default routing for model "auto"').choices(ROUTING_MODES))
-    .option('--spend-cap <usd>', 'monthly spend cap for this key, in USD', parseUsd)
+    .option('--spend-cap-usd <usd>', 'monthly spend cap for this key, in USD', parseUsd)
     .option('--json', 'print the result as JSON')
     .action(
       storeAction(openStore, async ({ store, command, options }) => {
@@ -40,7 +41,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore): Com
           email: stringOption(options, 'email') ?? '',
           name: stringOption(options, 'name'),
           routing: stringOption(options, 'routing') ?? null,
-          spendCapUsd: numberOption(options, 'spendCap') ?? null,
+          spendCapUsd: numberOption(options, 'spendCapUsd') ?? null,
         });
         if (flagOption(options, 'json')) {
           printJson(command, createdKeyJson(key));
@@ -106,14 +107,6 @@ export function registerKeyCommands(program: Command, openStore: OpenStore): Com
     );
 
   return keys;
-}
-
-function parseUsd(value: string): number {
-  const usd = Number(value);
-  if (value.trim() === '' || !Number.isFinite(usd) || usd < 0) {
-    throw new InvalidArgumentError('expected a non-negative amount in USD.');
-  }
-  return usd;
 }
 
 function createdKeyJson(key: CreatedKey): Record<string, unknown> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * @module The `originalpoint` command: serve, simulate, migrate, accounts, keys.
+ * @module The `originalpoint` command: serve, simulate, migrate, accounts, keys, usage.
  */
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
@@ -9,6 +9,7 @@ import { registerAccountCommands } from './accounts.js';
 import { registerKeyCommands } from './keys.js';
 import { registerMigrateCommand } from './migrate.js';
 import { registerServeCommands } from './serve.js';
+import { registerUsageCommand } from './usage.js';
 
 const program = new Command('originalpoint')
   .description('OpenAI-compatible LLM gateway')
@@ -21,5 +22,6 @@ registerServeCommands(program);
 registerMigrateCommand(program, openStore);
 registerAccountCommands(program, openStore);
 registerKeyCommands(program, openStore);
+registerUsageCommand(program, openStore);
 
 await program.parseAsync(process.argv);

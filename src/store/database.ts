@@ -53,8 +53,46 @@ export interface ApiKeysTable {
   rotated_from: string | null;
 }
 
+/**
+ * `usage`: the ledger, one row per request, success or failure. Append-only; booleans are 0/1 integers so the
+ * same column works on SQLite and PostgreSQL.
+ */
+export interface UsageTable {
+  /** `usage_…`, unique per row; retried batch writes skip ids already stored. */
+  id: string;
+  /** The `x-request-id` the client saw. */
+  request_id: string;
+  account_id: string;
+  key_id: string;
+  /** The model the client asked for, `auto` included. */
+  requested_model: string;
+  /** The catalog model that answered (the last one tried on failure); null when no route was found. */
+  routed_model: string | null;
+  /** The provider that answered (the last one tried on failure); null when none was called. */
+  provider: string | null;
+  /** 1 when the call used the account's own provider key (not charged against caps), else 0. */
+  byok: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** USD, as returned to the client in `usage.cost_usd`. */
+  cost_usd: number;
+  /** Whole milliseconds from the request's arrival to its last byte. */
+  latency_ms: number;
+  /** Milliseconds to the first content byte (streams); null when none was sent. */
+  ttft_ms: number | null;
+  /** The HTTP status the client got. */
+  status: number;
+  /** The OpenAI-style error `code` on failure; null on success. */
+  error_code: string | null;
+  /** 1 for a streamed response, else 0. */
+  stream: number;
+  /** ISO-8601 UTC timestamp of the request's arrival. */
+  created_at: string;
+}
+
 /** Every table the gateway owns, keyed by SQL table name. */
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
+  usage: UsageTable;
 }

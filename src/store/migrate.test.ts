@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { migrateToLatest } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { openTempStore, type TempStore } from './testing.js';
@@ -45,6 +46,40 @@ describe('migrateToLatest', () => {
       'rotated_from',
       'spend_cap_usd',
     ]);
+  });
+
+  it('creates the usage ledger with its columns and chart indexes', async () => {
+    await migrateToLatest(temp.store.db);
+    const tables = await temp.store.db.introspection.getTables();
+    const usage = tables.find((table) => table.name === 'usage');
+    assert.deepEqual(usage?.columns.map((column) => column.name).sort(), [
+      'account_id',
+      'byok',
+      'completion_tokens',
+      'cost_usd',
+      'created_at',
+      'error_code',
+      'id',
+      'key_id',
+      'latency_ms',
+      'prompt_tokens',
+      'provider',
+      'request_id',
+      'requested_model',
+      'routed_model',
+      'status',
+      'stream',
+      'ttft_ms',
+    ]);
+    const nullable = usage?.columns.filter((column) => column.isNullable).map((column) => column.name).sort();
+    assert.deepEqual(nullable, ['error_code', 'provider', 'routed_model', 'ttft_ms']);
+    const indexes = await sql<{ name: string }>`
+      select name from sqlite_master where type = 'index' and tbl_name = 'usage' and name not like 'sqlite_%'
+      order by name`.execute(temp.store.db);
+    assert.deepEqual(
+      indexes.rows.map((index) => index.name),
+      ['usage_account_created_idx', 'usage_created_idx', 'usage_key_created_idx'],
+    );
   });
 
   it('is idempotent', async () => {

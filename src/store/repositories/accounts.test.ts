@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DuplicateEmailError } from '../errors.js';
 import { openTempStore, type TempStore } from '../testing.js';
-import { createAccount, findAccountByEmail, findAccountById } from './accounts.js';
+import { createAccount, findAccountByEmail, findAccountById, updateAccountLimits } from './accounts.js';
 
 const CREATED_AT = '2025-01-02T03:04:05.000Z';
 
@@ -44,5 +44,27 @@ describe('accounts repository', () => {
     const account = { email: 'a@example.com', passwordHash: null, plan: 'free' as const, createdAt: CREATED_AT };
     await createAccount(temp.store.db, { id: 'acct_1', ...account });
     await assert.rejects(createAccount(temp.store.db, { id: 'acct_2', ...account }), DuplicateEmailError);
+  });
+
+  it('updates plan, limits and cap, leaving absent fields and returning undefined for unknown ids', async () => {
+    await createAccount(temp.store.db, {
+      id: 'acct_1',
+      email: 'a@example.com',
+      passwordHash: null,
+      plan: 'free',
+      createdAt: CREATED_AT,
+      limits: { rpm: 5, tpm: 6 },
+      monthlySpendCapUsd: 7,
+    });
+    const updated = await updateAccountLimits(temp.store.db, 'acct_1', {
+      plan: 'enterprise',
+      limits: { tpm: null, concurrent: 9 },
+    });
+    assert.equal(updated?.plan, 'enterprise');
+    assert.deepEqual(updated?.limits, { rpm: 5, tpm: null, concurrent: 9, includedTokens: null });
+    assert.equal(updated?.monthlySpendCapUsd, 7);
+    assert.deepEqual(await updateAccountLimits(temp.store.db, 'acct_1', {}), updated);
+    assert.equal(await updateAccountLimits(temp.store.db, 'acct_2', { plan: 'pro' }), undefined);
+    assert.equal(await updateAccountLimits(temp.store.db, 'acct_2', {}), undefined);
   });
 });

@@ -1,5 +1,5 @@
 /** @module Reading and writing `accounts`. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { AccountsTable, Database, Plan } from '../database.js';
 import { DuplicateEmailError, isUniqueViolation } from '../errors.js';
 
@@ -30,6 +30,13 @@ export interface NewAccount {
   passwordHash: string | null;
   plan: Plan;
   createdAt: string;
+  limits?: Partial<CustomLimits>;
+  monthlySpendCapUsd?: number | null;
+}
+
+/** Changes to an account's plan, limits and cap. An absent field is left as it is; null clears an override. */
+export interface AccountLimitsPatch {
+  plan?: Plan;
   limits?: Partial<CustomLimits>;
   monthlySpendCapUsd?: number | null;
 }
@@ -72,6 +79,34 @@ export async function findAccountByEmail(db: Kysely<Database>, email: string): P
 /** The account with this id, if any. */
 export async function findAccountById(db: Kysely<Database>, id: string): Promise<AccountRecord | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toAccountRecord(row);
+}
+
+/**
+ * Applies `patch` to the account with this id in one UPDATE.
+ * @returns the account as stored afterwards, or undefined when no account has this id.
+ */
+export async function updateAccountLimits(
+  db: Kysely<Database>,
+  id: string,
+  patch: AccountLimitsPatch,
+): Promise<AccountRecord | undefined> {
+  const changes: Updateable<AccountsTable> = {
+    plan: patch.plan,
+    rpm_limit: patch.limits?.rpm,
+    tpm_limit: patch.limits?.tpm,
+    concurrent_limit: patch.limits?.concurrent,
+    included_tokens: patch.limits?.includedTokens,
+    monthly_spend_cap_usd: patch.monthlySpendCapUsd,
+  };
+  // Kysely leaves undefined values out of SET; with nothing to set there is no statement to run.
+  if (Object.values(changes).every((value) => value === undefined)) return findAccountById(db, id);
+  const row = await db
+    .updateTable('accounts')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
   return row === undefined ? undefined : toAccountRecord(row);
 }
 

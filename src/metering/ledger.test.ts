@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { openTempStore, type TempStore } from '../store/testing.js';
+import {
+  createStoreUsageSink,
+  loadMonthlyCharges,
+  MemoryUsageSink,
+  monthBounds,
+  readMonthlyUsage,
+} from './ledger.js';
+import type { UsageRecord } from './usage-record.js';
+
+function row(id: string, overrides: Partial<UsageRecord>): UsageRecord {
+  return {
+    id,
+    requestId: `req_${id}`,
+    accountId: 'acct_a',
+    keyId: 'key_a',
+    requestedModel: 'auto',
+    routedModel: 'gpt-4o-mini',
+    provider: 'openai',
+    byok: false,
+    promptTokens: 10,
+    completionTokens: 20,
+    costUsd: 0.5,
+    latencyMs: 100,
+    ttftMs: null,
+    status: 200,
+    errorCode: null,
+    stream: false,
+    createdAt: '2025-06-10T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('monthBounds', () => {
+  it('gives the UTC calendar month, across a year end', () => {
+    assert.deepEqual(monthBounds(Date.UTC(2025, 11, 31, 23, 59, 59, 999)), {
+      startIso: '2025-12-01T00:00:00.000Z',
+      endIso: '2026-01-01T00:00:00.000Z',
+    });
+    assert.deepEqual(monthBounds(Date.UTC(2024, 1, 1)), {
+      startIso: '2024-02-01T00:00:00.000Z',
+      endIso: '2024-03-01T00:00:00.000Z',
+    });
+  });
+});
+
+describe('MemoryUsageSink', () => {
+  it('keeps every row written, in order', async () => {
+    const sink = new MemoryUsageSink();
+    await sink.write([row('u1', {})]);
+    await sink.write([row('u2', {}), row('u3', {})]);
+    assert.deepEqual(
+      sink.rows.map((stored) => stored.id),
+      ['u1', 'u2', 'u3'],
+    );
+  });
+});
+
+describe('ledger reads over the store', () => {
+  let temp: TempStore;
+  const NOW = Date.UTC(2025, 5, 20);
+  beforeEach(async () => {
+    temp = await openTempStore();
+    await createStoreUsageSink(temp.store.db).write([
+      row('u1', {}),
+      row('u2', { keyId: 'key_b', byok: true, costUsd: 2 }),
+      row('u3', { createdAt: '2025-05-31T23:59:59.999Z', costUsd: 4 }),
+      row('u4', { createdAt: '2025-07-01T00:00:00.000Z', costUsd: 8 }),
+    ]);
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it("reads an account's and a key's usage in the current month, BYOK included", async () => {
+    assert.deepEqual(await readMonthlyUsage(temp.store.db, { accountId: 'acct_a', nowMs: NOW }), {
+      requests: 2,
+      promptTokens: 20,
+      completionTokens: 40,
+      costUsd: 2.5,
+    });
+    assert.deepEqual(await readMonthlyUsage(temp.store.db, { accountId: 'acct_a', keyId: 'key_b', nowMs: NOW }), {
+      requests: 1,
+      promptTokens: 10,
+      completionTokens: 20,
+      costUsd: 2,
+    });
+  });
+
+  it('loads the charged totals that seed admission, BYOK excluded', async () => {
+    const charges = await loadMonthlyCharges(temp.store.db, NOW);
+    assert.deepEqual(charges.accounts, [{ accountId: 'acct_a', costUsd: 0.5, tokens: 30 }]);
+    assert.deepEqual(charges.keys, [{ keyId: 'key_a', accountId: 'acct_a', costUsd: 0.5, tokens: 30 }]);
+  });
+});

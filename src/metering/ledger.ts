@@ -1,0 +1,107 @@
+/**
+ * @module The usage ledger's interfaces and its store-backed pieces: where batches of rows go (a sink), what the
+ * request pipeline calls (a ledger), and the monthly totals read back from it (at start, and for `usage`).
+ * One process on SQLite uses the store sink; the scale-out issue adds a PostgreSQL store behind the same sink.
+ */
+import type { Kysely } from 'kysely';
+import {
+  insertUsageBatch,
+  monthlyTotals,
+  monthlyTotalsByAccountAndKey,
+  type Database,
+  type MonthlyChargedTotals,
+  type UsageRecord,
+  type UsageTotals,
+} from '../store/index.js';
+
+/** Where batches of ledger rows are written. */
+export interface UsageSink {
+  /** Stores every row or none; a rejection means nothing was stored and the batch may be retried as is. */
+  write(rows: readonly UsageRecord[]): Promise<void>;
+}
+
+/** How many rows a ledger has handled. */
+export interface UsageLedgerStats {
+  /** Rows stored. */
+  written: number;
+  /** Rows recorded but not yet stored (buffered or in a write in progress). */
+  pending: number;
+  /** Rows discarded because the buffer was full while the sink kept failing. */
+  dropped: number;
+  /** Failed batch writes (each is retried). */
+  failures: number;
+}
+
+/** The ledger as the request pipeline sees it. */
+export interface UsageLedger {
+  /** Accepts a row for writing. Synchronous, O(1); never throws and never waits for I/O. */
+  record(row: UsageRecord): void;
+  /** Writes every row recorded so far. Rejects with the sink's error if a write fails (the rows are kept). */
+  flush(): Promise<void>;
+  /** Stops background writing and writes every row; call it on shutdown after in-flight requests have settled. */
+  close(): Promise<void>;
+  stats(): UsageLedgerStats;
+}
+
+/** A sink that inserts each batch into the store's `usage` table in one transaction. */
+export function createStoreUsageSink(db: Kysely<Database>): UsageSink {
+  return {
+    write: (rows) => insertUsageBatch(db, rows),
+  };
+}
+
+/** A sink that keeps rows in memory: the ledger of tests and of runs without a store. */
+export class MemoryUsageSink implements UsageSink {
+  /** Every row written, in order. */
+  readonly rows: UsageRecord[] = [];
+
+  /** Appends the rows. */
+  async write(rows: readonly UsageRecord[]): Promise<void> {
+    this.rows.push(...rows);
+  }
+}
+
+/** The UTC calendar month containing `ms`, as ISO-8601 bounds (start inclusive, end exclusive). */
+export interface MonthBounds {
+  startIso: string;
+  endIso: string;
+}
+
+/** The UTC month containing `ms` (the period of spend caps and included tokens). */
+export function monthBounds(ms: number): MonthBounds {
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  return {
+    startIso: new Date(Date.UTC(year, month, 1)).toISOString(),
+    endIso: new Date(Date.UTC(year, month + 1, 1)).toISOString(),
+  };
+}
+
+/** Which account's (or key's) usage {@link readMonthlyUsage} totals, in the month containing `nowMs`. */
+export interface MonthlyUsageQuery {
+  accountId: string;
+  keyId?: string;
+  nowMs: number;
+}
+
+/** Requests, tokens and cost of an account or key in the current UTC month, BYOK included. */
+export async function readMonthlyUsage(db: Kysely<Database>, query: MonthlyUsageQuery): Promise<UsageTotals> {
+  const { startIso, endIso } = monthBounds(query.nowMs);
+  return monthlyTotals(db, {
+    accountId: query.accountId,
+    keyId: query.keyId,
+    monthStartIso: startIso,
+    monthEndIso: endIso,
+  });
+}
+
+/**
+ * Charged (non-BYOK) cost and tokens per account and per key in the month containing `nowMs`: what the admission
+ * counters are seeded with at start (`admission.seedMonthly({ accountId }, totals)` for each account, and
+ * `({ keyId }, totals)` for each key).
+ */
+export async function loadMonthlyCharges(db: Kysely<Database>, nowMs: number): Promise<MonthlyChargedTotals> {
+  const { startIso, endIso } = monthBounds(nowMs);
+  return monthlyTotalsByAccountAndKey(db, startIso, endIso);
+}

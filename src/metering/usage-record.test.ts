@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createUsageRecord, newUsageId, type UsageFacts } from './usage-record.js';
+
+const FACTS: UsageFacts = {
+  requestId: 'req_1',
+  accountId: 'acct_a',
+  keyId: 'key_a',
+  requestedModel: 'auto',
+  routedModel: 'claude-haiku',
+  provider: 'anthropic',
+  byok: false,
+  promptTokens: 20,
+  completionTokens: 30,
+  costUsd: 0.00042,
+  latencyMs: 812.6,
+  ttftMs: 95.4,
+  status: 200,
+  errorCode: null,
+  stream: true,
+  startedAtMs: Date.UTC(2025, 5, 30, 23, 59, 59, 500),
+};
+
+describe('createUsageRecord', () => {
+  it('rounds latencies, stamps the arrival time and generates an id', () => {
+    assert.deepEqual(createUsageRecord(FACTS, () => 'usage_x'), {
+      id: 'usage_x',
+      requestId: 'req_1',
+      accountId: 'acct_a',
+      keyId: 'key_a',
+      requestedModel: 'auto',
+      routedModel: 'claude-haiku',
+      provider: 'anthropic',
+      byok: false,
+      promptTokens: 20,
+      completionTokens: 30,
+      costUsd: 0.00042,
+      latencyMs: 813,
+      ttftMs: 95,
+      status: 200,
+      errorCode: null,
+      stream: true,
+      createdAt: '2025-06-30T23:59:59.500Z',
+    });
+    assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{32}$/);
+    assert.notEqual(newUsageId(), newUsageId());
+  });
+
+  it('refuses amounts that would corrupt the ledger sums', () => {
+    const bad: Partial<UsageFacts>[] = [
+      { promptTokens: -1 },
+      { completionTokens: 1.5 },
+      { costUsd: Number.NaN },
+      { costUsd: -0.01 },
+      { latencyMs: Number.POSITIVE_INFINITY },
+      { ttftMs: -3 },
+      { status: 0 },
+      { startedAtMs: Number.NaN },
+    ];
+    for (const override of bad) {
+      assert.throws(() => createUsageRecord({ ...FACTS, ...override }), RangeError, JSON.stringify(override));
+    }
+  });
+});

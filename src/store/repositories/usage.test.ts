@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { openTempStore, type TempStore } from '../testing.js';
+import {
+  insertUsageBatch,
+  monthlyTotals,
+  monthlyTotalsByAccountAndKey,
+  sumCost,
+  type UsageRecord,
+} from './usage.js';
+
+const JUNE = '2025-06-01T00:00:00.000Z';
+const JULY = '2025-07-01T00:00:00.000Z';
+
+let sequence = 0;
+function row(overrides: Partial<UsageRecord> = {}): UsageRecord {
+  sequence += 1;
+  return {
+    id: `usage_${sequence}`,
+    requestId: `req_${sequence}`,
+    accountId: 'acct_a',
+    keyId: 'key_a1',
+    requestedModel: 'auto',
+    routedModel: 'gpt-4o-mini',
+    provider: 'openai',
+    byok: false,
+    promptTokens: 10,
+    completionTokens: 5,
+    costUsd: 0.001,
+    latencyMs: 120,
+    ttftMs: 40,
+    status: 200,
+    errorCode: null,
+    stream: true,
+    createdAt: '2025-06-15T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+describe('usage repository', () => {
+  let temp: TempStore;
+  beforeEach(async () => {
+    temp = await openTempStore();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('stores every field of a batch, booleans as 0/1', async () => {
+    const failed = row({
+      routedModel: null,
+      provider: null,
+      byok: true,
+      ttftMs: null,
+      status: 429,
+      errorCode: 'rate_limit_exceeded',
+      stream: false,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+    });
+    await insertUsageBatch(temp.store.db, [row(), failed]);
+    const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
+    assert.equal(stored.length, 2);
+    assert.deepEqual(stored.find((r) => r.id === failed.id), {
+      id: failed.id,
+      request_id: failed.requestId,
+      account_id: 'acct_a',
+      key_id: 'key_a1',
+      requested_model: 'auto',
+      routed_model: null,
+      provider: null,
+      byok: 1,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cost_usd: 0,
+      latency_ms: 120,
+      ttft_ms: null,
+      status: 429,
+      error_code: 'rate_limit_exceeded',
+      stream: 0,
+      created_at: failed.createdAt,
+    });
+  });
+
+  it('skips rows whose id is already stored, so a retried batch counts once', async () => {
+    const batch = [row(), row()];
+    await insertUsageBatch(temp.store.db, batch);
+    await insertUsageBatch(temp.store.db, [...batch, row()]);
+    const count = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    assert.equal(Number(count?.n), 3);
+  });
+
+  it('inserts batches larger than one statement', async () => {
+    const rows = Array.from({ length: 2_345 }, () => row({ costUsd: 0.000001 }));
+    await insertUsageBatch(temp.store.db, rows);
+    const totals = await monthlyTotals(temp.store.db, { accountId: 'acct_a', monthStartIso: JUNE });
+    assert.equal(totals.requests, 2_345);
+    assert.ok(Math.abs((await sumCost(temp.store.db)) - 0.002345) < 1e-12);
+  });
+
+  it("totals this month's rows of an account or one key, excluding other months and accounts", async () => {
+    await insertUsageBatch(temp.store.db, [
+      row({ promptTokens: 100, completionTokens: 50, costUsd: 0.25 }),
+      row({ keyId: 'key_a2', promptTokens: 1, completionTokens: 2, costUsd: 0.5, byok: true }),
+      row({ createdAt: '2025-05-31T23:59:59.999Z', costUsd: 7 }),
+      row({ createdAt: JULY, costUsd: 11 }),
+      row({ accountId: 'acct_b', keyId: 'key_b1', costUsd: 13 }),
+    ]);
+    const db = temp.store.db;
+    assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_a', monthStartIso: JUNE, monthEndIso: JULY }), {
+      requests: 2,
+      promptTokens: 101,
+      completionTokens: 52,
+      costUsd: 0.75,
+    });
+    assert.deepEqual(
+      await monthlyTotals(db, { accountId: 'acct_a', keyId: 'key_a2', monthStartIso: JUNE, monthEndIso: JULY }),
+      { requests: 1, promptTokens: 1, completionTokens: 2, costUsd: 0.5 },
+    );
+    assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_z', monthStartIso: JUNE }), {
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+    });
+    assert.equal(await sumCost(db), 0.25 + 0.5 + 7 + 11 + 13);
+  });
+
+  it('sums charged (non-BYOK) cost and tokens per account and per key since the month start', async () => {
+    await insertUsageBatch(temp.store.db, [
+      row({ promptTokens: 100, completionTokens: 50, costUsd: 0.25 }),
+      row({ keyId: 'key_a2', promptTokens: 10, completionTokens: 20, costUsd: 0.5 }),
+      row({ keyId: 'key_a2', promptTokens: 1_000, completionTokens: 1_000, costUsd: 9, byok: true }),
+      row({ createdAt: '2025-05-31T23:59:59.999Z', costUsd: 7 }),
+      row({ accountId: 'acct_b', keyId: 'key_b1', promptTokens: 1, completionTokens: 1, costUsd: 2 }),
+    ]);
+    const totals = await monthlyTotalsByAccountAndKey(temp.store.db, JUNE);
+    const byAccount = [...totals.accounts].sort((x, y) => x.accountId.localeCompare(y.accountId));
+    const byKey = [...totals.keys].sort((x, y) => x.keyId.localeCompare(y.keyId));
+    assert.deepEqual(byAccount, [
+      { accountId: 'acct_a', costUsd: 0.75, tokens: 180 },
+      { accountId: 'acct_b', costUsd: 2, tokens: 2 },
+    ]);
+    assert.deepEqual(byKey, [
+      { keyId: 'key_a1', accountId: 'acct_a', costUsd: 0.25, tokens: 150 },
+      { keyId: 'key_a2', accountId: 'acct_a', costUsd: 0.5, tokens: 30 },
+      { keyId: 'key_b1', accountId: 'acct_b', costUsd: 2, tokens: 2 },
+    ]);
+  });
+
+  it('returns zero for an empty ledger', async () => {
+    assert.equal(await sumCost(temp.store.db), 0);
+    assert.deepEqual(await monthlyTotalsByAccountAndKey(temp.store.db, JUNE), { accounts: [], keys: [] });
+  });
+
+  it('joins the caller transaction: a rollback stores nothing', async () => {
+    await assert.rejects(
+      temp.store.db.transaction().execute(async (trx) => {
+        await insertUsageBatch(trx, [row(), row()]);
+        throw new Error('abort');
+      }),
+      /abort/,
+    );
+    assert.equal(await sumCost(temp.store.db), 0);
+  });
+});

@@ -1,0 +1,196 @@
+/** @module Writing and summing the `usage` ledger. */
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, UsageTable } from '../database.js';
+
+/** One ledger row as the rest of the gateway sees it: one request, success or failure. */
+export interface UsageRecord {
+  /** Unique per row (`usage_…`). */
+  id: string;
+  /** The `x-request-id` the client saw. */
+  requestId: string;
+  accountId: string;
+  keyId: string;
+  /** The model the client asked for, `auto` included. */
+  requestedModel: string;
+  /** The catalog model that answered (the last one tried on failure); null when none was routed to. */
+  routedModel: string | null;
+  /** The provider that answered (the last one tried on failure); null when none was called. */
+  provider: string | null;
+  /** The account's own provider key was used: metered, but not counted against caps or included tokens. */
+  byok: boolean;
+  promptTokens: number;
+  completionTokens: number;
+  /** USD, exactly as returned to the client in `usage.cost_usd`. */
+  costUsd: number;
+  /** Whole milliseconds from arrival to the last byte. */
+  latencyMs: number;
+  /** Whole milliseconds to the first content byte; null when none was sent. */
+  ttftMs: number | null;
+  /** The HTTP status the client got. */
+  status: number;
+  /** The error `code` the client got; null on success. */
+  errorCode: string | null;
+  stream: boolean;
+  /** ISO-8601 UTC time of the request's arrival; decides which month the row counts in. */
+  createdAt: string;
+}
+
+/** Request count, tokens and cost over some rows of the ledger. */
+export interface UsageTotals {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/** Which rows {@link monthlyTotals} sums: one account's, or one of its keys', from the month's start. */
+export interface MonthlyTotalsQuery {
+  accountId: string;
+  /** Only this key's rows (they must also belong to `accountId`). */
+  keyId?: string;
+  /** ISO-8601 start of the month, inclusive. */
+  monthStartIso: string;
+  /** ISO-8601 end, exclusive; omitted means no upper bound. */
+  monthEndIso?: string;
+}
+
+/** One account's or key's charged (non-BYOK) usage this month, as admission's counters are seeded with. */
+export interface ChargedTotals {
+  costUsd: number;
+  /** Prompt + completion tokens. */
+  tokens: number;
+}
+
+/** {@link ChargedTotals} per account and per key, for seeding the in-memory monthly counters at start. */
+export interface MonthlyChargedTotals {
+  accounts: (ChargedTotals & { accountId: string })[];
+  keys: (ChargedTotals & { keyId: string; accountId: string })[];
+}
+
+/** Rows per INSERT statement: 17 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * Inserts rows in one transaction (inside the caller's, if `db` is a transaction): all are stored or none. A row
+ * whose id is already stored is skipped, so retrying a batch whose commit outcome was unknown cannot double-count.
+ */
+export async function insertUsageBatch(db: Kysely<Database>, rows: readonly UsageRecord[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map(toUsageRow);
+  const insertAll = async (trx: Kysely<Database>): Promise<void> => {
+    for (let start = 0; start < values.length; start += ROWS_PER_STATEMENT) {
+      await trx
+        .insertInto('usage')
+        .values(values.slice(start, start + ROWS_PER_STATEMENT))
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute();
+    }
+  };
+  if (db.isTransaction) await insertAll(db);
+  else await db.transaction().execute(insertAll);
+}
+
+/** Totals of an account's (or one key's) rows this month, BYOK included; zeros when there are none. */
+export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQuery): Promise<UsageTotals> {
+  let select = db
+    .selectFrom('usage')
+    .select((eb) => [
+      eb.fn.countAll().as('requests'),
+      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
+      eb.fn.sum('completion_tokens').as('completion_tokens'),
+      eb.fn.sum('cost_usd').as('cost_usd'),
+    ])
+    .where('account_id', '=', query.accountId)
+    .where('created_at', '>=', query.monthStartIso);
+  if (query.keyId !== undefined) select = select.where('key_id', '=', query.keyId);
+  if (query.monthEndIso !== undefined) select = select.where('created_at', '<', query.monthEndIso);
+  const row = await select.executeTakeFirst();
+  return {
+    requests: toNumber(row?.requests),
+    promptTokens: toNumber(row?.prompt_tokens),
+    completionTokens: toNumber(row?.completion_tokens),
+    costUsd: toNumber(row?.cost_usd),
+  };
+}
+
+/**
+ * Charged (non-BYOK) cost and tokens from `monthStartIso` (inclusive) to `monthEndIso` (exclusive; omitted: no
+ * upper bound), per account and per key.
+ */
+export async function monthlyTotalsByAccountAndKey(
+  db: Kysely<Database>,
+  monthStartIso: string,
+  monthEndIso?: string,
+): Promise<MonthlyChargedTotals> {
+  let charged = db.selectFrom('usage').where('byok', '=', 0).where('created_at', '>=', monthStartIso);
+  if (monthEndIso !== undefined) charged = charged.where('created_at', '<', monthEndIso);
+  const accounts = await charged
+    .select((eb) => [
+      'account_id',
+      eb.fn.sum('cost_usd').as('cost_usd'),
+      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
+      eb.fn.sum('completion_tokens').as('completion_tokens'),
+    ])
+    .groupBy('account_id')
+    .execute();
+  const keys = await charged
+    .select((eb) => [
+      'key_id',
+      'account_id',
+      eb.fn.sum('cost_usd').as('cost_usd'),
+      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
+      eb.fn.sum('completion_tokens').as('completion_tokens'),
+    ])
+    .groupBy(['key_id', 'account_id'])
+    .execute();
+  const charge = (row: { cost_usd: unknown; prompt_tokens: unknown; completion_tokens: unknown }): ChargedTotals => ({
+    costUsd: toNumber(row.cost_usd),
+    tokens: toNumber(row.prompt_tokens) + toNumber(row.completion_tokens),
+  });
+  return {
+    accounts: accounts.map((row) => ({ accountId: row.account_id, ...charge(row) })),
+    keys: keys.map((row) => ({ keyId: row.key_id, accountId: row.account_id, ...charge(row) })),
+  };
+}
+
+/** The sum of `cost_usd` over the whole ledger (0 when empty); for tests and reconciliation. */
+export async function sumCost(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('usage')
+    .select((eb) => eb.fn.sum('cost_usd').as('cost_usd'))
+    .executeTakeFirst();
+  return toNumber(row?.cost_usd);
+}
+
+function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
+  return {
+    id: record.id,
+    request_id: record.requestId,
+    account_id: record.accountId,
+    key_id: record.keyId,
+    requested_model: record.requestedModel,
+    routed_model: record.routedModel,
+    provider: record.provider,
+    byok: record.byok ? 1 : 0,
+    prompt_tokens: record.promptTokens,
+    completion_tokens: record.completionTokens,
+    cost_usd: record.costUsd,
+    latency_ms: record.latencyMs,
+    ttft_ms: record.ttftMs,
+    status: record.status,
+    error_code: record.errorCode,
+    stream: record.stream ? 1 : 0,
+    created_at: record.createdAt,
+  };
+}
+
+/**
+ * An aggregate as a number. SQL returns NULL for SUM over no rows, and PostgreSQL's driver returns COUNT and
+ * SUM over integers (bigint, numeric) as strings.
+ */
+function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string') return Number(value);
+  return 0;
+}

@@ -5,6 +5,13 @@
  *
  * Money crosses this interface as integer nano-dollars (1e-9 USD), so Redis can keep it with INCRBY and sums stay
  * exact to the ledger's cent-millionth.
+ *
+ * Why one `admit` call for all four stages rather than one call per stage with compensation: a request refused at a
+ * later stage must consume nothing, and with per-stage calls its rpm slot would be visible to concurrent requests
+ * (on any instance) until given back, refusing requests that should pass. One call is also one Redis round trip.
+ * A Redis backend can keep, per account, a sorted set of rpm hits (score = time), a sorted set of leases
+ * (score = expiry), a sorted set plus hash of tpm reservations (score = time, value = tokens), and per account/key a
+ * hash of monthly counters named after the month (expiring after it); `admit` prunes by score, checks, and writes.
  */
 
 /** One sliding minute, in ms. Both rpm and tpm windows use it. */

@@ -7,15 +7,21 @@ import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { ModelConfig } from '../config/types.js';
 import type { Gateway } from '../gateway/gateway.js';
-import type { Catalog } from '../routing/catalog.js';
+import type { Admission } from '../limits/index.js';
+import type { UsageLedger } from '../metering/ledger.js';
+import type { Router } from '../routing/router.js';
 import { createAuthHook, type KeyLookup } from './auth-hook.js';
 import { handleError, renderError } from './error-handler.js';
+import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerModelRoutes } from './routes/models.js';
+import { registerRoutingExplain } from './routes/routing-explain.js';
 
 export interface AppDeps {
-  catalog: Catalog;
   models: readonly ModelConfig[];
+  router: Router;
+  admission: Admission;
+  ledger: UsageLedger;
   gateway: Gateway;
   keys: KeyLookup;
   /** pino options, or false for silence (tests). */
@@ -43,6 +49,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onRequest', createAuthHook(deps.keys));
+  registerRateLimitHeaders(app, deps.admission);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     renderError(new GatewayError(404, 'not_found', `Unknown route: ${request.method} ${request.url.split('?')[0]}`), reply),
@@ -50,6 +57,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/health', async () => ({ status: 'ok' }));
   registerModelRoutes(app, deps.models);
-  registerChatCompletions(app, { catalog: deps.catalog, gateway: deps.gateway });
+  registerChatCompletions(app, { router: deps.router, admission: deps.admission, gateway: deps.gateway, ledger: deps.ledger, now: Date.now });
+  registerRoutingExplain(app, deps.router);
   return app;
 }

@@ -3,13 +3,11 @@
  * round trip); missing, malformed, unknown and revoked keys all answer 401 `invalid_api_key`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyRecord } from '../auth/index.js';
 import { GatewayError } from '../core/gateway-error.js';
 
-/** What the server needs to know about the caller's key. */
-export interface AuthenticatedKey {
-  keyId: string;
-  accountId: string;
-}
+/** What the server knows about the caller's key: the key cache's record. */
+export type AuthenticatedKey = KeyRecord;
 
 /** The key cache as the server sees it. */
 export interface KeyLookup {

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, type ErrorCode } from '../core/gateway-error.js';
+import { rejectionHeaders, setRateLimitHeaders } from './rate-limit-headers.js';
 import { schemaIssuesToError } from './validation.js';
 
 /** Turns any thrown value into a GatewayError. */
@@ -27,6 +28,8 @@ export function renderError(error: GatewayError, reply: FastifyReply): FastifyRe
 /** Fastify's `setErrorHandler` callback. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const known = toGatewayError(error);
+  const limits = rejectionHeaders(error);
+  if (limits !== undefined) setRateLimitHeaders(reply, limits);
   if (known !== undefined) return renderError(known, reply);
   request.log.error({ err: error, requestId: request.id }, 'unhandled error');
   return renderError(new GatewayError(500, 'internal_error', 'The server had an error while processing your request.'), reply);

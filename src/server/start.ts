@@ -12,7 +12,13 @@ import type { GatewayConfig, ProviderConfig } from '../config/types.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ImageFetcher } from '../gateway/image-fetch.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
+import { Admission, MemoryLimiterBackend } from '../limits/index.js';
+import { createStoreUsageSink, loadMonthlyCharges } from '../metering/ledger.js';
+import { UsageWriter } from '../metering/usage-writer.js';
 import { Catalog } from '../routing/catalog.js';
+import { InMemoryCircuitBreakers } from '../routing/circuit-breaker.js';
+import { InMemoryHealthStore } from '../routing/health.js';
+import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { createStore, migrateToLatest, type Store } from '../store/index.js';
 import { buildApp } from './app.js';
@@ -38,6 +44,8 @@ export interface RunningGateway {
   simulated: string[];
   /** The demo key, when one was created or found in `demo-key.txt`. */
   demoKey: string | undefined;
+  /** The usage ledger writer; `flush()` makes every finished request visible in the store. */
+  ledger: UsageWriter;
   close(): Promise<void>;
 }
 
@@ -56,10 +64,30 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   keys.startWatching(options.keyPollMs ?? 250);
   const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
 
+  const admission = new Admission({ backend: new MemoryLimiterBackend(Date.now), plans: config.plans });
+  const charges = await loadMonthlyCharges(store.db, Date.now());
+  for (const account of charges.accounts) await admission.seedMonthly({ accountId: account.accountId }, account);
+  for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);
+  const ledger = new UsageWriter({ sink: createStoreUsageSink(store.db) });
+
+  const catalog = new Catalog(config.models, providers);
+  const router = new Router({
+    catalog,
+    health: new InMemoryHealthStore({ now: Date.now }),
+    breakers: new InMemoryCircuitBreakers({ now: Date.now }),
+    now: Date.now,
+    random: Math.random,
+  });
   const client = new UpstreamClient(config.timeouts);
   const images = new ImageFetcher();
-  const gateway = new Gateway({ client, now: Date.now, generateId: completionIdGenerator(), images });
-  const app = buildApp({ catalog: new Catalog(config.models, providers), models: config.models, gateway, keys, logger: options.logger });
+  const gateway = new Gateway({
+    client,
+    now: Date.now,
+    generateId: completionIdGenerator(),
+    images,
+    onOutcome: (candidate, outcome) => router.report(candidate, outcome),
+  });
+  const app = buildApp({ models: config.models, router, admission, ledger, gateway, keys, logger: options.logger });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 
@@ -71,8 +99,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     simulator,
     simulated,
     demoKey,
+    ledger,
     async close() {
       await app.close();
+      await ledger.close();
       keys.stop();
       await client.close();
       await images.close();

@@ -3,24 +3,24 @@
  * counts while `now < at + WINDOW_MS`. So any 60 s span holds at most `limit`, and an entry made at `t` frees its
  * share at exactly `t + 60 s`. Entries are kept in arrival order; the clock is assumed not to step back (if it
  * does, the window is briefly stricter, never looser).
+ *
+ * Entries live in a ring of typed arrays rather than one object each: a busy gateway holds a minute of them, and
+ * objects that survive that long cost the garbage collector far more than the bookkeeping itself.
  */
 import { WINDOW_MS } from '../types.js';
 
-interface LogEntry {
-  readonly at: number;
-  amount: number;
-  readonly id: string | undefined;
-}
-
-/** Compact the backing array once this many pruned slots pile up at its head. */
-const COMPACT_AFTER = 256;
+const MIN_CAPACITY = 8;
 
 /** Timestamped amounts in one sliding minute, with their running total. */
 export class SlidingLog {
-  #entries: LogEntry[] = [];
-  #head = 0;
+  #at = new Float64Array(MIN_CAPACITY);
+  #amount = new Float64Array(MIN_CAPACITY);
+  #ids: (string | undefined)[] = new Array<string | undefined>(MIN_CAPACITY);
+  /** Ring index of the oldest entry, number of entries, and the sequence number of the oldest entry. */
+  #start = 0;
+  #count = 0;
+  #firstSeq = 0;
   #total = 0;
-  readonly #byId = new Map<string, LogEntry>();
 
   /** Sum of the amounts in the window (as of the last `prune`). */
   get total(): number {
@@ -29,44 +29,45 @@ export class SlidingLog {
 
   /** Number of entries in the window (as of the last `prune`). */
   get count(): number {
-    return this.#entries.length - this.#head;
+    return this.#count;
   }
 
   /** Drops the entries that have left the window at `now`. */
   prune(now: number): void {
-    const entries = this.#entries;
-    let head = this.#head;
-    while (head < entries.length) {
-      const entry = entries[head] as LogEntry;
-      if (entry.at + WINDOW_MS > now) break;
-      this.#total -= entry.amount;
-      if (entry.id !== undefined) this.#byId.delete(entry.id);
-      head += 1;
+    const mask = this.#at.length - 1;
+    while (this.#count > 0 && (this.#at[this.#start] as number) + WINDOW_MS <= now) {
+      this.#total -= this.#amount[this.#start] as number;
+      this.#ids[this.#start] = undefined;
+      this.#start = (this.#start + 1) & mask;
+      this.#count -= 1;
+      this.#firstSeq += 1;
     }
-    if (head === entries.length) {
-      this.#entries = [];
-      head = 0;
-    } else if (head >= COMPACT_AFTER && head * 2 >= entries.length) {
-      this.#entries = entries.slice(head);
-      head = 0;
-    }
-    this.#head = head;
+    if (this.#count * 4 < this.#at.length && this.#at.length > MIN_CAPACITY) this.#resize(this.#at.length / 2);
   }
 
-  /** Appends an entry; `id` makes it adjustable later. */
-  add(at: number, amount: number, id?: string): void {
-    const entry: LogEntry = { at, amount, id };
-    this.#entries.push(entry);
+  /** Appends an entry and returns its sequence number, which with `id` makes it adjustable later. */
+  add(at: number, amount: number, id?: string): number {
+    if (this.#count === this.#at.length) this.#resize(this.#at.length * 2);
+    const index = (this.#start + this.#count) & (this.#at.length - 1);
+    this.#at[index] = at;
+    this.#amount[index] = amount;
+    this.#ids[index] = id;
+    this.#count += 1;
     this.#total += amount;
-    if (id !== undefined) this.#byId.set(id, entry);
+    return this.#firstSeq + this.#count - 1;
   }
 
-  /** Sets the amount of a still-counted entry; false once it has left the window. */
-  adjust(id: string, amount: number): boolean {
-    const entry = this.#byId.get(id);
-    if (entry === undefined) return false;
-    this.#total += amount - entry.amount;
-    entry.amount = amount;
+  /**
+   * Sets the amount of the entry `add` numbered `seq` for `id`; false once it has left the window. (A sequence
+   * number rather than a map by id: a map per account churning a minute of ids costs more than the whole admission.)
+   */
+  adjust(seq: number, id: string, amount: number): boolean {
+    const offset = seq - this.#firstSeq;
+    if (offset < 0 || offset >= this.#count) return false;
+    const index = (this.#start + offset) & (this.#at.length - 1);
+    if (this.#ids[index] !== id) return false;
+    this.#total += amount - (this.#amount[index] as number);
+    this.#amount[index] = amount;
     return true;
   }
 
@@ -77,18 +78,43 @@ export class SlidingLog {
   waitMs(need: number, limit: number, now: number): number | null {
     if (this.#total + need <= limit) return 0;
     if (need > limit) return null;
+    const mask = this.#at.length - 1;
     let remaining = this.#total;
-    for (let index = this.#head; index < this.#entries.length; index += 1) {
-      const entry = this.#entries[index] as LogEntry;
-      remaining -= entry.amount;
-      if (remaining + need <= limit) return entry.at + WINDOW_MS - now;
+    for (let offset = 0; offset < this.#count; offset += 1) {
+      const index = (this.#start + offset) & mask;
+      remaining -= this.#amount[index] as number;
+      if (remaining + need <= limit) return (this.#at[index] as number) + WINDOW_MS - now;
     }
     return null;
   }
 
+  /** True when no entry counts at `now` (without pruning, so it is cheap to ask of an account not in use). */
+  isEmptyAt(now: number): boolean {
+    if (this.#count === 0) return true;
+    const newest = (this.#start + this.#count - 1) & (this.#at.length - 1);
+    return (this.#at[newest] as number) + WINDOW_MS <= now;
+  }
+
   /** Ms until the oldest entry leaves the window; 0 when empty. Call `prune(now)` first. */
   oldestExpiresInMs(now: number): number {
-    const oldest = this.#entries[this.#head];
-    return oldest === undefined ? 0 : oldest.at + WINDOW_MS - now;
+    return this.#count === 0 ? 0 : (this.#at[this.#start] as number) + WINDOW_MS - now;
+  }
+
+  /** Copies the entries, oldest first, into rings of `capacity` (a power of two ≥ count). */
+  #resize(capacity: number): void {
+    const at = new Float64Array(capacity);
+    const amount = new Float64Array(capacity);
+    const ids = new Array<string | undefined>(capacity);
+    const mask = this.#at.length - 1;
+    for (let offset = 0; offset < this.#count; offset += 1) {
+      const index = (this.#start + offset) & mask;
+      at[offset] = this.#at[index] as number;
+      amount[offset] = this.#amount[index] as number;
+      ids[offset] = this.#ids[index];
+    }
+    this.#at = at;
+    this.#amount = amount;
+    this.#ids = ids;
+    this.#start = 0;
   }
 }

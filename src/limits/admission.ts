@@ -1,0 +1,143 @@
+/**
+ * @module Admission: the "admit" step of the request pipeline. Before any upstream call it reserves, atomically and
+ * in this order, an rpm slot, a concurrency lease, the request's worst-case tokens in the tpm window, and its
+ * worst-case cost against the key's and the account's monthly spend caps and tokens against the account's monthly
+ * included tokens. A rejected request reserves nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PlanConfig } from '../config/types.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { admissionError } from './admission-error.js';
+import { effectiveLimits, type AdmissionKey } from './effective-limits.js';
+import { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
+import { usdToNanos } from './money.js';
+import { AdmissionTicket, isAmount, type Ticket } from './ticket.js';
+import type { EffectiveLimits, LimiterBackend, SpendRequest } from './types.js';
+
+/**
+ * How long a lease holds its slot if its holder never finishes it (a crashed instance, a leaked ticket): longer
+ * than any normal request; streams that may run longer call `Ticket.renew()`.
+ */
+export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
+
+/** Output tokens reserved when a request sets no `max_tokens` (and the model allows that many). */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+/**
+ * The output tokens to reserve: the request's `max_tokens`, else {@link DEFAULT_MAX_OUTPUT_TOKENS}, never more
+ * than the model's maximum output. Compute the worst-case cost from the same number.
+ */
+export function reservedOutputTokens(requested: number | null | undefined, modelMaxOutput: number): number {
+  return Math.min(requested ?? DEFAULT_MAX_OUTPUT_TOKENS, modelMaxOutput);
+}
+
+/**
+ * Request ids that are unique across processes yet cheap: a random per-process prefix and a counter, cheaper than
+ * a UUID per request (and shorter to keep in the windows).
+ */
+export function createIdGenerator(): () => string {
+  const prefix = randomUUID().slice(0, 13);
+  let counter = 0;
+  return () => `${prefix}-${(counter += 1).toString(36)}`;
+}
+
+/** What to admit. */
+export interface AdmitInput {
+  readonly key: AdmissionKey;
+  /** Prompt tokens as the tokenizer counts them. */
+  readonly promptTokens: number;
+  /** Output tokens to reserve; see {@link reservedOutputTokens}. */
+  readonly maxOutputTokens: number;
+  /** promptTokens × input price + maxOutputTokens × output price, USD. */
+  readonly worstCaseCostUsd: number;
+  /** Routed through the account's own provider key: no spend caps or included tokens; rpm/tpm/concurrency apply. */
+  readonly byok: boolean;
+}
+
+/** What {@link Admission} needs. */
+export interface AdmissionDeps {
+  readonly backend: LimiterBackend;
+  /** Plans by name, from the config. */
+  readonly plans: Readonly<Record<string, PlanConfig>>;
+  /** Lease TTL; defaults to {@link DEFAULT_LEASE_TTL_MS}. */
+  readonly leaseTtlMs?: number;
+  /** Lease ids; defaults to {@link createIdGenerator}'s (unique across instances, as a shared backend needs). */
+  readonly newId?: () => string;
+}
+
+/**
+ * Admits requests against their account's limits. No clock here: the backend owns time, so that every instance
+ * sharing a Redis backend reads the same one.
+ */
+export class Admission {
+  readonly #backend: LimiterBackend;
+  readonly #plans: Readonly<Record<string, PlanConfig>>;
+  readonly #leaseTtlMs: number;
+  readonly #newId: () => string;
+
+  constructor(deps: AdmissionDeps) {
+    this.#backend = deps.backend;
+    this.#plans = deps.plans;
+    this.#leaseTtlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    this.#newId = deps.newId ?? createIdGenerator();
+  }
+
+  /**
+   * Reserves what the request may use, or rejects with an `AdmissionError`: 429 `rate_limit_exceeded`
+   * (rpm, concurrency, tpm; `retryAfterSeconds` set when a retry can succeed) or 402 `quota_exceeded` (spend caps,
+   * included tokens). Either way the rate-limit headers come along (`ticket.headers()` or `error.headers`).
+   */
+  async admit(input: AdmitInput): Promise<Ticket> {
+    assertAmounts(input);
+    const limits = effectiveLimits(input.key, this.#plans);
+    const tokens = input.promptTokens + input.maxOutputTokens;
+    const result = await this.#backend.admit({
+      id: this.#newId(),
+      accountId: input.key.accountId,
+      keyId: input.key.keyId,
+      rpm: limits.rpm,
+      tpm: limits.tpm,
+      concurrent: limits.concurrent,
+      tokens,
+      spend: input.byok ? null : spendRequest(input, limits),
+      leaseTtlMs: this.#leaseTtlMs,
+    });
+    if (!result.ok) {
+      const headers = rateLimitHeaders(result.window);
+      throw admissionError(result.rejection, { key: input.key, limits, tokens, headers });
+    }
+    return new AdmissionTicket(this.#backend, result.reservation, result.window, this.#leaseTtlMs);
+  }
+
+  /** The rate-limit headers for a response that did not go through admission (e.g. a 400 before it). */
+  async peekHeaders(key: AdmissionKey): Promise<RateLimitHeaders> {
+    const limits = effectiveLimits(key, this.#plans);
+    return rateLimitHeaders(await this.#backend.peek(key.accountId, limits));
+  }
+
+  /** Loads this month's totals from the ledger (at start) for an account or a key. */
+  async seedMonthly(
+    scope: { readonly accountId: string } | { readonly keyId: string },
+    totals: { readonly costUsd: number; readonly tokens: number },
+  ): Promise<void> {
+    await this.#backend.seedMonthly(scope, usdToNanos(totals.costUsd), totals.tokens);
+  }
+}
+
+function spendRequest(input: AdmitInput, limits: EffectiveLimits): SpendRequest {
+  const { keySpendCapUsd, accountSpendCapUsd } = input.key;
+  return {
+    costNanoUsd: usdToNanos(input.worstCaseCostUsd),
+    keyCapNanoUsd: keySpendCapUsd === null ? null : usdToNanos(keySpendCapUsd),
+    accountCapNanoUsd: accountSpendCapUsd === null ? null : usdToNanos(accountSpendCapUsd),
+    includedTokens: limits.includedTokens,
+  };
+}
+
+/** A NaN or negative amount would slip past every `used + amount <= cap` check, so it is a bug, reported as one. */
+function assertAmounts(input: AdmitInput): void {
+  if (isAmount(input.promptTokens) && isAmount(input.maxOutputTokens) && isAmount(input.worstCaseCostUsd)) return;
+  const { promptTokens, maxOutputTokens, worstCaseCostUsd } = input;
+  const detail = JSON.stringify({ promptTokens, maxOutputTokens, worstCaseCostUsd });
+  throw new GatewayError(500, 'internal_error', `Invalid admission amounts: ${detail}`);
+}

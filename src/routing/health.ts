@@ -1,0 +1,242 @@
+/**
+ * @module Live health per deployment: decayed time-to-first-token and output-rate estimates, and a sliding-window
+ * success rate. Behind the {@link HealthStore} interface so a shared (Redis-backed) store can replace the in-memory
+ * one; reads stay synchronous because routing runs on the hot path (a shared store would serve them from a local
+ * replica). The clock is injected.
+ */
+
+/** What a deployment is assumed to do before it has been measured (and what stale measurements decay toward). */
+export interface LatencyPrior {
+  ttftMs: number;
+  outputTokensPerSecond: number;
+}
+
+/**
+ * Generic prior for a never-measured deployment: 800 ms to the first token and 60 tokens/s, a middle-of-the-road
+ * figure for hosted chat models. Per-deployment priors can be injected through {@link HealthOptions.priors}.
+ */
+export const DEFAULT_LATENCY_PRIOR: Readonly<LatencyPrior> = Object.freeze({ ttftMs: 800, outputTokensPerSecond: 60 });
+
+/** The tuning defaults of {@link InMemoryHealthStore}. */
+export const HEALTH_DEFAULTS = Object.freeze({
+  /** A latency sample's weight halves every 30 s… */
+  halfLifeMs: 30_000,
+  /** …and with every 20 newer samples, so a busy deployment's estimate still follows change. */
+  halfLifeSamples: 20,
+  /** The prior counts as half a sample that never decays: a deployment idle for minutes drifts back to it. */
+  priorWeight: 0.5,
+  /** Success rate over the outcomes of the last 60 s… */
+  windowMs: 60_000,
+  /** …at most the last 100 of them. */
+  windowSize: 100,
+  /**
+   * The success rate starts from 0.95 weighted as two outcomes: a deployment with a clean record ranks above an
+   * unknown one, and one failure with nothing else known drops it to 0.63.
+   */
+  successPrior: 0.95,
+  successPriorWeight: 2,
+});
+
+export interface HealthOptions {
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** Priors by {@link deploymentKey}; deployments not listed use {@link DEFAULT_LATENCY_PRIOR}. */
+  priors?: Readonly<Record<string, LatencyPrior>>;
+  halfLifeMs?: number;
+  halfLifeSamples?: number;
+  priorWeight?: number;
+  windowMs?: number;
+  windowSize?: number;
+}
+
+/** A completed call: time to first token, total time, output tokens produced. */
+export interface SuccessSample {
+  ttftMs: number;
+  totalMs: number;
+  outputTokens: number;
+}
+
+/** A failed call. Only retryable failures (timeouts, 429, 5xx, overload) count against the deployment. */
+export interface FailureSample {
+  retryable: boolean;
+}
+
+/** A deployment's current estimates. */
+export interface HealthSnapshot {
+  ttftMs: number;
+  outputTokensPerSecond: number;
+  /** Smoothed success rate in [0, 1] over the window: (successes + 0.95 × 2) / (outcomes + 2); 0.95 with none. */
+  successRate: number;
+  /** Outcomes in the window. */
+  outcomes: number;
+  /** Decayed weight of the latency samples behind the estimate; 0 means prior only. */
+  evidence: number;
+  /** When the deployment last reported any outcome; undefined if never. */
+  lastSeenAt: number | undefined;
+}
+
+/** Per-deployment health, keyed by {@link deploymentKey}. */
+export interface HealthStore {
+  recordSuccess(key: string, sample: SuccessSample): void;
+  recordFailure(key: string, failure: FailureSample): void;
+  snapshot(key: string): HealthSnapshot;
+}
+
+/** The health and breaker key of a deployment: `${provider}/${upstreamModel}`. */
+export function deploymentKey(deployment: { provider: string; model: string }): string {
+  return `${deployment.provider}/${deployment.model}`;
+}
+
+/** Samples below this (ms, or ms per token) are clamped so the logarithm stays finite. */
+const MIN_SAMPLE = 0.01;
+
+const PRIOR_SUCCESSES = HEALTH_DEFAULTS.successPrior * HEALTH_DEFAULTS.successPriorWeight;
+
+/**
+ * A geometric mean (sums of logarithms) where each sample's weight decays with age and with newer samples.
+ * Latencies are roughly log-normal: in log space one 60 s straggler does not swamp fifty 1 s answers, and a
+ * recovered deployment's first fast sample moves its estimate by a factor, not by a few percent.
+ */
+interface DecayingMean {
+  sum: number;
+  weight: number;
+  at: number;
+}
+
+interface DeploymentHealth {
+  ttft: DecayingMean;
+  msPerToken: DecayingMean;
+  window: OutcomeWindow;
+  lastSeenAt: number | undefined;
+}
+
+/** The in-process {@link HealthStore}. */
+export class InMemoryHealthStore implements HealthStore {
+  private readonly byKey = new Map<string, DeploymentHealth>();
+  private readonly now: () => number;
+  private readonly priors: Readonly<Record<string, LatencyPrior>>;
+  private readonly halfLifeMs: number;
+  private readonly sampleDecay: number;
+  private readonly priorWeight: number;
+  private readonly windowMs: number;
+  private readonly windowSize: number;
+
+  constructor(options: HealthOptions) {
+    this.now = options.now;
+    this.priors = options.priors ?? {};
+    this.halfLifeMs = options.halfLifeMs ?? HEALTH_DEFAULTS.halfLifeMs;
+    this.sampleDecay = 2 ** (-1 / (options.halfLifeSamples ?? HEALTH_DEFAULTS.halfLifeSamples));
+    this.priorWeight = options.priorWeight ?? HEALTH_DEFAULTS.priorWeight;
+    this.windowMs = options.windowMs ?? HEALTH_DEFAULTS.windowMs;
+    this.windowSize = options.windowSize ?? HEALTH_DEFAULTS.windowSize;
+  }
+
+  /** Records a success. Non-finite or negative timings are not used as latency samples; the outcome still counts. */
+  recordSuccess(key: string, sample: SuccessSample): void {
+    const t = this.now();
+    const health = this.entry(key, t);
+    if (Number.isFinite(sample.ttftMs) && sample.ttftMs >= 0) this.add(health.ttft, sample.ttftMs, t);
+    const generationMs = sample.totalMs - sample.ttftMs;
+    // The first token arrives at ttft; the rate is over the tokens after it.
+    if (sample.outputTokens >= 2 && Number.isFinite(generationMs) && generationMs > 0) {
+      this.add(health.msPerToken, generationMs / (sample.outputTokens - 1), t);
+    }
+    health.window.push(t, true);
+  }
+
+  /** Records a failure; a non-retryable one (the request's own fault) only marks the deployment as seen. */
+  recordFailure(key: string, failure: FailureSample): void {
+    const t = this.now();
+    const health = this.entry(key, t);
+    if (failure.retryable) health.window.push(t, false);
+  }
+
+  snapshot(key: string): HealthSnapshot {
+    const t = this.now();
+    const prior = this.priors[key] ?? DEFAULT_LATENCY_PRIOR;
+    const health = this.byKey.get(key);
+    if (health === undefined) {
+      const { ttftMs, outputTokensPerSecond } = prior;
+      return { ttftMs, outputTokensPerSecond, successRate: HEALTH_DEFAULTS.successPrior, outcomes: 0, evidence: 0, lastSeenAt: undefined };
+    }
+    const ttftDecay = this.decay(health.ttft, t);
+    const msPerToken = this.mean(health.msPerToken, this.decay(health.msPerToken, t), 1000 / prior.outputTokensPerSecond);
+    const { window } = health;
+    window.prune(t);
+    return {
+      ttftMs: this.mean(health.ttft, ttftDecay, prior.ttftMs),
+      outputTokensPerSecond: 1000 / msPerToken,
+      successRate: (window.successes + PRIOR_SUCCESSES) / (window.count + HEALTH_DEFAULTS.successPriorWeight),
+      outcomes: window.count,
+      evidence: health.ttft.weight * ttftDecay,
+      lastSeenAt: health.lastSeenAt,
+    };
+  }
+
+  private entry(key: string, t: number): DeploymentHealth {
+    let health = this.byKey.get(key);
+    if (health === undefined) {
+      health = {
+        ttft: { sum: 0, weight: 0, at: t },
+        msPerToken: { sum: 0, weight: 0, at: t },
+        window: new OutcomeWindow(this.windowMs, this.windowSize),
+        lastSeenAt: t,
+      };
+      this.byKey.set(key, health);
+    }
+    health.lastSeenAt = t;
+    return health;
+  }
+
+  private decay(mean: DecayingMean, t: number): number {
+    return 2 ** (-Math.max(0, t - mean.at) / this.halfLifeMs);
+  }
+
+  private add(mean: DecayingMean, value: number, t: number): void {
+    const keep = this.decay(mean, t) * this.sampleDecay;
+    mean.sum = mean.sum * keep + Math.log(Math.max(value, MIN_SAMPLE));
+    mean.weight = mean.weight * keep + 1;
+    mean.at = t;
+  }
+
+  private mean(mean: DecayingMean, decay: number, prior: number): number {
+    return Math.exp((mean.sum * decay + Math.log(prior) * this.priorWeight) / (mean.weight * decay + this.priorWeight));
+  }
+}
+
+/** The outcomes of the last `windowMs`, at most `size` of them, in a ring buffer with running counts. */
+class OutcomeWindow {
+  private readonly times: number[] = [];
+  private readonly oks: boolean[] = [];
+  private start = 0;
+  /** Outcomes held; current after {@link prune}. */
+  count = 0;
+  /** Successes among them. */
+  successes = 0;
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly size: number,
+  ) {}
+
+  push(t: number, ok: boolean): void {
+    this.prune(t);
+    if (this.count === this.size) this.dropOldest();
+    const index = (this.start + this.count) % this.size;
+    this.times[index] = t;
+    this.oks[index] = ok;
+    this.count += 1;
+    if (ok) this.successes += 1;
+  }
+
+  /** Drops the outcomes older than the window as of `t`. */
+  prune(t: number): void {
+    while (this.count > 0 && (this.times[this.start] ?? t) <= t - this.windowMs) this.dropOldest();
+  }
+
+  private dropOldest(): void {
+    if (this.oks[this.start] === true) this.successes -= 1;
+    this.start = (this.start + 1) % this.size;
+    this.count -= 1;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * @module What a request needs from a model (prompt size, output size, vision, tools) and the filter that keeps
+ * the catalog's deployments able to serve it. Derived once per request; everything here is pure.
+ */
+import type { Deployment, ModelConfig } from '../config/types.js';
+import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
+import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+import { countPromptTokens } from '../metering/token-count.js';
+import type { Candidate, Catalog } from './catalog.js';
+import { deploymentKey } from './health.js';
+
+/**
+ * Output tokens assumed for cost and latency estimates when the client sets no `max_tokens`: about a
+ * medium-length chat answer. The context-fit check never uses it; it counts only an explicit maximum.
+ */
+export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 512;
+
+/** What a request needs, derived once by {@link deriveRequirements}. */
+export interface Requirements {
+  /** Estimated prompt tokens (o200k BPE plus per-message overhead). */
+  promptTokens: number;
+  /** The client's output bound (`max_completion_tokens`, else `max_tokens`), if it set one. */
+  maxOutputTokens: number | undefined;
+  /** Output tokens for cost and latency estimates: `maxOutputTokens`, else {@link DEFAULT_EXPECTED_OUTPUT_TOKENS}. */
+  expectedOutputTokens: number;
+  /** Context the model must hold: prompt plus the explicit output bound (0 when none). */
+  contextTokens: number;
+  /** Some user message has an `image_url` part. */
+  vision: boolean;
+  /** `tools` is non-empty. */
+  tools: boolean;
+}
+
+/** Why a deployment cannot serve a request, in the order the filter checks. */
+export type ExclusionReason = 'context_length' | 'max_output_tokens' | 'vision' | 'tools' | 'provider_unconfigured' | 'circuit_open';
+
+/** One deployment left out of a route, and why. */
+export interface Exclusion {
+  model: ModelConfig;
+  deployment: Deployment;
+  reason: ExclusionReason;
+}
+
+/** The catalog split into deployments that can serve the request (catalog order) and those that cannot. */
+export interface FilterResult {
+  capable: Candidate[];
+  excluded: Exclusion[];
+}
+
+/**
+ * Derives the request's requirements. Pass `promptTokens` when the caller already counted them (admission does),
+ * so the prompt is tokenized once per request.
+ */
+export function deriveRequirements(req: ChatCompletionRequest, promptTokens?: number): Requirements {
+  const prompt = promptTokens ?? countPromptTokens(req);
+  const max = requestedMaxTokens(req);
+  return {
+    promptTokens: prompt,
+    maxOutputTokens: max,
+    expectedOutputTokens: max ?? DEFAULT_EXPECTED_OUTPUT_TOKENS,
+    contextTokens: prompt + (max ?? 0),
+    vision: hasImage(req),
+    tools: req.tools !== undefined && req.tools.length > 0,
+  };
+}
+
+/** Whether any message carries an image part (the request needs a vision model). */
+export function hasImage(req: ChatCompletionRequest): boolean {
+  for (const message of req.messages) {
+    if (message.role !== 'user' || typeof message.content === 'string') continue;
+    for (const part of message.content) if (part.type === 'image_url') return true;
+  }
+  return false;
+}
+
+/** The model-level requirements as bits, in the fixed order used for reasons and messages. */
+const CHECKS = [
+  { bit: 1, reason: 'context_length' },
+  { bit: 2, reason: 'max_output_tokens' },
+  { bit: 4, reason: 'vision' },
+  { bit: 8, reason: 'tools' },
+] as const;
+
+/** Bit set of the model-level requirements `model` fails (0 = capable). */
+function unmetMask(model: ModelConfig, req: Requirements): number {
+  let mask = 0;
+  if (model.context_length < req.contextTokens) mask |= 1;
+  if (req.maxOutputTokens !== undefined && req.maxOutputTokens > model.max_output_tokens) mask |= 2;
+  if (req.vision && !model.capabilities.vision) mask |= 4;
+  if (req.tools && !model.capabilities.tools) mask |= 8;
+  return mask;
+}
+
+function firstUnmet(mask: number): ExclusionReason {
+  for (const check of CHECKS) if ((mask & check.bit) !== 0) return check.reason;
+  throw new Error(`unmetMask returned an unknown bit set ${mask}`);
+}
+
+const callable = new WeakMap<Catalog, Map<Deployment, Candidate>>();
+
+/** The catalog's deployments that have a credential, as Candidates; built once per Catalog instance. */
+function callableDeployments(catalog: Catalog): Map<Deployment, Candidate> {
+  let byDeployment = callable.get(catalog);
+  if (byDeployment === undefined) {
+    byDeployment = new Map();
+    for (const model of catalog.models) {
+      if (!model.deployments.some((d) => catalog.isAvailable(d.provider))) continue;
+      for (const candidate of catalog.candidatesFor(model.id)) byDeployment.set(candidate.deployment, candidate);
+    }
+    callable.set(catalog, byDeployment);
+  }
+  return byDeployment;
+}
+
+/**
+ * Splits every deployment of the catalog into capable and excluded. A deployment is excluded for the first
+ * failed check in this order: context length, max output, vision, tools, provider without credential, open circuit.
+ * The Candidates are built once per Catalog instance: treat a catalog as immutable and replace it to change keys.
+ * @param isOpen whether a deployment's circuit is open, by {@link deploymentKey}.
+ */
+export function filterCatalog(catalog: Catalog, req: Requirements, isOpen: (key: string) => boolean): FilterResult {
+  const byDeployment = callableDeployments(catalog);
+  const capable: Candidate[] = [];
+  const excluded: Exclusion[] = [];
+  for (const model of catalog.models) {
+    const mask = unmetMask(model, req);
+    for (const deployment of model.deployments) {
+      const candidate = byDeployment.get(deployment);
+      if (mask !== 0) excluded.push({ model, deployment, reason: firstUnmet(mask) });
+      else if (candidate === undefined) excluded.push({ model, deployment, reason: 'provider_unconfigured' });
+      else if (isOpen(deploymentKey(deployment))) excluded.push({ model, deployment, reason: 'circuit_open' });
+      else capable.push(candidate);
+    }
+  }
+  return { capable, excluded };
+}
+
+/** `1234567` → `"1,234,567"`, independent of the process locale. */
+export function formatCount(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/**
+ * The error for a request no deployment can serve. Only models with a configured provider are considered.
+ * - none configured → 503 `provider_unavailable`;
+ * - some model meets every requirement (so only open circuits are in the way) → 503 `provider_unavailable`;
+ * - else 400 `invalid_request` naming the requirements no model meets on its own (e.g. "No model with a
+ *   2,000,000-token context"); when each is met by some model but never together, it names the combination
+ *   ("No model supports vision and tools"). Requirements are listed in the fixed order context, output, vision, tools.
+ */
+export function noCapableModelError(catalog: Catalog, req: Requirements): GatewayError {
+  const masks = catalog.models.filter((m) => m.deployments.some((d) => catalog.isAvailable(d.provider))).map((m) => unmetMask(m, req));
+  if (masks.length === 0) {
+    return new GatewayError(503, 'provider_unavailable', 'No provider is configured: set an API key for at least one provider.');
+  }
+  if (masks.includes(0)) {
+    const message = 'Every deployment able to serve this request has an open circuit after repeated failures; retry shortly.';
+    return new GatewayError(503, 'provider_unavailable', message);
+  }
+  const failedBySome = masks.reduce((acc, m) => acc | m, 0);
+  const failedByAll = masks.reduce((acc, m) => acc & m, failedBySome);
+  return describeUnmet(failedByAll !== 0 ? failedByAll : failedBySome, req);
+}
+
+function describeUnmet(mask: number, req: Requirements): GatewayError {
+  const has: string[] = [];
+  const supports: string[] = [];
+  const notes: string[] = [];
+  if ((mask & 1) !== 0) {
+    has.push(`a ${formatCount(req.contextTokens)}-token context`);
+    const output = req.maxOutputTokens === undefined ? '' : ` + ${formatCount(req.maxOutputTokens)} max output tokens`;
+    notes.push(`about ${formatCount(req.promptTokens)} prompt tokens${output}`);
+  }
+  if ((mask & 2) !== 0) has.push(`a ${formatCount(req.maxOutputTokens ?? 0)}-token output limit`);
+  if ((mask & 4) !== 0) supports.push('vision');
+  if ((mask & 8) !== 0) supports.push('tools');
+  const withPart = has.length > 0 ? ` with ${has.join(' and ')}` : '';
+  const supportsPart = supports.length > 0 ? ` supports ${supports.join(' and ')}` : '';
+  const notePart = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+  const param = (mask & 2) !== 0 ? 'max_tokens' : (mask & 1) !== 0 || (mask & 4) !== 0 ? 'messages' : 'tools';
+  return invalidRequest(`No model${withPart}${supportsPart}${notePart}.`, param);
+}
+
+/** A human-readable explanation of an exclusion, for `/v1/routing/explain`. */
+export function describeExclusion(exclusion: Exclusion, req: Requirements | undefined): string {
+  const { model, reason } = exclusion;
+  switch (reason) {
+    case 'context_length':
+      return `context ${formatCount(model.context_length)} < ${formatCount(req?.contextTokens ?? 0)} tokens needed`;
+    case 'max_output_tokens':
+      return `max output ${formatCount(model.max_output_tokens)} < ${formatCount(req?.maxOutputTokens ?? 0)} requested`;
+    case 'vision':
+      return 'does not support image input';
+    case 'tools':
+      return 'does not support tools';
+    case 'provider_unconfigured':
+      return `provider ${exclusion.deployment.provider} has no API key`;
+    case 'circuit_open':
+      return 'circuit open after repeated failures';
+    default: {
+      const unknown: never = reason;
+      throw new Error(`unknown exclusion reason ${String(unknown)}`);
+    }
+  }
+}

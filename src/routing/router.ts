@@ -1,0 +1,190 @@
+/**
+ * @module The router: turns a request into the ordered, bounded list of deployments the gateway attempts, and
+ * takes back each attempt's outcome to update health and circuit breakers. No I/O; clock and random are injected.
+ *
+ * - `model: "auto"`: derive the requirements, filter the catalog, rank with the mode's strategy, then take up to
+ *   `maxAttempts` candidates, preferring one deployment per provider so a provider-wide outage cannot exhaust
+ *   every attempt (the rest follow in rank order when there are fewer providers than attempts).
+ * - An explicit model: its deployments in configured order, minus open circuits; 503 when all are open.
+ */
+import type { ChatCompletionRequest, RoutingMode } from '../core/chat-request.js';
+import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+import type { Candidate, Catalog } from './catalog.js';
+import type { CircuitBreakers } from './circuit-breaker.js';
+import { deploymentKey, type HealthStore } from './health.js';
+import { deriveRequirements, filterCatalog, hasImage, noCapableModelError, type Exclusion, type Requirements } from './requirements.js';
+import { createStrategies } from './strategies/index.js';
+import type { RoutingStrategy, ScoredCandidate } from './strategies/strategy.js';
+
+/** The model id that asks for smart routing. */
+export const AUTO_MODEL = 'auto';
+/** Deployments handed to the gateway per request: the first choice and up to two failovers. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+/** The mode used when neither the request body nor the API key names one. */
+export const DEFAULT_ROUTING_MODE: RoutingMode = 'cost';
+
+export interface RouterDeps {
+  catalog: Catalog;
+  health: HealthStore;
+  breakers: CircuitBreakers;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** Uniform in [0, 1). */
+  random: () => number;
+  /** Defaults to {@link DEFAULT_ROUTING_MODE}. */
+  defaultMode?: RoutingMode;
+  /** Defaults to {@link DEFAULT_MAX_ATTEMPTS}. */
+  maxAttempts?: number;
+  /** Latency-mode exploration share; defaults to `LATENCY_DEFAULTS.explorationShare`. */
+  explorationShare?: number;
+  /** Replaces the built-in strategies (tests). */
+  strategies?: Readonly<Record<RoutingMode, RoutingStrategy>>;
+}
+
+/** The routing mode applied; `explicit` when the request named a model. */
+export type RouteMode = RoutingMode | 'explicit';
+
+/** The outcome of routing one request. */
+export interface RouteDecision {
+  mode: RouteMode;
+  /** What the gateway attempts, in order (at most `maxAttempts`). */
+  candidates: Candidate[];
+  /** Every usable candidate, ranked, with its figures (a superset of `candidates`). */
+  scored: ScoredCandidate[];
+  /** Deployments left out, and why. */
+  excluded: Exclusion[];
+  /** What the request needs; undefined for an explicit model (not derived). */
+  requirements: Requirements | undefined;
+}
+
+/** What one attempt did, reported back with {@link Router.report}. */
+export type AttemptOutcome =
+  | { ok: true; ttftMs: number; totalMs: number; outputTokens: number }
+  | { ok: false; retryable: boolean };
+
+export interface RouteOptions {
+  /** Prompt tokens already counted by admission, so the prompt is not tokenized twice. */
+  promptTokens?: number;
+}
+
+/** Routes requests over the catalog with live health and circuit breakers. */
+export class Router {
+  private readonly strategies: Readonly<Record<RoutingMode, RoutingStrategy>>;
+  private readonly maxAttempts: number;
+  private readonly defaultMode: RoutingMode;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.strategies = deps.strategies ?? createStrategies({ random: deps.random, explorationShare: deps.explorationShare });
+    this.maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.defaultMode = deps.defaultMode ?? DEFAULT_ROUTING_MODE;
+  }
+
+  /**
+   * Routes a request, claiming the probe slot of any half-open circuit it hands out.
+   * @param mode the API key's default mode; the body's `routing` wins over it, the router's default applies last.
+   * @throws GatewayError 400 (unknown model, nothing capable) or 503 provider_unavailable (no provider, circuits open).
+   */
+  route(req: ChatCompletionRequest, mode?: RoutingMode, options: RouteOptions = {}): RouteDecision {
+    return this.decide(req, mode, options, true);
+  }
+
+  /** Like {@link route} but without side effects on the breakers: for `/v1/routing/explain`. */
+  preview(req: ChatCompletionRequest, mode?: RoutingMode, options: RouteOptions = {}): RouteDecision {
+    return this.decide(req, mode, options, false);
+  }
+
+  /** The mode a request is routed with: body `routing`, else `keyMode`, else the router's default. */
+  resolveMode(req: ChatCompletionRequest, keyMode?: RoutingMode): RoutingMode {
+    return req.routing ?? keyMode ?? this.defaultMode;
+  }
+
+  /**
+   * Records an attempt's outcome. A retryable failure counts against the deployment's health and circuit; a
+   * non-retryable one (the upstream answered, the request was at fault) closes the circuit like a success.
+   * Do not report attempts the client aborted: they say nothing about the deployment.
+   */
+  report(candidate: Candidate, outcome: AttemptOutcome): void {
+    const key = deploymentKey(candidate.deployment);
+    if (outcome.ok) {
+      this.deps.health.recordSuccess(key, outcome);
+      this.deps.breakers.onSuccess(key);
+      return;
+    }
+    this.deps.health.recordFailure(key, { retryable: outcome.retryable });
+    if (outcome.retryable) this.deps.breakers.onFailure(key);
+    else this.deps.breakers.onSuccess(key);
+  }
+
+  private decide(req: ChatCompletionRequest, keyMode: RoutingMode | undefined, options: RouteOptions, claim: boolean): RouteDecision {
+    if (req.model !== AUTO_MODEL) return this.explicit(req, claim);
+    const mode = this.resolveMode(req, keyMode);
+    const requirements = deriveRequirements(req, options.promptTokens);
+    const { breakers, catalog, health } = this.deps;
+    const { capable, excluded } = filterCatalog(catalog, requirements, (key) => breakers.state(key) === 'open');
+    if (capable.length === 0) throw noCapableModelError(catalog, requirements);
+    const scored = this.strategies[mode].rank(capable, requirements, health, this.deps.now());
+    const candidates = this.select(scored, true, claim, excluded);
+    if (candidates.length === 0) throw this.circuitOpen('every deployment able to serve this request', capable);
+    return { mode, candidates, scored, excluded, requirements };
+  }
+
+  private explicit(req: ChatCompletionRequest, claim: boolean): RouteDecision {
+    const modelId = req.model;
+    const all = this.deps.catalog.candidatesFor(modelId);
+    if (all[0] !== undefined && !all[0].model.capabilities.vision && hasImage(req)) {
+      throw invalidRequest(`The model \`${modelId}\` does not support image input; choose a vision model or "auto".`, 'messages');
+    }
+    const excluded: Exclusion[] = [];
+    const scored: ScoredCandidate[] = [];
+    for (const candidate of all) {
+      if (this.deps.breakers.state(deploymentKey(candidate.deployment)) === 'open') excluded.push(circuitExclusion(candidate));
+      else scored.push({ candidate, score: scored.length, details: { order: scored.length + 1 } });
+    }
+    const candidates = this.select(scored, false, claim, excluded);
+    if (candidates.length === 0) throw this.circuitOpen(`every deployment of ${modelId}`, all);
+    return { mode: 'explicit', candidates, scored, excluded, requirements: undefined };
+  }
+
+  /** Takes up to `maxAttempts` in rank order, one per provider first when `diverse`; claims half-open probes. */
+  private select(scored: readonly ScoredCandidate[], diverse: boolean, claim: boolean, excluded: Exclusion[]): Candidate[] {
+    const chosen: Candidate[] = [];
+    const providers = new Set<string>();
+    const deferred: Candidate[] = [];
+    for (const { candidate } of scored) {
+      if (chosen.length >= this.maxAttempts) break;
+      if (diverse && providers.has(candidate.deployment.provider)) deferred.push(candidate);
+      else if (this.admit(candidate, claim, excluded)) {
+        chosen.push(candidate);
+        providers.add(candidate.deployment.provider);
+      }
+    }
+    for (const candidate of deferred) {
+      if (chosen.length >= this.maxAttempts) break;
+      if (this.admit(candidate, claim, excluded)) chosen.push(candidate);
+    }
+    return chosen;
+  }
+
+  private admit(candidate: Candidate, claim: boolean, excluded: Exclusion[]): boolean {
+    if (!claim || this.deps.breakers.canAttempt(deploymentKey(candidate.deployment))) return true;
+    excluded.push(circuitExclusion(candidate));
+    return false;
+  }
+
+  private circuitOpen(what: string, candidates: readonly Candidate[]): GatewayError {
+    const now = this.deps.now();
+    const retryAts = candidates.map((c) => this.deps.breakers.retryAt(deploymentKey(c.deployment)) ?? now);
+    const waitMs = Math.max(0, Math.min(...retryAts) - now);
+    const names = candidates.map((c) => deploymentKey(c.deployment)).join(', ');
+    return new GatewayError(
+      503,
+      'provider_unavailable',
+      `The circuit is open for ${what} (${names}) after repeated failures; retry in ${Math.ceil(waitMs / 1000)} s.`,
+      { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
+    );
+  }
+}
+
+function circuitExclusion(candidate: Candidate): Exclusion {
+  return { model: candidate.model, deployment: candidate.deployment, reason: 'circuit_open' };
+}

@@ -1,0 +1,27 @@
+/**
+ * @module `X-RateLimit-*` on every `/v1` response: from the admission ticket when the request was admitted, from
+ * the rejection when it was refused, and from a peek at the account's windows otherwise (e.g. a 400).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { KeyRecord } from '../auth/index.js';
+import { AdmissionError, type Admission, type RateLimitHeaders } from '../limits/index.js';
+
+/** Copies the header values onto the reply. */
+export function setRateLimitHeaders(reply: FastifyReply, headers: RateLimitHeaders): void {
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+}
+
+/** Adds the headers to authenticated responses that did not get them from admission. */
+export function registerRateLimitHeaders(app: FastifyInstance, admission: Admission): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.apiKey !== null && !reply.hasHeader('x-ratelimit-limit')) {
+      setRateLimitHeaders(reply, await admission.peekHeaders(request.apiKey as KeyRecord));
+    }
+    return payload;
+  });
+}
+
+/** The headers a rejection carries, if it is one. */
+export function rejectionHeaders(error: unknown): RateLimitHeaders | undefined {
+  return error instanceof AdmissionError ? error.headers : undefined;
+}

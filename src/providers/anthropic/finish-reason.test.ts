@@ -14,16 +14,20 @@ describe('mapAnthropicStopReason', () => {
   ] as const;
   for (const [reason, expected] of cases) {
     it(`maps ${reason} to ${expected}`, () => {
-      assert.equal(mapAnthropicStopReason(reason), expected);
+      assert.equal(mapAnthropicStopReason(reason, true), expected);
     });
   }
 
+  it('maps tool_use to stop when the only tool used was the json_output emulation', () => {
+    assert.equal(mapAnthropicStopReason('tool_use', false), 'stop');
+  });
+
   it('maps an unknown stop reason to stop explicitly', () => {
-    assert.equal(mapAnthropicStopReason('some_future_reason'), 'stop');
+    assert.equal(mapAnthropicStopReason('some_future_reason', false), 'stop');
   });
 
   it('maps a missing stop reason to stop', () => {
-    assert.equal(mapAnthropicStopReason(null), 'stop');
-    assert.equal(mapAnthropicStopReason(undefined), 'stop');
+    assert.equal(mapAnthropicStopReason(null, false), 'stop');
+    assert.equal(mapAnthropicStopReason(undefined, false), 'stop');
   });
 });

@@ -32,11 +32,13 @@ function isKnownStopReason(value: string): value is AnthropicStopReason {
  *
  * `pause_turn` (a paused server-tool turn) becomes `stop`, as in the Vercel AI SDK. A missing or unknown value
  * becomes `stop` explicitly: the answer did end, and OpenAI clients accept no other value there; the raw value is
- * still in the upstream body for the log.
+ * still in the upstream body for the log. `tool_use` is `tool_calls` only when the answer holds a client tool call:
+ * when the only tool used was the `json_output` emulation of `json_object`, the answer is content and ends in `stop`.
+ * @param hasToolCalls whether the translated answer carries at least one client tool call
  * @see https://docs.anthropic.com/en/api/messages#response-stop-reason
  * @see https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons
  */
-export function mapAnthropicStopReason(reason: string | null | undefined): FinishReason {
+export function mapAnthropicStopReason(reason: string | null | undefined, hasToolCalls: boolean): FinishReason {
   if (reason === null || reason === undefined || !isKnownStopReason(reason)) return 'stop';
   switch (reason) {
     case 'end_turn':
@@ -47,7 +49,7 @@ export function mapAnthropicStopReason(reason: string | null | undefined): Finis
     case 'model_context_window_exceeded':
       return 'length';
     case 'tool_use':
-      return 'tool_calls';
+      return hasToolCalls ? 'tool_calls' : 'stop';
     case 'refusal':
       return 'content_filter';
     default: {

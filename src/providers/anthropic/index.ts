@@ -14,9 +14,10 @@ export { ANTHROPIC_DEFAULT_MAX_TOKENS } from './request.js';
  * Adapter for Anthropic-format upstreams.
  * - `toUpstream`: system/developer messages hoisted into `system`, same-role turns merged, tools and images
  *   converted, `max_tokens` always set ({@link ANTHROPIC_DEFAULT_MAX_TOKENS} when the client gives none),
- *   temperature clamped to [0, 1]; fields without an equivalent are dropped and listed in `warnings`.
- * - `fromUpstream`: text → `content`, `tool_use` → `tool_calls`, thinking → `reasoning_content`, usage with cache
- *   tokens counted in `prompt_tokens`.
+ *   temperature clamped to [0, 1], `response_format` as structured output or the `json_output` tool,
+ *   `reasoning_effort` as extended thinking; fields without an equivalent are dropped and listed in `warnings`.
+ * - `fromUpstream`: text → `content`, `tool_use` → `tool_calls` (the `json_output` tool → `content`), thinking →
+ *   `reasoning_content`, usage with cache tokens counted in `prompt_tokens`.
  * - `createStreamTranslator`: SSE events → chunks as they arrive; in-band `error` events and streams cut before
  *   `message_stop` become errors.
  * - `toGatewayError`: Anthropic's error body → GatewayError; 529 overloaded is a retryable 503.

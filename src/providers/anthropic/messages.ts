@@ -6,6 +6,7 @@
 import { contentText, type ChatMessage, type ToolCallParam, type UserContentPart } from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import { isRecord, parseJsonSafe } from '../shared/upstream-error.js';
+import { escapeAnthropicToolName } from './json-output.js';
 
 /** The image types Anthropic accepts inline. */
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
@@ -92,13 +93,14 @@ function assistantTextBlocks(content: AssistantContent): AnthropicBlockParam[] {
 }
 
 /**
- * A tool call's JSON arguments become the `input` object. Empty arguments (some clients send `""` for tools
- * without parameters) mean `{}`; anything else that is not a JSON object is a 400 naming the call.
+ * A tool call's JSON arguments become the `input` object, and its name is escaped as in the tool list. Empty
+ * arguments (some clients send `""` for tools without parameters) mean `{}`; anything else that is not a JSON object
+ * is a 400 naming the call.
  */
 function toolUseBlock(call: ToolCallParam, param: string): AnthropicToolUseBlockParam {
   const input = call.function.arguments.trim() === '' ? {} : parseJsonSafe(call.function.arguments);
   if (!isRecord(input)) throw invalidRequest('Tool call arguments must be a JSON object.', param);
-  return { type: 'tool_use', id: call.id, name: call.function.name, input };
+  return { type: 'tool_use', id: call.id, name: escapeAnthropicToolName(call.function.name), input };
 }
 
 function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>, index: number): AnthropicBlockParam[] {

@@ -94,11 +94,16 @@ describe('toUpstream: sampling and metadata', () => {
       'logprobs',
       'top_logprobs',
       'n',
-      'response_format',
     ]);
     for (const field of ['presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'logprobs', 'top_logprobs', 'n', 'response_format']) {
       assert.equal(field in request.body, false, `${field} is not sent`);
     }
+  });
+
+  it('warns about OpenAI platform fields Anthropic has no use for', () => {
+    const { warnings } = translate({ service_tier: 'flex', store: true, metadata: { run: '1' }, verbosity: 'low' });
+    assert.deepEqual(warnings, ['service_tier', 'store', 'metadata', 'verbosity']);
+    assert.deepEqual(translate({ store: false }).warnings, []);
   });
 
   it('does not warn about settings that ask for nothing', () => {

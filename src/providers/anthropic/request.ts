@@ -6,7 +6,9 @@
 import { requestedMaxTokens, stopSequences, type ChatCompletionRequest } from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import type { ToUpstreamResult, UpstreamTarget } from '../types.js';
+import { convertAnthropicResponseFormat, type AnthropicOutputSettings } from './json-output.js';
 import { convertToAnthropicMessages, type AnthropicMessageParam } from './messages.js';
+import { applyAnthropicThinking } from './thinking.js';
 import { convertToAnthropicTools, type AnthropicTool, type AnthropicToolChoice } from './tools.js';
 
 /**
@@ -35,6 +37,8 @@ export type AnthropicRequestBody = {
   stream?: true;
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
+  output_config?: AnthropicOutputSettings['output_config'];
+  thinking?: { type: 'enabled'; budget_tokens: number };
 };
 
 /**
@@ -48,11 +52,14 @@ const UNSUPPORTED_FIELDS = [
   'seed',
   'logprobs',
   'top_logprobs',
-  'reasoning_effort',
   'prediction',
   'audio',
   'modalities',
   'web_search_options',
+  'service_tier',
+  'store',
+  'metadata',
+  'verbosity',
 ] as const;
 
 /** Whether the client asked for something with `field` (false and null ask for nothing). */
@@ -63,7 +70,6 @@ function isSet(value: unknown): boolean {
 function unsupportedWarnings(req: ChatCompletionRequest): string[] {
   const warnings: string[] = UNSUPPORTED_FIELDS.filter((field) => isSet(req[field]));
   if ((req.n ?? 1) > 1) warnings.push('n');
-  if (req.response_format !== undefined && req.response_format.type !== 'text') warnings.push('response_format');
   return warnings;
 }
 
@@ -80,6 +86,18 @@ function addSampling(body: AnthropicRequestBody, req: ChatCompletionRequest, war
   if (userId !== undefined) body.metadata = { user_id: userId };
 }
 
+/** The client's tools and tool choice, then what `response_format` adds to them (see `json-output.ts`). */
+function addTools(body: AnthropicRequestBody, req: ChatCompletionRequest): string[] {
+  const tools = convertToAnthropicTools(req);
+  const output = convertAnthropicResponseFormat(req.response_format, tools.tool_choice, tools.tools !== undefined);
+  const allTools = output.tool === undefined ? tools.tools : [...(tools.tools ?? []), output.tool];
+  if (allTools !== undefined) body.tools = allTools;
+  const toolChoice = output.tool_choice ?? tools.tool_choice;
+  if (toolChoice !== undefined) body.tool_choice = toolChoice;
+  if (output.output_config !== undefined) body.output_config = output.output_config;
+  return tools.warnings;
+}
+
 /**
  * Translates an OpenAI request for one Anthropic deployment. Throws a 400 GatewayError for input Anthropic cannot
  * take at all (malformed tool-call arguments, unsupported media, no user or assistant message).
@@ -93,18 +111,17 @@ export function toAnthropicRequest(
   if (converted.messages.length === 0) {
     throw invalidRequest('Anthropic models need at least one non-empty user or assistant message.', 'messages');
   }
+  const clientMax = requestedMaxTokens(req);
   const body: AnthropicRequestBody = {
     model: target.upstreamModel,
-    max_tokens: requestedMaxTokens(req) ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
+    max_tokens: clientMax ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
     messages: converted.messages,
   };
   if (converted.system !== undefined) body.system = converted.system;
   const warnings = [...converted.warnings, ...unsupportedWarnings(req)];
   addSampling(body, req, warnings);
-  const tools = convertToAnthropicTools(req);
-  if (tools.tools !== undefined) body.tools = tools.tools;
-  if (tools.tool_choice !== undefined) body.tool_choice = tools.tool_choice;
-  warnings.push(...tools.warnings);
+  warnings.push(...addTools(body, req));
+  warnings.push(...applyAnthropicThinking(body, req.reasoning_effort, clientMax, ANTHROPIC_DEFAULT_MAX_TOKENS));
   if (stream) body.stream = true;
   const headers = {
     'x-api-key': target.apiKey,

@@ -5,13 +5,15 @@ import type { AssistantMessage, ChatCompletion, ToolCall } from '../../core/chat
 import { malformedUpstream } from '../shared/upstream-error.js';
 import type { TranslateContext } from '../types.js';
 import { mapAnthropicStopReason } from './finish-reason.js';
+import { isAnthropicJsonOutputTool, unescapeAnthropicToolName } from './json-output.js';
 import { parseAnthropicMessage, type AnthropicContentBlock } from './upstream-schema.js';
 import { convertAnthropicUsage } from './usage.js';
 
 /**
  * Builds the assistant message from the content blocks: text blocks are concatenated into `content` (null when
  * there are none), `tool_use` blocks become `tool_calls`, and `thinking` blocks go to the non-standard
- * `reasoning_content`, never into `content`, so clients that ignore reasoning see only the answer.
+ * `reasoning_content`, never into `content`, so clients that ignore reasoning see only the answer. The input of the
+ * `json_output` tool (the `json_object` emulation) is the answer itself, so it is appended to `content` as JSON.
  * @see https://platform.claude.com/docs/en/api/messages#response-content
  */
 function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
@@ -27,10 +29,14 @@ function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
         thoughts.push(block.thinking);
         break;
       case 'tool_use':
+        if (isAnthropicJsonOutputTool(block.name)) {
+          texts.push(JSON.stringify(block.input));
+          break;
+        }
         toolCalls.push({
           id: block.id,
           type: 'function',
-          function: { name: block.name, arguments: JSON.stringify(block.input) },
+          function: { name: unescapeAnthropicToolName(block.name), arguments: JSON.stringify(block.input) },
         });
         break;
       default: {
@@ -57,6 +63,7 @@ function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
 export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): ChatCompletion {
   const message = parseAnthropicMessage(body);
   if (message === undefined) throw malformedUpstream('response');
+  const assistant = toAssistantMessage(message.blocks);
   return {
     id: ctx.id,
     object: 'chat.completion',
@@ -65,9 +72,9 @@ export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): Cha
     choices: [
       {
         index: 0,
-        message: toAssistantMessage(message.blocks),
+        message: assistant,
         logprobs: null,
-        finish_reason: mapAnthropicStopReason(message.stopReason),
+        finish_reason: mapAnthropicStopReason(message.stopReason, assistant.tool_calls !== undefined),
       },
     ],
     usage: convertAnthropicUsage(message.usage),

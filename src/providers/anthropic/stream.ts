@@ -3,7 +3,8 @@
  *
  * Each event becomes zero or more chunks at once; nothing is buffered. Usage is not put on chunks but reported in
  * each step as the cumulative OpenAI usage (the gateway writes the usage chunk itself). A bad event becomes a
- * step with an error, never a throw.
+ * step with an error, never a throw. The `json_output` tool that emulates `json_object` (see `json-output.ts`) streams
+ * its input as `content`, not as a tool call.
  * @see https://platform.claude.com/docs/en/build-with-claude/streaming
  */
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../core/chat-response.js';
@@ -12,13 +13,17 @@ import { malformedUpstream } from '../shared/upstream-error.js';
 import type { SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
 import { anthropicStreamError } from './errors.js';
 import { mapAnthropicStopReason } from './finish-reason.js';
+import { isAnthropicJsonOutputTool, unescapeAnthropicToolName } from './json-output.js';
 import { parseAnthropicEvent, type AnthropicStreamEvent, type AnthropicUsage } from './upstream-schema.js';
 import { convertAnthropicUsage, mergeAnthropicUsage } from './usage.js';
 
 /** A `tool_use` block being streamed, keyed by its Anthropic block index. */
 interface ToolBlock {
-  /** Position among the tool calls of this answer: OpenAI's `tool_calls[].index`. */
-  toolIndex: number;
+  /**
+   * Position among the client tool calls of this answer (OpenAI's `tool_calls[].index`); `undefined` for the
+   * `json_output` tool, whose input is streamed as `content`.
+   */
+  toolIndex: number | undefined;
   /** Whether any non-empty argument text was sent for it. */
   sentArguments: boolean;
 }
@@ -32,6 +37,8 @@ interface AnthropicStreamState {
   failed: boolean;
   usage: AnthropicUsage;
   readonly tools: Map<number, ToolBlock>;
+  /** Client tool calls opened so far. */
+  toolCalls: number;
 }
 
 /** A step with nothing to forward (a fresh object: callers may keep or extend the chunk list). */
@@ -54,8 +61,10 @@ function chunk(
   };
 }
 
-function argumentsChunk(state: AnthropicStreamState, toolIndex: number, text: string): ChatCompletionChunk {
-  return chunk(state, { tool_calls: [{ index: toolIndex, function: { arguments: text } }] });
+/** Argument text of a tool call, or `content` for the `json_output` tool. */
+function argumentsChunk(state: AnthropicStreamState, tool: ToolBlock, text: string): ChatCompletionChunk {
+  if (tool.toolIndex === undefined) return chunk(state, { content: text });
+  return chunk(state, { tool_calls: [{ index: tool.toolIndex, function: { arguments: text } }] });
 }
 
 function step(...chunks: ChatCompletionChunk[]): StreamStep {
@@ -79,7 +88,10 @@ function onMessageStart(state: AnthropicStreamState, usage: AnthropicUsage): Str
   return recordUsage(state, usage, chunks);
 }
 
-/** `content_block_start`: a tool call opens with its id and name; text and thinking usually start empty. */
+/**
+ * `content_block_start`: a tool call opens with its id and name; text and thinking usually start empty. The
+ * `json_output` tool opens nothing: its input arrives as `content`.
+ */
 type EventOf<T extends AnthropicStreamEvent['type']> = Extract<AnthropicStreamEvent, { type: T }>;
 
 function onBlockStart(state: AnthropicStreamState, event: EventOf<'content_block_start'>): StreamStep {
@@ -91,13 +103,18 @@ function onBlockStart(state: AnthropicStreamState, event: EventOf<'content_block
     case 'thinking':
       return block.thinking === '' ? nothing() : step(chunk(state, { reasoning_content: block.thinking }));
     case 'tool_use': {
-      const toolIndex = state.tools.size;
+      if (isAnthropicJsonOutputTool(block.name)) {
+        state.tools.set(event.index, { toolIndex: undefined, sentArguments: false });
+        return nothing();
+      }
+      const toolIndex = state.toolCalls;
+      state.toolCalls += 1;
       state.tools.set(event.index, { toolIndex, sentArguments: false });
       const opening: ToolCallDelta = {
         index: toolIndex,
         id: block.id,
         type: 'function',
-        function: { name: block.name, arguments: '' },
+        function: { name: unescapeAnthropicToolName(block.name), arguments: '' },
       };
       return step(chunk(state, { tool_calls: [opening] }));
     }
@@ -122,7 +139,7 @@ function onBlockDelta(state: AnthropicStreamState, event: EventOf<'content_block
       if (tool === undefined) return fail(state, malformedUpstream('stream event'));
       if (delta.partial_json === '') return nothing();
       tool.sentArguments = true;
-      return step(argumentsChunk(state, tool.toolIndex, delta.partial_json));
+      return step(argumentsChunk(state, tool, delta.partial_json));
     }
     default: {
       const unreachable: never = delta;
@@ -139,7 +156,7 @@ function onBlockStop(state: AnthropicStreamState, index: number): StreamStep {
   const tool = state.tools.get(index);
   if (tool === undefined || tool.sentArguments) return nothing();
   tool.sentArguments = true;
-  return step(argumentsChunk(state, tool.toolIndex, '{}'));
+  return step(argumentsChunk(state, tool, '{}'));
 }
 
 /** `message_delta`: cumulative usage, and the finish chunk once the stop reason is known. */
@@ -147,7 +164,7 @@ function onMessageDelta(state: AnthropicStreamState, stopReason: string | null, 
   const chunks: ChatCompletionChunk[] = [];
   if (stopReason !== null && !state.finishSent) {
     state.finishSent = true;
-    chunks.push(chunk(state, {}, mapAnthropicStopReason(stopReason)));
+    chunks.push(chunk(state, {}, mapAnthropicStopReason(stopReason, state.toolCalls > 0)));
   }
   return recordUsage(state, usage, chunks);
 }
@@ -157,7 +174,7 @@ function onMessageStop(state: AnthropicStreamState): StreamStep {
   state.stopped = true;
   if (state.finishSent) return nothing();
   state.finishSent = true;
-  return step(chunk(state, {}, mapAnthropicStopReason(null)));
+  return step(chunk(state, {}, mapAnthropicStopReason(null, state.toolCalls > 0)));
 }
 
 /** Content before `message_start` means the stream is not what Anthropic promises. */
@@ -206,6 +223,7 @@ export function createAnthropicStreamTranslator(ctx: TranslateContext): StreamTr
     failed: false,
     usage: {},
     tools: new Map(),
+    toolCalls: 0,
   };
   return {
     push(event: SseEvent): StreamStep {

@@ -3,6 +3,7 @@
  * @see https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use
  */
 import type { ChatCompletionRequest } from '../../core/chat-request.js';
+import { escapeAnthropicToolName } from './json-output.js';
 
 export type AnthropicTool = { name: string; description?: string; input_schema: Record<string, unknown> };
 export type AnthropicToolChoice =
@@ -20,9 +21,13 @@ export interface ConvertedTools {
 type OpenAITool = NonNullable<ChatCompletionRequest['tools']>[number];
 type OpenAIToolChoice = NonNullable<ChatCompletionRequest['tool_choice']>;
 
-/** A tool without `parameters` takes no arguments; Anthropic still wants an object schema. */
+/**
+ * A tool without `parameters` takes no arguments; Anthropic still wants an object schema. Names that could be taken
+ * for the reserved JSON-output tool are escaped (see `json-output.ts`).
+ */
 function toAnthropicTool({ function: fn }: OpenAITool): AnthropicTool {
-  const tool: AnthropicTool = { name: fn.name, input_schema: fn.parameters ?? { type: 'object', properties: {} } };
+  const name = escapeAnthropicToolName(fn.name);
+  const tool: AnthropicTool = { name, input_schema: fn.parameters ?? { type: 'object', properties: {} } };
   if (fn.description !== undefined) tool.description = fn.description;
   return tool;
 }
@@ -32,7 +37,7 @@ function toAnthropicTool({ function: fn }: OpenAITool): AnthropicTool {
  * @see https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use#forcing-tool-use
  */
 function toAnthropicToolChoice(choice: OpenAIToolChoice): AnthropicToolChoice {
-  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name };
+  if (typeof choice === 'object') return { type: 'tool', name: escapeAnthropicToolName(choice.function.name) };
   switch (choice) {
     case 'auto':
       return { type: 'auto' };

@@ -28,6 +28,9 @@ export type GeminiFunctionCallingConfig = {
   allowedFunctionNames?: string[];
 };
 
+/** @see https://ai.google.dev/api/generate-content#ThinkingConfig */
+export type GeminiThinkingConfig = { thinkingBudget: number; includeThoughts?: boolean };
+
 /** @see https://ai.google.dev/api/generate-content#generationconfig */
 export type GeminiGenerationConfig = {
   temperature?: number;
@@ -40,8 +43,10 @@ export type GeminiGenerationConfig = {
   candidateCount?: number;
   responseMimeType?: string;
   responseJsonSchema?: Record<string, unknown>;
+  thinkingConfig?: GeminiThinkingConfig;
 };
 
+/** The JSON body of `generateContent` / `streamGenerateContent`. */
 export type GeminiRequestBody = {
   contents: GeminiContent[];
   systemInstruction?: { parts: { text: string }[] };

@@ -17,6 +17,7 @@ export interface GeminiPartialArg {
   willContinue: boolean;
 }
 
+/** A `functionCall` part payload: whole (Gemini API) or one fragment of a call (Vertex AI). */
 export interface GeminiFunctionCall {
   name?: string;
   args?: Record<string, unknown>;
@@ -25,6 +26,7 @@ export interface GeminiFunctionCall {
   willContinue: boolean;
 }
 
+/** One part of a candidate's content; parts of kinds the gateway does not translate have none of these payloads. */
 export interface GeminiPart {
   text?: string;
   thought: boolean;
@@ -32,6 +34,7 @@ export interface GeminiPart {
   functionCall?: GeminiFunctionCall;
 }
 
+/** One candidate answer; in a stream, only what is new since the previous event. */
 export interface GeminiCandidate {
   index?: number;
   parts: GeminiPart[];
@@ -48,6 +51,7 @@ export interface GeminiUsageMetadata {
   totalTokenCount?: number;
 }
 
+/** A checked GenerateContentResponse (a whole body or one stream event). */
 export interface GeminiResponse {
   candidates: GeminiCandidate[];
   /** `promptFeedback.blockReason`: the prompt itself was blocked. */

@@ -22,7 +22,7 @@ export function buildGeminiGenerationConfig(req: ChatCompletionRequest): GeminiG
   if (req.presence_penalty != null) config.presencePenalty = req.presence_penalty;
   if (req.frequency_penalty != null) config.frequencyPenalty = req.frequency_penalty;
   if (req.seed != null) config.seed = req.seed;
-  if (req.n != null && req.n >= 1) config.candidateCount = req.n;
+  if (req.n != null && req.n > 1) config.candidateCount = req.n;
   Object.assign(config, responseFormatConfig(req.response_format));
   return Object.keys(config).length > 0 ? config : undefined;
 }

@@ -18,6 +18,7 @@ import { convertGeminiUserContent } from './user-parts.js';
 type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 type ToolMessage = Extract<ChatMessage, { role: 'tool' }>;
 
+/** The conversation part of a Gemini request body. */
 export interface GeminiPrompt {
   contents: GeminiContent[];
   systemInstruction?: { parts: { text: string }[] };

@@ -147,6 +147,17 @@ describe('toGeminiRequest: generationConfig and warnings', () => {
     }
   });
 
+  it('warns about a tool_choice without tools', () => {
+    const { request: upstream, warnings } = toGeminiRequest(request({ tool_choice: 'required' }), target, false);
+    assert.deepEqual(warnings, ['tool_choice']);
+    assert.equal('toolConfig' in upstream.body, false);
+  });
+
+  it('drops message names with a warning', () => {
+    const req = request({ messages: [{ role: 'user', content: 'Hi', name: 'alice' }] });
+    assert.deepEqual(toGeminiRequest(req, target, false).warnings, ['messages[].name']);
+  });
+
   it('does not warn about values that change nothing', () => {
     const req = request({ logprobs: false, parallel_tool_calls: true, stream_options: { include_usage: true }, routing: 'cost' });
     assert.deepEqual(toGeminiRequest(req, target, true).warnings, []);

@@ -12,6 +12,7 @@ import type { ToUpstreamResult, UpstreamTarget } from '../types.js';
 import type { GeminiRequestBody } from './api-request.js';
 import { buildGeminiGenerationConfig } from './generation-config.js';
 import { convertToGeminiPrompt } from './messages.js';
+import { convertGeminiReasoningEffort } from './thinking-config.js';
 import { convertGeminiToolChoice, convertGeminiTools } from './tools.js';
 
 /** Request fields Gemini cannot honour, each with the values that need no warning because they change nothing. */
@@ -28,7 +29,6 @@ const UNSUPPORTED_FIELDS: Readonly<Record<string, (value: unknown) => boolean>> 
   prediction: () => false,
   modalities: () => false,
   audio: () => false,
-  reasoning_effort: () => false,
   verbosity: () => false,
   web_search_options: () => false,
 };
@@ -40,15 +40,20 @@ export function toGeminiRequest(req: ChatCompletionRequest, target: UpstreamTarg
     body.tools = convertGeminiTools(req.tools);
     if (req.tool_choice !== undefined) body.toolConfig = { functionCallingConfig: convertGeminiToolChoice(req.tool_choice) };
   }
+  const thinking = convertGeminiReasoningEffort(req.reasoning_effort);
   const generationConfig = buildGeminiGenerationConfig(req);
-  if (generationConfig !== undefined) body.generationConfig = generationConfig;
+  if (thinking.thinkingConfig !== undefined) {
+    body.generationConfig = { ...generationConfig, thinkingConfig: thinking.thinkingConfig };
+  } else if (generationConfig !== undefined) {
+    body.generationConfig = generationConfig;
+  }
   return {
     request: {
       path: geminiPath(target.upstreamModel, stream),
       headers: { 'x-goog-api-key': target.apiKey, 'content-type': 'application/json' },
       body,
     },
-    warnings: unsupportedFields(req),
+    warnings: [...unsupportedFields(req), ...thinking.warnings],
   };
 }
 
@@ -65,6 +70,9 @@ function unsupportedFields(req: ChatCompletionRequest): string[] {
     const value = req[field];
     if (value !== undefined && value !== null && !isHarmless(value)) warnings.push(field);
   }
+  const hasTools = req.tools !== undefined && req.tools.length > 0;
+  if (req.tool_choice !== undefined && !hasTools) warnings.push('tool_choice');
+  if (req.messages.some((message) => 'name' in message && message.name !== undefined)) warnings.push('messages[].name');
   if (req.tools?.some((tool) => tool.function.strict === true)) warnings.push('tools[].function.strict');
   return warnings;
 }

@@ -77,12 +77,16 @@ describe('fromGeminiResponse: recorded fixtures', () => {
 
   it('google-tool-use-usage.json: empty text is null content; tool-use prompt tokens count as prompt', () => {
     const completion = translate(fixture('google-tool-use-usage.json'));
-    assert.equal(completion.choices[0]?.message.content, null);
-    assert.equal(completion.choices[0]?.finish_reason, 'stop');
-    assert.equal(completion.usage.prompt_tokens, 144);
-    assert.equal(completion.usage.completion_tokens, 107);
-    assert.equal(completion.usage.total_tokens, 251);
-    assert.deepEqual(completion.usage.completion_tokens_details, { reasoning_tokens: 56 });
+    assert.deepEqual(completion.choices, [
+      { index: 0, message: { role: 'assistant', content: null, refusal: null }, logprobs: null, finish_reason: 'stop' },
+    ]);
+    assert.deepEqual(completion.usage, {
+      prompt_tokens: 144,
+      completion_tokens: 107,
+      total_tokens: 251,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 56 },
+    });
   });
 
   it('issue-19758-prompt-block.json: a blocked prompt is one empty choice with content_filter', () => {

@@ -112,9 +112,13 @@ describe('Gemini stream: recorded fixtures', () => {
     assert.equal(call?.function?.name, 'weather');
     assert.equal(call?.function?.arguments, '{"location":"San Francisco"}');
     assert.match(decodeGeminiThoughtSignature(call?.id ?? '') ?? '', /^EqUCCqICAb4\+9vsh8Pd5/);
-    assert.equal(replay.usage?.prompt_tokens, 29);
-    assert.equal(replay.usage?.completion_tokens, 60);
-    assert.equal(replay.usage?.total_tokens, 89);
+    assert.deepEqual(replay.usage, {
+      prompt_tokens: 29,
+      completion_tokens: 60,
+      total_tokens: 89,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 45 },
+    });
   });
 
   it('gemma-4-output-usage.chunks.txt: thoughts stream as reasoning_content before the answer', () => {

@@ -46,8 +46,17 @@ describe('openai response', () => {
     assert.equal(completion.id, 'chatcmpl-test');
     assert.equal(completion.model, 'gpt-5-nano');
     assert.equal(completion.created, 1700000000);
-    assert.match(completion.choices[0]?.message.content ?? '', /^\*\*Holiday Name:\*\* Galaxy Day/);
-    assert.equal(completion.choices[0]?.finish_reason, 'stop');
+    const recorded = JSON.parse(fixture('openai-text.json')) as { choices: [{ message: { content: string } }] };
+    assert.match(recorded.choices[0].message.content, /^\*\*Holiday Name:\*\* Galaxy Day/);
+    assert.deepEqual(completion.choices, [
+      {
+        index: 0,
+        message: { role: 'assistant', content: recorded.choices[0].message.content, refusal: null },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ]);
+    assert.equal(completion.system_fingerprint, 'fp_de604bd877');
     assert.deepEqual(completion.usage, {
       prompt_tokens: 16,
       completion_tokens: 363,
@@ -69,6 +78,34 @@ describe('openai response', () => {
   });
 });
 
+describe('openai refusals', () => {
+  const refusal = "I'm sorry, I can't help with that.";
+
+  it('keeps the refusal field of a completion, with null content', () => {
+    const body = {
+      choices: [{ index: 0, message: { role: 'assistant', content: null, refusal }, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 },
+    };
+    const completion = openAIAdapter.fromUpstream(body, ctx);
+    validateOpenAI('CreateChatCompletionResponse', completion);
+    assert.deepEqual(completion.choices[0]?.message, { role: 'assistant', content: null, refusal });
+  });
+
+  it('forwards refusal deltas in a stream', () => {
+    const translator = openAIAdapter.createStreamTranslator(ctx);
+    const events = [
+      { choices: [{ index: 0, delta: { role: 'assistant', content: null, refusal: '' }, finish_reason: null }] },
+      { choices: [{ index: 0, delta: { refusal: "I'm sorry, " }, finish_reason: null }] },
+      { choices: [{ index: 0, delta: { refusal: "I can't help with that." }, finish_reason: null }] },
+      { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+    ];
+    const chunks = events.flatMap((event) => translator.push({ data: JSON.stringify(event) }).chunks);
+    chunks.forEach((chunk) => validateOpenAI('CreateChatCompletionStreamResponse', chunk));
+    assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join(''), refusal);
+    assert.equal(chunks[0]?.choices[0]?.delta.content, undefined, 'a null content is left out of the delta');
+  });
+});
+
 function replay(lines: string[], withDone: boolean): { chunks: ChatCompletionChunk[]; steps: StreamStep[] } {
   const translator = openAIAdapter.createStreamTranslator(ctx);
   const steps = lines.map((data) => translator.push({ data }));
@@ -84,9 +121,18 @@ describe('openai stream', () => {
     const { chunks, steps } = replay(lines, true);
     for (const chunk of chunks) validateOpenAI('CreateChatCompletionStreamResponse', chunk);
     assert.ok(chunks.every((c) => c.id === 'chatcmpl-test' && c.model === 'gpt-5-nano' && c.usage === undefined));
-    assert.equal(chunks[0]?.choices[0]?.delta.role, 'assistant');
-    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
-    assert.equal(text, 'Capital of Denmark.');
+    assert.deepEqual(
+      chunks.map((c) => [c.choices[0]?.index, c.choices[0]?.delta, c.choices[0]?.finish_reason]),
+      [
+        [0, { role: 'assistant', content: '' }, null],
+        [0, { content: 'Capital' }, null],
+        [0, { content: ' of' }, null],
+        [0, { content: ' Denmark' }, null],
+        [0, { content: '.' }, null],
+        [0, {}, 'stop'],
+      ],
+      'the prompt-filter and usage-only chunks (choices: []) produce no chunk',
+    );
     assert.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'stop');
     const usage = steps.findLast((s) => s.usage !== undefined)?.usage;
     assert.deepEqual(usage, {

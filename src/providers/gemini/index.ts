@@ -19,6 +19,7 @@ import { createGeminiStreamTranslator } from './stream.js';
  */
 export const geminiAdapter: ProviderAdapter = {
   format: 'gemini',
+  inlineRemoteImages: true,
   toUpstream: toGeminiRequest,
   fromUpstream: fromGeminiResponse,
   createStreamTranslator: createGeminiStreamTranslator,

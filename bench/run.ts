@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: the simulator (no artificial latency), the gateway and optionally a peer gateway, each in its
+ * own process on 127.0.0.1, measured side by side with the same request:
+ *   direct  — straight at the simulator's OpenAI-format endpoint;
+ *   gateway — through OriginalPoint (auth, admission with an enterprise account whose limits do not bind,
+ *             routing, metering all on);
+ *   peer    — through Portkey's gateway (`--peer portkey`).
+ * Scenarios: non-streaming and streaming at c=1 (latency, timed with hrtime) and c=50 (throughput, autocannon).
+ * Writes bench/results/latest.json and latest.md (or `--out DIR`). `--smoke` is a 1-second run from source
+ * that `npm test` uses to check the harness works; it asserts no timing.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sequential, throughput, type ScenarioResult, type Target } from './lib/load.js';
+import { startPortkey } from './lib/peer-portkey.js';
+import { freePort, rssMb, sampleRss, startProcess, type Running } from './lib/processes.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    peer: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+const smoke = flags.smoke === true;
+const seconds = Number(flags.duration ?? (smoke ? 1 : 10));
+const outDir = flags.out ?? new URL('./results/', import.meta.url).pathname;
+const root = new URL('../', import.meta.url).pathname;
+/** The CLI: the built one for real runs; the sources (through tsx) for the smoke run, which must not need a build. */
+const cli = smoke ? ['--import', 'tsx', join(root, 'src/cli/main.ts')] : [join(root, 'dist/cli/main.js')];
+const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, benchmark! Say something short.' }] };
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-'));
+  const started: Running[] = [];
+  try {
+    const simPort = await freePort();
+    started.push(await startProcess(process.execPath, [...cli, 'simulate', '--port', String(simPort)], {}, /listening/));
+    const simulatorUrl = `http://127.0.0.1:${simPort}`;
+    const apiKey = createBenchKey(dataDir);
+    const gatewayPort = await freePort();
+    const gateway = await startProcess(
+      process.execPath,
+      [...cli, 'serve'],
+      { OP_DATA_DIR: dataDir, OP_PORT: String(gatewayPort), OP_HOST: '127.0.0.1', OP_LOG_LEVEL: 'warn', OP_OPENAI_API_KEY: 'sim', OP_OPENAI_BASE_URL: `${simulatorUrl}/openai/v1` },
+      /listening on/,
+    );
+    started.push(gateway);
+
+    const targets: Array<{ target: Target; pid: number | undefined }> = [
+      { target: { name: 'direct', url: `${simulatorUrl}/openai/v1/chat/completions`, headers: { authorization: 'Bearer sim' }, body }, pid: undefined },
+      { target: { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body }, pid: gateway.child.pid },
+    ];
+    if (flags.peer === 'portkey') {
+      const peer = await startPortkey(simulatorUrl, body);
+      started.push(peer.running);
+      targets.push({ target: peer.target, pid: peer.running.child.pid });
+    } else if (flags.peer !== undefined) {
+      throw new Error(`unknown peer ${flags.peer} (supported: portkey)`);
+    }
+
+    const idleRssMb = rssMb(gateway.child.pid);
+    const results: ScenarioResult[] = [];
+    for (const { target, pid } of targets) {
+      if (!smoke) await throughput(target, false, 10, 2);
+      for (const [scenario, stream, concurrency] of [['non-stream', false, 1], ['non-stream', false, 50], ['stream', true, 1], ['stream', true, 50]] as const) {
+        const sampler = sampleRss(pid);
+        const figures = concurrency === 1 ? await sequential(target, stream, seconds) : await throughput(target, stream, concurrency, seconds);
+        const peak = sampler.stop();
+        results.push({ target: target.name, scenario, ...figures, peakRssMb: pid === undefined ? null : round(peak) });
+        process.stdout.write(`${target.name.padEnd(16)} ${scenario.padEnd(10)} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, smoke ? 100 : 3000));
+    const report = buildReport(results, idleRssMb, rssMb(gateway.child.pid));
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, 'latest.md'), renderMarkdown(report));
+    process.stdout.write(`\n${renderMarkdown(report)}`);
+  } finally {
+    for (const process of started.reverse()) await process.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** An enterprise account whose limits cannot bind, and its key, created through the CLI before the server starts. */
+function createBenchKey(dataDir: string): string {
+  const env = { ...process.env, OP_DATA_DIR: dataDir };
+  const run = (args: string[]): string => execFileSync(process.execPath, [...cli, ...args], { env, encoding: 'utf8' });
+  run(['accounts', 'create', '--email', 'bench@originalpoint.local', '--plan', 'enterprise', '--rpm', '100000000', '--tpm', '100000000000', '--concurrent', '100000', '--included-tokens', '1000000000000']);
+  const key = /op_[A-Za-z0-9]+/.exec(run(['keys', 'create', '--email', 'bench@originalpoint.local', '--name', 'bench']))?.[0];
+  if (key === undefined) throw new Error('could not create the benchmark key');
+  return key;
+}
+
+interface Report {
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; date: string };
+  seconds: number;
+  results: ScenarioResult[];
+  gateway: { idleRssMb: number; afterRssMb: number; overheadP50Ms: number | null; overheadP99Ms: number | null; ttfcOverheadMs: number | null };
+  ratios: { throughputVsDirect: number | null; throughputVsPeer: number | null };
+}
+
+function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: number): Report {
+  const find = (target: string, scenario: string, c: number) => results.find((r) => r.target === target && r.scenario === scenario && r.concurrency === c);
+  const gw1 = find('gateway', 'non-stream', 1);
+  const direct1 = find('direct', 'non-stream', 1);
+  const gwStream1 = find('gateway', 'stream', 1);
+  const directStream1 = find('direct', 'stream', 1);
+  const gw50 = find('gateway', 'non-stream', 50);
+  const direct50 = find('direct', 'non-stream', 50);
+  const peer50 = find('peer (portkey)', 'non-stream', 50);
+  const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : round(a - b, 3));
+  return {
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+    seconds,
+    results: results.map((r) => ({ ...r, requestsPerSecond: round(r.requestsPerSecond), p50Ms: round(r.p50Ms, 3), p99Ms: round(r.p99Ms, 3), ttfcP50Ms: r.ttfcP50Ms === null ? null : round(r.ttfcP50Ms, 3) })),
+    gateway: {
+      idleRssMb: round(idleRssMb),
+      afterRssMb: round(afterRssMb),
+      overheadP50Ms: diff(gw1?.p50Ms, direct1?.p50Ms),
+      overheadP99Ms: diff(gw1?.p99Ms, direct1?.p99Ms),
+      ttfcOverheadMs: diff(gwStream1?.ttfcP50Ms, directStream1?.ttfcP50Ms),
+    },
+    ratios: {
+      throughputVsDirect: gw50 && direct50 ? round(gw50.requestsPerSecond / direct50.requestsPerSecond, 3) : null,
+      throughputVsPeer: gw50 && peer50 ? round(gw50.requestsPerSecond / peer50.requestsPerSecond, 2) : null,
+    },
+  };
+}
+
+function renderMarkdown(report: Report): string {
+  const m = report.machine;
+  const lines = [
+    `Benchmark (${report.seconds} s per scenario) on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GiB, Node ${m.node}, ${m.date}`,
+    '',
+    '| target | scenario | c | req/s | p50 ms | p99 ms | first chunk p50 ms | errors | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...report.results.map((r) => `| ${r.target} | ${r.scenario} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.ttfcP50Ms ?? ''} | ${r.errors} | ${r.peakRssMb ?? ''} |`),
+    '',
+    `Gateway overhead at c=1: p50 ${report.gateway.overheadP50Ms} ms, p99 ${report.gateway.overheadP99Ms} ms; stream first-chunk ${report.gateway.ttfcOverheadMs} ms.`,
+    `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
+    `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function round(value: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+await main();

@@ -1,0 +1,27 @@
+/**
+ * The benchmark harness runs end to end and reports (`npm run bench -- --smoke`). It asserts only that a report
+ * with every target and scenario was written — never a timing.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, it } from 'node:test';
+
+const out = mkdtempSync(join(tmpdir(), 'op-bench-smoke-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+it('runs every scenario against direct and gateway and writes the report', async () => {
+  const script = new URL('../bench/run.ts', import.meta.url).pathname;
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--smoke', '--out', out], { timeout: 120_000 });
+  const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: Array<{ target: string; scenario: string; concurrency: number; errors: number }> };
+  const rows = report.results.map((r) => `${r.target}/${r.scenario}/${r.concurrency}`);
+  assert.deepEqual(rows, [
+    'direct/non-stream/1', 'direct/non-stream/50', 'direct/stream/1', 'direct/stream/50',
+    'gateway/non-stream/1', 'gateway/non-stream/50', 'gateway/stream/1', 'gateway/stream/50',
+  ]);
+  assert.ok(report.results.every((r) => r.errors === 0), JSON.stringify(report.results));
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| gateway \| stream \| 50 \|/);
+});

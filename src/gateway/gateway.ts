@@ -135,15 +135,22 @@ export class Gateway {
     }
     const events = readSseEvents(response.body);
     const head = await readUntilFirstChunk(adapter, ctx, events, response, signal);
-    const ttftMs = this.deps.now() - started;
+    const headAt = this.deps.now();
+    // The time to first token is to the first chunk with output, not to the role chunk many upstreams send at once:
+    // folding that wait into the output rate would misjudge a slow-to-start but fast-streaming deployment.
+    let firstOutputAt = head.steps.some(carriesOutput) ? headAt : undefined;
+    const onStep = (step: StreamStep): void => {
+      if (firstOutputAt === undefined && carriesOutput(step)) firstOutputAt = this.deps.now();
+    };
     const finish = (outcome: StreamEnd): void => {
       if (outcome.kind === 'done') {
+        const ttftMs = (firstOutputAt ?? headAt) - started;
         this.report(candidate, { ok: true, ttftMs, totalMs: this.deps.now() - started, outputTokens: outcome.outputTokens });
       } else if (outcome.kind === 'failed') {
         this.report(candidate, { ok: false, retryable: outcome.retryable });
       }
     };
-    return continueStream(head.translator, head.steps, events, response, signal, finish);
+    return continueStream(head.translator, head.steps, events, response, signal, { onStep, finish });
   }
 }
 
@@ -202,6 +209,19 @@ async function readUntilFirstChunk(
 /** How a stream ended, for the attempt's outcome: finished, failed upstream, or abandoned by the client. */
 type StreamEnd = { kind: 'done'; outputTokens: number } | { kind: 'failed'; retryable: boolean } | { kind: 'abandoned' };
 
+/** Whether a step carries model output (text, reasoning, a tool call or a refusal) rather than only a role or a finish. */
+function carriesOutput(step: StreamStep): boolean {
+  return step.chunks.some((chunk) =>
+    chunk.choices.some(({ delta }) => !!delta.content || !!delta.reasoning_content || !!delta.refusal || (delta.tool_calls?.length ?? 0) > 0),
+  );
+}
+
+/** Callbacks of {@link continueStream}: each translated step after the head, and how the stream ended. */
+interface StreamObserver {
+  onStep: (step: StreamStep) => void;
+  finish: (end: StreamEnd) => void;
+}
+
 /** Replays the head steps, then translates the rest; a failure mid-stream becomes a final error step. */
 async function* continueStream(
   translator: StreamTranslator,
@@ -209,7 +229,7 @@ async function* continueStream(
   events: AsyncGenerator<SseEvent>,
   response: UpstreamResponse,
   signal: AbortSignal,
-  finish: (end: StreamEnd) => void,
+  { onStep, finish }: StreamObserver,
 ): AsyncGenerator<StreamStep> {
   let end: StreamEnd = { kind: 'abandoned' };
   let outputTokens = 0;
@@ -229,6 +249,7 @@ async function* continueStream(
         return;
       }
       const step = track(next.done === true ? translator.end() : translator.push(next.value));
+      onStep(step);
       if (next.done === true && step.error === undefined) end = { kind: 'done', outputTokens };
       yield step;
       if (next.done === true || step.error !== undefined) return;

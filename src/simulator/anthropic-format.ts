@@ -1,120 +1,23 @@
 /**
- * @module Anthropic Messages API: header checks, request validation (`max_tokens` required), `Message` bodies,
- * named-event streams and `{type:'error', error:{type,message}}` bodies.
+ * @module Anthropic Messages API: header checks, `Message` bodies and named-event streams, with `thinking`
+ * blocks, `tool_use` blocks (streamed as `input_json_delta` fragments), refusals and prompt-cache usage. Requests
+ * are read in `anthropic-request.ts`, errors shaped in `anthropic-errors.ts`.
  * @see https://docs.anthropic.com/en/api/messages
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
+import { anthropicError, anthropicErrorType, FAULT_MESSAGES } from './anthropic-errors.js';
+import { parseAnthropicRequest } from './anthropic-request.js';
+import type { Reply } from './reply.js';
 import { SSE_CONTENT_TYPE, sseEvent } from './sse.js';
-import { estimatePromptTokens, estimateTextTokens, type Completion, type FinishCause } from './text.js';
+import type { Completion, FinishCause } from './text.js';
+import { argumentFragments } from './tool-calls.js';
 import type { HttpReply, ReplyContext, SimCall, StreamPlan, WireFormat } from './wire-format.js';
 
-/**
- * Error `type` for each status.
- * @see https://docs.anthropic.com/en/api/errors
- */
-function anthropicErrorType(status: number): string {
-  switch (status) {
-    case 400:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 402:
-      return 'billing_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 504:
-      return 'timeout_error';
-    case 529:
-      return 'overloaded_error';
-    default:
-      // Anthropic documents `invalid_request_error` for other 4xx and `api_error` for internal errors.
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
-}
-
-const FAULT_MESSAGES: Readonly<Record<string, string>> = {
-  authentication_error: 'invalid x-api-key',
-  permission_error: 'Your API key does not have permission to use the specified resource.',
-  not_found_error: 'The requested resource could not be found.',
-  rate_limit_error: 'Number of request tokens has exceeded your per-minute rate limit.',
-  api_error: 'Internal server error',
-  timeout_error: 'Request timed out.',
-  overloaded_error: 'Overloaded',
-};
-
-function anthropicError(status: number, message: string): HttpReply {
-  return { status, body: { type: 'error', error: { type: anthropicErrorType(status), message } } };
-}
-
-function invalid(message: string): HttpReply {
-  return anthropicError(400, message);
-}
-
-/** Text of a string or content-block array; tool blocks count by their JSON. */
-function anthropicContentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  let text = '';
-  for (const block of content) {
-    if (!isRecord(block)) continue;
-    const value =
-      typeof block.text === 'string'
-        ? block.text
-        : block.type === 'tool_use' || block.type === 'tool_result'
-          ? JSON.stringify(block.type === 'tool_use' ? block.input : block.content)
-          : undefined;
-    if (typeof value === 'string') text += (text.length > 0 ? '\n' : '') + value;
-  }
-  return text;
-}
-
-function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
-  if (!isRecord(body)) return invalid('The request body must be a JSON object.');
-  if (typeof body.model !== 'string' || body.model.length === 0) return invalid('model: Field required');
-  const messages = body.messages;
-  if (!Array.isArray(messages)) return invalid('messages: Field required');
-  if (messages.length === 0) return invalid('messages: at least one message is required');
-  if (body.max_tokens === undefined) return invalid('max_tokens: Field required');
-  if (!isIntegerAtLeast(body.max_tokens, 1)) return invalid('max_tokens: Input should be a valid integer ≥ 1');
-  if (!isAbsent(body.stop_sequences) && !isStringArray(body.stop_sequences)) {
-    return invalid('stop_sequences: Input should be a valid list of strings');
-  }
-  if (!isAbsent(body.stream) && typeof body.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
-
-  const texts: string[] = [];
-  if (!isAbsent(body.system)) texts.push(anthropicContentText(body.system));
-  let lastUserText = '';
-  for (const [index, message] of messages.entries()) {
-    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) {
-      return invalid(`messages.${index}.role: Input should be 'user' or 'assistant'`);
-    }
-    const text = anthropicContentText(message.content);
-    texts.push(text);
-    if (message.role === 'user') lastUserText = text;
-  }
-  const toolTokens = Array.isArray(body.tools) ? estimateTextTokens(JSON.stringify(body.tools)) : 0;
-  return {
-    model: body.model,
-    stream: body.stream === true,
-    includeUsage: true,
-    jsonArrayStream: false,
-    promptTokens: estimatePromptTokens(texts) + toolTokens,
-    lastUserText,
-    maxTokens: body.max_tokens,
-    stopSequences: isStringArray(body.stop_sequences) ? body.stop_sequences : [],
-  };
-}
+type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
 /** @see https://docs.anthropic.com/en/api/messages#response-stop-reason */
-function mapAnthropicStopReason(finish: FinishCause): 'end_turn' | 'max_tokens' | 'stop_sequence' {
+function mapAnthropicStopReason(finish: FinishCause): StopReason {
   switch (finish) {
     case 'end':
       return 'end_turn';
@@ -122,6 +25,10 @@ function mapAnthropicStopReason(finish: FinishCause): 'end_turn' | 'max_tokens' 
       return 'max_tokens';
     case 'stop_sequence':
       return 'stop_sequence';
+    case 'tool_calls':
+      return 'tool_use';
+    case 'refusal':
+      return 'refusal';
     default: {
       const unexpected: never = finish;
       throw new Error(`unknown finish cause ${String(unexpected)}`);
@@ -129,49 +36,123 @@ function mapAnthropicStopReason(finish: FinishCause): 'end_turn' | 'max_tokens' 
   }
 }
 
-/** Usage as in `message_delta`; whole messages add `service_tier`. Cache counts are always 0 here. */
-function anthropicUsage(call: SimCall, outputTokens: number): Record<string, unknown> {
-  return {
-    input_tokens: call.promptTokens,
+/** Why a refusal stopped, as the API explains it in `stop_details`. */
+const REFUSAL_DETAILS = {
+  type: 'refusal',
+  category: null,
+  explanation: 'The simulated model declined this request (the `refuse` knob is on).',
+};
+
+/**
+ * Usage as in `message_delta` (`final`) or `message_start` (a token or so of output so far); whole messages add
+ * `service_tier`. `input_tokens` leaves out the tokens read from the cache, as the real API does (prompt = input +
+ * cache creation + cache read), and `output_tokens` includes thinking.
+ */
+function anthropicUsage(call: SimCall, reply: Reply, final: boolean): Record<string, unknown> {
+  const usage: Record<string, unknown> = {
+    input_tokens: call.promptTokens - reply.cachedTokens,
     cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-    output_tokens: outputTokens,
+    cache_read_input_tokens: reply.cachedTokens,
+    output_tokens: final ? reply.completionTokens : Math.min(1, reply.completionTokens),
   };
+  if (final && reply.reasoningTokens > 0) {
+    usage.output_tokens_details = { thinking_tokens: reply.reasoningTokens };
+  }
+  return usage;
 }
 
 function messageId(context: ReplyContext): string {
   return `msg_01${context.nextId(22)}`;
 }
 
-function respondAnthropic(call: SimCall, completion: Completion, context: ReplyContext): HttpReply {
-  return {
-    status: 200,
-    body: {
-      id: messageId(context),
-      type: 'message',
-      role: 'assistant',
-      model: call.model,
-      // The real API returns no block at all when nothing was generated (e.g. a stop sequence at the start).
-      content: completion.text.length > 0 ? [{ type: 'text', text: completion.text }] : [],
-      stop_reason: mapAnthropicStopReason(completion.finish),
-      stop_sequence: completion.stopSequence,
-      usage: { ...anthropicUsage(call, completion.completionTokens), service_tier: 'standard' },
-    },
-  };
+/** An opaque thinking signature; clients must send it back unchanged, and the simulator never checks it. */
+function thinkingSignature(context: ReplyContext): string {
+  return `EqSim${context.nextId(64)}`;
+}
+
+/** One content block, whole (for a Message) and as streamed. */
+interface BlockPlan {
+  /** The `content_block` of `content_block_start`. */
+  start: Record<string, unknown>;
+  /** The block in a non-streaming Message. */
+  whole: Record<string, unknown>;
+  /** Paced `content_block_delta` deltas. */
+  deltas: Record<string, unknown>[];
+  /** A delta sent right before the block stops (a thinking block's `signature_delta`). */
+  closing: Record<string, unknown> | undefined;
 }
 
 /**
- * message_start, content_block_start, ping, one text_delta per token, content_block_stop, message_delta (stop
- * reason + cumulative usage), message_stop. Mid-stream failure: Anthropic answers 200, sends message_start and
- * then an `error` event (overloaded_error) before the connection closes.
+ * The content blocks of a reply: a `thinking` block when there is reasoning, then `tool_use` blocks or one text
+ * block. A refusal has no blocks at all, and neither has an empty text reply (as with the real API).
+ */
+function blockPlans(choice: Completion, context: ReplyContext): BlockPlan[] {
+  const blocks: BlockPlan[] = [];
+  if (choice.reasoning.length > 0) {
+    const signature = thinkingSignature(context);
+    blocks.push({
+      start: { type: 'thinking', thinking: '', signature: '' },
+      whole: { type: 'thinking', thinking: choice.reasoning.join(''), signature },
+      deltas: choice.reasoning.map((thinking) => ({ type: 'thinking_delta', thinking })),
+      closing: { type: 'signature_delta', signature },
+    });
+  }
+  if (choice.finish === 'refusal') return blocks;
+  for (const call of choice.toolCalls) {
+    const id = `toolu_01${context.nextId(22)}`;
+    // Like the real stream, the first input_json_delta is empty.
+    const fragments = ['', ...argumentFragments(call.arguments)];
+    blocks.push({
+      start: { type: 'tool_use', id, name: call.name, input: {} },
+      whole: { type: 'tool_use', id, name: call.name, input: call.input },
+      deltas: fragments.map((partial_json) => ({ type: 'input_json_delta', partial_json })),
+      closing: undefined,
+    });
+  }
+  if (choice.toolCalls.length === 0 && choice.pieces.length > 0) {
+    blocks.push({
+      start: { type: 'text', text: '' },
+      whole: { type: 'text', text: choice.text },
+      deltas: choice.pieces.map((text) => ({ type: 'text_delta', text })),
+      closing: undefined,
+    });
+  }
+  return blocks;
+}
+
+/** The only choice: Anthropic has no `n` (the gateway fans out instead). */
+function onlyChoice(reply: Reply): Completion {
+  const choice = reply.choices[0];
+  if (choice === undefined) throw new Error('a reply always has a choice');
+  return choice;
+}
+
+function respondAnthropic(call: SimCall, reply: Reply, context: ReplyContext): HttpReply {
+  const choice = onlyChoice(reply);
+  const body: Record<string, unknown> = {
+    id: messageId(context),
+    type: 'message',
+    role: 'assistant',
+    model: call.model,
+    content: blockPlans(choice, context).map((block) => block.whole),
+    stop_reason: mapAnthropicStopReason(choice.finish),
+    stop_sequence: choice.stopSequence,
+    usage: { ...anthropicUsage(call, reply, true), service_tier: 'standard' },
+  };
+  if (choice.finish === 'refusal') body.stop_details = REFUSAL_DETAILS;
+  return { status: 200, body };
+}
+
+/**
+ * message_start, then per block content_block_start, its deltas (the paced frames) and content_block_stop (a
+ * thinking block sends its signature_delta just before the stop), a ping after the first block start,
+ * message_delta (stop reason + cumulative usage), message_stop. Events between two blocks travel with the next
+ * block's first delta, so only deltas are paced. Mid-stream failure: Anthropic answers 200, sends message_start
+ * and then an `error` event (overloaded_error) before the connection closes.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-function streamAnthropic(
-  call: SimCall,
-  completion: Completion,
-  context: ReplyContext,
-  midStreamError: boolean,
-): StreamPlan {
+function streamAnthropic(call: SimCall, reply: Reply, context: ReplyContext, midStreamError: boolean): StreamPlan {
+  const choice = onlyChoice(reply);
   const messageStart = sseEvent('message_start', {
     type: 'message_start',
     message: {
@@ -182,33 +163,38 @@ function streamAnthropic(
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      // The real API reports a token or so of output already at message_start.
-      usage: { ...anthropicUsage(call, Math.min(1, completion.completionTokens)), service_tier: 'standard' },
+      usage: { ...anthropicUsage(call, reply, false), service_tier: 'standard' },
     },
   });
   if (midStreamError) {
     const error = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
     return { contentType: SSE_CONTENT_TYPE, head: [messageStart], tokens: [], tail: [sseEvent('error', error)] };
   }
-  const hasText = completion.pieces.length > 0;
   const head = [messageStart];
-  if (hasText) {
-    head.push(
-      sseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
-      sseEvent('ping', { type: 'ping' }),
-    );
-  }
-  const tokens = completion.pieces.map((text) =>
-    sseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }),
-  );
-  const tail: string[] = [];
-  if (hasText) tail.push(sseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }));
+  const tokens: string[] = [];
+  let carried = '';
+  blockPlans(choice, context).forEach((block, index) => {
+    const start = sseEvent('content_block_start', { type: 'content_block_start', index, content_block: block.start });
+    if (index === 0) head.push(start, sseEvent('ping', { type: 'ping' }));
+    else carried += start;
+    for (const delta of block.deltas) {
+      tokens.push(carried + sseEvent('content_block_delta', { type: 'content_block_delta', index, delta }));
+      carried = '';
+    }
+    if (block.closing !== undefined) {
+      carried += sseEvent('content_block_delta', { type: 'content_block_delta', index, delta: block.closing });
+    }
+    carried += sseEvent('content_block_stop', { type: 'content_block_stop', index });
+  });
+  if (head.length === 1) head.push(sseEvent('ping', { type: 'ping' }));
+  const delta: Record<string, unknown> = {
+    stop_reason: mapAnthropicStopReason(choice.finish),
+    stop_sequence: choice.stopSequence,
+  };
+  if (choice.finish === 'refusal') delta.stop_details = REFUSAL_DETAILS;
+  const tail = carried.length > 0 ? [carried] : [];
   tail.push(
-    sseEvent('message_delta', {
-      type: 'message_delta',
-      delta: { stop_reason: mapAnthropicStopReason(completion.finish), stop_sequence: completion.stopSequence },
-      usage: anthropicUsage(call, completion.completionTokens),
-    }),
+    sseEvent('message_delta', { type: 'message_delta', delta, usage: anthropicUsage(call, reply, true) }),
     sseEvent('message_stop', { type: 'message_stop' }),
   );
   return { contentType: SSE_CONTENT_TYPE, head, tokens, tail };

@@ -30,7 +30,13 @@ function setKnobs(state: SimulatorState, text: string, res: ServerResponse): voi
 }
 
 /** Answers a `/_sim/*` request. */
-export function handleControl(state: SimulatorState, method: string, path: string, req: IncomingMessage, res: ServerResponse): void {
+export function handleControl(
+  state: SimulatorState,
+  method: string,
+  path: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   const endpoint = `${method} ${path}`;
   if (endpoint === 'GET /_sim/stats') return sendJson(res, { status: 200, body: state.stats() });
   if (endpoint === 'GET /_sim/knobs') return sendJson(res, { status: 200, body: state.knobs.snapshot() });
@@ -38,15 +44,12 @@ export function handleControl(state: SimulatorState, method: string, path: strin
     req.resume();
     return controlError(res, 404, `Unknown simulator control endpoint: ${endpoint}`);
   }
-  readBody(req).then(
-    (body) => {
-      if ('tooLarge' in body) return controlError(res, 413, 'Body too large.');
-      if (endpoint === 'POST /_sim/reset') {
-        state.knobs.reset();
-        return sendJson(res, { status: 200, body: { ok: true } });
-      }
-      setKnobs(state, body.text, res);
-    },
-    () => res.destroy(),
-  );
+  readBody(req, res, (body) => {
+    if ('tooLarge' in body) return controlError(res, 413, 'Body too large.');
+    if (endpoint === 'POST /_sim/reset') {
+      state.knobs.reset();
+      return sendJson(res, { status: 200, body: { ok: true } });
+    }
+    setKnobs(state, body.text, res);
+  });
 }

@@ -4,11 +4,11 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterDelay, parseJson, readBody, sendJson } from './http-io.js';
+import { afterDelay, parseJson, readBody, sendJson, type BodyResult } from './http-io.js';
 import type { ProviderRoute } from './routes.js';
 import type { SimulatorState } from './state.js';
 import { writePacedStream } from './stream-writer.js';
-import { generateCompletion } from './text.js';
+import { generateReply } from './reply.js';
 import { isHttpReply, type ReplyContext, type SimCall } from './wire-format.js';
 
 /** Answers one request to a provider endpoint. Never throws; a broken request socket is destroyed. */
@@ -19,34 +19,40 @@ export function handleProviderCall(
   res: ServerResponse,
 ): void {
   state.countRequest();
-  readBody(req).then(
-    (body) => {
-      const { format } = route;
-      const context: ReplyContext = { nextId: state.nextId, nowSeconds: Math.floor(Date.now() / 1000) };
-      const headers = format.responseHeaders(context);
-      if ('tooLarge' in body) {
-        sendJson(res, format.error(413, 'Request body is too large.'), headers);
-        return;
-      }
-      const authFailure = format.authenticate(req.headers, route);
-      if (authFailure !== undefined) {
-        sendJson(res, authFailure, headers);
-        return;
-      }
-      const json = parseJson(body.text);
-      if ('error' in json) {
-        sendJson(res, format.error(400, `We could not parse the JSON body of your request: ${json.error}`), headers);
-        return;
-      }
-      const call = format.parse(json.value, route);
-      if (isHttpReply(call)) {
-        sendJson(res, call, headers);
-        return;
-      }
-      answer(state, route, call, context, headers, res);
-    },
-    () => res.destroy(),
-  );
+  readBody(req, res, (body) => dispatch(state, route, req, res, body));
+}
+
+/** Rejects what the real API would reject (size, credentials, JSON, fields), then answers the call. */
+function dispatch(
+  state: SimulatorState,
+  route: ProviderRoute,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: BodyResult,
+): void {
+  const { format } = route;
+  const context: ReplyContext = { nextId: state.nextId, nowSeconds: Math.floor(Date.now() / 1000) };
+  const headers = format.responseHeaders(context);
+  if ('tooLarge' in body) {
+    sendJson(res, format.error(413, 'Request body is too large.'), headers);
+    return;
+  }
+  const authFailure = format.authenticate(req.headers, route);
+  if (authFailure !== undefined) {
+    sendJson(res, authFailure, headers);
+    return;
+  }
+  const json = parseJson(body.text);
+  if ('error' in json) {
+    sendJson(res, format.error(400, `We could not parse the JSON body of your request: ${json.error}`), headers);
+    return;
+  }
+  const call = format.parse(json.value, route);
+  if (isHttpReply(call)) {
+    sendJson(res, call, headers);
+    return;
+  }
+  answer(state, route, call, context, headers, res);
 }
 
 function answer(
@@ -67,18 +73,12 @@ function answer(
       sendJson(res, format.fault(knobs.errorStatus), headers);
       return;
     }
-    const completion = generateCompletion({
-      model: call.model,
-      lastUserText: call.lastUserText,
-      outputTokens: knobs.outputTokens,
-      maxTokens: call.maxTokens,
-      stopSequences: call.stopSequences,
-    });
+    const reply = generateReply(call, knobs);
     if (!call.stream) {
-      sendJson(res, format.respond(call, completion, context), headers);
+      sendJson(res, format.respond(call, reply, context), headers);
       return;
     }
-    const plan = format.stream(call, completion, context, knobs.midStreamError);
+    const plan = format.stream(call, reply, context, knobs.midStreamError);
     res.writeHead(200, { ...headers, 'content-type': plan.contentType, 'cache-control': 'no-cache' });
     writePacedStream(res, plan, knobs);
   });

@@ -9,28 +9,32 @@ import type { HttpReply } from './wire-format.js';
 /** Bodies larger than this get a 413; real chat requests with images stay well under it. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** Reads the whole request body as text, or reports that it was too large. Rejects if the request errors. */
-export function readBody(req: IncomingMessage): Promise<{ text: string } | { tooLarge: true }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        tooLarge = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (tooLarge) resolve({ tooLarge: true });
-      else resolve({ text: chunks.length === 1 ? (chunks[0]?.toString('utf8') ?? '') : Buffer.concat(chunks).toString('utf8') });
-    });
-    req.on('error', reject);
+/** A request body: its text, or the fact that it exceeded MAX_BODY_BYTES. */
+export type BodyResult = { text: string } | { tooLarge: true };
+
+/**
+ * Reads the whole request body, then calls `onBody` inside `guarded`. Callback style rather than a Promise: this
+ * runs on every request and skips a promise and a microtask. A request that errors mid-body is destroyed.
+ */
+export function readBody(req: IncomingMessage, res: ServerResponse, onBody: (body: BodyResult) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    if (tooLarge) return;
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      tooLarge = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
   });
+  req.on('end', () => {
+    const body: BodyResult = tooLarge ? { tooLarge: true } : { text: Buffer.concat(chunks).toString('utf8') };
+    guarded(res, () => onBody(body));
+  });
+  req.on('error', () => res.destroy());
 }
 
 /** Parses JSON text; a syntax error becomes its message. */
@@ -48,7 +52,6 @@ export function sendJson(res: ServerResponse, reply: HttpReply, extraHeaders: Re
   const payload = JSON.stringify(reply.body);
   const headers: Record<string, string | number> = {
     ...extraHeaders,
-    ...reply.headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
   };
@@ -58,18 +61,40 @@ export function sendJson(res: ServerResponse, reply: HttpReply, extraHeaders: Re
 }
 
 /**
+ * Last resort for a bug in a handler: answer a generic 500 (or cut the connection if a stream already started)
+ * instead of crashing the process that hosts the simulator.
+ */
+export function failInternally(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const message = `Simulator internal error: ${error instanceof Error ? error.message : String(error)}`;
+  sendJson(res, { status: 500, body: { error: { message, type: 'server_error', param: null, code: null } } });
+}
+
+/** Runs `action`, turning a throw into `failInternally`. */
+export function guarded(res: ServerResponse, action: () => void): void {
+  try {
+    action();
+  } catch (error) {
+    failInternally(res, error);
+  }
+}
+
+/**
  * Runs `action` after `ms` (immediately when `ms` ≤ 0). If the connection closes first, the timer is cleared
  * and `action` never runs.
  */
 export function afterDelay(res: ServerResponse, ms: number, action: () => void): void {
   if (ms <= 0) {
-    action();
+    guarded(res, action);
     return;
   }
   const onClose = (): void => clearTimeout(timer);
   const timer = setTimeout(() => {
     res.off('close', onClose);
-    if (!res.destroyed) action();
+    if (!res.destroyed) guarded(res, action);
   }, ms);
   res.once('close', onClose);
 }

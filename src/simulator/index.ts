@@ -1,7 +1,8 @@
 /**
  * @module Provider simulator: a stand-in for every upstream LLM API (OpenAI and OpenAI-compatible vendors,
- * Anthropic, Gemini) with deterministic replies, realistic wire shapes and knobs for latency, token pace and
- * faults. Used by `npm start` without provider keys, by tests and by benchmarks — never by production paths.
+ * Anthropic, Gemini) with deterministic replies (text, tool calls, JSON, reasoning, refusals, several choices),
+ * realistic wire shapes, and knobs for latency, token pace, faults and those features. Used by `npm start`
+ * without provider keys, by tests and by benchmarks — never by production paths.
  *
  * Routes (one port): `POST /{openai|mistral|deepseek|xai|groq}/v1/chat/completions`, `POST /anthropic/v1/messages`,
  * `POST /google/v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`; control endpoints

@@ -51,6 +51,10 @@ describe('parseKnobPatch', () => {
     [{ outputTokens: 2.5 }, 'outputTokens'],
     [{ tokensPerSecond: '10' }, 'tokensPerSecond'],
     [{ midStreamError: 'yes' }, 'midStreamError'],
+    [{ refuse: 1 }, 'refuse'],
+    [{ parallelToolCalls: 0 }, 'parallelToolCalls'],
+    [{ reasoningTokens: 1.5 }, 'reasoningTokens'],
+    [{ cachedPromptTokens: -3 }, 'cachedPromptTokens'],
   ] as const) {
     it(`rejects ${JSON.stringify(body)}`, () => {
       const result = parseKnobPatch(body);
@@ -58,6 +62,11 @@ describe('parseKnobPatch', () => {
       assert.match(result.error, new RegExp(`^${field} `));
     });
   }
+
+  it('accepts the feature knobs', () => {
+    const patch = { parallelToolCalls: 3, reasoningTokens: 0, refuse: true, cachedPromptTokens: 100 };
+    assert.deepEqual(parseKnobPatch(patch), { patch });
+  });
 
   it('rejects non-objects', () => {
     assert.ok('error' in parseKnobPatch([1]));

@@ -21,6 +21,14 @@ export interface SimulatorKnobs {
   outputTokens: number;
   /** Streams only: answer 200, send a few events, then an in-band error event, then end the response. */
   midStreamError: boolean;
+  /** How many tool calls one reply makes when the request offers tools (capped to 1 when it disables parallel calls). */
+  parallelToolCalls: number;
+  /** Reasoning tokens generated before the answer (`reasoning_content`, `thinking` block, `thought: true` parts). */
+  reasoningTokens: number;
+  /** The model refuses: OpenAI `message.refusal`, Anthropic `stop_reason: "refusal"`, Gemini a blocked prompt. */
+  refuse: boolean;
+  /** Prompt tokens reported as read from the provider's prompt cache (capped at the prompt size). */
+  cachedPromptTokens: number;
 }
 
 /** The knobs every model starts with unless overridden. */
@@ -32,6 +40,10 @@ export const DEFAULT_KNOBS: Readonly<SimulatorKnobs> = Object.freeze({
   errorStatus: 500,
   outputTokens: 24,
   midStreamError: false,
+  parallelToolCalls: 1,
+  reasoningTokens: 0,
+  refuse: false,
+  cachedPromptTokens: 0,
 });
 
 /** The model key whose knobs apply to every model. */
@@ -48,18 +60,32 @@ const NUMBER_KNOBS: ReadonlySet<string> = new Set<KnobName>([
   'errorRate',
   'errorStatus',
   'outputTokens',
+  'parallelToolCalls',
+  'reasoningTokens',
+  'cachedPromptTokens',
+]);
+
+const BOOLEAN_KNOBS: ReadonlySet<string> = new Set<KnobName>(['midStreamError', 'refuse']);
+
+/** Knobs that count tokens or calls, so must be whole numbers. */
+const INTEGER_KNOBS: ReadonlySet<string> = new Set<KnobName>([
+  'outputTokens',
+  'parallelToolCalls',
+  'reasoningTokens',
+  'cachedPromptTokens',
 ]);
 
 /** Why one knob value is unacceptable, or `undefined` when it is fine. */
 function knobProblem(name: string, value: unknown): string | undefined {
-  if (name === 'midStreamError') return typeof value === 'boolean' ? undefined : 'must be a boolean';
+  if (BOOLEAN_KNOBS.has(name)) return typeof value === 'boolean' ? undefined : 'must be a boolean';
   if (!NUMBER_KNOBS.has(name)) return 'is not a known knob';
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return 'must be a finite number ≥ 0';
   if (name === 'errorRate' && value > 1) return 'must be between 0 and 1';
   if (name === 'errorStatus' && (!Number.isInteger(value) || value < 400 || value > 599)) {
     return 'must be an integer HTTP error status (400-599)';
   }
-  if (name === 'outputTokens' && !Number.isInteger(value)) return 'must be an integer';
+  if (INTEGER_KNOBS.has(name) && !Number.isInteger(value)) return 'must be an integer';
+  if (name === 'parallelToolCalls' && value < 1) return 'must be at least 1';
   return undefined;
 }
 

@@ -1,13 +1,17 @@
 /**
  * @module OpenAI Chat Completions as served by OpenAI and the OpenAI-compatible vendors (Mistral, DeepSeek, xAI,
- * Groq): request validation, `chat.completion` bodies, `chat.completion.chunk` streams and `{error:{…}}` bodies.
+ * Groq): `chat.completion` bodies and `chat.completion.chunk` streams, with tool calls, several choices,
+ * DeepSeek-style `reasoning_content`, refusals and cached-token usage. Requests are read in `openai-request.ts`.
  * @see https://platform.openai.com/docs/api-reference/chat
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
+import { openAIError, openAIFault } from './openai-errors.js';
+import { parseOpenAIRequest } from './openai-request.js';
+import type { Reply } from './reply.js';
 import { SSE_CONTENT_TYPE, SSE_DONE, sseData } from './sse.js';
-import { estimatePromptTokens, estimateTextTokens, type Completion, type FinishCause } from './text.js';
+import type { Completion, FinishCause } from './text.js';
+import { argumentFragments } from './tool-calls.js';
 import type { HttpReply, ReplyContext, SimCall, StreamPlan, WireFormat } from './wire-format.js';
 
 /** Path prefixes served in OpenAI's wire format. */
@@ -15,148 +19,22 @@ export const OPENAI_COMPATIBLE_PROVIDERS: readonly string[] = ['openai', 'mistra
 
 const SYSTEM_FINGERPRINT = 'fp_5im0a7e5d1';
 
-/** `{"error":{message,type,param,code}}`, all four keys present as in the spec's `ErrorResponse`. */
-function openAIError(
-  status: number,
-  message: string,
-  type: string,
-  param: string | null = null,
-  code: string | null = null,
-): HttpReply {
-  return { status, body: { error: { message, type, param, code } } };
-}
-
-function invalid(message: string, param: string | null = null, code: string | null = null): HttpReply {
-  return openAIError(400, message, 'invalid_request_error', param, code);
-}
-
-/** Realistic failure bodies per status, as OpenAI words them. */
-function openAIFault(status: number): HttpReply {
-  switch (status) {
-    case 400:
-      return invalid('Simulated invalid request.');
-    case 401:
-      return openAIError(401, 'Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key');
-    case 403:
-      return openAIError(403, 'Country, region, or territory not supported', 'invalid_request_error', null,
-        'unsupported_country_region_territory');
-    case 404:
-      return openAIError(404, 'The model does not exist or you do not have access to it.',
-        'invalid_request_error', null, 'model_not_found');
-    case 429:
-      return openAIError(429, 'Rate limit reached for requests. Please try again in 1s.', 'requests', null,
-        'rate_limit_exceeded');
-    case 500:
-      return openAIError(500, 'The server had an error while processing your request. Sorry about that!',
-        'server_error');
-    case 503:
-    case 529:
-      return openAIError(status, 'The server is overloaded or not ready yet.', 'server_error');
-    default:
-      return status >= 500
-        ? openAIError(status, `Simulated upstream failure (HTTP ${status}).`, 'server_error')
-        : invalid(`Simulated request failure (HTTP ${status}).`);
-  }
-}
-
-/** Text of a message's `content` (string or parts) plus any tool-call names and arguments. */
-function openAIMessageText(message: Record<string, unknown>): string {
-  let text = '';
-  const content = message.content;
-  if (typeof content === 'string') text = content;
-  else if (Array.isArray(content)) {
-    for (const part of content) {
-      if (!isRecord(part)) continue;
-      const value = typeof part.text === 'string' ? part.text : part.refusal;
-      if (typeof value === 'string') text += (text.length > 0 ? '\n' : '') + value;
-    }
-  }
-  if (Array.isArray(message.tool_calls)) {
-    for (const call of message.tool_calls) {
-      if (!isRecord(call) || !isRecord(call.function)) continue;
-      const { name, arguments: args } = call.function;
-      text += `${typeof name === 'string' ? name : ''}${typeof args === 'string' ? args : ''}`;
-    }
-  }
-  return text;
-}
-
-/** `max_completion_tokens` wins over the deprecated `max_tokens`; null means unset. */
-function readMaxTokens(body: Record<string, unknown>): number | undefined | HttpReply {
-  for (const param of ['max_completion_tokens', 'max_tokens']) {
-    const value = body[param];
-    if (isAbsent(value)) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      return invalid(`Invalid type for '${param}': expected an integer.`, param, 'invalid_type');
-    }
-    if (!isIntegerAtLeast(value, 1)) {
-      return invalid(`Invalid '${param}': integer below minimum value. Expected a value >= 1, but got ${value} instead.`,
-        param, 'integer_below_min_value');
-    }
-    return value;
-  }
-  return undefined;
-}
-
-function readStop(stop: unknown): string[] | HttpReply {
-  if (isAbsent(stop)) return [];
-  if (typeof stop === 'string') return [stop];
-  if (isStringArray(stop) && stop.length <= 4) return stop;
-  return invalid("Invalid 'stop': expected a string or an array of at most 4 strings.", 'stop', 'invalid_type');
-}
-
-function parseOpenAIRequest(body: unknown): SimCall | HttpReply {
-  if (!isRecord(body)) return invalid('The request body must be a JSON object.');
-  if (typeof body.model !== 'string' || body.model.length === 0) {
-    return invalid('you must provide a model parameter');
-  }
-  const messages = body.messages;
-  if (!Array.isArray(messages)) {
-    return invalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
-  }
-  if (messages.length === 0) {
-    return invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      'messages', 'empty_array');
-  }
-  const texts: string[] = [];
-  let lastUserText = '';
-  for (const [index, message] of messages.entries()) {
-    if (!isRecord(message) || typeof message.role !== 'string') {
-      return invalid(`Invalid 'messages[${index}]': expected an object with a 'role'.`, `messages.[${index}]`,
-        'invalid_type');
-    }
-    const text = openAIMessageText(message);
-    texts.push(text);
-    if (message.role === 'user') lastUserText = text;
-  }
-  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
-    return invalid("Invalid type for 'stream': expected a boolean.", 'stream', 'invalid_type');
-  }
-  const maxTokens = readMaxTokens(body);
-  if (typeof maxTokens === 'object') return maxTokens;
-  const stop = readStop(body.stop);
-  if (!Array.isArray(stop)) return stop;
-  const toolTokens = Array.isArray(body.tools) ? estimateTextTokens(JSON.stringify(body.tools)) : 0;
-  return {
-    model: body.model,
-    stream: body.stream === true,
-    includeUsage: isRecord(body.stream_options) && body.stream_options.include_usage === true,
-    jsonArrayStream: false,
-    promptTokens: estimatePromptTokens(texts) + toolTokens,
-    lastUserText,
-    maxTokens,
-    stopSequences: stop,
-  };
-}
-
-/** @see https://platform.openai.com/docs/api-reference/chat/object (finish_reason) */
-function mapOpenAIFinishReason(finish: FinishCause): 'stop' | 'length' {
+/**
+ * A refusal ends with `stop`, not `content_filter`: OpenAI reports refusals in `message.refusal` and keeps
+ * `content_filter` for output its filters removed.
+ * @see https://platform.openai.com/docs/api-reference/chat/object (finish_reason)
+ * @see https://platform.openai.com/docs/guides/structured-outputs#refusals
+ */
+function mapOpenAIFinishReason(finish: FinishCause): 'stop' | 'length' | 'tool_calls' {
   switch (finish) {
     case 'end':
     case 'stop_sequence':
+    case 'refusal':
       return 'stop';
     case 'max_tokens':
       return 'length';
+    case 'tool_calls':
+      return 'tool_calls';
     default: {
       const unexpected: never = finish;
       throw new Error(`unknown finish cause ${String(unexpected)}`);
@@ -164,14 +42,14 @@ function mapOpenAIFinishReason(finish: FinishCause): 'stop' | 'length' {
   }
 }
 
-function openAIUsage(call: SimCall, completion: Completion): Record<string, unknown> {
+function openAIUsage(call: SimCall, reply: Reply): Record<string, unknown> {
   return {
     prompt_tokens: call.promptTokens,
-    completion_tokens: completion.completionTokens,
-    total_tokens: call.promptTokens + completion.completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens: reply.completionTokens,
+    total_tokens: call.promptTokens + reply.completionTokens,
+    prompt_tokens_details: { cached_tokens: reply.cachedTokens, audio_tokens: 0 },
     completion_tokens_details: {
-      reasoning_tokens: 0,
+      reasoning_tokens: reply.reasoningTokens,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,
@@ -179,7 +57,32 @@ function openAIUsage(call: SimCall, completion: Completion): Record<string, unkn
   };
 }
 
-function respondOpenAI(call: SimCall, completion: Completion, context: ReplyContext): HttpReply {
+/** `call_` plus 24 characters, like OpenAI's tool-call ids. */
+function toolCallIds(choice: Completion, context: ReplyContext): string[] {
+  return choice.toolCalls.map(() => `call_${context.nextId(24)}`);
+}
+
+/** The assistant message of one choice: text, tool calls (content null) or a refusal (content null). */
+function openAIMessage(choice: Completion, context: ReplyContext): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: 'assistant', content: choice.text, refusal: null };
+  if (choice.reasoning.length > 0) message.reasoning_content = choice.reasoning.join('');
+  if (choice.finish === 'refusal') {
+    message.content = null;
+    message.refusal = choice.text;
+  } else if (choice.toolCalls.length > 0) {
+    const ids = toolCallIds(choice, context);
+    message.content = null;
+    message.tool_calls = choice.toolCalls.map((call, index) => ({
+      id: ids[index],
+      type: 'function',
+      function: { name: call.name, arguments: call.arguments },
+    }));
+  }
+  message.annotations = [];
+  return message;
+}
+
+function respondOpenAI(call: SimCall, reply: Reply, context: ReplyContext): HttpReply {
   return {
     status: 200,
     body: {
@@ -187,28 +90,65 @@ function respondOpenAI(call: SimCall, completion: Completion, context: ReplyCont
       object: 'chat.completion',
       created: context.nowSeconds,
       model: call.model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: completion.text, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: mapOpenAIFinishReason(completion.finish),
-        },
-      ],
-      usage: openAIUsage(call, completion),
+      choices: reply.choices.map((choice, index) => ({
+        index,
+        message: openAIMessage(choice, context),
+        logprobs: null,
+        finish_reason: mapOpenAIFinishReason(choice.finish),
+      })),
+      usage: openAIUsage(call, reply),
       service_tier: 'default',
       system_fingerprint: SYSTEM_FINGERPRINT,
     },
   };
 }
 
+/** Serializes one chunk whose only choice has `index` and `delta`. */
+type DeltaFrame = (index: number, delta: Record<string, unknown>, finishReason?: string | null) => string;
+
 /**
- * Role chunk, one content chunk per token, a finish chunk, the optional `choices: []` usage chunk, `[DONE]`.
- * Mid-stream failure: half the content, then `data: {"error":…}` and the end of the body, no `[DONE]` — the
- * openai SDKs raise on a chunk carrying `error`.
+ * The paced frames of one choice: reasoning deltas (`reasoning_content`, DeepSeek style), then content or refusal
+ * deltas, or for each tool call a header (`id`, `type`, `name`, empty `arguments`) and its argument fragments.
+ */
+function choiceFrames(choice: Completion, index: number, delta: DeltaFrame, context: ReplyContext): string[] {
+  const frames = choice.reasoning.map((piece) => delta(index, { content: null, reasoning_content: piece }));
+  if (choice.toolCalls.length > 0) {
+    const ids = toolCallIds(choice, context);
+    choice.toolCalls.forEach((call, k) => {
+      const header = { index: k, id: ids[k], type: 'function', function: { name: call.name, arguments: '' } };
+      frames.push(delta(index, { tool_calls: [header] }));
+      for (const fragment of argumentFragments(call.arguments)) {
+        frames.push(delta(index, { tool_calls: [{ index: k, function: { arguments: fragment } }] }));
+      }
+    });
+    return frames;
+  }
+  if (choice.finish === 'refusal') for (const piece of choice.pieces) frames.push(delta(index, { refusal: piece }));
+  else for (const piece of choice.pieces) frames.push(delta(index, { content: piece }));
+  return frames;
+}
+
+/** Round-robin merge of the choices' frames, so a client sees the indexes interleaved as with a real `n > 1`. */
+function interleave(lists: string[][]): string[] {
+  if (lists.length === 1) return lists[0] ?? [];
+  const merged: string[] = [];
+  const longest = Math.max(...lists.map((list) => list.length));
+  for (let step = 0; step < longest; step++) {
+    for (const list of lists) {
+      const frame = list[step];
+      if (frame !== undefined) merged.push(frame);
+    }
+  }
+  return merged;
+}
+
+/**
+ * A role chunk per choice, then the choices' deltas interleaved, a finish chunk per choice, the optional
+ * `choices: []` usage chunk, `[DONE]`. Mid-stream failure: half the deltas, then `data: {"error":…}` and the end
+ * of the body, no `[DONE]` — the openai SDKs raise on a chunk carrying `error`.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
-function streamOpenAI(call: SimCall, completion: Completion, context: ReplyContext, midStreamError: boolean): StreamPlan {
+function streamOpenAI(call: SimCall, reply: Reply, context: ReplyContext, midStreamError: boolean): StreamPlan {
   const id = `chatcmpl-${context.nextId(29)}`;
   const usageField = call.includeUsage ? { usage: null } : {};
   const chunk = (choices: unknown[]): string =>
@@ -221,16 +161,21 @@ function streamOpenAI(call: SimCall, completion: Completion, context: ReplyConte
       choices,
       ...usageField,
     });
-  const delta = (content: Record<string, unknown>, finishReason: string | null = null): string =>
-    chunk([{ index: 0, delta: content, logprobs: null, finish_reason: finishReason }]);
+  const delta: DeltaFrame = (index, content, finishReason = null) =>
+    chunk([{ index, delta: content, logprobs: null, finish_reason: finishReason }]);
 
-  const head = [delta({ role: 'assistant', content: '', refusal: null })];
-  const tokens = completion.pieces.map((piece) => delta({ content: piece }));
+  // Text starts with content "", tool calls and refusals with content null, as OpenAI streams them.
+  const head = reply.choices.map((choice, index) => {
+    const textless = choice.finish === 'refusal' || choice.toolCalls.length > 0;
+    return delta(index, { role: 'assistant', content: textless ? null : '', refusal: null });
+  });
+  const tokens = interleave(reply.choices.map((choice, index) => choiceFrames(choice, index, delta, context)));
   if (midStreamError) {
     const failure = openAIFault(503).body;
-    return { contentType: SSE_CONTENT_TYPE, head, tokens: tokens.slice(0, Math.ceil(tokens.length / 2)), tail: [sseData(failure)] };
+    const before = tokens.slice(0, Math.ceil(tokens.length / 2));
+    return { contentType: SSE_CONTENT_TYPE, head, tokens: before, tail: [sseData(failure)] };
   }
-  const tail = [delta({}, mapOpenAIFinishReason(completion.finish))];
+  const tail = reply.choices.map((choice, index) => delta(index, {}, mapOpenAIFinishReason(choice.finish)));
   if (call.includeUsage) {
     tail.push(
       sseData({
@@ -240,7 +185,7 @@ function streamOpenAI(call: SimCall, completion: Completion, context: ReplyConte
         model: call.model,
         system_fingerprint: SYSTEM_FINGERPRINT,
         choices: [],
-        usage: openAIUsage(call, completion),
+        usage: openAIUsage(call, reply),
       }),
     );
   }
@@ -248,14 +193,17 @@ function streamOpenAI(call: SimCall, completion: Completion, context: ReplyConte
   return { contentType: SSE_CONTENT_TYPE, head, tokens, tail };
 }
 
+/** What OpenAI answers (401) when the Authorization header is missing. */
+const MISSING_KEY =
+  "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth " +
+  '(i.e. Authorization: Bearer YOUR_KEY).';
+
 /** The OpenAI wire format: `Authorization: Bearer <any non-empty key>`. */
 export const openAIFormat: WireFormat = {
   authenticate(headers: IncomingHttpHeaders): HttpReply | undefined {
     const authorization = headers.authorization;
     if (typeof authorization === 'string' && /^Bearer\s+\S/i.test(authorization)) return undefined;
-    return openAIError(401,
-      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-      'invalid_request_error', null, null);
+    return openAIError(401, MISSING_KEY, 'invalid_request_error');
   },
   parse: parseOpenAIRequest,
   error(status: number, message: string): HttpReply {
@@ -263,7 +211,7 @@ export const openAIFormat: WireFormat = {
   },
   fault: openAIFault,
   responseHeaders(context: ReplyContext): Record<string, string> {
-    return { 'x-request-id': `req_${context.nextId(32)}`, 'openai-version': '2020-10-01' };
+    return { 'x-request-id': `req_${context.nextId(32)}` };
   },
   respond: respondOpenAI,
   stream: streamOpenAI,

@@ -19,13 +19,21 @@ export function createSeededRandom(seed: number): () => number {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** 62^5 < 2^32: one 32-bit draw yields five base62 characters. */
+const FIVE_CHARS = 62 ** 5;
 
 /** Makes random-looking base62 id bodies (e.g. the part after `chatcmpl-`) from a seeded source. */
 export function createIdSource(seed: number): (length: number) => string {
   const random = createSeededRandom(seed);
   return function nextId(length: number): string {
     let id = '';
-    for (let i = 0; i < length; i++) id += ALPHABET.charAt(Math.floor(random() * ALPHABET.length));
+    while (id.length < length) {
+      let draw = Math.floor(random() * FIVE_CHARS);
+      for (let i = 0; i < 5 && id.length < length; i++) {
+        id += ALPHABET.charAt(draw % 62);
+        draw = Math.floor(draw / 62);
+      }
+    }
     return id;
   };
 }

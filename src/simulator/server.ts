@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { handleProviderCall } from './handle-call.js';
-import { sendJson } from './http-io.js';
+import { guarded, sendJson } from './http-io.js';
 import type { SimulatorKnobs } from './knobs.js';
 import { matchProviderRoute } from './routes.js';
 import { SimulatorState, type SimulatorStats } from './state.js';
@@ -39,6 +39,9 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+/** Shared by every request without a query string; nothing mutates route queries. */
+const NO_QUERY = new URLSearchParams();
+
 function notFound(method: string, path: string, req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   sendJson(res, {
@@ -56,7 +59,7 @@ function route(state: SimulatorState, req: IncomingMessage, res: ServerResponse)
     handleControl(state, method, path, req, res);
     return;
   }
-  const query = new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1));
+  const query = mark < 0 ? NO_QUERY : new URLSearchParams(url.slice(mark + 1));
   const provider = matchProviderRoute(method, path, query);
   if (provider === undefined) {
     notFound(method, path, req, res);
@@ -80,16 +83,8 @@ function formatUrl(host: string, port: number): string {
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const state = new SimulatorState(options.defaults, options.random);
-  const server = createServer((req, res) => {
-    try {
-      route(state, req, res);
-    } catch (error) {
-      // Handlers do not throw by design; if one does, answer 500 rather than crash the test or benchmark.
-      const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent) sendJson(res, { status: 500, body: { error: { message, type: 'server_error', param: null, code: null } } });
-      else res.destroy();
-    }
-  });
+  // Handlers do not throw by design; if one does, answer 500 rather than crash the test or benchmark.
+  const server = createServer((req, res) => guarded(res, () => route(state, req, res)));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

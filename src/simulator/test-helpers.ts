@@ -76,3 +76,45 @@ export function arr(value: unknown): unknown[] {
   if (!Array.isArray(value)) throw new TypeError(`expected a JSON array, got ${JSON.stringify(value)}`);
   return value;
 }
+
+/** One choice of an OpenAI stream, put back together from its deltas. */
+export interface AssembledChoice {
+  content: string;
+  reasoning: string;
+  refusal: string;
+  toolCalls: { id: string; name: string; arguments: string; fragments: number }[];
+  finish: string | null;
+}
+
+function deltaString(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Rebuilds each choice of an OpenAI chunk stream (by `index`), concatenating content and tool-call arguments. */
+export function assembleOpenAIStream(chunks: readonly unknown[]): AssembledChoice[] {
+  const choices: AssembledChoice[] = [];
+  for (const chunk of chunks) {
+    for (const raw of arr(obj(chunk).choices)) {
+      const choice = obj(raw);
+      const index = Number(choice.index);
+      const target = (choices[index] ??= { content: '', reasoning: '', refusal: '', toolCalls: [], finish: null });
+      const delta = obj(choice.delta);
+      target.content += deltaString(delta.content);
+      target.reasoning += deltaString(delta.reasoning_content);
+      target.refusal += deltaString(delta.refusal);
+      for (const rawCall of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+        const call = obj(rawCall);
+        const fn = obj(call.function ?? {});
+        const slot = (target.toolCalls[Number(call.index)] ??= { id: '', name: '', arguments: '', fragments: 0 });
+        slot.id += deltaString(call.id);
+        slot.name += deltaString(fn.name);
+        if (typeof fn.arguments === 'string' && fn.arguments.length > 0) {
+          slot.arguments += fn.arguments;
+          slot.fragments++;
+        }
+      }
+      if (typeof choice.finish_reason === 'string') target.finish = choice.finish_reason;
+    }
+  }
+  return choices;
+}

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { estimatePromptTokens, estimateTextTokens, generateCompletion, type CompletionInput } from './text.js';
+import {
+  estimatePromptTokens,
+  estimateTextTokens,
+  generateCompletion,
+  reasoningPieces,
+  splitText,
+  type CompletionInput,
+} from './text.js';
 
 const base: CompletionInput = {
   model: 'gpt-4o-mini',
@@ -70,5 +77,23 @@ describe('generateCompletion', () => {
     assert.deepEqual(completion.pieces, []);
     assert.equal(completion.text, '');
     assert.equal(completion.finish, 'end');
+  });
+});
+
+describe('reply variations', () => {
+  it('says lead words after the model name and shifts the words for later choices', () => {
+    const completion = generateCompletion({ ...base, lead: ['I', 'see', '1', 'image.'], candidateIndex: 1 });
+    assert.equal(completion.text, 'Simulated reply from gpt-4o-mini: I see 1 image. beta gamma');
+    assert.equal(completion.completionTokens, 10);
+  });
+
+  it('makes reasoning pieces from the words', () => {
+    assert.deepEqual(reasoningPieces('alpha beta', 5), ['Thinking', ' about:', ' alpha', ' beta', ' alpha']);
+  });
+
+  it('splits text without cutting surrogate pairs', () => {
+    assert.deepEqual(splitText('abcdef', 4), ['abcd', 'ef']);
+    assert.deepEqual(splitText('abc😀d', 4), ['abc😀', 'd']);
+    assert.deepEqual(splitText('', 4), []);
   });
 });

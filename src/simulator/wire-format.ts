@@ -4,12 +4,12 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Completion } from './text.js';
+import type { Reply } from './reply.js';
+import type { ToolSpec } from './tool-calls.js';
 
-/** A complete JSON answer: status, extra headers and a body serialized once by the server. */
+/** A complete JSON answer: status and a body serialized once by the server. */
 export interface HttpReply {
   status: number;
-  headers?: Record<string, string>;
   body: unknown;
 }
 
@@ -26,6 +26,20 @@ export interface SimCall {
   lastUserText: string;
   maxTokens: number | undefined;
   stopSequences: string[];
+  /** Images anywhere in the prompt; their tokens are already in `promptTokens`. */
+  promptImages: number;
+  /** Images in the last user turn: the reply then says "I see N image(s)". */
+  lastTurnImages: number;
+  /** Choices to generate: OpenAI `n`, Gemini `candidateCount`; always 1 for Anthropic. */
+  candidates: number;
+  /** Tools the reply calls, already narrowed by the tool choice; empty when the reply is text. */
+  callableTools: readonly ToolSpec[];
+  /** Most calls in one reply: 1 when the request turned parallel calls off, else unbounded. */
+  maxParallelCalls: number;
+  /** Text of the tool results when the last turn carries them (the reply then mentions them), else undefined. */
+  toolResult: string | undefined;
+  /** JSON output was asked for; `schema` is undefined in plain JSON mode (OpenAI `json_object`). */
+  jsonOutput: { schema: unknown } | undefined;
 }
 
 /** Where a provider request was routed, from the URL alone. */
@@ -72,9 +86,9 @@ export interface WireFormat {
   /** Headers every answer from this provider carries (e.g. a request id). */
   responseHeaders(context: ReplyContext): Record<string, string>;
   /** The non-streaming success body. */
-  respond(call: SimCall, completion: Completion, context: ReplyContext): HttpReply;
+  respond(call: SimCall, reply: Reply, context: ReplyContext): HttpReply;
   /** The streaming answer; with `midStreamError` it breaks off with an in-band error event. */
-  stream(call: SimCall, completion: Completion, context: ReplyContext, midStreamError: boolean): StreamPlan;
+  stream(call: SimCall, reply: Reply, context: ReplyContext, midStreamError: boolean): StreamPlan;
 }
 
 /** Type guard separating a parse failure from a parsed call. */

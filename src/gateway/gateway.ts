@@ -10,6 +10,7 @@ import { adapterFor } from '../providers/registry.js';
 import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext, UpstreamTarget } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
+import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { hasRemoteImages, inlineRemoteImages } from './inline-images.js';
 import { readSseEvents } from './sse-reader.js';
@@ -53,7 +54,7 @@ export class Gateway {
   complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<CompletionResult> {
     const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
-      completion: await this.completeOnce(variants, candidate, ctx, signal),
+      completion: await this.completeChoices(variants, candidate, ctx, signal),
     }));
   }
 
@@ -64,7 +65,7 @@ export class Gateway {
   stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<StreamResult> {
     const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
-      steps: await this.openStream(variants, candidate, ctx, signal),
+      steps: await this.openChoiceStreams(variants, candidate, ctx, signal),
     }));
   }
 
@@ -94,6 +95,34 @@ export class Gateway {
     if (lastError === undefined) throw new GatewayError(503, 'provider_unavailable', 'No deployment to try.');
     if (failures.length === 1) throw lastError;
     throw new GatewayError(503, 'provider_unavailable', `Every deployment failed. Tried: ${failures.join('; ')}`);
+  }
+
+  /** One upstream call, or `n` parallel single-choice calls merged when the adapter has no native `n`. */
+  private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: AbortSignal): Promise<ChatCompletion> {
+    const fanOut = fanOutCount(variants.original, candidate);
+    if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal);
+    const single = variants.withOneChoice();
+    return mergeCompletions(await Promise.all(Array.from({ length: fanOut }, () => this.completeOnce(single, candidate, ctx, signal))));
+  }
+
+  /** Like {@link completeChoices} for streams: every sub-stream must open before the merged one is returned. */
+  private async openChoiceStreams(
+    variants: RequestVariants,
+    candidate: Candidate,
+    ctx: TranslateContext,
+    signal: AbortSignal,
+  ): Promise<AsyncGenerator<StreamStep>> {
+    const fanOut = fanOutCount(variants.original, candidate);
+    if (fanOut === 1) return this.openStream(variants, candidate, ctx, signal);
+    const single = variants.withOneChoice();
+    const opened = await Promise.allSettled(Array.from({ length: fanOut }, () => this.openStream(single, candidate, ctx, signal)));
+    const streams = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const failure = opened.find((o) => o.status === 'rejected');
+    if (failure !== undefined) {
+      for (const stream of streams) void stream.return(undefined);
+      throw failure.reason;
+    }
+    return mergeChoiceStreams(streams);
   }
 
   private async completeOnce(
@@ -154,14 +183,25 @@ export class Gateway {
   }
 }
 
+/** How many upstream calls one answer takes: `n` for adapters without native choices, else 1. */
+function fanOutCount(req: ChatCompletionRequest, candidate: Candidate): number {
+  const n = req.n ?? 1;
+  return n > 1 && adapterFor(candidate.provider.format).fanOutChoices === true ? n : 1;
+}
+
 /** The request as each adapter needs it; remote images are downloaded at most once per request. */
 class RequestVariants {
   private inlined: Promise<ChatCompletionRequest> | undefined;
 
   constructor(
-    private readonly original: ChatCompletionRequest,
+    readonly original: ChatCompletionRequest,
     private readonly images: ImageFetcher,
   ) {}
+
+  /** The same request asking for one choice (for fan-out). */
+  withOneChoice(): RequestVariants {
+    return new RequestVariants({ ...this.original, n: 1 }, this.images);
+  }
 
   forAdapter(adapter: ProviderAdapter): Promise<ChatCompletionRequest> | ChatCompletionRequest {
     if (adapter.inlineRemoteImages !== true || !hasRemoteImages(this.original)) return this.original;

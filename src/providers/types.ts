@@ -80,6 +80,8 @@ export interface ProviderAdapter {
    * and hands the adapter `data:` URLs only.
    */
   readonly inlineRemoteImages?: boolean;
+  /** True when the upstream has no `n`: the gateway fans `n > 1` out into parallel single-choice requests. */
+  readonly fanOutChoices?: boolean;
   /** OpenAI request → upstream request. Throws a 400 GatewayError for input the provider cannot take at all. */
   toUpstream(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult;
   /** Upstream 2xx JSON body → OpenAI completion. Throws a GatewayError (502) when the body is not what was promised. */

@@ -132,3 +132,32 @@ function modelPricing(model: string): { input: number; output: number } | undefi
   };
   return pricing[model];
 }
+
+describe('n > 1', () => {
+  for (const model of ['claude-haiku-4.5', 'gemini-2.5-flash', 'gpt-4o-mini']) {
+    it(`${model}: n=2 answers two choices, non-streaming and streaming`, async () => {
+      const single = await gw.client().chat.completions.create({ model, messages, max_tokens: 8 });
+      const completion = await gw.client().chat.completions.create({ model, messages, max_tokens: 8, n: 2 });
+      validateOpenAI('CreateChatCompletionResponse', completion);
+      assert.deepEqual(completion.choices.map((c) => c.index), [0, 1]);
+      assert.ok(completion.choices.every((c) => (c.message.content ?? '').length > 0));
+      assert.equal(completion.usage?.completion_tokens, 2 * (single.usage?.completion_tokens ?? 0));
+
+      const stream = await gw.client().chat.completions.create({ model, messages, max_tokens: 8, n: 2, stream: true, stream_options: { include_usage: true } });
+      const text = new Map<number, string>();
+      const roles = new Set<number>();
+      const finishes: number[] = [];
+      for await (const chunk of stream) {
+        validateOpenAI('CreateChatCompletionStreamResponse', chunk);
+        for (const choice of chunk.choices) {
+          if (choice.delta.role === 'assistant') roles.add(choice.index);
+          text.set(choice.index, (text.get(choice.index) ?? '') + (choice.delta.content ?? ''));
+          if (choice.finish_reason !== null) finishes.push(choice.index);
+        }
+      }
+      assert.deepEqual([...roles].sort(), [0, 1]);
+      assert.deepEqual(finishes.sort(), [0, 1]);
+      assert.ok((text.get(0) ?? '').length > 0 && (text.get(1) ?? '').length > 0);
+    });
+  }
+});

@@ -24,6 +24,7 @@ export { ANTHROPIC_DEFAULT_MAX_TOKENS } from './request.js';
  */
 export const anthropicAdapter: ProviderAdapter = {
   format: 'anthropic',
+  fanOutChoices: true,
   toUpstream: toAnthropicRequest,
   fromUpstream: fromAnthropicResponse,
   createStreamTranslator: createAnthropicStreamTranslator,

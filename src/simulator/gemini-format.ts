@@ -102,7 +102,8 @@ function blockedResponse(fields: ResponseFields): Record<string, unknown> {
 function functionCallParts(choice: Completion, call: SimCall, context: ReplyContext): Record<string, unknown>[] {
   return choice.toolCalls.map((planned, index) => {
     const part: Record<string, unknown> = { functionCall: { name: planned.name, args: planned.input } };
-    if (index === 0 && call.model.startsWith('gemini-3')) part.thoughtSignature = `CiSim${context.nextId(48)}`;
+    // Canonical base64 (a multiple of 4 characters), as proto3 JSON encodes the API's signature bytes.
+    if (index === 0 && call.model.startsWith('gemini-3')) part.thoughtSignature = canonicalBase64(`CiSim${context.nextId(48)}`);
     return part;
   });
 }
@@ -248,3 +249,8 @@ export const geminiFormat: WireFormat = {
   respond: respondGemini,
   stream: streamGemini,
 };
+
+/** Trims an alphanumeric id to a whole number of base64 quads, so it reads as canonical base64. */
+function canonicalBase64(id: string): string {
+  return id.slice(0, id.length - (id.length % 4));
+}

@@ -1,0 +1,172 @@
+/**
+ * Shapes of the dashboard JSON API (docs/dashboard-api.md) and of the parts of
+ * the OpenAI-compatible API the dashboard uses. Written from the contract, not
+ * imported from the server, so the SPA builds on its own.
+ */
+
+export type Plan = 'free' | 'pro' | 'enterprise' | (string & {});
+export type RoutingMode = 'cost' | 'latency' | 'reliability';
+export const ROUTING_MODES: readonly RoutingMode[] = ['cost', 'latency', 'reliability'];
+
+export interface Account {
+  id: string;
+  email: string;
+  plan?: Plan;
+  created_at?: string;
+}
+
+export interface Limits {
+  rpm: number | null;
+  tpm: number | null;
+  concurrent: number | null;
+  included_tokens: number | null;
+}
+
+export interface MonthTotals {
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
+export interface Me {
+  account: Account;
+  limits: Limits;
+  spend_cap_usd: number | null;
+  month: MonthTotals;
+  csrf_token: string;
+}
+
+export interface AuthAnswer {
+  account: Account;
+  csrf_token: string;
+}
+
+export type KeyStatus = 'active' | 'revoked' | 'rotating' | 'expired' | (string & {});
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  last4: string;
+  status: KeyStatus;
+  created_at: string;
+  last_used_at: string | null;
+  default_routing: RoutingMode | null;
+  spend_cap_usd: number | null;
+  rotated_from: string | null;
+  grace_until: string | null;
+}
+
+export interface KeyWithSecret {
+  key: ApiKey;
+  secret: string;
+}
+
+export interface ProviderKey {
+  id: string;
+  provider: string;
+  last4: string;
+  created_at: string;
+}
+
+export interface UsagePoint {
+  bucket: string | number;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+}
+
+export interface UsageByModel {
+  model: string;
+  requests: number;
+  tokens: number;
+  cost_usd: number;
+}
+
+export interface UsageByKey {
+  key_id: string;
+  name: string | null;
+  requests: number;
+  tokens: number;
+  cost_usd: number;
+}
+
+export interface UsageAnswer {
+  series: UsagePoint[];
+  by_model: UsageByModel[];
+  by_key: UsageByKey[];
+  totals: MonthTotals;
+}
+
+export interface LogEntry {
+  time: string;
+  request_id: string;
+  key_id: string | null;
+  key_name: string | null;
+  requested_model: string | null;
+  routed_model: string | null;
+  provider: string | null;
+  byok: boolean;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  latency_ms: number | null;
+  status: number;
+  error_code: string | null;
+}
+
+export interface LogsAnswer {
+  data: LogEntry[];
+  next_cursor: string | null;
+}
+
+export interface ModelPricing {
+  input_per_million?: number | null;
+  output_per_million?: number | null;
+  cached_input_per_million?: number | null;
+}
+
+export interface CatalogModel {
+  id: string;
+  object?: string;
+  created?: number;
+  owned_by?: string;
+  provider?: string;
+  context_length?: number | null;
+  max_output_tokens?: number | null;
+  pricing?: ModelPricing;
+  capabilities?: Record<string, boolean | undefined>;
+}
+
+export type ProviderState = 'up' | 'degraded' | 'down' | (string & {});
+
+export interface ProviderStatus {
+  id: string;
+  state: ProviderState;
+  success_rate: number | null;
+  ttft_ms: number | null;
+  /** Outcomes the success rate is computed from (not in the written contract; shown when present). */
+  recent_requests?: number;
+  configured: boolean;
+  simulated: boolean;
+}
+
+export interface StatusAnswer {
+  providers: ProviderStatus[];
+  updated_at: string;
+}
+
+/** One `chat.completion.chunk` of a stream, as far as the playground reads it. */
+export interface ChatChunk {
+  id?: string;
+  model?: string;
+  choices?: { index?: number; delta?: { role?: string; content?: string | null }; finish_reason?: string | null }[];
+  usage?: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    total_tokens?: number;
+    cost_usd?: number;
+  } | null;
+  error?: { message?: string; type?: string; code?: string | null };
+}

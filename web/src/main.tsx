@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { ToastProvider } from './components/Toasts';
+import { SessionProvider } from './lib/session';
+import './styles.css';
+
+const container = document.getElementById('root');
+if (!container) throw new Error('#root is missing from index.html');
+
+createRoot(container).render(
+  <StrictMode>
+    <SessionProvider>
+      <ToastProvider>
+        <App />
+      </ToastProvider>
+    </SessionProvider>
+  </StrictMode>,
+);

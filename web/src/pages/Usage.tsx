@@ -1,0 +1,171 @@
+/** Usage over time (30 days by day, or the last 24 hours by hour), by model and by key. */
+import { useMemo, useState } from 'react';
+import { MetricTabs, RankChart, TimeChart, type Metric, type RankRow } from '../components/charts';
+import { Icon } from '../components/Icon';
+import { Card, EmptyState, ErrorAlert, PageHeader, Spinner, StatCard } from '../components/ui';
+import { api } from '../lib/api';
+import { formatCompact, formatInt, formatUsd } from '../lib/format';
+import { fillSeries } from '../lib/series';
+import { useApi } from '../lib/useApi';
+
+type Range = '24h' | '7d' | '30d' | '90d';
+
+const RANGES: readonly { id: Range; label: string; granularity: 'day' | 'hour'; days: number; points: number }[] = [
+  { id: '24h', label: 'Last 24 hours', granularity: 'hour', days: 1, points: 24 },
+  { id: '7d', label: 'Last 7 days', granularity: 'day', days: 7, points: 7 },
+  { id: '30d', label: 'Last 30 days', granularity: 'day', days: 30, points: 30 },
+  { id: '90d', label: 'Last 90 days', granularity: 'day', days: 90, points: 90 },
+];
+
+export default function UsagePage() {
+  const [rangeId, setRangeId] = useState<Range>('30d');
+  const [metric, setMetric] = useState<Metric>('cost_usd');
+  const [breakdownMetric, setBreakdownMetric] = useState<Metric>('cost_usd');
+  const range = RANGES.find((item) => item.id === rangeId) ?? RANGES[2]!;
+  const usage = useApi((signal) => api.usage(range.granularity, range.days, signal), [range.granularity, range.days]);
+
+  const points = useMemo(
+    () => fillSeries(usage.data?.series ?? [], range.granularity, range.points),
+    [usage.data, range.granularity, range.points],
+  );
+  const rangeTotals = useMemo(
+    () =>
+      points.reduce(
+        (sum, point) => ({
+          requests: sum.requests + point.requests,
+          tokens: sum.tokens + point.tokens,
+          cost: sum.cost + point.cost_usd,
+        }),
+        { requests: 0, tokens: 0, cost: 0 },
+      ),
+    [points],
+  );
+  const byModel: RankRow[] = (usage.data?.by_model ?? []).map((row) => ({
+    name: row.model,
+    requests: row.requests,
+    tokens: row.tokens,
+    cost_usd: row.cost_usd,
+  }));
+  const byKey: RankRow[] = (usage.data?.by_key ?? []).map((row) => ({
+    name: row.name ?? row.key_id,
+    requests: row.requests,
+    tokens: row.tokens,
+    cost_usd: row.cost_usd,
+  }));
+  const totals = usage.data?.totals;
+  const metricName = metric === 'cost_usd' ? 'spend' : metric;
+
+  return (
+    <div className="page">
+      <PageHeader
+        title="Usage"
+        description="Requests, tokens and spend across all your keys. Requests made with your own provider keys are included."
+        actions={
+          <>
+            <div className="segmented" role="group" aria-label="Time range">
+              {RANGES.map((item) => (
+                <button
+                  key={item.id}
+                  type="button"
+                  aria-pressed={item.id === rangeId}
+                  className={item.id === rangeId ? 'segment active' : 'segment'}
+                  onClick={() => setRangeId(item.id)}
+                >
+                  {item.id === '24h' ? '24 h' : item.id.replace('d', ' days')}
+                </button>
+              ))}
+            </div>
+            <button type="button" className="btn btn-ghost" onClick={usage.reload} disabled={usage.loading}>
+              <Icon name="refresh" /> Refresh
+            </button>
+          </>
+        }
+      />
+
+      <ErrorAlert error={usage.error} onRetry={usage.reload} />
+
+      <div className="stats">
+        <StatCard label={`Spend · ${range.label.toLowerCase()}`} value={formatUsd(rangeTotals.cost)} />
+        <StatCard label={`Requests · ${range.label.toLowerCase()}`} value={formatInt(rangeTotals.requests)} />
+        <StatCard label={`Tokens · ${range.label.toLowerCase()}`} value={formatCompact(rangeTotals.tokens)} />
+        <StatCard
+          label="This month"
+          value={totals ? formatUsd(totals.cost_usd) : '—'}
+          hint={
+            totals
+              ? `${formatInt(totals.requests)} requests · ${formatCompact(totals.prompt_tokens + totals.completion_tokens)} tokens`
+              : undefined
+          }
+        />
+      </div>
+
+      <Card
+        title={range.granularity === 'hour' ? 'By hour' : 'By day'}
+        description={range.granularity === 'hour' ? 'Last 24 hours, your local time' : `${range.label}, UTC days`}
+        actions={<MetricTabs value={metric} onChange={setMetric} label="Time chart metric" />}
+      >
+        {usage.loading && !usage.data ? (
+          <Spinner />
+        ) : (
+          <TimeChart data={points} metric={metric} height={300} label={`${metricName} ${range.granularity === 'hour' ? 'per hour' : 'per day'}, ${range.label.toLowerCase()}`} />
+        )}
+      </Card>
+
+      <div className="section-head">
+        <h2>Breakdown</h2>
+        <MetricTabs value={breakdownMetric} onChange={setBreakdownMetric} label="Breakdown metric" />
+      </div>
+      <div className="grid-2">
+        <Card title="By model" description={range.label}>
+          {usage.loading && !usage.data ? <Spinner /> : <Breakdown rows={byModel} metric={breakdownMetric} noun="model" />}
+        </Card>
+        <Card title="By key" description={range.label}>
+          {usage.loading && !usage.data ? <Spinner /> : <Breakdown rows={byKey} metric={breakdownMetric} noun="key" />}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Breakdown({ rows, metric, noun }: { rows: RankRow[]; metric: Metric; noun: 'model' | 'key' }) {
+  if (rows.length === 0) {
+    return <EmptyState title="No requests in this period">Make a request with one of your API keys and it shows up here.</EmptyState>;
+  }
+  const sorted = [...rows].sort((a, b) => b[metric] - a[metric]);
+  const metricLabel = metric === 'cost_usd' ? 'spend' : metric;
+  return (
+    <>
+      <RankChart rows={sorted} metric={metric} label={`${metricLabel} by ${noun}`} />
+      <div className="table-wrap">
+        <table className="table table-compact">
+          <thead>
+            <tr>
+              <th scope="col">{noun === 'model' ? 'Model' : 'Key'}</th>
+              <th scope="col" className="num">
+                Requests
+              </th>
+              <th scope="col" className="num">
+                Tokens
+              </th>
+              <th scope="col" className="num">
+                Spend
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((row) => (
+              <tr key={row.name}>
+                <th scope="row" className="cell-strong">
+                  {row.name}
+                </th>
+                <td className="num">{formatInt(row.requests)}</td>
+                <td className="num">{formatInt(row.tokens)}</td>
+                <td className="num">{formatUsd(row.cost_usd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

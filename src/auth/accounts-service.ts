@@ -1,9 +1,11 @@
 /** @module Creating accounts: validation, password hashing and id generation around the accounts repository. */
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
   createAccount as insertAccount,
   DuplicateEmailError,
   findAccountByEmail,
+  findAccountById,
   updateAccountLimits,
   type AccountLimitsPatch,
   type AccountRecord,
@@ -12,7 +14,7 @@ import {
 } from '../store/index.js';
 import { AuthServiceError } from './errors.js';
 import { newAccountId } from './ids.js';
-import { hashPassword } from './password.js';
+import { hashPassword, verifyPassword } from './password.js';
 import { checkLimit, checkPassword, checkSpendCap, normalizeEmail, parsePlan } from './validate.js';
 
 /** An account without its password hash: what may be shown or returned to a client. */
@@ -73,12 +75,32 @@ export interface AccountsService {
   updateAccountLimits(email: string, input: AccountLimitsInput): Promise<AccountInfo>;
   /** The account with this email (any case), if any. @throws {AuthServiceError} `invalid_email`. */
   findAccountByEmail(email: string): Promise<AccountInfo | undefined>;
+  /** The account with this id, if any. */
+  findAccountById(id: string): Promise<AccountInfo | undefined>;
+  /**
+   * The account whose email and password these are, or undefined. Unknown emails, malformed emails and accounts
+   * without a password cost one scrypt too, so timing does not tell which accounts exist.
+   */
+  authenticate(email: string, password: string): Promise<AccountInfo | undefined>;
 }
 
 /** Builds the accounts service over a database handle. */
 export function createAccountsService(deps: AccountsServiceDeps): AccountsService {
   const now = deps.now ?? ((): Date => new Date());
   return {
+    async authenticate(email: string, password: string): Promise<AccountInfo | undefined> {
+      const normalized = email.trim().toLowerCase();
+      const account = password.length > MAX_LOGIN_PASSWORD_LENGTH ? undefined : await findAccountByEmail(deps.db, normalized);
+      const hash = account?.passwordHash ?? (await decoyHash());
+      const matches = await verifyPassword(password.slice(0, MAX_LOGIN_PASSWORD_LENGTH), hash);
+      return matches && account?.passwordHash ? withoutPasswordHash(account) : undefined;
+    },
+
+    async findAccountById(id: string): Promise<AccountInfo | undefined> {
+      const account = await findAccountById(deps.db, id);
+      return account === undefined ? undefined : withoutPasswordHash(account);
+    },
+
     async createAccount(input: CreateAccountInput): Promise<AccountInfo> {
       const email = normalizeEmail(input.email);
       const plan = parsePlan(input.plan ?? 'free');
@@ -121,6 +143,17 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       return withoutPasswordHash(updated);
     },
   };
+}
+
+/** Passwords longer than the longest one an account can have are not hashed at all (a cheap denial of service). */
+const MAX_LOGIN_PASSWORD_LENGTH = 1024;
+
+let decoy: Promise<string> | undefined;
+
+/** A hash of a random password, verified against when there is no real hash, so every login costs one scrypt. */
+function decoyHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('base64'));
+  return decoy;
 }
 
 /** Validates the limit fields of an input into a store patch; omitted fields stay omitted. */

@@ -12,7 +12,11 @@ export type AuthServiceErrorCode =
   | 'duplicate_email'
   | 'account_not_found'
   | 'key_not_found'
-  | 'key_revoked';
+  | 'key_revoked'
+  | 'invalid_grace_period'
+  | 'invalid_provider'
+  | 'invalid_provider_key'
+  | 'credential_not_found';
 
 /** A request the account or key service refuses; its message is fit to show the user as is. */
 export class AuthServiceError extends Error {

@@ -1,4 +1,7 @@
-/** @module The auth module's public API: API key secrets, the key cache, passwords and the account/key services. */
+/**
+ * @module The auth module's public API: API key secrets, the key cache, passwords, the account/key services,
+ * dashboard sessions, CSRF tokens, login throttling and BYOK secrets at rest.
+ */
 export { API_KEY_PREFIX, generateApiKey, hashApiKey, last4, looksLikeApiKey } from './api-key.js';
 export { hashPassword, verifyPassword } from './password.js';
 export { newAccountId, newKeyId } from './ids.js';
@@ -14,7 +17,7 @@ export type {
   AccountsServiceDeps,
   CreateAccountInput,
 } from './accounts-service.js';
-export { createKeysService } from './keys-service.js';
+export { createKeysService, MAX_ROTATION_GRACE_SECONDS } from './keys-service.js';
 export type {
   AccountRef,
   CreatedKey,
@@ -23,4 +26,26 @@ export type {
   KeyScope,
   KeysService,
   KeysServiceDeps,
+  RotateKeyOptions,
+  UpdateKeyInput,
 } from './keys-service.js';
+export { createSessionService, sessionId, SESSION_TTL_MS } from './sessions.js';
+export type { NewSession, Session, SessionService, SessionServiceDeps } from './sessions.js';
+export { CSRF_HEADER, csrfTokensMatch, newCsrfToken } from './csrf.js';
+export { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from './login-throttle.js';
+export type { LoginThrottleOptions, ThrottleVerdict } from './login-throttle.js';
+export {
+  encodeMasterKey,
+  generateMasterKey,
+  loadMasterKey,
+  MASTER_KEY_FILE,
+  MasterKeyError,
+  parseMasterKey,
+  readMasterKeyFile,
+  SecretCipher,
+  writeMasterKeyFile,
+} from './secrets.js';
+export type { LoadedMasterKey, MasterKeySource } from './secrets.js';
+export { credentialContext, ProviderCredentialsService, resealAllCredentials } from './provider-credentials.js';
+export type { ProviderCredentialInfo, ProviderCredentialsDeps } from './provider-credentials.js';
+export { newProviderCredentialId } from './ids.js';

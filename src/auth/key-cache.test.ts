@@ -111,4 +111,21 @@ describe('KeyCache', () => {
     broken.stop();
     assert.equal(cache.lookup(secret)?.accountId, accountId);
   });
+
+  it('keeps a rotated key working through its grace period and refuses it from the moment it ends', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const clockedCache = new KeyCache(temp.store, { now: () => now });
+    const clockedKeys = createKeysService({ db: temp.store.db, now: () => new Date(now), onChange: () => clockedCache.invalidate() });
+    const old = await clockedKeys.createKey({ accountId });
+    const rotated = await clockedKeys.rotateKey(old.id, {}, { graceSeconds: 60 });
+    assert.equal(clockedCache.lookup(old.secret)?.keyId, old.id);
+    assert.equal(clockedCache.lookup(rotated.secret)?.keyId, rotated.id);
+    now += 59_999;
+    assert.ok(clockedCache.lookup(old.secret));
+    now += 1;
+    assert.equal(clockedCache.lookup(old.secret), undefined);
+    await clockedCache.refresh();
+    assert.equal(clockedCache.lookup(old.secret), undefined);
+    assert.equal(clockedCache.size, 1);
+  });
 });

@@ -4,6 +4,9 @@
  * Freshness: `startWatching` polls `store.dataVersion()`, which SQLite bumps whenever another connection commits,
  * so a key created or revoked by the CLI (another process) is honoured or refused within one poll interval. Writes
  * made through this process's own connection do not bump it; whoever makes them calls `invalidate()`.
+ *
+ * A rotated key in its grace period stays in the table with the time its revocation takes effect; `lookup`
+ * refuses it from that moment on, without waiting for a reload.
  */
 import {
   listActiveKeysWithAccounts,
@@ -36,13 +39,22 @@ export interface KeyCacheOptions {
    * poll; without this callback such failures are silent.
    */
   onError?: (error: unknown) => void;
+  /** Milliseconds since the epoch; decides when a grace period ends. Defaults to `Date.now`. */
+  now?: () => number;
+}
+
+/** A cached key and when it stops working (epoch ms; null for never). */
+interface CacheEntry {
+  readonly record: KeyRecord;
+  readonly revokeAtMs: number | null;
 }
 
 /** Active keys by SHA-256 of their secret. Call `refresh()` once before serving. */
 export class KeyCache {
   readonly #store: Pick<Store, 'db' | 'dataVersion'>;
   readonly #onError: (error: unknown) => void;
-  #byHash: ReadonlyMap<string, KeyRecord> = new Map();
+  readonly #now: () => number;
+  #byHash: ReadonlyMap<string, CacheEntry> = new Map();
   #lastVersion: number | undefined;
   #timer: NodeJS.Timeout | undefined;
   /** Reload requests made so far, and the latest one a finished reload is known to cover. */
@@ -53,6 +65,7 @@ export class KeyCache {
   constructor(store: Pick<Store, 'db' | 'dataVersion'>, options: KeyCacheOptions = {}) {
     this.#store = store;
     this.#onError = options.onError ?? ((): void => undefined);
+    this.#now = options.now ?? Date.now;
   }
 
   /** Number of active keys held. */
@@ -61,12 +74,15 @@ export class KeyCache {
   }
 
   /**
-   * The record of an active key, or undefined for a malformed, unknown or revoked one. Pure memory: one SHA-256
-   * and one map lookup.
+   * The record of an active key, or undefined for a malformed, unknown or revoked one (a rotated key once its grace
+   * period is over). Pure memory: one SHA-256 and one map lookup.
    */
   lookup(secret: string): KeyRecord | undefined {
     if (!looksLikeApiKey(secret)) return undefined;
-    return this.#byHash.get(hashApiKey(secret));
+    const entry = this.#byHash.get(hashApiKey(secret));
+    if (entry === undefined) return undefined;
+    if (entry.revokeAtMs !== null && this.#now() >= entry.revokeAtMs) return undefined;
+    return entry.record;
   }
 
   /**
@@ -121,21 +137,20 @@ export class KeyCache {
     const ticket = this.#requested;
     // Read the version first: a commit that lands during the query moves it again and the next poll reloads.
     const version = this.#store.dataVersion();
-    const rows = await listActiveKeysWithAccounts(this.#store.db);
-    const byHash = new Map<string, KeyRecord>();
+    const rows = await listActiveKeysWithAccounts(this.#store.db, new Date(this.#now()).toISOString());
+    const byHash = new Map<string, CacheEntry>();
     for (const row of rows) {
-      byHash.set(
-        row.keyHash,
-        Object.freeze({
-          keyId: row.keyId,
-          accountId: row.accountId,
-          plan: row.plan,
-          defaultRouting: row.defaultRouting,
-          keySpendCapUsd: row.keySpendCapUsd,
-          accountSpendCapUsd: row.accountSpendCapUsd,
-          limits: Object.freeze({ ...row.limits }),
-        }),
-      );
+      const revokeAtMs = row.revokeAt === null ? null : Date.parse(row.revokeAt);
+      const record: KeyRecord = Object.freeze({
+        keyId: row.keyId,
+        accountId: row.accountId,
+        plan: row.plan,
+        defaultRouting: row.defaultRouting,
+        keySpendCapUsd: row.keySpendCapUsd,
+        accountSpendCapUsd: row.accountSpendCapUsd,
+        limits: Object.freeze({ ...row.limits }),
+      });
+      byHash.set(row.keyHash, { record, revokeAtMs });
     }
     this.#byHash = byHash;
     this.#lastVersion = version;

@@ -113,4 +113,48 @@ describe('keys service', () => {
     assert.equal(rest.length, 0);
     assert.equal(key?.status, 'active');
   });
+
+  it('rotates with a grace period: the old key stays active until it ends, then reads as revoked', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const clocked = createKeysService({ db: temp.store.db, now: () => new Date(now) });
+    const old = await clocked.createKey({ accountId, name: 'graceful' });
+    const rotated = await clocked.rotateKey(old.id, { accountId }, { graceSeconds: 600 });
+    const during = (await clocked.listKeys({ accountId })).find((key) => key.id === old.id);
+    assert.equal(during?.status, 'active');
+    assert.equal(during?.graceUntil, new Date(now + 600_000).toISOString());
+    assert.equal(rotated.graceUntil, null);
+    await assert.rejects(clocked.rotateKey(old.id, { accountId }), (error: unknown) => hasCode('key_revoked')(error) && /already been rotated/.test(String(error)));
+    now += 600_000;
+    const after = (await clocked.listKeys({ accountId })).find((key) => key.id === old.id);
+    assert.equal(after?.status, 'revoked');
+    assert.equal(after?.graceUntil, null);
+    await assert.rejects(clocked.rotateKey(old.id, {}, { graceSeconds: 86_401 }), hasCode('invalid_grace_period'));
+    await assert.rejects(clocked.rotateKey(old.id, {}, { graceSeconds: 1.5 }), hasCode('invalid_grace_period'));
+  });
+
+  it('revoking a key in its grace period revokes it now', async () => {
+    const old = await keys.createKey({ accountId });
+    await keys.rotateKey(old.id, {}, { graceSeconds: 3600 });
+    const revoked = await keys.revokeKey(old.id);
+    assert.equal(revoked.status, 'revoked');
+    assert.ok(Date.parse(revoked.revokedAt ?? '') <= Date.now());
+  });
+
+  it('updates name, routing and cap within the caller’s account, announcing only what the cache cares about', async () => {
+    const { id } = await keys.createKey({ accountId, name: 'a', routing: 'cost', spendCapUsd: 1 });
+    const before = changes;
+    const renamed = await keys.updateKey(id, { name: ' b ' }, { accountId });
+    assert.equal(renamed.name, 'b');
+    assert.equal(renamed.routing, 'cost');
+    assert.equal(changes, before);
+    const cleared = await keys.updateKey(id, { routing: null, spendCapUsd: null }, { accountId });
+    assert.equal(cleared.routing, null);
+    assert.equal(cleared.spendCapUsd, null);
+    assert.equal(changes, before + 1);
+    await assert.rejects(keys.updateKey(id, { name: 'x' }, { accountId: 'acct_other' }), hasCode('key_not_found'));
+    await assert.rejects(keys.updateKey(id, { routing: 'fast' }), hasCode('invalid_routing'));
+    await assert.rejects(keys.updateKey(id, { spendCapUsd: -2 }), hasCode('invalid_spend_cap'));
+    await assert.rejects(keys.updateKey(id, { name: '' }), hasCode('invalid_name'));
+    await assert.rejects(keys.updateKey('key_missing', {}), hasCode('key_not_found'));
+  });
 });

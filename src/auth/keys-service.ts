@@ -10,6 +10,8 @@ import {
   insertApiKey,
   listApiKeys,
   revokeApiKey,
+  scheduleKeyRevocation,
+  updateApiKey,
   type AccountRecord,
   type ApiKeyRecord,
   type Database,
@@ -46,6 +48,8 @@ export interface KeyInfo {
   lastUsedAt: string | null;
   revokedAt: string | null;
   rotatedFrom: string | null;
+  /** While a rotated key's grace period runs: when it ends (the key still works until then); otherwise null. */
+  graceUntil: string | null;
 }
 
 /** A key just issued, with the secret; the only time the secret is available. */
@@ -57,6 +61,24 @@ export interface CreatedKey extends KeyInfo {
 export interface KeyScope {
   accountId?: string;
 }
+
+/** Changes to a key's settings; an omitted field is kept, null clears routing or cap. */
+export interface UpdateKeyInput {
+  name?: string;
+  /** `cost`, `latency` or `reliability`; null: the gateway's default. */
+  routing?: string | null;
+  /** USD per month; null: no per-key cap. */
+  spendCapUsd?: number | null;
+}
+
+/** How a rotation retires the old key. */
+export interface RotateKeyOptions {
+  /** Seconds (0 to 86400, whole) the old secret keeps working; 0 or omitted revokes it at once. */
+  graceSeconds?: number;
+}
+
+/** The longest grace period a rotation may give the old key: one day. */
+export const MAX_ROTATION_GRACE_SECONDS = 86_400;
 
 /** I/O the keys service uses. */
 export interface KeysServiceDeps {
@@ -87,9 +109,15 @@ export interface KeysService {
   revokeKey(id: string, scope?: KeyScope): Promise<KeyInfo>;
   /**
    * Issues a new key with the old one's name, routing and spend cap, `rotatedFrom` set to the old id, and revokes
-   * the old one, in one transaction. @throws {AuthServiceError} `key_not_found` or `key_revoked`.
+   * the old one (at once, or when the grace period ends), in one transaction. A key can be rotated once.
+   * @throws {AuthServiceError} `key_not_found`, `key_revoked` or `invalid_grace_period`.
    */
-  rotateKey(id: string, scope?: KeyScope): Promise<CreatedKey>;
+  rotateKey(id: string, scope?: KeyScope, options?: RotateKeyOptions): Promise<CreatedKey>;
+  /**
+   * Renames a key or changes its default routing or spend cap.
+   * @throws {AuthServiceError} `key_not_found`, `invalid_name`, `invalid_routing` or `invalid_spend_cap`.
+   */
+  updateKey(id: string, input: UpdateKeyInput, scope?: KeyScope): Promise<KeyInfo>;
 }
 
 /** Builds the keys service over a database handle. */
@@ -98,6 +126,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
   const changed = async (): Promise<void> => {
     await deps.onChange?.();
   };
+  const toKeyInfo = (record: ApiKeyRecord): KeyInfo => keyInfoAt(record, now().toISOString());
 
   return {
     async createKey(input: CreateKeyInput): Promise<CreatedKey> {
@@ -127,20 +156,27 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
 
     async revokeKey(id: string, scope: KeyScope = {}): Promise<KeyInfo> {
       const existing = await requireKey(deps.db, id, scope);
-      if (existing.revokedAt !== null) return toKeyInfo(existing);
-      const revoked = await revokeApiKey(deps.db, id, now().toISOString());
+      const timestamp = now().toISOString();
+      if (existing.revokedAt !== null && existing.revokedAt <= timestamp) return toKeyInfo(existing);
+      const revoked = await revokeApiKey(deps.db, id, timestamp);
       if (revoked) await changed();
       return toKeyInfo(await requireKey(deps.db, id, scope));
     },
 
-    async rotateKey(id: string, scope: KeyScope = {}): Promise<CreatedKey> {
+    async rotateKey(id: string, scope: KeyScope = {}, options: RotateKeyOptions = {}): Promise<CreatedKey> {
+      const graceSeconds = checkGraceSeconds(options.graceSeconds ?? 0);
       const secret = generateApiKey();
-      const timestamp = now().toISOString();
+      const nowDate = now();
+      const timestamp = nowDate.toISOString();
+      const revokeAt = new Date(nowDate.getTime() + graceSeconds * 1000).toISOString();
       // Revoke first: the UPDATE takes the write lock at once, so two rotations of one key cannot both succeed.
       const record = await deps.db.transaction().execute(async (trx) => {
-        const revoked = await revokeApiKey(trx, id, timestamp);
+        const revoked = await scheduleKeyRevocation(trx, id, revokeAt);
         const old = await requireKey(trx, id, scope);
-        if (!revoked) throw new AuthServiceError('key_revoked', `key ${id} is revoked and cannot be rotated`);
+        if (!revoked) {
+          const why = old.revokedAt !== null && old.revokedAt > timestamp ? 'has already been rotated' : 'is revoked';
+          throw new AuthServiceError('key_revoked', `key ${id} ${why} and cannot be rotated`);
+        }
         return insertApiKey(trx, {
           id: newKeyId(),
           accountId: old.accountId,
@@ -156,7 +192,28 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       await changed();
       return { ...toKeyInfo(record), secret };
     },
+
+    async updateKey(id: string, input: UpdateKeyInput, scope: KeyScope = {}): Promise<KeyInfo> {
+      const name = input.name === undefined ? undefined : normalizeKeyName(input.name);
+      const routing = input.routing === undefined || input.routing === null ? input.routing : parseRoutingMode(input.routing);
+      const spendCapUsd = input.spendCapUsd === undefined ? undefined : checkSpendCap(input.spendCapUsd);
+      await requireKey(deps.db, id, scope);
+      const updated = await updateApiKey(deps.db, id, { name, defaultRouting: routing, spendCapUsd });
+      if (updated === undefined) throw new AuthServiceError('key_not_found', `no key with id ${id}`);
+      if (routing !== undefined || spendCapUsd !== undefined) await changed();
+      return toKeyInfo(updated);
+    },
   };
+}
+
+function checkGraceSeconds(seconds: number): number {
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_ROTATION_GRACE_SECONDS) {
+    throw new AuthServiceError(
+      'invalid_grace_period',
+      `grace period must be a whole number of seconds from 0 to ${MAX_ROTATION_GRACE_SECONDS}, got ${seconds}`,
+    );
+  }
+  return seconds;
 }
 
 async function requireAccount(db: Kysely<Database>, ref: AccountRef): Promise<AccountRecord> {
@@ -179,18 +236,21 @@ async function requireKey(db: Kysely<Database>, id: string, scope: KeyScope): Pr
   return key;
 }
 
-function toKeyInfo(record: ApiKeyRecord): KeyInfo {
+/** A key as its owner sees it at `nowIso`: a revocation scheduled after then is a running grace period. */
+function keyInfoAt(record: ApiKeyRecord, nowIso: string): KeyInfo {
+  const inGrace = record.revokedAt !== null && record.revokedAt > nowIso;
   return {
     id: record.id,
     accountId: record.accountId,
     name: record.name,
     last4: record.last4,
-    status: record.revokedAt === null ? 'active' : 'revoked',
+    status: record.revokedAt === null || inGrace ? 'active' : 'revoked',
     routing: record.defaultRouting,
     spendCapUsd: record.spendCapUsd,
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
     revokedAt: record.revokedAt,
     rotatedFrom: record.rotatedFrom,
+    graceUntil: inGrace ? record.revokedAt : null,
   };
 }

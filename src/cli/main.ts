@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * @module The `originalpoint` command: serve, simulate, migrate, accounts, keys, usage.
+ * @module The `originalpoint` command: serve, simulate, migrate, accounts, keys, usage, rotate-master-key.
  */
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
@@ -8,6 +8,7 @@ import { createStore } from '../store/index.js';
 import { registerAccountCommands } from './accounts.js';
 import { registerKeyCommands } from './keys.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerRotateMasterKeyCommand } from './rotate-master-key.js';
 import { registerServeCommands } from './serve.js';
 import { registerUsageCommand } from './usage.js';
 
@@ -18,10 +19,17 @@ const program = new Command('originalpoint')
 /** The store in the configured data directory (`OP_DATA_DIR`, else the config's, else ./data). */
 const openStore = async () => createStore({ dataDir: loadConfig({ file: program.opts<{ config?: string }>().config }).dataDir });
 
+/** Where the master key is: OP_MASTER_KEY, else `master.key` in the configured data directory. */
+const locateMasterKey = () => {
+  const config = loadConfig({ file: program.opts<{ config?: string }>().config });
+  return { dataDir: config.dataDir, envValue: config.masterKey };
+};
+
 registerServeCommands(program);
 registerMigrateCommand(program, openStore);
 registerAccountCommands(program, openStore);
 registerKeyCommands(program, openStore);
 registerUsageCommand(program, openStore);
+registerRotateMasterKeyCommand(program, openStore, locateMasterKey);
 
 await program.parseAsync(process.argv);

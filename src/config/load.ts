@@ -30,6 +30,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const merged = file === undefined || file === '' ? defaults : mergeConfig(defaults, readYaml(resolve(file)));
   applyEnv(merged, env);
   const config = validate(merged);
+  const masterKey = env.OP_MASTER_KEY;
   return {
     host: config.server.host,
     port: config.server.port,
@@ -38,8 +39,12 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     plans: config.plans,
     models: config.models,
     providers: Object.fromEntries(
-      Object.entries(config.providers).map(([id, p]) => [id, { id, format: p.format, baseUrl: trimSlash(p.baseUrl), apiKey: p.apiKey }]),
+      Object.entries(config.providers).map(([id, p]) => [
+        id,
+        { id, format: p.format, baseUrl: trimSlash(p.baseUrl), apiKey: p.apiKey, keyPattern: p.keyPattern },
+      ]),
     ),
+    ...(masterKey === undefined || masterKey === '' ? {} : { masterKey }),
   };
 }
 
@@ -76,7 +81,7 @@ function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown
   return out;
 }
 
-/** `OP_<PROVIDER>_API_KEY`, `OP_<PROVIDER>_BASE_URL`, `OP_PORT`/`PORT`, `OP_HOST`, `OP_DATA_DIR`. */
+/** `OP_<PROVIDER>_API_KEY`, `OP_<PROVIDER>_BASE_URL`, `OP_PORT`/`PORT`, `OP_HOST`, `OP_DATA_DIR` (and `OP_MASTER_KEY`, read above). */
 function applyEnv(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
   const providers = config.providers;
   if (isPlainObject(providers)) {
@@ -103,6 +108,11 @@ function validate(value: Record<string, unknown>): ConfigFile {
   }
   const config = value as ConfigFile;
   const seen = new Set<string>();
+  for (const [id, provider] of Object.entries(config.providers)) {
+    if (provider.keyPattern !== undefined && !isValidPattern(provider.keyPattern)) {
+      throw new ConfigError(`Invalid config at /providers/${id}/keyPattern: not a valid regular expression`);
+    }
+  }
   for (const model of config.models) {
     if (model.id === 'auto') throw new ConfigError('Model id "auto" is reserved for smart routing');
     if (seen.has(model.id)) throw new ConfigError(`Duplicate model id ${model.id}`);
@@ -114,6 +124,15 @@ function validate(value: Record<string, unknown>): ConfigFile {
     }
   }
   return config;
+}
+
+function isValidPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -22,6 +22,7 @@ export const ConfigFileSchema = Type.Object(
           format: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('gemini')]),
           baseUrl: Type.String({ pattern: '^https?://' }),
           apiKey: Type.Optional(Type.String({ minLength: 1 })),
+          keyPattern: Type.Optional(Type.String({ minLength: 1 })),
         },
         { additionalProperties: false },
       ),

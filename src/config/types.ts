@@ -10,6 +10,8 @@ export interface ProviderConfig {
   baseUrl: string;
   /** Absent means the provider is unavailable (or simulated under `--simulate`). */
   apiKey?: string | undefined;
+  /** A regular expression every key of this provider matches; checks BYOK keys added in the dashboard. */
+  keyPattern?: string | undefined;
 }
 
 export interface Deployment {
@@ -63,4 +65,6 @@ export interface GatewayConfig {
   models: ModelConfig[];
   plans: Record<string, PlanConfig>;
   timeouts: TimeoutConfig;
+  /** `OP_MASTER_KEY`: the key sealing BYOK provider keys (32 bytes, base64 or hex); unset: `<dataDir>/master.key`. */
+  masterKey?: string | undefined;
 }

@@ -16,7 +16,13 @@ export type ErrorCode =
   | 'internal_error'
   | 'provider_error'
   | 'provider_unavailable'
-  | 'client_closed_request';
+  | 'client_closed_request'
+  | 'not_authenticated'
+  | 'invalid_credentials'
+  | 'csrf_failed'
+  | 'too_many_attempts'
+  | 'email_taken'
+  | 'key_revoked';
 
 /** OpenAI's `error.type` for each HTTP status family. */
 export function errorTypeForStatus(status: number): string {

@@ -11,11 +11,15 @@ import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
 import type { Router } from '../routing/router.js';
 import { createAuthHook, type KeyLookup } from './auth-hook.js';
+import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 import { handleError, renderError } from './error-handler.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerRoutingExplain } from './routes/routing-explain.js';
+import { registerDashboardApi, type DashboardApiDeps } from './routes/api/index.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { registerWebApp } from './web-app.js';
 
 export interface AppDeps {
   models: readonly ModelConfig[];
@@ -28,10 +32,14 @@ export interface AppDeps {
   logger: PinoLoggerOptions | false;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
+  /** The dashboard's JSON API under `/api`; omitted: not served. */
+  dashboard?: DashboardApiDeps;
+  /** The dashboard SPA's build directory, served at `/`; omitted: no pages. */
+  webDistDir?: string;
 }
 
 /** Secrets that must never reach a log line. */
-const REDACT = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'];
+const REDACT = ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', 'req.headers["x-csrf-token"]'];
 
 /** Builds the app; call `listen` or `inject` on the result. */
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -44,11 +52,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: false,
   });
   app.decorateRequest('apiKey', null);
+  closeIdleConnectionsWhileClosing(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onRequest', createAuthHook(deps.keys));
+  registerSecurityHeaders(app);
   registerRateLimitHeaders(app, deps.admission);
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
@@ -59,5 +69,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerModelRoutes(app, deps.models);
   registerChatCompletions(app, { router: deps.router, admission: deps.admission, gateway: deps.gateway, ledger: deps.ledger, now: Date.now });
   registerRoutingExplain(app, deps.router);
+  if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
+  if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);
   return app;
 }

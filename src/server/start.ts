@@ -5,9 +5,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
-import { KeyCache, createAccountsService, createKeysService } from '../auth/index.js';
+import {
+  KeyCache,
+  ProviderCredentialsService,
+  createAccountsService,
+  createKeysService,
+  createSessionService,
+  loadMasterKey,
+} from '../auth/index.js';
 import type { GatewayConfig, ProviderConfig } from '../config/types.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ImageFetcher } from '../gateway/image-fetch.js';
@@ -22,6 +30,8 @@ import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { createStore, migrateToLatest, type Store } from '../store/index.js';
 import { buildApp } from './app.js';
+import { createProviderKeyTester } from './provider-key-tester.js';
+import { createStatusProvider } from './routes/api/index.js';
 
 export interface StartOptions {
   config: GatewayConfig;
@@ -32,6 +42,8 @@ export interface StartOptions {
   seedDemo: boolean;
   /** How often the key cache checks for keys changed by other processes. */
   keyPollMs?: number;
+  /** The dashboard's build directory; defaults to the package's `web/dist`; false serves no pages. */
+  webDistDir?: string | false;
 }
 
 export interface RunningGateway {
@@ -39,6 +51,8 @@ export interface RunningGateway {
   app: FastifyInstance;
   store: Store;
   keys: KeyCache;
+  /** Accounts' own provider keys (BYOK); `keysForAccount` is the per-request lookup. */
+  credentials: ProviderCredentialsService;
   simulator: Simulator | undefined;
   /** Provider ids served by the simulator. */
   simulated: string[];
@@ -50,6 +64,9 @@ export interface RunningGateway {
 }
 
 export const DEMO_EMAIL = 'demo@originalpoint.local';
+
+/** The dashboard build, relative to this file in `src/server/` and in `dist/server/` alike. */
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Starts a gateway and resolves once it is listening. */
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
@@ -63,6 +80,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   await keys.refresh();
   keys.startWatching(options.keyPollMs ?? 250);
   const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
+  const { cipher } = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
+  const credentials = new ProviderCredentialsService({ db: store.db, cipher, formats: providerKeyFormats(config.providers) });
+  await credentials.load();
+  const sessions = createSessionService({ db: store.db, now: Date.now });
+  await sessions.sweep();
 
   const admission = new Admission({ backend: new MemoryLimiterBackend(Date.now), plans: config.plans });
   const charges = await loadMonthlyCharges(store.db, Date.now());
@@ -71,13 +93,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const ledger = new UsageWriter({ sink: createStoreUsageSink(store.db) });
 
   const catalog = new Catalog(config.models, providers);
-  const router = new Router({
-    catalog,
-    health: new InMemoryHealthStore({ now: Date.now }),
-    breakers: new InMemoryCircuitBreakers({ now: Date.now }),
-    now: Date.now,
-    random: Math.random,
-  });
+  const health = new InMemoryHealthStore({ now: Date.now });
+  const breakers = new InMemoryCircuitBreakers({ now: Date.now });
+  const router = new Router({ catalog, health, breakers, now: Date.now, random: Math.random });
   const client = new UpstreamClient(config.timeouts);
   const images = new ImageFetcher();
   const gateway = new Gateway({
@@ -87,7 +105,23 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     images,
     onOutcome: (candidate, outcome) => router.report(candidate, outcome),
   });
-  const app = buildApp({ models: config.models, router, admission, ledger, gateway, keys, logger: options.logger });
+  const dashboard = {
+    store,
+    keyCache: keys,
+    credentials,
+    sessions,
+    plans: config.plans,
+    models: config.models,
+    status: createStatusProvider({ providers, models: config.models, simulated, health, breakers, now: Date.now }),
+    testProviderKey: createProviderKeyTester({
+      gateway: new Gateway({ client, now: Date.now, generateId: completionIdGenerator(), images }),
+      providers,
+      models: config.models,
+    }),
+    now: Date.now,
+  };
+  const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
+  const app = buildApp({ models: config.models, router, admission, ledger, gateway, keys, logger: options.logger, dashboard, webDistDir });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 
@@ -96,6 +130,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     app,
     store,
     keys,
+    credentials,
     simulator,
     simulated,
     demoKey,
@@ -110,6 +145,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await store.close();
     },
   };
+}
+
+/** The pattern BYOK keys of each configured provider must match: its `keyPattern`, else any 8+ visible characters. */
+function providerKeyFormats(providers: Readonly<Record<string, ProviderConfig>>): Map<string, RegExp> {
+  return new Map(Object.values(providers).map((p) => [p.id, new RegExp(p.keyPattern ?? '^\\S{8,}$')]));
 }
 
 function hasUnkeyedProvider(config: GatewayConfig): boolean {

@@ -90,9 +90,48 @@ export interface UsageTable {
   created_at: string;
 }
 
+/**
+ * `sessions`: dashboard logins. The browser holds a random token; only its SHA-256 is stored, so a copy of the
+ * database cannot be replayed as a cookie.
+ */
+export interface SessionsTable {
+  /** Hex SHA-256 of the cookie's token. */
+  id: string;
+  account_id: string;
+  /** The token the dashboard echoes in `x-csrf-token` on state-changing calls. */
+  csrf_token: string;
+  /** ISO-8601 UTC timestamps. */
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+/**
+ * `provider_credentials`: an account's own provider keys (BYOK), AES-256-GCM encrypted under the master key. The
+ * three crypto fields are base64 text so the column types are the same on SQLite and PostgreSQL.
+ */
+export interface ProviderCredentialsTable {
+  /** `pk_…`, shown to users. */
+  id: string;
+  account_id: string;
+  /** A provider id from the config (`openai`, `anthropic`, …); one credential per account and provider. */
+  provider: string;
+  ciphertext: string;
+  /** The 12-byte GCM nonce. */
+  iv: string;
+  /** The 16-byte GCM authentication tag. */
+  tag: string;
+  /** Which master key encrypted the row (a hash of it, not the key), to report a wrong key clearly. */
+  key_fingerprint: string;
+  last4: string;
+  created_at: string;
+}
+
 /** Every table the gateway owns, keyed by SQL table name. */
 export interface Database {
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   usage: UsageTable;
+  sessions: SessionsTable;
+  provider_credentials: ProviderCredentialsTable;
 }

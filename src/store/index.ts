@@ -1,6 +1,15 @@
 /** @module The store's public API: schema types, opening a store, migrations and repositories. */
 export { PLANS, ROUTING_MODES } from './database.js';
-export type { AccountsTable, ApiKeysTable, Database, Plan, RoutingMode, UsageTable } from './database.js';
+export type {
+  AccountsTable,
+  ApiKeysTable,
+  Database,
+  Plan,
+  ProviderCredentialsTable,
+  RoutingMode,
+  SessionsTable,
+  UsageTable,
+} from './database.js';
 export type { Store, StoreDialect } from './store.js';
 export { createStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 export type { CreateStoreOptions } from './sqlite-store.js';
@@ -15,13 +24,46 @@ export {
   listActiveKeysWithAccounts,
   listApiKeys,
   revokeApiKey,
+  scheduleKeyRevocation,
+  updateApiKey,
 } from './repositories/api-keys.js';
-export type { ActiveKeyRow, ApiKeyRecord, NewApiKey } from './repositories/api-keys.js';
-export { insertUsageBatch, monthlyTotals, monthlyTotalsByAccountAndKey, sumCost } from './repositories/usage.js';
+export type { ActiveKeyRow, ApiKeyPatch, ApiKeyRecord, NewApiKey } from './repositories/api-keys.js';
+export {
+  insertUsageBatch,
+  listUsageLog,
+  monthlyTotals,
+  monthlyTotalsByAccountAndKey,
+  sumCost,
+  usageByKey,
+  usageByModel,
+  usageSeries,
+} from './repositories/usage.js';
 export type {
   ChargedTotals,
   MonthlyChargedTotals,
   MonthlyTotalsQuery,
+  UsageBucket,
+  UsageLogEntry,
+  UsageLogQuery,
+  UsageRange,
   UsageRecord,
+  UsageSeriesPoint,
+  UsageShare,
   UsageTotals,
 } from './repositories/usage.js';
+export {
+  deleteExpiredSessions,
+  deleteSession,
+  findLiveSession,
+  insertSession,
+  touchSession,
+} from './repositories/sessions.js';
+export type { SessionRecord } from './repositories/sessions.js';
+export {
+  deleteProviderCredential,
+  listAllProviderCredentials,
+  listProviderCredentials,
+  replaceProviderCredential,
+  resealProviderCredential,
+} from './repositories/provider-credentials.js';
+export type { ProviderCredentialRecord, SealedSecret } from './repositories/provider-credentials.js';

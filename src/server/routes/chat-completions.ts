@@ -128,12 +128,19 @@ function checkSampling(body: ChatCompletionRequest): void {
   }
 }
 
-/** Aborts the upstream call when the client goes away before the response is complete. */
+/**
+ * Aborts the upstream call when the client goes away before the response is complete. The client may already be
+ * gone when this is called (it hung up while admission awaited its backend, a network round trip with Redis); then
+ * `close` has fired already and waiting for it would hold the lease until the upstream finished on its own.
+ */
 function abortOnClientClose(reply: FastifyReply): AbortController {
   const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
+  const res = reply.raw;
+  const onClose = (): void => {
+    if (!res.writableFinished) controller.abort();
+  };
+  if (res.destroyed) onClose();
+  else res.once('close', onClose);
   return controller;
 }
 

@@ -18,7 +18,8 @@ export interface ModelObject {
   capabilities: { vision: boolean; tools: boolean };
 }
 
-function toModelObject(model: ModelConfig): ModelObject {
+/** A catalog model as `/v1/models` (and the dashboard's `/api/models`) shows it. */
+export function toModelObject(model: ModelConfig): ModelObject {
   const pricing: ModelObject['pricing'] = {
     input_per_million: model.pricing.input_per_million,
     output_per_million: model.pricing.output_per_million,

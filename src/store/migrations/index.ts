@@ -5,11 +5,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { accountsAndKeys } from './0001-accounts-and-keys.js';
 import { usage } from './0002-usage.js';
+import { dashboard } from './0003-dashboard.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-accounts-and-keys': accountsAndKeys,
   '0002-usage': usage,
+  '0003-dashboard': dashboard,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

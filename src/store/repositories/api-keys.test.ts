@@ -8,6 +8,8 @@ import {
   listActiveKeysWithAccounts,
   listApiKeys,
   revokeApiKey,
+  scheduleKeyRevocation,
+  updateApiKey,
   type NewApiKey,
 } from './api-keys.js';
 
@@ -73,7 +75,7 @@ describe('api keys repository', () => {
     await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
     await insertApiKey(temp.store.db, newKey('key_b', '2025-01-03T00:00:00.000Z'));
     await revokeApiKey(temp.store.db, 'key_b', '2025-02-01T00:00:00.000Z');
-    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db), [
+    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-03-01T00:00:00.000Z'), [
       {
         keyId: 'key_a',
         keyHash: 'hash-key_a',
@@ -83,7 +85,29 @@ describe('api keys repository', () => {
         keySpendCapUsd: 10,
         accountSpendCapUsd: 99,
         limits: { rpm: null, tpm: 1000, concurrent: null, includedTokens: null },
+        revokeAt: null,
       },
     ]);
+  });
+
+  it('keeps a key in its grace period active until the scheduled time, and revoking cuts it short', async () => {
+    await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
+    assert.equal(await scheduleKeyRevocation(temp.store.db, 'key_a', '2025-02-01T01:00:00.000Z'), true);
+    assert.equal(await scheduleKeyRevocation(temp.store.db, 'key_a', '2025-02-01T02:00:00.000Z'), false);
+    const during = await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T00:30:00.000Z');
+    assert.deepEqual(during.map((row) => [row.keyId, row.revokeAt]), [['key_a', '2025-02-01T01:00:00.000Z']]);
+    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T01:00:00.000Z'), []);
+    assert.equal(await revokeApiKey(temp.store.db, 'key_a', '2025-02-01T00:40:00.000Z'), true);
+    assert.equal((await findApiKeyById(temp.store.db, 'key_a'))?.revokedAt, '2025-02-01T00:40:00.000Z');
+  });
+
+  it('updates name, routing and cap; omitted fields stay, null clears', async () => {
+    await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
+    const renamed = await updateApiKey(temp.store.db, 'key_a', { name: 'prod', spendCapUsd: null });
+    assert.equal(renamed?.name, 'prod');
+    assert.equal(renamed?.spendCapUsd, null);
+    assert.equal(renamed?.defaultRouting, 'latency');
+    assert.equal((await updateApiKey(temp.store.db, 'key_a', {}))?.name, 'prod');
+    assert.equal(await updateApiKey(temp.store.db, 'key_missing', { name: 'x' }), undefined);
   });
 });

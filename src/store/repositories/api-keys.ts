@@ -1,5 +1,5 @@
 /** @module Reading and writing `api_keys`. Secrets never reach this layer, only their hashes. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { ApiKeysTable, Database, Plan, RoutingMode } from '../database.js';
 import type { CustomLimits } from './accounts.js';
 
@@ -41,6 +41,15 @@ export interface ActiveKeyRow {
   keySpendCapUsd: number | null;
   accountSpendCapUsd: number | null;
   limits: CustomLimits;
+  /** When a rotated key's grace period ends (ISO-8601); null for a key with no revocation scheduled. */
+  revokeAt: string | null;
+}
+
+/** Changes to a key's settings; an absent field is left as it is, null clears routing or cap. */
+export interface ApiKeyPatch {
+  name?: string;
+  defaultRouting?: RoutingMode | null;
+  spendCapUsd?: number | null;
 }
 
 /** Inserts a key and returns it as stored. */
@@ -82,7 +91,7 @@ export async function findApiKeyById(db: Kysely<Database>, id: string): Promise<
 }
 
 /**
- * Marks a key revoked at `now` (ISO-8601).
+ * Marks a key revoked at `now` (ISO-8601), cutting short a grace period scheduled after `now`.
  * @returns false when no active key has this id (unknown, or already revoked; the first revocation time is kept).
  */
 export async function revokeApiKey(db: Kysely<Database>, id: string, now: string): Promise<boolean> {
@@ -90,13 +99,45 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, now: string
     .updateTable('api_keys')
     .set({ revoked_at: now })
     .where('id', '=', id)
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Schedules the revocation of a key that has none yet (rotation: `at` is now, or the end of the grace period).
+ * @returns false when the key is unknown, revoked, or already scheduled (rotated before).
+ */
+export async function scheduleKeyRevocation(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
-/** Every key not revoked, with its account's plan, caps and limits; what the in-memory key cache holds. */
-export async function listActiveKeysWithAccounts(db: Kysely<Database>): Promise<ActiveKeyRow[]> {
+/**
+ * Applies `patch` to the key with this id.
+ * @returns the key as stored afterwards, or undefined when no key has this id.
+ */
+export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | undefined> {
+  const changes: Updateable<ApiKeysTable> = {
+    name: patch.name,
+    default_routing: patch.defaultRouting,
+    spend_cap_usd: patch.spendCapUsd,
+  };
+  if (Object.values(changes).every((value) => value === undefined)) return findApiKeyById(db, id);
+  const row = await db.updateTable('api_keys').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
+  return row === undefined ? undefined : toApiKeyRecord(row);
+}
+
+/**
+ * Every key usable at `now` (never revoked, or in a rotation grace period that ends after `now`), with its
+ * account's plan, caps and limits; what the in-memory key cache holds.
+ */
+export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: string): Promise<ActiveKeyRow[]> {
   const rows = await db
     .selectFrom('api_keys')
     .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
@@ -106,6 +147,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>): Promise<
       'api_keys.account_id',
       'api_keys.default_routing',
       'api_keys.spend_cap_usd',
+      'api_keys.revoked_at',
       'accounts.plan',
       'accounts.monthly_spend_cap_usd',
       'accounts.rpm_limit',
@@ -113,7 +155,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>): Promise<
       'accounts.concurrent_limit',
       'accounts.included_tokens',
     ])
-    .where('api_keys.revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('api_keys.revoked_at', 'is', null), eb('api_keys.revoked_at', '>', now)]))
     .execute();
   return rows.map((row) => ({
     keyId: row.key_id,
@@ -129,6 +171,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>): Promise<
       concurrent: row.concurrent_limit,
       includedTokens: row.included_tokens,
     },
+    revokeAt: row.revoked_at,
   }));
 }
 

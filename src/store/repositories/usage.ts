@@ -1,5 +1,5 @@
-/** @module Writing and summing the `usage` ledger. */
-import type { Insertable, Kysely } from 'kysely';
+/** @module Writing, summing and reading back the `usage` ledger (totals, dashboard charts and the request log). */
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Database, UsageTable } from '../database.js';
 
 /** One ledger row as the rest of the gateway sees it: one request, success or failure. */
@@ -160,6 +160,180 @@ export async function sumCost(db: Kysely<Database>): Promise<number> {
     .select((eb) => eb.fn.sum('cost_usd').as('cost_usd'))
     .executeTakeFirst();
   return toNumber(row?.cost_usd);
+}
+
+/** The width of a dashboard chart bucket. */
+export type UsageBucket = 'day' | 'hour';
+
+/** One account's rows from `fromIso` (inclusive) to `toIso` (exclusive; omitted: no upper bound). */
+export interface UsageRange {
+  accountId: string;
+  fromIso: string;
+  toIso?: string;
+}
+
+/** Totals of one chart bucket. */
+export interface UsageSeriesPoint extends UsageTotals {
+  /** The bucket's start as the leading part of an ISO-8601 UTC time: `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour). */
+  bucket: string;
+}
+
+/** Requests, tokens (prompt + completion) and cost of one model or key. */
+export interface UsageShare {
+  requests: number;
+  tokens: number;
+  costUsd: number;
+}
+
+/** Which page of an account's request log {@link listUsageLog} returns, newest first. */
+export interface UsageLogQuery {
+  accountId: string;
+  /** Rows per page. */
+  limit: number;
+  /** Only rows strictly older than this position (the last row of the previous page). */
+  before?: { createdAt: string; id: string };
+  /** Only rows that asked for or were routed to this model. */
+  model?: string;
+  keyId?: string;
+  /** An HTTP status, or every success (< 400) or every error (>= 400). */
+  status?: number | 'success' | 'error';
+}
+
+/** A request log row with the name of its key (null when the key no longer exists). */
+export interface UsageLogEntry extends UsageRecord {
+  keyName: string | null;
+}
+
+/** Characters of `created_at` that name a bucket: `2026-01-02` (10) or `2026-01-02T03` (13). */
+const BUCKET_LENGTH: Record<UsageBucket, number> = { day: 10, hour: 13 };
+
+/**
+ * Totals per day or hour (UTC) over a range, BYOK included; buckets without rows are absent, in time order. ISO-8601
+ * text timestamps make a bucket a prefix of `created_at`, so one portable `substr` groups them.
+ */
+export async function usageSeries(
+  db: Kysely<Database>,
+  range: UsageRange & { bucket: UsageBucket },
+): Promise<UsageSeriesPoint[]> {
+  // A literal, not a bound parameter: PostgreSQL only matches GROUP BY to the select list when both are identical.
+  const bucket = sql<string>`substr(created_at, 1, ${sql.lit(BUCKET_LENGTH[range.bucket])})`;
+  const rows = await inRange(db, range)
+    .select((eb) => [
+      bucket.as('bucket'),
+      eb.fn.countAll().as('requests'),
+      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
+      eb.fn.sum('completion_tokens').as('completion_tokens'),
+      eb.fn.sum('cost_usd').as('cost_usd'),
+    ])
+    .groupBy(bucket)
+    .orderBy(bucket)
+    .execute();
+  return rows.map((row) => ({
+    bucket: row.bucket,
+    requests: toNumber(row.requests),
+    promptTokens: toNumber(row.prompt_tokens),
+    completionTokens: toNumber(row.completion_tokens),
+    costUsd: toNumber(row.cost_usd),
+  }));
+}
+
+/** Usage per model over a range (the routed model, or the requested one when none was routed), costliest first. */
+export async function usageByModel(db: Kysely<Database>, range: UsageRange): Promise<(UsageShare & { model: string })[]> {
+  const model = sql<string>`coalesce(routed_model, requested_model)`;
+  const rows = await inRange(db, range)
+    .select([model.as('model'), ...shareColumns()])
+    .groupBy(model)
+    .execute();
+  return sortByCost(rows.map((row) => ({ model: row.model, ...toShare(row) })));
+}
+
+/** Usage per key over a range, with each key's name, costliest first. */
+export async function usageByKey(
+  db: Kysely<Database>,
+  range: UsageRange,
+): Promise<(UsageShare & { keyId: string; name: string | null })[]> {
+  const rows = await inRange(db, range)
+    .leftJoin('api_keys', 'api_keys.id', 'usage.key_id')
+    .select(['usage.key_id', 'api_keys.name', ...shareColumns()])
+    .groupBy(['usage.key_id', 'api_keys.name'])
+    .execute();
+  return sortByCost(rows.map((row) => ({ keyId: row.key_id, name: row.name, ...toShare(row) })));
+}
+
+/** One page of an account's request log, newest first (ties broken by id, so paging is stable). */
+export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): Promise<UsageLogEntry[]> {
+  let select = db
+    .selectFrom('usage')
+    .leftJoin('api_keys', 'api_keys.id', 'usage.key_id')
+    .selectAll('usage')
+    .select('api_keys.name as key_name')
+    .where('usage.account_id', '=', query.accountId);
+  const { before, model, keyId, status } = query;
+  if (before !== undefined) {
+    select = select.where((eb) =>
+      eb.or([
+        eb('usage.created_at', '<', before.createdAt),
+        eb.and([eb('usage.created_at', '=', before.createdAt), eb('usage.id', '<', before.id)]),
+      ]),
+    );
+  }
+  if (model !== undefined) {
+    select = select.where((eb) => eb.or([eb('usage.requested_model', '=', model), eb('usage.routed_model', '=', model)]));
+  }
+  if (keyId !== undefined) select = select.where('usage.key_id', '=', keyId);
+  if (status === 'success') select = select.where('usage.status', '<', 400);
+  else if (status === 'error') select = select.where('usage.status', '>=', 400);
+  else if (status !== undefined) select = select.where('usage.status', '=', status);
+  const rows = await select.orderBy('usage.created_at', 'desc').orderBy('usage.id', 'desc').limit(query.limit).execute();
+  return rows.map((row) => ({ ...fromUsageRow(row), keyName: row.key_name }));
+}
+
+function inRange(db: Kysely<Database>, range: UsageRange) {
+  let select = db
+    .selectFrom('usage')
+    .where('usage.account_id', '=', range.accountId)
+    .where('usage.created_at', '>=', range.fromIso);
+  if (range.toIso !== undefined) select = select.where('usage.created_at', '<', range.toIso);
+  return select;
+}
+
+/** Requests, tokens and cost as aggregates; plain SQL so they fit a select over `usage` joined with anything. */
+function shareColumns() {
+  return [
+    sql<unknown>`count(*)`.as('requests'),
+    sql<unknown>`sum(usage.prompt_tokens) + sum(usage.completion_tokens)`.as('tokens'),
+    sql<unknown>`sum(usage.cost_usd)`.as('cost_usd'),
+  ] as const;
+}
+
+function toShare(row: { requests: unknown; tokens: unknown; cost_usd: unknown }): UsageShare {
+  return { requests: toNumber(row.requests), tokens: toNumber(row.tokens), costUsd: toNumber(row.cost_usd) };
+}
+
+function sortByCost<T extends UsageShare>(rows: T[]): T[] {
+  return rows.sort((a, b) => b.costUsd - a.costUsd || b.requests - a.requests);
+}
+
+function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
+  return {
+    id: row.id,
+    requestId: row.request_id,
+    accountId: row.account_id,
+    keyId: row.key_id,
+    requestedModel: row.requested_model,
+    routedModel: row.routed_model,
+    provider: row.provider,
+    byok: row.byok !== 0,
+    promptTokens: row.prompt_tokens,
+    completionTokens: row.completion_tokens,
+    costUsd: row.cost_usd,
+    latencyMs: row.latency_ms,
+    ttftMs: row.ttft_ms,
+    status: row.status,
+    errorCode: row.error_code,
+    stream: row.stream !== 0,
+    createdAt: row.created_at,
+  };
 }
 
 function toUsageRow(record: UsageRecord): Insertable<UsageTable> {

@@ -1,0 +1,98 @@
+/**
+ * @module `POST /api/signup`, `POST /api/login`, `POST /api/logout` and `GET /api/me`. Every sign-up and login
+ * starts a brand-new session (and ends the one the browser came with), so a session id planted before login is
+ * useless afterwards. Logins are throttled per email and per IP before the password is even checked.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccountInfo } from '../../../auth/index.js';
+import { GatewayError } from '../../../core/gateway-error.js';
+import { effectiveLimits } from '../../../limits/index.js';
+import { monthlyTotals } from '../../../store/index.js';
+import { callService } from './errors.js';
+import type { DashboardContext } from './context.js';
+import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from './session.js';
+import { accountJson, monthJson, monthStart } from './wire.js';
+
+const SignupBody = Type.Object(
+  { email: Type.String({ maxLength: 254 }), password: Type.String({ minLength: 10, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+const LoginBody = Type.Object(
+  { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }) },
+  { additionalProperties: false },
+);
+
+/** Registers the account routes on the `/api` instance. */
+export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContext): void {
+  api.post<{ Body: Static<typeof SignupBody> }>(
+    '/signup',
+    { schema: { body: SignupBody }, config: { dashboardPublic: true } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const account = await callService(() => ctx.accounts.createAccount({ email, password, plan: 'free' }));
+      return startSession(ctx, request, reply.code(201), account);
+    },
+  );
+
+  api.post<{ Body: Static<typeof LoginBody> }>(
+    '/login',
+    { schema: { body: LoginBody }, config: { dashboardPublic: true } },
+    async (request, reply) => {
+      const { email, password } = request.body;
+      const verdict = ctx.throttle.check(email, request.ip);
+      if (!verdict.allowed) {
+        throw new GatewayError(429, 'too_many_attempts', 'Too many failed sign-in attempts. Try again later.', {
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        });
+      }
+      const account = await ctx.accounts.authenticate(email, password);
+      if (account === undefined) {
+        ctx.throttle.recordFailure(email, request.ip);
+        throw new GatewayError(401, 'invalid_credentials', 'Incorrect email or password.', { type: 'invalid_request_error' });
+      }
+      ctx.throttle.recordSuccess(email);
+      return startSession(ctx, request, reply, account);
+    },
+  );
+
+  api.post('/logout', async (request, reply) => {
+    await ctx.sessions.destroy(sessionOf(request).token);
+    clearSessionCookie(request, reply);
+    return reply.code(204).send();
+  });
+
+  api.get('/me', async (request) => {
+    const session = sessionOf(request);
+    const account = await ctx.accounts.findAccountById(session.accountId);
+    if (account === undefined) throw new GatewayError(401, 'not_authenticated', 'This account no longer exists.');
+    const limits = effectiveLimits(
+      {
+        keyId: '',
+        accountId: account.id,
+        plan: account.plan,
+        keySpendCapUsd: null,
+        accountSpendCapUsd: account.monthlySpendCapUsd,
+        limits: account.limits,
+      },
+      ctx.plans,
+    );
+    const month = await monthlyTotals(ctx.db, { accountId: account.id, monthStartIso: monthStart(ctx.now()) });
+    return {
+      account: accountJson(account),
+      limits: { rpm: limits.rpm, tpm: limits.tpm, concurrent: limits.concurrent, included_tokens: limits.includedTokens },
+      spend_cap_usd: account.monthlySpendCapUsd,
+      month: monthJson(month),
+      csrf_token: session.csrfToken,
+    };
+  });
+}
+
+/** Ends the session the browser came with (if any), starts a new one and answers with the account. */
+async function startSession(ctx: DashboardContext, request: FastifyRequest, reply: FastifyReply, account: AccountInfo) {
+  const previous = request.cookies[SESSION_COOKIE];
+  if (previous !== undefined) await ctx.sessions.destroy(previous);
+  const session = await ctx.sessions.create(account.id);
+  setSessionCookie(request, reply, session);
+  return { account: accountJson(account), csrf_token: session.csrfToken };
+}

@@ -1,0 +1,62 @@
+/** @module The dashboard API's answers to service errors: each `AuthServiceError` code has one status and `param`. */
+import { AuthServiceError, type AuthServiceErrorCode } from '../../../auth/index.js';
+import { GatewayError, invalidRequest } from '../../../core/gateway-error.js';
+
+/** The field a validation error is about, as the client named it. */
+const PARAM: Partial<Record<AuthServiceErrorCode, string>> = {
+  invalid_email: 'email',
+  invalid_password: 'password',
+  invalid_name: 'name',
+  invalid_routing: 'default_routing',
+  invalid_spend_cap: 'spend_cap_usd',
+  invalid_grace_period: 'grace_seconds',
+  invalid_provider: 'provider',
+  invalid_provider_key: 'api_key',
+};
+
+/**
+ * Maps a service error to what the client gets. Not-found errors never say whether the id exists elsewhere: another
+ * account's key is "not found" exactly like a made-up id. Anything else is rethrown (a 500).
+ */
+export function toApiError(error: unknown): GatewayError {
+  if (!(error instanceof AuthServiceError)) throw error;
+  const code = error.code;
+  switch (code) {
+    case 'key_not_found':
+    case 'credential_not_found':
+    case 'account_not_found':
+      return new GatewayError(404, 'not_found', capitalize(error.message) + '.', { cause: error });
+    case 'duplicate_email':
+      return new GatewayError(409, 'email_taken', 'An account with this email already exists.', { param: 'email', cause: error });
+    case 'key_revoked':
+      return new GatewayError(409, 'key_revoked', capitalize(error.message) + '.', { cause: error });
+    case 'invalid_email':
+    case 'invalid_password':
+    case 'invalid_plan':
+    case 'invalid_routing':
+    case 'invalid_name':
+    case 'invalid_spend_cap':
+    case 'invalid_limit':
+    case 'invalid_grace_period':
+    case 'invalid_provider':
+    case 'invalid_provider_key':
+      return invalidRequest(capitalize(error.message) + '.', PARAM[code] ?? null);
+    default: {
+      const unhandled: never = code;
+      throw new Error(`unmapped auth error ${String(unhandled)}`, { cause: error });
+    }
+  }
+}
+
+/** Runs a service call, mapping its errors. */
+export async function callService<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

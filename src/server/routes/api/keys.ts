@@ -1,0 +1,86 @@
+/**
+ * @module `/api/keys`: list, create, change, rotate and revoke the signed-in account's API keys. Every call is
+ * scoped to that account: another account's key id answers 404 exactly like an unknown one. The secret is in the
+ * answer to create and rotate only.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { MAX_ROTATION_GRACE_SECONDS } from '../../../auth/index.js';
+import { ROUTING_MODES } from '../../../store/index.js';
+import type { DashboardContext } from './context.js';
+import { callService } from './errors.js';
+import { sessionOf } from './session.js';
+import { keyJson } from './wire.js';
+
+const Routing = Type.Union([...ROUTING_MODES.map((mode) => Type.Literal(mode)), Type.Null()]);
+const SpendCap = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
+const Name = Type.String({ minLength: 1, maxLength: 100 });
+
+const CreateBody = Type.Object(
+  { name: Name, default_routing: Type.Optional(Routing), spend_cap_usd: Type.Optional(SpendCap) },
+  { additionalProperties: false },
+);
+const PatchBody = Type.Object(
+  { name: Type.Optional(Name), default_routing: Type.Optional(Routing), spend_cap_usd: Type.Optional(SpendCap) },
+  { additionalProperties: false },
+);
+const RotateBody = Type.Union([
+  Type.Object(
+    { grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS })) },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** Registers the key routes on the `/api` instance. */
+export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): void {
+  api.get('/keys', async (request) => {
+    const { accountId } = sessionOf(request);
+    const keys = await callService(() => ctx.keys.listKeys({ accountId }));
+    return { data: keys.map(keyJson) };
+  });
+
+  api.post<{ Body: Static<typeof CreateBody> }>('/keys', { schema: { body: CreateBody } }, async (request, reply) => {
+    const { accountId } = sessionOf(request);
+    const body = request.body;
+    const created = await callService(() =>
+      ctx.keys.createKey({ accountId, name: body.name, routing: body.default_routing, spendCapUsd: body.spend_cap_usd }),
+    );
+    return reply.code(201).send({ key: keyJson(created), secret: created.secret });
+  });
+
+  api.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
+    '/keys/:id',
+    { schema: { params: IdParams, body: PatchBody } },
+    async (request) => {
+      const { accountId } = sessionOf(request);
+      const body = request.body;
+      const key = await callService(() =>
+        ctx.keys.updateKey(
+          request.params.id,
+          { name: body.name, routing: body.default_routing, spendCapUsd: body.spend_cap_usd },
+          { accountId },
+        ),
+      );
+      return { key: keyJson(key) };
+    },
+  );
+
+  api.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RotateBody> | undefined }>(
+    '/keys/:id/rotate',
+    { schema: { params: IdParams, body: RotateBody } },
+    async (request) => {
+      const { accountId } = sessionOf(request);
+      const graceSeconds = request.body?.grace_seconds ?? 0;
+      const rotated = await callService(() => ctx.keys.rotateKey(request.params.id, { accountId }, { graceSeconds }));
+      return { key: keyJson(rotated), secret: rotated.secret };
+    },
+  );
+
+  api.post<{ Params: Static<typeof IdParams> }>('/keys/:id/revoke', { schema: { params: IdParams } }, async (request) => {
+    const { accountId } = sessionOf(request);
+    const key = await callService(() => ctx.keys.revokeKey(request.params.id, { accountId }));
+    return { key: keyJson(key) };
+  });
+}

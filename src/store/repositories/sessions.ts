@@ -1,0 +1,69 @@
+/** @module Reading and writing `sessions`. Rows are keyed by the hash of the cookie's token, never the token. */
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SessionsTable } from '../database.js';
+
+/** One dashboard session as stored. */
+export interface SessionRecord {
+  /** Hex SHA-256 of the cookie's token. */
+  id: string;
+  accountId: string;
+  csrfToken: string;
+  /** ISO-8601 UTC timestamps. */
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+/** Inserts a session. */
+export async function insertSession(db: Kysely<Database>, session: SessionRecord): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      account_id: session.accountId,
+      csrf_token: session.csrfToken,
+      created_at: session.createdAt,
+      expires_at: session.expiresAt,
+      last_seen_at: session.lastSeenAt,
+    })
+    .execute();
+}
+
+/** The session with this id that has not expired at `nowIso`, if any. */
+export async function findLiveSession(db: Kysely<Database>, id: string, nowIso: string): Promise<SessionRecord | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('expires_at', '>', nowIso)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toSessionRecord(row);
+}
+
+/** Records activity on a session. */
+export async function touchSession(db: Kysely<Database>, id: string, nowIso: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: nowIso }).where('id', '=', id).execute();
+}
+
+/** Deletes a session; false when there was none with this id. */
+export async function deleteSession(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Deletes every session expired at `nowIso`; returns how many went. */
+export async function deleteExpiredSessions(db: Kysely<Database>, nowIso: string): Promise<number> {
+  const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    csrfToken: row.csrf_token,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    lastSeenAt: row.last_seen_at,
+  };
+}

@@ -36,6 +36,8 @@ export interface AttemptInfo {
   candidate: Candidate;
   /** How many deployments were tried, this one included. */
   attempts: number;
+  /** Milliseconds spent in attempts (upstream calls, answers read up to the first chunk for streams). */
+  upstreamMs: number;
 }
 
 export interface CompletionResult extends AttemptInfo {
@@ -76,15 +78,20 @@ export class Gateway {
   ): Promise<T & AttemptInfo> {
     const failures: string[] = [];
     let lastError: GatewayError | undefined;
+    let upstreamMs = 0;
     for (const [index, candidate] of candidates.entries()) {
       const ctx: TranslateContext = {
         model: candidate.model.id,
         id: this.deps.generateId(),
         created: Math.floor(this.deps.now() / 1000),
       };
+      const attemptStarted = this.deps.now();
       try {
-        return { ...(await run(candidate, ctx)), candidate, attempts: index + 1 };
+        const result = await run(candidate, ctx);
+        upstreamMs += this.deps.now() - attemptStarted;
+        return { ...result, candidate, attempts: index + 1, upstreamMs };
       } catch (error) {
+        upstreamMs += this.deps.now() - attemptStarted;
         const gatewayError = toNetworkError(error, signal);
         if (!signal.aborted) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
         if (!gatewayError.retryable || signal.aborted) throw gatewayError;

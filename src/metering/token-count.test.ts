@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TOKENS_PER_IMAGE, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, countPromptTokens } from './token-count.js';
+import { BOUND_TOKENS_PER_MESSAGE, TOKENS_PER_IMAGE, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, countPromptTokens, promptTokenUpperBound } from './token-count.js';
 
 describe('countPromptTokens', () => {
   it('counts text with the BPE tokenizer plus per-message and reply overhead', () => {
@@ -24,5 +24,18 @@ describe('countPromptTokens', () => {
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
     });
     assert.ok(withTools > TOKENS_PER_REPLY + TOKENS_PER_MESSAGE + 2);
+  });
+});
+
+describe('promptTokenUpperBound', () => {
+  it('is one token per UTF-8 byte plus the template allowance, never below the estimate', () => {
+    const req = { model: 'm', messages: [{ role: 'user' as const, content: 'héllo wörld' }] };
+    assert.equal(promptTokenUpperBound(req), TOKENS_PER_REPLY + BOUND_TOKENS_PER_MESSAGE + Buffer.byteLength('héllo wörld'));
+    for (const text of ['a'.repeat(400), 'word '.repeat(200), '漢字のテキスト'.repeat(30), '{"k": [1, 2, 3]}'.repeat(20)]) {
+      const request = { model: 'm', messages: [{ role: 'user' as const, content: text }] };
+      assert.ok(promptTokenUpperBound(request) >= countPromptTokens(request), text.slice(0, 20));
+      // The simulator's own count (ceil(chars / 4) + 3 per message) must fit under the bound too.
+      assert.ok(promptTokenUpperBound(request) >= Math.ceil(text.length / 4) + 3);
+    }
   });
 });

@@ -9,6 +9,8 @@ export interface Candidate {
   model: ModelConfig;
   deployment: Deployment;
   provider: ProviderConfig & { apiKey: string };
+  /** True when the call uses the account's own provider key (BYOK) rather than the gateway's. */
+  byok?: boolean;
 }
 
 export class Catalog {
@@ -17,8 +19,25 @@ export class Catalog {
   constructor(
     readonly models: readonly ModelConfig[],
     private readonly providers: Readonly<Record<string, ProviderConfig>>,
+    private readonly byokProviders: ReadonlySet<string> = new Set(),
   ) {
     this.byId = new Map(models.map((m) => [m.id, m]));
+  }
+
+  /**
+   * The same catalog seen by an account with its own provider keys (BYOK): those providers use the account's key,
+   * become callable even without a gateway key, and their candidates are marked `byok`.
+   */
+  withProviderKeys(keys: ReadonlyMap<string, string>): Catalog {
+    const providers: Record<string, ProviderConfig> = { ...this.providers };
+    const byok = new Set<string>();
+    for (const [id, apiKey] of keys) {
+      const provider = providers[id];
+      if (provider === undefined) continue;
+      providers[id] = { ...provider, apiKey };
+      byok.add(id);
+    }
+    return new Catalog(this.models, providers, byok);
   }
 
   get(id: string): ModelConfig | undefined {
@@ -43,7 +62,11 @@ export class Catalog {
     const candidates: Candidate[] = [];
     for (const deployment of model.deployments) {
       const provider = this.providers[deployment.provider];
-      if (provider?.apiKey) candidates.push({ model, deployment, provider: { ...provider, apiKey: provider.apiKey } });
+      if (provider?.apiKey) {
+        const candidate: Candidate = { model, deployment, provider: { ...provider, apiKey: provider.apiKey } };
+        if (this.byokProviders.has(deployment.provider)) candidate.byok = true;
+        candidates.push(candidate);
+      }
     }
     if (candidates.length === 0) {
       const names = model.deployments.map((d) => d.provider).join(', ');

@@ -65,6 +65,8 @@ export type AttemptOutcome =
 export interface RouteOptions {
   /** Prompt tokens already counted by admission, so the prompt is not tokenized twice. */
   promptTokens?: number;
+  /** The account's own provider keys (BYOK), by provider id: used instead of the gateway's, marked `byok`. */
+  providerKeys?: ReadonlyMap<string, string>;
 }
 
 /** Routes requests over the catalog with live health and circuit breakers. */
@@ -116,10 +118,11 @@ export class Router {
   }
 
   private decide(req: ChatCompletionRequest, keyMode: RoutingMode | undefined, options: RouteOptions, claim: boolean): RouteDecision {
-    if (req.model !== AUTO_MODEL) return this.explicit(req, claim);
+    const catalog = options.providerKeys !== undefined && options.providerKeys.size > 0 ? this.deps.catalog.withProviderKeys(options.providerKeys) : this.deps.catalog;
+    if (req.model !== AUTO_MODEL) return this.explicit(req, catalog, claim);
     const mode = this.resolveMode(req, keyMode);
     const requirements = deriveRequirements(req, options.promptTokens);
-    const { breakers, catalog, health } = this.deps;
+    const { breakers, health } = this.deps;
     const { capable, excluded } = filterCatalog(catalog, requirements, (key) => breakers.state(key) === 'open');
     if (capable.length === 0) throw noCapableModelError(catalog, requirements);
     const scored = this.strategies[mode].rank(capable, requirements, health, this.deps.now());
@@ -128,9 +131,9 @@ export class Router {
     return { mode, candidates, scored, excluded, requirements };
   }
 
-  private explicit(req: ChatCompletionRequest, claim: boolean): RouteDecision {
+  private explicit(req: ChatCompletionRequest, catalog: Catalog, claim: boolean): RouteDecision {
     const modelId = req.model;
-    const all = this.deps.catalog.candidatesFor(modelId);
+    const all = catalog.candidatesFor(modelId);
     if (all[0] !== undefined && !all[0].model.capabilities.vision && hasImage(req)) {
       throw invalidRequest(`The model \`${modelId}\` does not support image input; choose a vision model or "auto".`, 'messages');
     }

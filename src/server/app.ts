@@ -14,7 +14,8 @@ import { createAuthHook, type KeyLookup } from './auth-hook.js';
 import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 import { handleError, renderError } from './error-handler.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
-import { registerChatCompletions } from './routes/chat-completions.js';
+import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
+import { registerChatCompletions, type ProviderKeyLookup } from './routes/chat-completions.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerRoutingExplain } from './routes/routing-explain.js';
 import { registerDashboardApi, type DashboardApiDeps } from './routes/api/index.js';
@@ -26,6 +27,10 @@ export interface AppDeps {
   router: Router;
   admission: Admission;
   ledger: UsageLedger;
+  /** Prometheus metrics; a fresh registry when omitted. */
+  metrics?: GatewayMetrics;
+  /** The accounts' own provider keys (BYOK); omitted: gateway keys only. */
+  providerKeys?: ProviderKeyLookup;
   gateway: Gateway;
   keys: KeyLookup;
   /** pino options, or false for silence (tests). */
@@ -67,7 +72,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.get('/health', async () => ({ status: 'ok' }));
   registerModelRoutes(app, deps.models);
-  registerChatCompletions(app, { router: deps.router, admission: deps.admission, gateway: deps.gateway, ledger: deps.ledger, now: Date.now });
+  const metrics = deps.metrics ?? new GatewayMetrics();
+  registerMetricsRoute(app, metrics);
+  registerChatCompletions(app, {
+    router: deps.router,
+    admission: deps.admission,
+    gateway: deps.gateway,
+    ledger: deps.ledger,
+    metrics,
+    now: Date.now,
+    ...(deps.providerKeys === undefined ? {} : { providerKeys: deps.providerKeys }),
+  });
   registerRoutingExplain(app, deps.router);
   if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
   if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);

@@ -30,6 +30,7 @@ import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { createStore, migrateToLatest, type Store } from '../store/index.js';
 import { buildApp } from './app.js';
+import { GatewayMetrics } from './metrics.js';
 import { createProviderKeyTester } from './provider-key-tester.js';
 import { createStatusProvider } from './routes/api/index.js';
 
@@ -98,12 +99,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const router = new Router({ catalog, health, breakers, now: Date.now, random: Math.random });
   const client = new UpstreamClient(config.timeouts);
   const images = new ImageFetcher();
+  const metrics = new GatewayMetrics();
   const gateway = new Gateway({
     client,
     now: Date.now,
     generateId: completionIdGenerator(),
     images,
-    onOutcome: (candidate, outcome) => router.report(candidate, outcome),
+    onOutcome: (candidate, outcome) => {
+      metrics.attempt(candidate, outcome);
+      // An account's own key failing says nothing about the provider's health for everyone else.
+      if (candidate.byok !== true) router.report(candidate, outcome);
+    },
   });
   const dashboard = {
     store,
@@ -121,7 +127,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now: Date.now,
   };
   const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
-  const app = buildApp({ models: config.models, router, admission, ledger, gateway, keys, logger: options.logger, dashboard, webDistDir });
+  const app = buildApp({ models: config.models, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 

@@ -52,7 +52,16 @@ function dispatch(
     sendJson(res, call, headers);
     return;
   }
+  state.recordKeyTail(call.model, credentialOf(req));
   answer(state, route, call, context, headers, res);
+}
+
+/** The credential a call came with, whatever the wire format's header (or Gemini's `?key=`). */
+function credentialOf(req: IncomingMessage): string | undefined {
+  const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
+  const header = bearer ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+  if (typeof header === 'string') return header;
+  return new URL(req.url ?? '/', 'http://sim').searchParams.get('key') ?? undefined;
 }
 
 function answer(

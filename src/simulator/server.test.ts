@@ -145,9 +145,10 @@ describe('stats', () => {
         contents: [{ parts: [{ text: 'x' }] }],
       });
       await post(url, {}, { model: 'c', messages: [] });
-      assert.deepEqual(fresh.stats(), { requests: 4, byModel: { a: 2, b: 1 } });
+      const expected = { requests: 4, byModel: { a: 2, b: 1 }, keyTails: { a: ['test'], b: ['test'] } };
+      assert.deepEqual(fresh.stats(), expected);
       const remote = await fetch(`${fresh.url}/_sim/stats`);
-      assert.deepEqual(await remote.json(), { requests: 4, byModel: { a: 2, b: 1 } });
+      assert.deepEqual(await remote.json(), expected);
     } finally {
       await fresh.close();
     }

@@ -11,6 +11,11 @@ export interface SimulatorStats {
   requests: number;
   /** Requests per upstream model name, counted once the body named a model. */
   byModel: Record<string, number>;
+  /**
+   * The last four characters of each distinct credential seen per upstream model, so tests can tell which key
+   * (the gateway's or an account's own) a request was made with. Never the whole key.
+   */
+  keyTails: Record<string, string[]>;
 }
 
 /** Everything request handlers share. */
@@ -22,6 +27,7 @@ export class SimulatorState {
   readonly nextId: (length: number) => string = createIdSource(0x1d5eed);
   private requests = 0;
   private readonly byModel = new Map<string, number>();
+  private readonly keyTails = new Map<string, Set<string>>();
 
   constructor(defaults: Partial<SimulatorKnobs> | undefined, random: (() => number) | undefined) {
     this.knobs = new KnobStore(defaults);
@@ -36,7 +42,16 @@ export class SimulatorState {
     this.byModel.set(model, (this.byModel.get(model) ?? 0) + 1);
   }
 
+  /** Remembers the tail of the credential a call for `model` came with. */
+  recordKeyTail(model: string, credential: string | undefined): void {
+    if (credential === undefined || credential === '') return;
+    let tails = this.keyTails.get(model);
+    if (tails === undefined) this.keyTails.set(model, (tails = new Set()));
+    if (tails.size < 100) tails.add(credential.slice(-4));
+  }
+
   stats(): SimulatorStats {
-    return { requests: this.requests, byModel: Object.fromEntries(this.byModel) };
+    const keyTails = Object.fromEntries([...this.keyTails].map(([model, tails]) => [model, [...tails]]));
+    return { requests: this.requests, byModel: Object.fromEntries(this.byModel), keyTails };
   }
 }

@@ -202,7 +202,7 @@ describe('rate-limit headers on errors', () => {
     setKnobs('grok-4', { errorRate: 1, errorStatus: 500 });
     const account = await gw.addAccount({ plan: 'free' });
     const cases: Array<{ name: string; body: Record<string, unknown>; status: number; admitted: boolean; row: boolean }> = [
-      { name: 'schema violation', body: { model: 'gpt-4o-mini' }, status: 400, admitted: false, row: false },
+      { name: 'schema violation', body: { model: 'gpt-4o-mini' }, status: 400, admitted: false, row: true },
       { name: 'temperature and top_p', body: { model: 'gpt-4o-mini', messages, temperature: 0.5, top_p: 0.5 }, status: 400, admitted: false, row: true },
       { name: 'unknown model', body: { model: 'no-such-model', messages }, status: 400, admitted: false, row: true },
       { name: 'upstream 500', body: { model: 'grok-4', messages, max_tokens: 8 }, status: 0, admitted: true, row: true },

@@ -1,0 +1,30 @@
+/**
+ * @module What a chat request reserves at admission: tokens for the rate window (the prompt estimate plus the
+ * requested output, or a default), and the worst-case cost for spend caps (a prompt bound no tokenizer can exceed
+ * plus the largest output the model may produce), over every candidate the gateway may try.
+ */
+import type { KeyRecord } from '../../auth/index.js';
+import { requestedMaxTokens, type ChatCompletionRequest } from '../../core/chat-request.js';
+import { reservedOutputTokens, type AdmitInput } from '../../limits/index.js';
+import { costUsd } from '../../metering/pricing.js';
+import { promptTokenUpperBound } from '../../metering/token-count.js';
+import type { Candidate } from '../../routing/catalog.js';
+
+/**
+ * The admission input for a request. BYOK only when every candidate uses the account's own key: a failover to a
+ * gateway key would spend the gateway's money, so a mixed route is reserved as non-BYOK.
+ */
+export function admissionInput(key: KeyRecord, body: ChatCompletionRequest, promptTokens: number, candidates: readonly Candidate[]): AdmitInput {
+  const requested = requestedMaxTokens(body);
+  const promptBound = promptTokenUpperBound(body);
+  let maxOutputTokens = 0;
+  let worstCaseCostUsd = 0;
+  for (const { model } of candidates) {
+    maxOutputTokens = Math.max(maxOutputTokens, reservedOutputTokens(requested, model.max_output_tokens));
+    const output = Math.min(requested ?? model.max_output_tokens, model.max_output_tokens);
+    const cost = costUsd({ prompt_tokens: promptBound, completion_tokens: output, total_tokens: promptBound + output }, model.pricing);
+    worstCaseCostUsd = Math.max(worstCaseCostUsd, cost);
+  }
+  const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
+  return { key, promptTokens, maxOutputTokens, worstCaseCostUsd, byok };
+}

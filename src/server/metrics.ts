@@ -1,0 +1,64 @@
+/**
+ * @module Prometheus metrics at `GET /metrics`: requests by model, provider and status, the gateway's own overhead
+ * per request (time not spent waiting on an upstream), upstream latency and failures by provider and model, and
+ * Node's process metrics. Labels are bounded: catalog model ids, provider ids and HTTP statuses.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AttemptOutcome } from '../gateway/gateway.js';
+import type { Candidate } from '../routing/catalog.js';
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({
+    name: 'op_requests_total',
+    help: 'Chat completion requests by routed model, provider and response status',
+    labelNames: ['model', 'provider', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly overhead = new Histogram({
+    name: 'op_gateway_overhead_seconds',
+    help: 'Time spent in the gateway per request, excluding upstream time (to the first byte for streams)',
+    labelNames: ['stream'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
+  private readonly upstream = new Histogram({
+    name: 'op_upstream_seconds',
+    help: 'Upstream attempt duration (whole answer) by provider and model',
+    labelNames: ['provider', 'model'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly upstreamErrors = new Counter({
+    name: 'op_upstream_errors_total',
+    help: 'Failed upstream attempts by provider, model and whether a retry elsewhere could help',
+    labelNames: ['provider', 'model', 'retryable'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'op_' });
+  }
+
+  /** One finished request. */
+  request(model: string, provider: string, status: number, overheadMs: number, stream: boolean): void {
+    this.requests.inc({ model, provider, status: String(status) });
+    this.overhead.observe({ stream: stream ? 'true' : 'false' }, overheadMs / 1000);
+  }
+
+  /** One upstream attempt's outcome (the gateway's `onOutcome`). */
+  attempt(candidate: Candidate, outcome: AttemptOutcome): void {
+    const labels = { provider: candidate.deployment.provider, model: candidate.model.id };
+    if (outcome.ok) this.upstream.observe(labels, outcome.totalMs / 1000);
+    else this.upstreamErrors.inc({ ...labels, retryable: outcome.retryable ? 'true' : 'false' });
+  }
+}
+
+/** Serves the registry at `/metrics` in the Prometheus text format (no key needed, like `/health`). */
+export function registerMetricsRoute(app: FastifyInstance, metrics: GatewayMetrics): void {
+  app.get('/metrics', async (_request, reply) => {
+    reply.type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+}

@@ -45,7 +45,18 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
       ]),
     ),
     ...(masterKey === undefined || masterKey === '' ? {} : { masterKey }),
+    ...(env.OP_DATABASE_URL ? { databaseUrl: env.OP_DATABASE_URL } : {}),
+    ...(env.OP_REDIS_URL ? { redisUrl: env.OP_REDIS_URL } : {}),
+    redisPrefix: env.OP_REDIS_PREFIX || 'op',
+    instances: parseInstances(env.OP_INSTANCES),
   };
+}
+
+function parseInstances(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`OP_INSTANCES must be a whole number of at least 1, got "${value}"`);
+  return n;
 }
 
 function readYaml(path: URL | string): Record<string, unknown> {

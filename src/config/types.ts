@@ -67,4 +67,12 @@ export interface GatewayConfig {
   timeouts: TimeoutConfig;
   /** `OP_MASTER_KEY`: the key sealing BYOK provider keys (32 bytes, base64 or hex); unset: `<dataDir>/master.key`. */
   masterKey?: string | undefined;
+  /** `OP_DATABASE_URL` (`postgres://…`): the shared store; unset: SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** `OP_REDIS_URL` (`redis://…`): shared limits, health and broadcasts; unset: in-process state. */
+  redisUrl?: string | undefined;
+  /** `OP_REDIS_PREFIX`: the key prefix every instance of one deployment shares (default `op`). */
+  redisPrefix: string;
+  /** `OP_INSTANCES`: how many instances share the limits, for the local share while Redis is unreachable (default 1). */
+  instances: number;
 }

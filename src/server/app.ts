@@ -37,6 +37,8 @@ export interface AppDeps {
   logger: PinoLoggerOptions | false;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
+  /** Readiness checks for `/ready` (store reachable, Redis healthy, …); omitted: ready once listening. */
+  ready?: () => Promise<Record<string, boolean>>;
   /** The dashboard's JSON API under `/api`; omitted: not served. */
   dashboard?: DashboardApiDeps;
   /** The dashboard SPA's build directory, served at `/`; omitted: no pages. */
@@ -71,6 +73,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   );
 
   app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    const checks = (await deps.ready?.()) ?? {};
+    const ready = Object.values(checks).every(Boolean);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+  });
   registerModelRoutes(app, deps.models);
   const metrics = deps.metrics ?? new GatewayMetrics();
   registerMetricsRoute(app, metrics);

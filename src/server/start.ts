@@ -20,16 +20,16 @@ import type { GatewayConfig, ProviderConfig } from '../config/types.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ImageFetcher } from '../gateway/image-fetch.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
-import { Admission, MemoryLimiterBackend } from '../limits/index.js';
+import { Admission } from '../limits/index.js';
 import { createStoreUsageSink, loadMonthlyCharges } from '../metering/ledger.js';
 import { UsageWriter } from '../metering/usage-writer.js';
 import { Catalog } from '../routing/catalog.js';
-import { InMemoryCircuitBreakers } from '../routing/circuit-breaker.js';
-import { InMemoryHealthStore } from '../routing/health.js';
 import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { createStore, migrateToLatest, type Store } from '../store/index.js';
+import { sql } from 'kysely';
 import { buildApp } from './app.js';
+import { createSharedState } from './shared-state.js';
 import { GatewayMetrics } from './metrics.js';
 import { createProviderKeyTester } from './provider-key-tester.js';
 import { createStatusProvider } from './routes/api/index.js';
@@ -87,15 +87,22 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const sessions = createSessionService({ db: store.db, now: Date.now });
   await sessions.sweep();
 
-  const admission = new Admission({ backend: new MemoryLimiterBackend(Date.now), plans: config.plans });
+  const shared = await createSharedState(config, options.logger === false ? false : (options.logger.level ?? 'info'));
+  const announceKeyChange = async (): Promise<void> => {
+    await keys.invalidate();
+    await shared.bus?.publish('keys-changed');
+  };
+  shared.bus?.on((event) => {
+    if (event.type === 'keys-changed') void keys.invalidate();
+  });
+  const admission = new Admission({ backend: shared.limiter, plans: config.plans });
   const charges = await loadMonthlyCharges(store.db, Date.now());
   for (const account of charges.accounts) await admission.seedMonthly({ accountId: account.accountId }, account);
   for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);
   const ledger = new UsageWriter({ sink: createStoreUsageSink(store.db) });
 
   const catalog = new Catalog(config.models, providers);
-  const health = new InMemoryHealthStore({ now: Date.now });
-  const breakers = new InMemoryCircuitBreakers({ now: Date.now });
+  const { health, breakers } = shared;
   const router = new Router({ catalog, health, breakers, now: Date.now, random: Math.random });
   const client = new UpstreamClient(config.timeouts);
   const images = new ImageFetcher();
@@ -113,7 +120,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const dashboard = {
     store,
-    keyCache: keys,
+    keyCache: { invalidate: announceKeyChange },
     credentials,
     sessions,
     plans: config.plans,
@@ -127,7 +134,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now: Date.now,
   };
   const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
-  const app = buildApp({ models: config.models, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir });
+  const ready = async (): Promise<Record<string, boolean>> => ({
+    store: await sql`select 1`.execute(store.db).then(() => true, () => false),
+    redis: shared.redisHealthy(),
+  });
+  const app = buildApp({ models: config.models, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir, ready });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 
@@ -144,6 +155,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     async close() {
       await app.close();
       await ledger.close();
+      await shared.close();
       keys.stop();
       await client.close();
       await images.close();

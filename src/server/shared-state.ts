@@ -1,0 +1,64 @@
+/**
+ * @module The state several gateway instances must share, chosen once at start: with `OP_REDIS_URL` the limiter,
+ * routing health and circuit breakers live in Redis and a cluster bus broadcasts key changes; without it they live
+ * in this process. If Redis is unreachable the limiter serves local limits scaled to this instance's share (1/N,
+ * `OP_INSTANCES`), says so in the log and in `/ready`, and returns to Redis when it answers again.
+ */
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { ClusterBus, createRedisClient } from '../cluster/index.js';
+import type { GatewayConfig } from '../config/types.js';
+import { MemoryLimiterBackend, type LimiterBackend } from '../limits/index.js';
+import { FallbackLimiterBackend, RedisLimiterBackend } from '../limits/redis/index.js';
+import { InMemoryCircuitBreakers, type CircuitBreakers } from '../routing/circuit-breaker.js';
+import { InMemoryHealthStore, type HealthStore } from '../routing/health.js';
+import { RedisCircuitBreakers, RedisHealthStore } from '../routing/redis/index.js';
+
+export interface SharedState {
+  limiter: LimiterBackend;
+  health: HealthStore;
+  breakers: CircuitBreakers;
+  /** Broadcasts between instances; undefined without Redis. */
+  bus: ClusterBus | undefined;
+  /** False while Redis is configured but unreachable (local limits are in force). */
+  redisHealthy(): boolean;
+  close(): Promise<void>;
+}
+
+/** Builds the shared state for `config`; never throws because Redis is down (it retries in the background). */
+export async function createSharedState(config: GatewayConfig, logLevel: string | false): Promise<SharedState> {
+  if (config.redisUrl === undefined) {
+    return {
+      limiter: new MemoryLimiterBackend(Date.now),
+      health: new InMemoryHealthStore({ now: Date.now }),
+      breakers: new InMemoryCircuitBreakers({ now: Date.now }),
+      bus: undefined,
+      redisHealthy: () => true,
+      close: async () => undefined,
+    };
+  }
+  const log = pino({ level: logLevel === false ? 'silent' : logLevel, name: 'shared-state' });
+  const onError = (err: unknown): void => log.warn({ err }, 'redis error');
+  const redis: Redis = createRedisClient(config.redisUrl, { onError });
+  await redis.connect().catch((err: unknown) => log.warn({ err }, 'redis unreachable at start: serving local limits until it answers'));
+  const prefix = config.redisPrefix;
+  const limiter = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis, prefix }), instances: config.instances, logger: log });
+  const health = new RedisHealthStore({ redis, prefix, now: Date.now, onError });
+  const breakers = new RedisCircuitBreakers({ redis, prefix, now: Date.now, onError });
+  const bus = new ClusterBus({ redis, prefix, onError });
+  await Promise.all([health.start(), breakers.start(), bus.start()]);
+  return {
+    limiter,
+    health,
+    breakers,
+    bus,
+    redisHealthy: () => !limiter.degraded,
+    async close() {
+      await limiter.flush();
+      await bus.close();
+      await health.close();
+      await breakers.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

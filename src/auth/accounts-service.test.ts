@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { findAccountById } from '../store/index.js';
-import { openTempStore, type TempStore } from '../store/testing.js';
+import { describeEachDialect, type TempStore } from '../store/testing.js';
 import { createAccountsService, type AccountsService } from './accounts-service.js';
 import { AuthServiceError } from './errors.js';
 import { verifyPassword } from './password.js';
@@ -12,11 +12,11 @@ function hasCode(code: string): (error: unknown) => boolean {
   return (error) => error instanceof AuthServiceError && error.code === code;
 }
 
-describe('accounts service', () => {
+await describeEachDialect('accounts service', (dialect) => {
   let temp: TempStore;
   let accounts: AccountsService;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     accounts = createAccountsService({ db: temp.store.db, now: () => NOW });
   });
   afterEach(async () => {
@@ -59,12 +59,12 @@ describe('accounts service', () => {
   });
 });
 
-describe('accounts service limits', () => {
+await describeEachDialect('accounts service limits', (dialect) => {
   let temp: TempStore;
   let changes: number;
   let accounts: AccountsService;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     changes = 0;
     accounts = createAccountsService({
       db: temp.store.db,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createStore, type Store } from '../store/index.js';
-import { openTempStore, type TempStore } from '../store/testing.js';
+import type { Store } from '../store/index.js';
+import { describeEachDialect, type TempStore } from '../store/testing.js';
 import { createAccountsService } from './accounts-service.js';
 import { generateApiKey } from './api-key.js';
 import { KeyCache } from './key-cache.js';
@@ -16,13 +16,13 @@ async function eventually(condition: () => boolean, limitMs = 5000): Promise<voi
   }
 }
 
-describe('KeyCache', () => {
+await describeEachDialect('KeyCache', (dialect) => {
   let temp: TempStore;
   let cache: KeyCache;
   let keys: KeysService;
   let accountId: string;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     cache = new KeyCache(temp.store);
     keys = createKeysService({ db: temp.store.db, onChange: () => cache.invalidate() });
     const account = await createAccountsService({ db: temp.store.db }).createAccount({
@@ -69,7 +69,7 @@ describe('KeyCache', () => {
     let other: Store;
     let otherKeys: KeysService;
     beforeEach(async () => {
-      other = createStore({ dataDir: temp.dataDir });
+      other = temp.openAnother();
       otherKeys = createKeysService({ db: other.db });
       await cache.refresh();
       cache.startWatching(20);

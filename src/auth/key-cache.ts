@@ -1,9 +1,10 @@
 /**
  * @module The in-memory table of active API keys that authenticates every request without touching the database.
  *
- * Freshness: `startWatching` polls `store.dataVersion()`, which SQLite bumps whenever another connection commits,
- * so a key created or revoked by the CLI (another process) is honoured or refused within one poll interval. Writes
- * made through this process's own connection do not bump it; whoever makes them calls `invalidate()`.
+ * Freshness: `startWatching` polls `store.dataVersion()`, which moves whenever another connection commits (SQLite's
+ * `data_version`; on PostgreSQL a counter fed by LISTEN/NOTIFY, so another instance's writes count too), so a key
+ * created or revoked by the CLI or another instance is honoured or refused within about one poll interval. Writes
+ * made through this process's own store may not move it; whoever makes them calls `invalidate()`.
  *
  * A rotated key in its grace period stays in the table with the time its revocation takes effect; `lookup`
  * refuses it from that moment on, without waiting for a reload.

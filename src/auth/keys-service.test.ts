@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openTempStore, type TempStore } from '../store/testing.js';
+import { afterEach, beforeEach, it } from 'node:test';
+import { describeEachDialect, type TempStore } from '../store/testing.js';
 import { createAccountsService } from './accounts-service.js';
 import { hashApiKey, looksLikeApiKey } from './api-key.js';
 import { AuthServiceError } from './errors.js';
@@ -12,13 +12,13 @@ function hasCode(code: string): (error: unknown) => boolean {
   return (error) => error instanceof AuthServiceError && error.code === code;
 }
 
-describe('keys service', () => {
+await describeEachDialect('keys service', (dialect) => {
   let temp: TempStore;
   let keys: KeysService;
   let accountId: string;
   let changes: number;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     changes = 0;
     keys = createKeysService({
       db: temp.store.db,

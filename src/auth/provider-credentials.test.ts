@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { createAccount } from '../store/index.js';
-import { openTempStore, type TempStore } from '../store/testing.js';
+import { describeEachDialect, type TempStore } from '../store/testing.js';
 import { AuthServiceError } from './errors.js';
 import { ProviderCredentialsService } from './provider-credentials.js';
 import { generateMasterKey, MasterKeyError, SecretCipher } from './secrets.js';
@@ -13,12 +13,12 @@ const formats = new Map([
 const OPENAI_KEY = 'sk-abcdefghijklmnopqrstuvwxyz';
 const GOOGLE_KEY = `AIza${'x'.repeat(35)}`;
 
-describe('ProviderCredentialsService', () => {
+await describeEachDialect('ProviderCredentialsService', (dialect) => {
   let temp: TempStore;
   let cipher: SecretCipher;
   let service: ProviderCredentialsService;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     cipher = new SecretCipher(generateMasterKey());
     service = new ProviderCredentialsService({ db: temp.store.db, cipher, formats });
     for (const id of ['acct_a', 'acct_b']) {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { createAccount } from '../store/index.js';
-import { openTempStore, type TempStore } from '../store/testing.js';
+import { describeEachDialect, type TempStore } from '../store/testing.js';
 import { createSessionService, SESSION_TTL_MS, sessionId, type SessionService } from './sessions.js';
 
-describe('sessions', () => {
+await describeEachDialect('sessions', (dialect) => {
   let temp: TempStore;
   let now: number;
   let sessions: SessionService;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     now = Date.UTC(2026, 0, 1);
     sessions = createSessionService({ db: temp.store.db, now: () => now, touchIntervalMs: 60_000 });
     await createAccount(temp.store.db, { id: 'acct_1', email: 'a@example.com', passwordHash: null, plan: 'free', createdAt: new Date(now).toISOString() });

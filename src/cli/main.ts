@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { createStore } from '../store/index.js';
+import { openStore as openStoreAt } from '../store/index.js';
 import { registerAccountCommands } from './accounts.js';
 import { registerKeyCommands } from './keys.js';
 import { registerMigrateCommand } from './migrate.js';
@@ -16,8 +16,15 @@ const program = new Command('originalpoint')
   .description('OpenAI-compatible LLM gateway')
   .option('--config <file>', 'YAML config file (or OP_CONFIG); locates the data directory for store commands');
 
-/** The store in the configured data directory (`OP_DATA_DIR`, else the config's, else ./data). */
-const openStore = async () => createStore({ dataDir: loadConfig({ file: program.opts<{ config?: string }>().config }).dataDir });
+/**
+ * The store the commands work on: PostgreSQL at `OP_DATABASE_URL` when it is set, else SQLite in the configured data
+ * directory (`OP_DATA_DIR`, else the config's, else ./data).
+ */
+const openStore = async () =>
+  openStoreAt({
+    dataDir: loadConfig({ file: program.opts<{ config?: string }>().config }).dataDir,
+    databaseUrl: process.env.OP_DATABASE_URL,
+  });
 
 /** Where the master key is: OP_MASTER_KEY, else `master.key` in the configured data directory. */
 const locateMasterKey = () => {

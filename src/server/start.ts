@@ -26,7 +26,7 @@ import { UsageWriter } from '../metering/usage-writer.js';
 import { Catalog } from '../routing/catalog.js';
 import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
-import { createStore, migrateToLatest, type Store } from '../store/index.js';
+import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { sql } from 'kysely';
 import { buildApp } from './app.js';
 import { createSharedState } from './shared-state.js';
@@ -75,7 +75,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const simulator = options.simulate && hasUnkeyedProvider(config) ? await startSimulator({ host: '127.0.0.1', port: 0 }) : undefined;
   const { providers, simulated } = simulator === undefined ? { providers: config.providers, simulated: [] } : simulateProviders(config, simulator.url);
 
-  const store = createStore({ dataDir: config.dataDir });
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrateToLatest(store.db);
   const keys = new KeyCache(store);
   await keys.refresh();

@@ -13,6 +13,10 @@ export type {
 export type { Store, StoreDialect } from './store.js';
 export { createStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 export type { CreateStoreOptions } from './sqlite-store.js';
+export { createPostgresStore } from './postgres-store.js';
+export type { PostgresStore, PostgresStoreOptions } from './postgres-store.js';
+export { openStore } from './open-store.js';
+export type { OpenStoreOptions } from './open-store.js';
 export { migrateToLatest } from './migrate.js';
 export type { MigrationReport } from './migrate.js';
 export { DuplicateEmailError, MigrationError } from './errors.js';

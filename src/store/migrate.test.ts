@@ -1,26 +1,47 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { sql } from 'kysely';
 import { migrateToLatest } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { openTempStore, type TempStore } from './testing.js';
+import { createPostgresStore } from './postgres-store.js';
+import { describeEachDialect, describeWithPostgres, openTempPostgresStore, TEST_DATABASE_URL, type TempStore } from './testing.js';
 
-describe('migrateToLatest', () => {
+await describeEachDialect('migrateToLatest', (dialect) => {
   let temp: TempStore;
   beforeEach(async () => {
-    temp = await openTempStore({ migrate: false });
+    temp = await dialect.openTempStore({ migrate: false });
   });
   afterEach(async () => {
     await temp.cleanup();
   });
 
+  /** The store's own tables (on PostgreSQL the introspector lists every schema's). */
+  async function tables() {
+    const all = await temp.store.db.introspection.getTables();
+    return all.filter((table) => temp.schema === undefined || table.schema === temp.schema);
+  }
+
+  /** Names of the secondary indexes on `table`, sorted. */
+  async function indexNames(table: string): Promise<string[]> {
+    const query =
+      dialect.name === 'sqlite'
+        ? sql<{ name: string }>`
+            select name from sqlite_master where type = 'index' and tbl_name = ${table} and name not like 'sqlite_%'
+            order by name`
+        : sql<{ name: string }>`
+            select indexname as name from pg_indexes
+            where schemaname = current_schema() and tablename = ${table} and indexname not like '%_pkey'
+            order by indexname`;
+    return (await query.execute(temp.store.db)).rows.map((row) => row.name);
+  }
+
   it('creates accounts and api_keys with their columns and index', async () => {
     const report = await migrateToLatest(temp.store.db);
     assert.deepEqual(report.applied, Object.keys(MIGRATIONS));
 
-    const tables = await temp.store.db.introspection.getTables();
+    const all = await tables();
     const columns = (name: string): string[] =>
-      tables.find((table) => table.name === name)?.columns.map((column) => column.name) ?? [];
+      all.find((table) => table.name === name)?.columns.map((column) => column.name) ?? [];
     assert.deepEqual(columns('accounts').sort(), [
       'concurrent_limit',
       'created_at',
@@ -46,12 +67,12 @@ describe('migrateToLatest', () => {
       'rotated_from',
       'spend_cap_usd',
     ]);
+    assert.ok((await indexNames('api_keys')).includes('api_keys_account_id_idx'));
   });
 
   it('creates the usage ledger with its columns and chart indexes', async () => {
     await migrateToLatest(temp.store.db);
-    const tables = await temp.store.db.introspection.getTables();
-    const usage = tables.find((table) => table.name === 'usage');
+    const usage = (await tables()).find((table) => table.name === 'usage');
     assert.deepEqual(usage?.columns.map((column) => column.name).sort(), [
       'account_id',
       'byok',
@@ -73,18 +94,42 @@ describe('migrateToLatest', () => {
     ]);
     const nullable = usage?.columns.filter((column) => column.isNullable).map((column) => column.name).sort();
     assert.deepEqual(nullable, ['error_code', 'provider', 'routed_model', 'ttft_ms']);
-    const indexes = await sql<{ name: string }>`
-      select name from sqlite_master where type = 'index' and tbl_name = 'usage' and name not like 'sqlite_%'
-      order by name`.execute(temp.store.db);
-    assert.deepEqual(
-      indexes.rows.map((index) => index.name),
-      ['usage_account_created_idx', 'usage_created_idx', 'usage_key_created_idx'],
-    );
+    assert.deepEqual(await indexNames('usage'), ['usage_account_created_idx', 'usage_created_idx', 'usage_key_created_idx']);
   });
 
   it('is idempotent', async () => {
     await migrateToLatest(temp.store.db);
     const second = await migrateToLatest(temp.store.db);
     assert.deepEqual(second.applied, []);
+  });
+});
+
+await describeWithPostgres('migrateToLatest [postgres, several instances]', () => {
+  it('lets instances starting together migrate one fresh schema: one applies everything, the others nothing', async () => {
+    const temp = await openTempPostgresStore({ migrate: false });
+    const stores = Array.from({ length: 4 }, () => createPostgresStore({ url: TEST_DATABASE_URL, schema: temp.schema, poolSize: 2 }));
+    try {
+      const reports = await Promise.all(stores.map((store) => migrateToLatest(store.db)));
+      const applied = reports.map((report) => report.applied.length).sort();
+      assert.deepEqual(applied, [0, 0, 0, Object.keys(MIGRATIONS).length]);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+      await temp.cleanup();
+    }
+  });
+
+  it("migrates a schema of its own even when another schema of the database holds Kysely's tables", async () => {
+    const first = await openTempPostgresStore();
+    const second = await openTempPostgresStore({ migrate: false });
+    try {
+      assert.deepEqual((await migrateToLatest(second.store.db)).applied, Object.keys(MIGRATIONS));
+      const { rows } = await sql<{ schema: string }>`
+        select table_schema as schema from information_schema.tables where table_name = 'kysely_migration'
+        and table_schema in (${first.schema}, ${second.schema}) order by table_schema`.execute(second.store.db);
+      assert.deepEqual(rows.map((row) => row.schema), [first.schema, second.schema].sort());
+    } finally {
+      await first.cleanup();
+      await second.cleanup();
+    }
   });
 });

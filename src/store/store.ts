@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 
-/** The SQL dialects a store can speak. Only SQLite is implemented so far. */
+/** The SQL dialects a store can speak: SQLite (embedded, the default) and PostgreSQL (shared by many instances). */
 export type StoreDialect = 'sqlite' | 'postgres';
 
 /** An open database plus the few dialect-specific things callers need. */
@@ -11,9 +11,15 @@ export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
   /**
-   * A number that changes when another connection commits a write. It does not change for this store's own
-   * writes, so same-process changes must be announced separately (see `KeyCache.invalidate`). Synchronous and
-   * cheap enough to poll every few hundred milliseconds.
+   * A number that changes when another connection (another process or instance) commits a write. Synchronous and
+   * cheap enough to poll every few milliseconds. Whether it changes for this store's own writes depends on the
+   * dialect, so same-process changes must be announced separately (see `KeyCache.invalidate`).
+   *
+   * SQLite: `PRAGMA data_version`, moved by any other connection's commit to any table; not by this store's own.
+   * PostgreSQL: a local counter bumped by LISTEN/NOTIFY when a statement changes `accounts`, `api_keys` or
+   * `provider_credentials` (this store's own writes included), typically within milliseconds of the commit, and
+   * also whenever the listening connection is lost or re-established (see `postgres-changes.ts`). The first call
+   * starts listening.
    */
   dataVersion(): number;
   /** Closes the connection; the store cannot be used afterwards. Calling it again is harmless. */

@@ -6,12 +6,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { accountsAndKeys } from './0001-accounts-and-keys.js';
 import { usage } from './0002-usage.js';
 import { dashboard } from './0003-dashboard.js';
+import { changeNotifications } from './0004-change-notifications.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-accounts-and-keys': accountsAndKeys,
   '0002-usage': usage,
   '0003-dashboard': dashboard,
+  '0004-change-notifications': changeNotifications,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

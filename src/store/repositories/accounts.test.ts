@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { DuplicateEmailError } from '../errors.js';
-import { openTempStore, type TempStore } from '../testing.js';
+import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount, findAccountByEmail, findAccountById, updateAccountLimits } from './accounts.js';
 
 const CREATED_AT = '2025-01-02T03:04:05.000Z';
 
-describe('accounts repository', () => {
+await describeEachDialect('accounts repository', (dialect) => {
   let temp: TempStore;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
   });
   afterEach(async () => {
     await temp.cleanup();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openTempStore, type TempStore } from '../testing.js';
+import { afterEach, beforeEach, it } from 'node:test';
+import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import {
   findApiKeyById,
@@ -26,10 +26,10 @@ function newKey(id: string, createdAt: string): NewApiKey {
   };
 }
 
-describe('api keys repository', () => {
+await describeEachDialect('api keys repository', (dialect) => {
   let temp: TempStore;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
     await createAccount(temp.store.db, {
       id: 'acct_1',
       email: 'a@example.com',

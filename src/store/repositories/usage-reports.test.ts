@@ -1,7 +1,7 @@
 /** The dashboard's reads of the ledger: chart series, splits by model and key, and the paged request log. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { openTempStore, type TempStore } from '../testing.js';
+import { after, before, it } from 'node:test';
+import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import { insertApiKey } from './api-keys.js';
 import { insertUsageBatch, listUsageLog, usageByKey, usageByModel, usageSeries, type UsageRecord } from './usage.js';
@@ -31,10 +31,11 @@ function row(overrides: Partial<UsageRecord>): UsageRecord {
   };
 }
 
-describe('usage reports', () => {
+await describeEachDialect('usage reports', (dialect) => {
   let temp: TempStore;
   before(async () => {
-    temp = await openTempStore();
+    sequence = 0;
+    temp = await dialect.openTempStore();
     await createAccount(temp.store.db, { id: 'acct_a', email: 'a@example.com', passwordHash: null, plan: 'free', createdAt: '2025-01-01T00:00:00.000Z' });
     await insertApiKey(temp.store.db, {
       id: 'key_a1',

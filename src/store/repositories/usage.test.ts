@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { openTempStore, type TempStore } from '../testing.js';
+import { afterEach, beforeEach, it } from 'node:test';
+import { describeEachDialect, type TempStore } from '../testing.js';
 import {
   insertUsageBatch,
   monthlyTotals,
@@ -37,10 +37,10 @@ function row(overrides: Partial<UsageRecord> = {}): UsageRecord {
   };
 }
 
-describe('usage repository', () => {
+await describeEachDialect('usage repository', (dialect) => {
   let temp: TempStore;
   beforeEach(async () => {
-    temp = await openTempStore();
+    temp = await dialect.openTempStore();
   });
   afterEach(async () => {
     await temp.cleanup();

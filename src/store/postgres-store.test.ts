@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, it } from 'node:test';
+import { sql } from 'kysely';
+import { createPostgresStore, type PostgresStore } from './postgres-store.js';
+import { createAccount } from './repositories/accounts.js';
+import { insertApiKey, listActiveKeysWithAccounts, revokeApiKey } from './repositories/api-keys.js';
+import { insertUsageBatch } from './repositories/usage.js';
+import { describeWithPostgres, openTempPostgresStore, TEST_DATABASE_URL, type TempPostgresStore } from './testing.js';
+
+const CREATED_AT = '2025-01-01T00:00:00.000Z';
+
+/** Waits for a condition without asserting how long it takes; gives up after a generous `limitMs`. */
+async function eventually(condition: () => boolean, limitMs = 2000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${limitMs} ms`);
+    await sleep(5);
+  }
+}
+
+async function seedKey(store: PostgresStore, id: string): Promise<void> {
+  await createAccount(store.db, { id: `acct_${id}`, email: `${id}@example.com`, passwordHash: null, plan: 'free', createdAt: CREATED_AT });
+  await insertApiKey(store.db, {
+    id,
+    accountId: `acct_${id}`,
+    name: id,
+    keyHash: `hash_${id}`,
+    last4: 'abcd',
+    defaultRouting: null,
+    spendCapUsd: null,
+    createdAt: CREATED_AT,
+  });
+}
+
+await describeWithPostgres('createPostgresStore', () => {
+  let temp: TempPostgresStore;
+  beforeEach(async () => {
+    temp = await openTempPostgresStore();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it('speaks postgres and returns int8 values as numbers, refusing unsafe ones', async () => {
+    assert.equal(temp.store.dialect, 'postgres');
+    const row = await sql<{ big: unknown; n: unknown }>`select 9007199254740991::int8 as big, count(*) as n from accounts`.execute(
+      temp.store.db,
+    );
+    assert.deepEqual(row.rows[0], { big: Number.MAX_SAFE_INTEGER, n: 0 });
+    await assert.rejects(sql`select 9007199254740993::int8 as big`.execute(temp.store.db), RangeError);
+  });
+
+  it('rejects a pool below 2 connections and a schema that is not a plain identifier', () => {
+    assert.throws(() => createPostgresStore({ url: TEST_DATABASE_URL, poolSize: 1 }), RangeError);
+    assert.throws(() => createPostgresStore({ url: TEST_DATABASE_URL, schema: 'x; drop table y' }), RangeError);
+  });
+
+  it("moves dataVersion when another store revokes a key, and the other store's query sees it", async () => {
+    const other = temp.openAnother();
+    try {
+      await seedKey(other, 'key_a');
+      await temp.store.whenListening();
+      const before = temp.store.dataVersion();
+      assert.equal(await revokeApiKey(other.db, 'key_a', '2025-02-01T00:00:00.000Z'), true);
+      await eventually(() => temp.store.dataVersion() !== before);
+      assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-03-01T00:00:00.000Z'), []);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('ignores the usage ledger and other schemas: only watched tables of its own schema count', async () => {
+    const elsewhere = await openTempPostgresStore();
+    const other = temp.openAnother();
+    try {
+      await temp.store.whenListening();
+      const before = temp.store.dataVersion();
+      await insertUsageBatch(other.db, [usageRow()]);
+      await seedKey(elsewhere.store, 'key_elsewhere');
+      await createAccount(other.db, { id: 'acct_here', email: 'here@example.com', passwordHash: null, plan: 'free', createdAt: CREATED_AT });
+      // Notifications arrive in commit order, so once the last write is seen the earlier ones would have been too.
+      await eventually(() => temp.store.dataVersion() !== before);
+      assert.equal(temp.store.dataVersion(), before + 1);
+    } finally {
+      await other.close();
+      await elsewhere.cleanup();
+    }
+  });
+
+  it('listens again after losing its connection, moving dataVersion so nothing missed meanwhile is kept', async () => {
+    const applicationName = `op-test-${randomBytes(4).toString('hex')}`;
+    const errors: unknown[] = [];
+    const store = createPostgresStore({ url: TEST_DATABASE_URL, schema: temp.schema, applicationName, onError: (error) => errors.push(error) });
+    try {
+      await store.whenListening();
+      const before = store.dataVersion();
+      await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`${applicationName} (changes)`}`.execute(
+        temp.store.db,
+      );
+      await eventually(() => store.dataVersion() !== before);
+      assert.ok(errors.length > 0);
+      await store.whenListening();
+      const reconnected = store.dataVersion();
+      await seedKey(temp.store, 'key_after');
+      await eventually(() => store.dataVersion() !== reconnected);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('closes twice without complaint and refuses to wait for listening afterwards', async () => {
+    const store = temp.openAnother();
+    await store.whenListening();
+    await store.close();
+    await store.close();
+    await assert.rejects(store.whenListening(), /closed/);
+  });
+});
+
+function usageRow() {
+  return {
+    id: 'usage_1',
+    requestId: 'req_1',
+    accountId: 'acct_x',
+    keyId: 'key_x',
+    requestedModel: 'auto',
+    routedModel: null,
+    provider: null,
+    byok: false,
+    promptTokens: 1,
+    completionTokens: 1,
+    costUsd: 0,
+    latencyMs: 1,
+    ttftMs: null,
+    status: 200,
+    errorCode: null,
+    stream: false,
+    createdAt: CREATED_AT,
+  };
+}

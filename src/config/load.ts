@@ -49,7 +49,14 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     ...(env.OP_REDIS_URL ? { redisUrl: env.OP_REDIS_URL } : {}),
     redisPrefix: env.OP_REDIS_PREFIX || 'op',
     instances: parseInstances(env.OP_INSTANCES),
+    ...(env.OP_LEASE_TTL_MS ? { leaseTtlMs: parsePositive('OP_LEASE_TTL_MS', env.OP_LEASE_TTL_MS) } : {}),
   };
+}
+
+function parsePositive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got "${value}"`);
+  return n;
 }
 
 function parseInstances(value: string | undefined): number {

@@ -75,4 +75,6 @@ export interface GatewayConfig {
   redisPrefix: string;
   /** `OP_INSTANCES`: how many instances share the limits, for the local share while Redis is unreachable (default 1). */
   instances: number;
+  /** `OP_LEASE_TTL_MS`: how long a concurrency lease outlives a crashed instance (default 10 minutes). */
+  leaseTtlMs?: number | undefined;
 }

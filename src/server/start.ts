@@ -95,7 +95,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   shared.bus?.on((event) => {
     if (event.type === 'keys-changed') void keys.invalidate();
   });
-  const admission = new Admission({ backend: shared.limiter, plans: config.plans });
+  const admission = new Admission({ backend: shared.limiter, plans: config.plans, ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }) });
   const charges = await loadMonthlyCharges(store.db, Date.now());
   for (const account of charges.accounts) await admission.seedMonthly({ accountId: account.accountId }, account);
   for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);

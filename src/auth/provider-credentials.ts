@@ -93,7 +93,7 @@ export class ProviderCredentialsService {
     }
     const key = apiKey.trim();
     if (key.length > MAX_KEY_LENGTH || !pattern.test(key)) {
-      throw new AuthServiceError('invalid_provider_key', `this does not look like a ${provider} API key`);
+      throw new AuthServiceError('invalid_provider_key', `this does not look like a valid ${provider} API key`);
     }
     return key;
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
+import { insertUsageBatch } from './usage.js';
 import {
   findApiKeyById,
   insertApiKey,
@@ -56,6 +57,18 @@ await describeEachDialect('api keys repository', (dialect) => {
       listed.map((key) => key.id),
       ['key_a', 'key_b'],
     );
+  });
+
+  it('reports "last used" from the newest ledger row of each key', async () => {
+    await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
+    await insertApiKey(temp.store.db, newKey('key_b', '2025-01-02T00:00:00.000Z'));
+    const row = (id: string, keyId: string, createdAt: string) => ({
+      id, requestId: `req_${id}`, accountId: 'acct_1', keyId, requestedModel: 'm', routedModel: 'm', provider: 'p', byok: false,
+      promptTokens: 1, completionTokens: 1, costUsd: 0, latencyMs: 1, ttftMs: null, status: 200, errorCode: null, stream: false, createdAt,
+    });
+    await insertUsageBatch(temp.store.db, [row('u1', 'key_a', '2025-02-01T00:00:00.000Z'), row('u2', 'key_a', '2025-03-01T00:00:00.000Z')]);
+    const keys = await listApiKeys(temp.store.db, 'acct_1');
+    assert.deepEqual(keys.map((k) => [k.id, k.lastUsedAt]), [['key_a', '2025-03-01T00:00:00.000Z'], ['key_b', null]]);
   });
 
   it('refuses a key for an account that does not exist', async () => {

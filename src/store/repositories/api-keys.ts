@@ -74,14 +74,24 @@ export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promis
 
 /** Every key of an account, revoked ones included, oldest first. */
 export async function listApiKeys(db: Kysely<Database>, accountId: string): Promise<ApiKeyRecord[]> {
+  // "Last used" comes from the ledger (indexed by key and time) rather than a write per request to api_keys,
+  // which would also wake every instance's key cache.
   const rows = await db
     .selectFrom('api_keys')
-    .selectAll()
+    .selectAll('api_keys')
+    .select((eb) =>
+      eb.selectFrom('usage').select((u) => u.fn.max('usage.created_at').as('last')).whereRef('usage.key_id', '=', 'api_keys.id').as('ledger_last_used_at'),
+    )
     .where('account_id', '=', accountId)
     .orderBy('created_at')
     .orderBy('id')
     .execute();
-  return rows.map(toApiKeyRecord);
+  return rows.map((row) => {
+    const record = toApiKeyRecord(row);
+    const fromLedger = row.ledger_last_used_at;
+    if (typeof fromLedger === 'string' && (record.lastUsedAt === null || fromLedger > record.lastUsedAt)) record.lastUsedAt = fromLedger;
+    return record;
+  });
 }
 
 /** The key with this id, if any. */

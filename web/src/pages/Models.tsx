@@ -109,7 +109,7 @@ export function ModelsPage() {
           <EmptyState title="No models match">Clear the search to see the whole catalog.</EmptyState>
         ) : (
           <div className="table-wrap">
-            <table className="table">
+            <table className="table table-wide">
               <thead>
                 <tr>
                   <th scope="col">Model</th>

@@ -170,7 +170,7 @@ function AddProviderKeyForm({ onAdded }: { onAdded: (key: ProviderKey) => void }
         ) : null}
         {info ? (
           <a href={info.consoleUrl} target="_blank" rel="noreferrer noopener" className="text-link">
-            Get a {info.name} key <Icon name="external" />
+            Get {/^[AEIOU]/.test(info.name) ? 'an' : 'a'} {info.name} key <Icon name="external" />
           </a>
         ) : null}{' '}
         With “Test key” checked, we make one small request to {info?.name ?? 'the provider'} before saving.

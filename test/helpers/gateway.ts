@@ -10,6 +10,8 @@ import OpenAI from 'openai';
 import { createAccountsService, createKeysService, type AccountLimitsInput } from '../../src/auth/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { GatewayConfig } from '../../src/config/types.js';
+import { createSharedBackends, SHARED } from './shared-backends.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { startGateway, type RunningGateway } from '../../src/server/start.js';
 
 /** An account's plan, limit overrides and monthly cap (see `AccountLimitsInput`), plus its key's own cap. */
@@ -50,6 +52,10 @@ export interface TestGateway extends RunningGateway {
   client(apiKey?: string): OpenAI;
   /** Creates another account with one key. */
   addAccount(options?: TestAccountOptions): Promise<TestAccount>;
+  /** A second connection to the gateway's store (SQLite file or PostgreSQL schema), as another process would open. */
+  openAnotherStore(): Store;
+  /** Deletes the data dir (and, in the shared leg, the schema and Redis keys) kept by `close({ keepDataDir })`. */
+  removeData(): Promise<void>;
   /** Stops the gateway (flushing the ledger) and deletes the data dir unless `keepDataDir`. */
   close(options?: { keepDataDir?: boolean }): Promise<void>;
 }
@@ -63,7 +69,8 @@ let accountCounter = 0;
 export async function startTestGateway(options?: TestGatewayOptions | ((config: GatewayConfig) => void)): Promise<TestGateway> {
   const { adjust, account = {} } = typeof options === 'function' ? { adjust: options } : (options ?? {});
   const dataDir = mkdtempSync(join(tmpdir(), 'op-test-'));
-  const config = loadConfig({ env: { OP_DATA_DIR: dataDir, OP_PORT: '0', OP_HOST: '127.0.0.1' } });
+  const shared = SHARED ? await createSharedBackends() : undefined;
+  const config = loadConfig({ env: { OP_DATA_DIR: dataDir, OP_PORT: '0', OP_HOST: '127.0.0.1', ...shared?.env } });
   adjust?.(config);
   const running = await startGateway({ config, simulate: true, logger: false, seedDemo: false, keyPollMs: 50 });
   const onChange = (): Promise<void> => running.keys.invalidate();
@@ -82,6 +89,11 @@ export async function startTestGateway(options?: TestGatewayOptions | ((config: 
     return { email, accountId: created.id, apiKey: first.apiKey, keyId: first.keyId, client: first.client, addKey };
   }
 
+  async function removeData(): Promise<void> {
+    rmSync(dataDir, { recursive: true, force: true });
+    await shared?.cleanup();
+  }
+
   const main = await addAccount({ ...account, email: 'test@example.com' });
   return {
     ...running,
@@ -91,9 +103,11 @@ export async function startTestGateway(options?: TestGatewayOptions | ((config: 
     dataDir,
     client: (apiKey = main.apiKey) => clientFor(apiKey),
     addAccount,
+    openAnotherStore: () => openStore({ dataDir, databaseUrl: config.databaseUrl }),
+    removeData,
     async close(closeOptions = {}) {
       await running.close();
-      if (closeOptions.keepDataDir !== true) rmSync(dataDir, { recursive: true, force: true });
+      if (closeOptions.keepDataDir !== true) await removeData();
     },
   };
 }

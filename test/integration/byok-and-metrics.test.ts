@@ -25,10 +25,18 @@ interface Row {
   routed_model: string | null;
 }
 
-async function rowsFor(accountId: string): Promise<Row[]> {
-  await gw.ledger.flush();
-  const result = await sql<Row>`select byok, status, error_code, cost_usd, routed_model from usage where account_id = ${accountId} order by created_at`.execute(gw.store.db);
-  return result.rows;
+/**
+ * The account's ledger rows once there are `count` of them. A row is written after the response has gone out (and
+ * after settling with the limiter, a Redis round trip in the shared leg), so the client can finish first.
+ */
+async function rowsFor(accountId: string, count: number): Promise<Row[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    await gw.ledger.flush();
+    const result = await sql<Row>`select byok, status, error_code, cost_usd, routed_model from usage where account_id = ${accountId} order by created_at`.execute(gw.store.db);
+    if (result.rows.length >= count || Date.now() > deadline) return result.rows;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 const messages = [{ role: 'user' as const, content: 'Hello there' }];
@@ -42,7 +50,7 @@ describe('BYOK', () => {
     assert.ok(gw.simulator!.stats().keyTails['claude-haiku-4-5']?.includes('WXYZ'), 'the upstream saw the account key');
     // The same tiny cap refuses a provider without the account's key.
     await assert.rejects(account.client().chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 8 }), { status: 402, code: 'quota_exceeded' });
-    const rows = await rowsFor(account.accountId);
+    const rows = await rowsFor(account.accountId, 2);
     assert.deepEqual(rows.map((r) => [r.routed_model, r.byok, r.status]), [['claude-haiku-4.5', 1, 200], [null, 0, 402]]);
   });
 
@@ -71,7 +79,7 @@ describe('spend caps', () => {
     const refused = results.filter((r) => r.status === 'rejected');
     assert.ok(refused.length > 0);
     for (const r of refused) assert.equal((r.reason as { status: number }).status, 402);
-    const spent = (await rowsFor(account.accountId)).reduce((sum, r) => sum + r.cost_usd, 0);
+    const spent = (await rowsFor(account.accountId, results.length)).reduce((sum, r) => sum + r.cost_usd, 0);
     assert.ok(spent <= cap, `spent ${spent} > cap ${cap}`);
   });
 });
@@ -86,7 +94,7 @@ describe('failures after the first byte', () => {
         // drain until the error event
       }
     });
-    const [row] = await rowsFor(account.accountId);
+    const [row] = await rowsFor(account.accountId, 1);
     assert.ok(row !== undefined && row.status >= 500, JSON.stringify(row));
     assert.notEqual(row.error_code, null);
   });

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { createKeysService } from '../../src/auth/index.js';
-import { createStore } from '../../src/store/index.js';
 import { validateOpenAI } from '../openai-schemas.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -136,7 +135,7 @@ describe('401 invalid_api_key', () => {
     const created = await createKeysService({ db: gw.store.db, onChange: () => gw.keys.invalidate() }).createKey({ email: 'test@example.com', name: 'doomed' });
     const ok = await gw.client(created.secret).models.list();
     assert.ok(ok.data.length > 0);
-    const other = createStore({ dataDir: gw.dataDir });
+    const other = gw.openAnotherStore();
     try {
       await createKeysService({ db: other.db }).revokeKey(created.id);
     } finally {

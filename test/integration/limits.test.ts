@@ -7,12 +7,10 @@
  * simulated streams (the simulator's `tokensPerSecond` knob, set per upstream model so tests do not interfere).
  */
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { SimulatorKnobs } from '../../src/simulator/index.js';
-import { createStore } from '../../src/store/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
@@ -517,7 +515,7 @@ describe('graceful close', () => {
       closed = true;
       costs.push(...(await Promise.all(draining)));
 
-      const reopened = createStore({ dataDir: own.dataDir });
+      const reopened = own.openAnotherStore();
       try {
         const row = await reopened.db
           .selectFrom('usage')
@@ -530,7 +528,7 @@ describe('graceful close', () => {
       }
     } finally {
       if (!closed) await own.close({ keepDataDir: true });
-      rmSync(own.dataDir, { recursive: true, force: true });
+      await own.removeData();
     }
   });
 });

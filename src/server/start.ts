@@ -84,6 +84,16 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { cipher } = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
   const credentials = new ProviderCredentialsService({ db: store.db, cipher, formats: providerKeyFormats(config.providers) });
   await credentials.load();
+  // BYOK keys added or removed by another instance (or the CLI) reach this one the way API keys do: the store's
+  // change signal (SQLite data_version, PostgreSQL NOTIFY) is polled, and the table is reloaded when it moved.
+  let credentialsVersion = store.dataVersion();
+  const credentialsWatch = setInterval(() => {
+    const version = store.dataVersion();
+    if (version === credentialsVersion) return;
+    credentialsVersion = version;
+    credentials.load().catch(() => undefined);
+  }, options.keyPollMs ?? 250);
+  credentialsWatch.unref();
   const sessions = createSessionService({ db: store.db, now: Date.now });
   await sessions.sweep();
 
@@ -157,6 +167,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await ledger.close();
       await shared.close();
       keys.stop();
+      clearInterval(credentialsWatch);
       await client.close();
       await images.close();
       await simulator?.close();

@@ -11,8 +11,9 @@ try {
   report = {};
 }
 if (report.error !== undefined || report.metadata === undefined) {
-  const reason = report.error?.summary ?? (run.stderr || 'no report').split('\n').find((l) => l.includes('error')) ?? 'no report';
-  console.log(`npm audit unavailable here (${reason.trim()}); skipped`);
+  // Keep only the status ("405 Method Not Allowed"), not the registry's address.
+  const reason = String(report.message ?? report.error?.summary ?? 'no report').split(' - ')[0];
+  console.log(`npm audit unavailable here (${reason}); skipped`);
   process.exit(0);
 }
 const counts = report.metadata.vulnerabilities ?? {};

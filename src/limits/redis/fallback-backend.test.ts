@@ -34,6 +34,7 @@ function world(instances = 2) {
     probeIntervalMs: 1000,
     logger,
     onDegradedChange: (degraded) => changes.push(degraded),
+    keepLeasesAlive: false,
   });
   const request = (overrides: Partial<AdmitRequest> = {}): AdmitRequest => ({
     id: randomUUID(),
@@ -179,7 +180,7 @@ describe('FallbackLimiterBackend degraded for good, one instance', () => {
   runLimiterContract('fallback on local limits', (now) => {
     const primary = new FlakyBackend(now);
     primary.mode = 'down';
-    return new FallbackLimiterBackend({ primary, instances: 1, now });
+    return new FallbackLimiterBackend({ primary, instances: 1, now, keepLeasesAlive: false });
   });
 });
 
@@ -189,7 +190,7 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
   runLimiterContract('fallback over healthy redis', (now) => {
     const primary: SharedLimiterBackend = new RedisLimiterBackend({ redis: client, prefix: prefixes.next(), now });
     // A deadline no loaded machine misses: this run checks the healthy path, not timing.
-    return new FallbackLimiterBackend({ primary, instances: 2, now, timeoutMs: 10_000 });
+    return new FallbackLimiterBackend({ primary, instances: 2, now, timeoutMs: 10_000, keepLeasesAlive: false });
   });
 
   it('falls back when the connection drops and returns when it is back', async () => {
@@ -223,5 +224,38 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
     assert.equal(await client.zcard(`${prefix}:acct:acct:lease`), 0, 'the queued finish released the Redis lease');
     assert.equal(await backend.finish(local.reservation, null), true);
     connection.disconnect();
+  });
+
+  it('keeps the leases it holds alive past their TTL until they are finished; unrenewed ones lapse', async () => {
+    const prefix = prefixes.next();
+    const TTL = 300;
+    const request = (concurrent: number): AdmitRequest => ({
+      id: randomUUID(),
+      accountId: 'acct',
+      keyId: 'key',
+      rpm: 100,
+      tpm: 100_000,
+      concurrent,
+      tokens: 10,
+      spend: null,
+      leaseTtlMs: TTL,
+    });
+    const keeper = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000 });
+    // Another instance that admits but never renews: as if it had crashed right after admission.
+    const crashed = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000, keepLeasesAlive: false });
+    const held = await keeper.admit(request(2));
+    const lost = await crashed.admit(request(2));
+    assert.ok(held.ok && lost.ok);
+    assert.equal(keeper.liveLeases, 1);
+    assert.equal((await keeper.admit(request(2))).ok, false, 'both slots taken');
+    await new Promise((resolve) => setTimeout(resolve, TTL * 3));
+    // The unrenewed lease has lapsed; the kept one still holds its slot three TTLs later.
+    const third = await keeper.admit(request(2));
+    assert.ok(third.ok, 'the lapsed lease freed its slot');
+    assert.equal((await keeper.admit(request(2))).ok, false, 'the kept lease still counts');
+    assert.equal(await keeper.finish(held.reservation, null), true, 'still live when finished');
+    assert.equal(await keeper.finish(third.reservation, null), true);
+    assert.equal(keeper.liveLeases, 0, 'finished leases are no longer renewed');
+    assert.equal(await client.zcard(`${prefix}:acct:acct:lease`), 0);
   });
 });

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 
 /** Deadline of a hot-path command. */
-export const REDIS_COMMAND_TIMEOUT_MS = 250;
+export const REDIS_COMMAND_TIMEOUT_MS = 1000;
 
 /** Options of {@link createRedisClient}. */
 export interface RedisClientOptions {

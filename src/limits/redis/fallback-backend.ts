@@ -59,8 +59,12 @@ export interface LimiterLogger {
 
 /** The defaults of {@link FallbackLimiterBackend}. */
 export const FALLBACK_DEFAULTS = Object.freeze({
-  /** A Redis call slower than this is treated as failed: admission must not wait on a sick Redis. */
-  timeoutMs: 250,
+  /**
+   * A Redis call slower than this is treated as failed: admission must not wait on a sick Redis. Not shorter: on a
+   * busy machine a healthy loopback Redis took over 250 ms, and every spurious switch to local limits enforces caps
+   * from a slightly stale view of what other instances have reserved.
+   */
+  timeoutMs: 1000,
   /** While degraded, Redis is probed at most this often (driven by calls, no timer). */
   probeIntervalMs: 1000,
   /** While healthy, monthly bases are refreshed at most this often. */

@@ -13,7 +13,9 @@ import type { Candidate } from '../routing/catalog.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { hasRemoteImages, inlineRemoteImages } from './inline-images.js';
+import { withoutCredential } from './redact-credential.js';
 import { readSseEvents } from './sse-reader.js';
+import { assertEventStream, MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText } from './upstream-body.js';
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
 
 export interface GatewayDeps {
@@ -92,7 +94,7 @@ export class Gateway {
         return { ...result, candidate, attempts: index + 1, upstreamMs };
       } catch (error) {
         upstreamMs += this.deps.now() - attemptStarted;
-        const gatewayError = toNetworkError(error, signal);
+        const gatewayError = withoutCredential(toNetworkError(error, signal), candidate.provider.apiKey);
         if (!signal.aborted) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
         if (!gatewayError.retryable || signal.aborted) throw gatewayError;
         lastError = gatewayError;
@@ -142,9 +144,8 @@ export class Gateway {
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
     const started = this.deps.now();
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
-    const text = await readText(response, signal);
-    if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, text);
-    const body = parseJsonSafe(text);
+    if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
+    const body = parseJsonSafe(await readBodyText(response, signal));
     if (body === undefined) throw malformedUpstream('response');
     const completion = adapter.fromUpstream(body, ctx);
     const elapsed = this.deps.now() - started;
@@ -167,9 +168,10 @@ export class Gateway {
     const started = this.deps.now();
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     if (response.status >= 300) {
-      throw adapter.toGatewayError(response.status, response.headers, await readText(response, signal));
+      throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     }
-    const events = readSseEvents(response.body);
+    assertEventStream(response);
+    const events = readSseEvents(response.body, MAX_UPSTREAM_BODY_BYTES);
     const head = await readUntilFirstChunk(adapter, ctx, events, response, signal);
     const headAt = this.deps.now();
     // The time to first token is to the first chunk with output, not to the role chunk many upstreams send at once:
@@ -186,7 +188,8 @@ export class Gateway {
         this.report(candidate, { ok: false, retryable: outcome.retryable });
       }
     };
-    return continueStream(head.translator, head.steps, events, response, signal, { onStep, finish });
+    const redact = (error: GatewayError): GatewayError => withoutCredential(error, candidate.provider.apiKey);
+    return continueStream(head.translator, head.steps, events, response, signal, { onStep, finish, redact });
   }
 }
 
@@ -219,14 +222,6 @@ class RequestVariants {
 
 function targetOf(candidate: Candidate): UpstreamTarget {
   return { baseUrl: candidate.provider.baseUrl, apiKey: candidate.provider.apiKey, upstreamModel: candidate.deployment.model };
-}
-
-async function readText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
-  try {
-    return await response.body.text();
-  } catch (error) {
-    throw toNetworkError(error, signal);
-  }
 }
 
 /** Reads events until one yields chunks. An error (or the end) before that throws, so the caller can fail over. */
@@ -267,6 +262,8 @@ function carriesOutput(step: StreamStep): boolean {
 interface StreamObserver {
   onStep: (step: StreamStep) => void;
   finish: (end: StreamEnd) => void;
+  /** Cleans an error before it reaches the client (see {@link withoutCredential}). */
+  redact: (error: GatewayError) => GatewayError;
 }
 
 /** Replays the head steps, then translates the rest; a failure mid-stream becomes a final error step. */
@@ -276,14 +273,15 @@ async function* continueStream(
   events: AsyncGenerator<SseEvent>,
   response: UpstreamResponse,
   signal: AbortSignal,
-  { onStep, finish }: StreamObserver,
+  { onStep, finish, redact }: StreamObserver,
 ): AsyncGenerator<StreamStep> {
   let end: StreamEnd = { kind: 'abandoned' };
   let outputTokens = 0;
   const track = (step: StreamStep): StreamStep => {
     if (step.usage !== undefined) outputTokens = step.usage.completion_tokens;
-    if (step.error !== undefined) end = signal.aborted ? { kind: 'abandoned' } : { kind: 'failed', retryable: step.error.retryable };
-    return step;
+    if (step.error === undefined) return step;
+    end = signal.aborted ? { kind: 'abandoned' } : { kind: 'failed', retryable: step.error.retryable };
+    return { ...step, error: redact(step.error) };
   };
   try {
     for (const step of head) yield track(step);

@@ -13,6 +13,7 @@ import type { Router } from '../routing/router.js';
 import { createAuthHook, type KeyLookup } from './auth-hook.js';
 import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 import { handleError, renderError } from './error-handler.js';
+import { handleClientError, handleFrameworkError } from './framework-errors.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
 import { registerChatCompletions, type ProviderKeyLookup } from './routes/chat-completions.js';
@@ -57,6 +58,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     genReqId: () => `req_${randomUUID().replace(/-/g, '')}`,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
     return503OnClosing: false,
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
   app.decorateRequest('apiKey', null);
   closeIdleConnectionsWhileClosing(app);

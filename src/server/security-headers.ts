@@ -4,7 +4,7 @@
  * referrers. `/v1/*` is an API for SDKs, not browsers, and is left alone (it is the hot path).
  * @see https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Headers_Cheat_Sheet.html
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * The policy. `style-src` allows inline styles because chart libraries set `style` attributes on SVG; inline
@@ -35,10 +35,15 @@ const HEADERS: Readonly<Record<string, string>> = {
 /** Adds the headers to every response outside `/v1/`, errors and 404s included; HSTS when served over HTTPS. */
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onRequest', async function securityHeaders(request, reply) {
-    if (request.url.startsWith('/v1/')) return;
-    reply.headers(HEADERS);
-    if (isHttps(request)) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    setSecurityHeaders(request, reply);
   });
+}
+
+/** Sets the headers on one reply (outside `/v1/`); for answers given before hooks run. */
+export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.url.startsWith('/v1/')) return;
+  reply.headers(HEADERS);
+  if (isHttps(request)) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
 }
 
 /** Whether the client reached us over HTTPS, directly or through a proxy that says so in `x-forwarded-proto`. */

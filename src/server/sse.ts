@@ -2,7 +2,6 @@
  * @module Server-Sent Events to the client: the one place that serialises stream chunks. Writes respect
  * backpressure, so a slow reader slows the upstream read instead of growing a buffer.
  */
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 /** Writes `data: <json>\n\n`. Resolves when the socket can take more; false when the client has gone. */
@@ -18,6 +17,24 @@ export function writeSseDone(res: ServerResponse): Promise<boolean> {
 async function writeRaw(res: ServerResponse, text: string): Promise<boolean> {
   if (res.destroyed || res.writableEnded) return false;
   if (res.write(text)) return true;
-  await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (res.destroyed) return false;
+  await drainOrClose(res);
   return !res.destroyed;
+}
+
+/**
+ * Resolves on `drain` or `close`, whichever comes first, and removes both listeners. (`Promise.race` over two
+ * `events.once` left the loser's `close` and `error` listeners on the response: one pair per wait, so a slow reader
+ * of a long stream piled up thousands of them.)
+ */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

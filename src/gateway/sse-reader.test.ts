@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GatewayError } from '../core/gateway-error.js';
+import { readSseEvents } from './sse-reader.js';
+
+async function* pieces(...texts: string[]): AsyncGenerator<Uint8Array> {
+  for (const text of texts) yield Buffer.from(text);
+}
+
+async function collect(body: AsyncIterable<Uint8Array>, max?: number): Promise<string[]> {
+  const data: string[] = [];
+  for await (const event of readSseEvents(body, max)) data.push(event.data);
+  return data;
+}
+
+describe('readSseEvents', () => {
+  it('yields events split across pieces, named events and multi-line data', async () => {
+    assert.deepEqual(await collect(pieces('data: {"a"', ':1}\n\nevent: x\ndata: one\ndata: two\n\n: ping\n\n')), ['{"a":1}', 'one\ntwo']);
+  });
+
+  it('any number of events may flow; only one event larger than the bound is refused, with a 502', async () => {
+    const small = Array.from({ length: 100 }, (_, i) => `data: ${'x'.repeat(50)}${i}\n\n`);
+    assert.equal((await collect(pieces(...small), 200)).length, 100);
+    await assert.rejects(collect(pieces('data: {"ok":1}\n\n', 'data: ', 'y'.repeat(150), 'y'.repeat(150)), 200), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.status, 502);
+      assert.equal(error.code, 'provider_error');
+      return true;
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * @module Reading upstream bodies with bounds: a non-streaming answer is read whole only up to 8 MiB, an error body
+ * only as far as its message needs, and a stream must really be an event stream. What breaks a bound is a 502
+ * before anything reaches the client (so the attempt loop can still fail over), and the connection is closed.
+ */
+import { GatewayError } from '../core/gateway-error.js';
+import { headerValue } from '../providers/shared/upstream-error.js';
+import { toNetworkError, type UpstreamResponse } from './upstream-client.js';
+
+/**
+ * The largest upstream answer the gateway reads whole (a non-streaming completion), and the largest single event of
+ * an upstream stream: 8 MiB, like the request body limit. A provider that sends more (a broken proxy, an endless
+ * body) gets its connection closed and the client a 502, instead of the gateway buffering without bound.
+ */
+export const MAX_UPSTREAM_BODY_BYTES = 8 * 1024 * 1024;
+
+/** How much of an upstream error body is read for its message; the rest is discarded. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+function upstreamTooLarge(): GatewayError {
+  return new GatewayError(502, 'provider_error', `The provider's answer exceeded the ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MiB limit.`, {
+    retryable: true,
+  });
+}
+
+/** A 2xx body read whole, up to {@link MAX_UPSTREAM_BODY_BYTES}; a larger one is a 502 (and the connection is closed). */
+export async function readBodyText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
+  const declared = Number(headerValue(response.headers, 'content-length'));
+  if (declared > MAX_UPSTREAM_BODY_BYTES) {
+    discardBody(response);
+    throw upstreamTooLarge();
+  }
+  const text = await readAtMost(response, signal, MAX_UPSTREAM_BODY_BYTES);
+  if (text === undefined) throw upstreamTooLarge();
+  return text;
+}
+
+/** An error body for its message: the first {@link MAX_ERROR_BODY_BYTES}, the rest discarded. */
+export async function readErrorText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
+  return (await readAtMost(response, signal, MAX_ERROR_BODY_BYTES, true)) ?? '';
+}
+
+/**
+ * Reads the body as UTF-8 up to `limit` bytes. Past it the body is destroyed and the result is the first `limit`
+ * bytes when `truncate`, else undefined.
+ */
+async function readAtMost(response: UpstreamResponse, signal: AbortSignal, limit: number, truncate = false): Promise<string | undefined> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const part of response.body as AsyncIterable<Uint8Array>) {
+      if (size + part.length > limit) {
+        response.body.destroy();
+        if (!truncate) return undefined;
+        parts.push(part.subarray(0, limit - size));
+        size = limit;
+        break;
+      }
+      parts.push(part);
+      size += part.length;
+    }
+  } catch (error) {
+    throw toNetworkError(error, signal);
+  }
+  return Buffer.concat(parts, size).toString('utf8');
+}
+
+/** Closes a body nobody will read (undici reports the abort as an error event, which must have a listener). */
+function discardBody(response: UpstreamResponse): void {
+  response.body.on('error', () => undefined);
+  response.body.destroy();
+}
+
+/**
+ * A 2xx answer to a stream request must be an event stream. Anything else (an HTML page from a proxy, a JSON body
+ * from an upstream that ignored `stream`) is a 502 before any byte reaches the client, so it can still fail over.
+ * A missing content type is given the benefit of the doubt: the SSE parser and the translator judge the body.
+ */
+export function assertEventStream(response: UpstreamResponse): void {
+  const type = headerValue(response.headers, 'content-type');
+  if (type === undefined || /^\s*text\/event-stream\b/i.test(type)) return;
+  discardBody(response);
+  const shown = type.split(';')[0]?.trim().slice(0, 100) ?? '';
+  throw new GatewayError(502, 'provider_error', `The provider answered a stream request with ${shown} instead of an event stream.`, {
+    retryable: true,
+  });
+}

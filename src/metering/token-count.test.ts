@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOUND_TOKENS_PER_MESSAGE, TOKENS_PER_IMAGE, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, countPromptTokens, promptTokenUpperBound } from './token-count.js';
+import { BOUND_TOKENS_PER_MESSAGE, TOKENS_PER_IMAGE, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, countPromptTokens, measurePrompt, ESTIMATE_BYTES_PER_TOKEN } from './token-count.js';
 
 describe('countPromptTokens', () => {
   it('counts text with the BPE tokenizer plus per-message and reply overhead', () => {
@@ -27,15 +27,33 @@ describe('countPromptTokens', () => {
   });
 });
 
-describe('promptTokenUpperBound', () => {
+describe('measurePrompt', () => {
+  it('estimates a token per 4 UTF-8 bytes plus the overheads, and counts with the tokenizer only when asked', () => {
+    const req = {
+      model: 'm',
+      messages: [
+        { role: 'system' as const, content: 'Be brief.' },
+        { role: 'user' as const, content: [{ type: 'text' as const, text: 'héllo wörld' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AA' } }] },
+      ],
+    };
+    const size = measurePrompt(req);
+    const textBytes = Buffer.byteLength('Be brief.') + Buffer.byteLength('héllo wörld');
+    assert.equal(size.estimate, TOKENS_PER_REPLY + 2 * TOKENS_PER_MESSAGE + Math.ceil(textBytes / ESTIMATE_BYTES_PER_TOKEN) + TOKENS_PER_IMAGE);
+    assert.ok(size.estimate <= size.bound);
+    assert.equal(size.counted(), countPromptTokens(req));
+    const withTools = measurePrompt({ ...req, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] });
+    assert.ok(withTools.estimate > size.estimate);
+    assert.ok(withTools.bound > size.bound);
+  });
+
   it('is one token per UTF-8 byte plus the template allowance, never below the estimate', () => {
     const req = { model: 'm', messages: [{ role: 'user' as const, content: 'héllo wörld' }] };
-    assert.equal(promptTokenUpperBound(req), TOKENS_PER_REPLY + BOUND_TOKENS_PER_MESSAGE + Buffer.byteLength('héllo wörld'));
+    assert.equal(measurePrompt(req).bound, TOKENS_PER_REPLY + BOUND_TOKENS_PER_MESSAGE + Buffer.byteLength('héllo wörld'));
     for (const text of ['a'.repeat(400), 'word '.repeat(200), '漢字のテキスト'.repeat(30), '{"k": [1, 2, 3]}'.repeat(20)]) {
       const request = { model: 'm', messages: [{ role: 'user' as const, content: text }] };
-      assert.ok(promptTokenUpperBound(request) >= countPromptTokens(request), text.slice(0, 20));
+      assert.ok(measurePrompt(request).bound >= countPromptTokens(request), text.slice(0, 20));
       // The simulator's own count (ceil(chars / 4) + 3 per message) must fit under the bound too.
-      assert.ok(promptTokenUpperBound(request) >= Math.ceil(text.length / 4) + 3);
+      assert.ok(measurePrompt(request).bound >= Math.ceil(text.length / 4) + 3);
     }
   });
 });

@@ -1,11 +1,12 @@
 /**
- * @module Prompt token estimates for admission (tpm reservations) and routing (context-length fit), counted with a
- * real BPE tokenizer (o200k, the GPT-4o/GPT-5 encoding). Other providers tokenize differently; the estimate is
- * within a few percent for English text, and the settled usage always comes from the provider's own counts.
+ * @module How big a prompt is, three ways: a cheap estimate (UTF-8 bytes / 4) for tpm reservations and cost
+ * ranking, a bound no provider's tokenizer can exceed for spend reservations, and a real BPE count (o200k) for the
+ * context-window check when the bound alone cannot settle it. Every request gets the first two in one pass over
+ * its text; the tokenizer runs only on demand. Settled usage always comes from the provider's own counts.
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken (per-message overhead)
  */
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatCompletionRequest, ChatMessage } from '../core/chat-request.js';
+import { countTokens } from './tokenizer.js';
 
 /** Tokens each message costs beyond its content (role and separators). */
 export const TOKENS_PER_MESSAGE = 4;
@@ -21,7 +22,46 @@ export const BOUND_TOKENS_FOR_TOOLS = 600;
 /** Upper bound for one image: the largest per-image cost among the providers (Anthropic, ~1,600 at 1568 px). */
 export const BOUND_TOKENS_PER_IMAGE = 2000;
 
-/** Estimated prompt tokens of a request: messages, their parts, and the tool definitions. */
+/** UTF-8 bytes per token assumed by the estimate: about right for English and code, and for CJK (3 bytes a character). */
+export const ESTIMATE_BYTES_PER_TOKEN = 4;
+
+/** A prompt's size: estimate and bound from one pass over the request, the BPE count computed when first asked. */
+export interface PromptSize {
+  /** Bytes / {@link ESTIMATE_BYTES_PER_TOKEN} plus the per-message, image and reply overheads. */
+  readonly estimate: number;
+  /**
+   * A size no provider's tokenizer can exceed, for spend reservations: byte-level BPE and SentencePiece tokens each
+   * cover at least one byte, so UTF-8 bytes bound the text, plus generous template, tool and image allowances. It
+   * over-reserves (English runs about 4 bytes a token), so a cap may refuse a request that would have fit; it never
+   * lets a provider's larger count push spend past a cap.
+   */
+  readonly bound: number;
+  /** {@link countPromptTokens}, computed once on the first call. */
+  counted(): number;
+}
+
+/** Measures `req`'s prompt without tokenizing it. */
+export function measurePrompt(req: ChatCompletionRequest): PromptSize {
+  let textBytes = 0;
+  let otherBytes = 0;
+  let images = 0;
+  for (const message of req.messages) {
+    const size = messageBytes(message);
+    textBytes += size.text;
+    otherBytes += size.other;
+    images += size.images;
+  }
+  const messages = req.messages.length;
+  const toolBytes = req.tools !== undefined && req.tools.length > 0 ? Buffer.byteLength(JSON.stringify(req.tools)) : -1;
+  const estimate =
+    TOKENS_PER_REPLY + messages * TOKENS_PER_MESSAGE + Math.ceil(textBytes / ESTIMATE_BYTES_PER_TOKEN) + images * TOKENS_PER_IMAGE + (toolBytes < 0 ? 0 : Math.ceil(toolBytes / ESTIMATE_BYTES_PER_TOKEN));
+  const bound =
+    TOKENS_PER_REPLY + messages * BOUND_TOKENS_PER_MESSAGE + textBytes + otherBytes + images * BOUND_TOKENS_PER_IMAGE + (toolBytes < 0 ? 0 : BOUND_TOKENS_FOR_TOOLS + toolBytes);
+  let counted: number | undefined;
+  return { estimate, bound, counted: () => (counted ??= countPromptTokens(req)) };
+}
+
+/** Prompt tokens of a request as the o200k tokenizer counts them: messages, their parts, and the tool definitions. */
 export function countPromptTokens(req: ChatCompletionRequest): number {
   let total = TOKENS_PER_REPLY;
   for (const message of req.messages) total += TOKENS_PER_MESSAGE + countMessage(message);
@@ -46,33 +86,23 @@ function countMessage(message: ChatMessage): number {
   return total;
 }
 
-/**
- * A prompt size no provider's tokenizer can exceed, for spend reservations: byte-level BPE and SentencePiece
- * tokens each cover at least one byte, so UTF-8 bytes bound the text, plus generous template, tool and image
- * allowances. It over-reserves (English runs about 4 bytes a token), so a cap may refuse a request that would have
- * fit; it never lets a provider's larger count push spend past a cap.
- */
-export function promptTokenUpperBound(req: ChatCompletionRequest): number {
-  let total = TOKENS_PER_REPLY;
-  for (const message of req.messages) total += BOUND_TOKENS_PER_MESSAGE + messageBytes(message);
-  if (req.tools !== undefined && req.tools.length > 0) total += BOUND_TOKENS_FOR_TOOLS + Buffer.byteLength(JSON.stringify(req.tools));
-  return total;
-}
-
-function messageBytes(message: ChatMessage): number {
-  let total = 0;
+/** The UTF-8 bytes of a message's text (content, refusals, tool calls), of its other parts, and its image count. */
+function messageBytes(message: ChatMessage): { text: number; other: number; images: number } {
+  let text = 0;
+  let other = 0;
+  let images = 0;
   const { content } = message;
-  if (typeof content === 'string') total += Buffer.byteLength(content);
+  if (typeof content === 'string') text += Buffer.byteLength(content);
   else if (Array.isArray(content)) {
     for (const part of content) {
-      if (part.type === 'text') total += Buffer.byteLength(part.text);
-      else if (part.type === 'image_url') total += BOUND_TOKENS_PER_IMAGE;
-      else if (part.type === 'refusal') total += Buffer.byteLength(part.refusal);
-      else total += Buffer.byteLength(JSON.stringify(part));
+      if (part.type === 'text') text += Buffer.byteLength(part.text);
+      else if (part.type === 'image_url') images += 1;
+      else if (part.type === 'refusal') text += Buffer.byteLength(part.refusal);
+      else other += Buffer.byteLength(JSON.stringify(part));
     }
   }
   if (message.role === 'assistant' && message.tool_calls !== undefined) {
-    for (const call of message.tool_calls) total += Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments);
+    for (const call of message.tool_calls) text += Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments);
   }
-  return total;
+  return { text, other, images };
 }

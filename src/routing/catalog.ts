@@ -15,6 +15,8 @@ export interface Candidate {
 
 export class Catalog {
   private readonly byId: Map<string, ModelConfig>;
+  /** The smallest context window of any model, in tokens: a prompt that surely fits it fits every model. */
+  readonly smallestContext: number;
 
   constructor(
     readonly models: readonly ModelConfig[],
@@ -22,6 +24,7 @@ export class Catalog {
     private readonly byokProviders: ReadonlySet<string> = new Set(),
   ) {
     this.byId = new Map(models.map((m) => [m.id, m]));
+    this.smallestContext = Math.min(...models.map((m) => m.context_length));
   }
 
   /**

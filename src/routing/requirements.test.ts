@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ModelConfig, ProviderConfig } from '../config/types.js';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
-import { countPromptTokens } from '../metering/token-count.js';
+import { countPromptTokens, measurePrompt, type PromptSize } from '../metering/token-count.js';
 import { Catalog } from './catalog.js';
 import {
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
@@ -14,7 +14,7 @@ import {
   type Exclusion,
   type Requirements,
 } from './requirements.js';
-import { defaultCatalog, textRequest } from './strategies/strategy.contract.test.js';
+import { defaultCatalog, promptOfSize, textRequest } from './strategies/strategy.contract.test.js';
 
 function model(id: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
   return {
@@ -54,8 +54,22 @@ describe('deriveRequirements', () => {
     assert.equal(derived.tools, false);
   });
 
+  it('tokenizes the prompt only when its byte bound may not fit the smallest context window', () => {
+    const req = textRequest({ max_tokens: 100 });
+    const measured = measurePrompt(req);
+    let counts = 0;
+    const spy: PromptSize = { estimate: measured.estimate, bound: measured.bound, counted: () => ((counts += 1), measured.counted()) };
+    const roomy = deriveRequirements(req, spy, measured.bound + 100);
+    assert.equal(roomy.promptTokens, measured.estimate);
+    assert.equal(roomy.contextTokens, measured.estimate + 100);
+    assert.equal(counts, 0);
+    const tight = deriveRequirements(req, spy, measured.bound + 99);
+    assert.equal(tight.promptTokens, countPromptTokens(req));
+    assert.equal(counts, 1);
+  });
+
   it('uses max_completion_tokens over max_tokens for both the fit and the estimate', () => {
-    const derived = deriveRequirements(textRequest({ max_tokens: 100, max_completion_tokens: 300 }), 1000);
+    const derived = deriveRequirements(textRequest({ max_tokens: 100, max_completion_tokens: 300 }), promptOfSize(1000));
     assert.equal(derived.maxOutputTokens, 300);
     assert.equal(derived.expectedOutputTokens, 300);
     assert.equal(derived.contextTokens, 1300);

@@ -5,7 +5,7 @@
 import type { Deployment, ModelConfig } from '../config/types.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
-import { countPromptTokens } from '../metering/token-count.js';
+import { measurePrompt, type PromptSize } from '../metering/token-count.js';
 import type { Candidate, Catalog } from './catalog.js';
 import { deploymentKey } from './health.js';
 
@@ -17,7 +17,7 @@ export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 512;
 
 /** What a request needs, derived once by {@link deriveRequirements}. */
 export interface Requirements {
-  /** Estimated prompt tokens (o200k BPE plus per-message overhead). */
+  /** Prompt tokens: the cheap estimate, or the o200k count when the prompt may not fit some model's context. */
   promptTokens: number;
   /** The client's output bound (`max_completion_tokens`, else `max_tokens`), if it set one. */
   maxOutputTokens: number | undefined;
@@ -48,17 +48,19 @@ export interface FilterResult {
 }
 
 /**
- * Derives the request's requirements. Pass `promptTokens` when the caller already counted them (admission does),
- * so the prompt is tokenized once per request.
+ * Derives the request's requirements. The prompt's cheap estimate stands in for its token count when its byte
+ * bound plus the output bound fits `smallestContext` (the smallest context window among the models considered):
+ * then no context check can turn on the count. Otherwise the prompt is counted with the tokenizer. Pass the
+ * `prompt` the caller already measured so the request's text is walked once.
  */
-export function deriveRequirements(req: ChatCompletionRequest, promptTokens?: number): Requirements {
-  const prompt = promptTokens ?? countPromptTokens(req);
+export function deriveRequirements(req: ChatCompletionRequest, prompt: PromptSize = measurePrompt(req), smallestContext = 0): Requirements {
   const max = requestedMaxTokens(req);
+  const promptTokens = prompt.bound + (max ?? 0) <= smallestContext ? prompt.estimate : prompt.counted();
   return {
-    promptTokens: prompt,
+    promptTokens,
     maxOutputTokens: max,
     expectedOutputTokens: max ?? DEFAULT_EXPECTED_OUTPUT_TOKENS,
-    contextTokens: prompt + (max ?? 0),
+    contextTokens: promptTokens + (max ?? 0),
     vision: hasImage(req),
     tools: req.tools !== undefined && req.tools.length > 0,
   };

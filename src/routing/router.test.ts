@@ -6,7 +6,7 @@ import { Catalog } from './catalog.js';
 import { BREAKER_DEFAULTS, InMemoryCircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, InMemoryHealthStore } from './health.js';
 import { Router, type RouterDeps } from './router.js';
-import { defaultCatalog, manualClock, seededRandom, textRequest } from './strategies/strategy.contract.test.js';
+import { defaultCatalog, manualClock, promptOfSize, seededRandom, textRequest } from './strategies/strategy.contract.test.js';
 
 function setup(overrides: Partial<RouterDeps> = {}) {
   const clock = manualClock();
@@ -45,16 +45,16 @@ describe('Router with model "auto"', () => {
     assert.equal(setup().router.route(textRequest()).mode, 'cost');
   });
 
-  it('honours maxAttempts and reuses a prompt count from admission', () => {
+  it('honours maxAttempts and reuses the prompt size measured by the caller', () => {
     const { router } = setup({ maxAttempts: 1 });
-    const decision = router.route(textRequest(), 'cost', { promptTokens: 42 });
+    const decision = router.route(textRequest(), 'cost', { prompt: promptOfSize(42) });
     assert.equal(decision.candidates.length, 1);
     assert.equal(decision.requirements?.promptTokens, 42);
   });
 
   it('answers 400 naming the requirement nothing meets', () => {
     const { router } = setup();
-    assert.throws(() => router.route(textRequest(), 'cost', { promptTokens: 2_000_000 }), (error: unknown) => {
+    assert.throws(() => router.route(textRequest(), 'cost', { prompt: promptOfSize(2_000_000) }), (error: unknown) => {
       assert.ok(error instanceof GatewayError);
       assert.equal(error.status, 400);
       assert.match(error.message, /No model with a 2,000,000-token context/);

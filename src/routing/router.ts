@@ -9,6 +9,7 @@
  */
 import type { ChatCompletionRequest, RoutingMode } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+import { measurePrompt, type PromptSize } from '../metering/token-count.js';
 import type { Candidate, Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore } from './health.js';
@@ -63,8 +64,8 @@ export type AttemptOutcome =
   | { ok: false; retryable: boolean };
 
 export interface RouteOptions {
-  /** Prompt tokens already counted by admission, so the prompt is not tokenized twice. */
-  promptTokens?: number;
+  /** The prompt's size, when the caller already measured it (the chat route does, for admission). */
+  prompt?: PromptSize;
   /** The account's own provider keys (BYOK), by provider id: used instead of the gateway's, marked `byok`. */
   providerKeys?: ReadonlyMap<string, string>;
 }
@@ -121,7 +122,7 @@ export class Router {
     const catalog = options.providerKeys !== undefined && options.providerKeys.size > 0 ? this.deps.catalog.withProviderKeys(options.providerKeys) : this.deps.catalog;
     if (req.model !== AUTO_MODEL) return this.explicit(req, catalog, claim);
     const mode = this.resolveMode(req, keyMode);
-    const requirements = deriveRequirements(req, options.promptTokens);
+    const requirements = deriveRequirements(req, options.prompt ?? measurePrompt(req), catalog.smallestContext);
     const { breakers, health } = this.deps;
     const { capable, excluded } = filterCatalog(catalog, requirements, (key) => breakers.state(key) === 'open');
     if (capable.length === 0) throw noCapableModelError(catalog, requirements);

@@ -400,7 +400,7 @@ describe('SSRF through the gateway', () => {
         model: 'gemini-2.5-flash',
         messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url } }] }],
       };
-      return gateway.complete(request, router.route(request, undefined, { promptTokens: 10 }).candidates, new AbortController().signal);
+      return gateway.complete(request, router.route(request).candidates, new AbortController().signal);
     };
     try {
       const allowed = (await ask(`${base}/ok.png`)) as { completion: { choices: Array<{ message: { content: string } }> } };

@@ -4,7 +4,7 @@ import type { ChatCompletionRequest } from '../../core/chat-request.js';
 import { InMemoryHealthStore } from '../health.js';
 import { deriveRequirements, filterCatalog, type Requirements } from '../requirements.js';
 import { costStrategy, expectedCostUsd } from './cost.js';
-import { defaultCatalog, manualClock, runStrategyContract, textRequest } from './strategy.contract.test.js';
+import { defaultCatalog, manualClock, promptOfSize, runStrategyContract, textRequest } from './strategy.contract.test.js';
 
 runStrategyContract('cost', () => costStrategy);
 
@@ -38,8 +38,8 @@ describe('cost strategy on the default catalog', () => {
     { name: 'vision', req: deriveRequirements(textRequest({ messages: [image] })), expected: 'gpt-5-nano' },
     { name: 'tools', req: deriveRequirements(textRequest({ tools: [tool] })), expected: 'gpt-5-nano' },
     // 600k tokens only fit the 1M-context models; flash-lite is the cheapest of them.
-    { name: 'long context', req: deriveRequirements(textRequest(), 600_000), expected: 'gemini-2.5-flash-lite' },
-    { name: 'long context with tools and vision', req: deriveRequirements(textRequest({ messages: [image], tools: [tool] }), 900_000), expected: 'gemini-2.5-flash-lite' },
+    { name: 'long context', req: deriveRequirements(textRequest(), promptOfSize(600_000)), expected: 'gemini-2.5-flash-lite' },
+    { name: 'long context with tools and vision', req: deriveRequirements(textRequest({ messages: [image], tools: [tool] }), promptOfSize(900_000)), expected: 'gemini-2.5-flash-lite' },
   ];
   for (const { name, req, expected } of cases) {
     it(`picks the cheapest capable model for a ${name} request`, () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../config/index.js';
 import type { ChatCompletionRequest } from '../../core/chat-request.js';
+import type { PromptSize } from '../../metering/token-count.js';
 import { Catalog, type Candidate } from '../catalog.js';
 import { deploymentKey, InMemoryHealthStore } from '../health.js';
 import { deriveRequirements, filterCatalog } from '../requirements.js';
@@ -41,6 +42,11 @@ export function seededRandom(seed: number): () => number {
 /** A plain one-message text request. */
 export function textRequest(extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest {
   return { model: 'auto', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], ...extra };
+}
+
+/** A prompt of exactly `tokens` tokens by every measure, for tests that need a given size without the text. */
+export function promptOfSize(tokens: number): PromptSize {
+  return { estimate: tokens, bound: tokens, counted: () => tokens };
 }
 
 const ids = (candidates: readonly Candidate[]): string[] => candidates.map((c) => deploymentKey(c.deployment)).sort();

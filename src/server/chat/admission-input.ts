@@ -7,16 +7,24 @@ import type { KeyRecord } from '../../auth/index.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../../core/chat-request.js';
 import { reservedOutputTokens, type AdmitInput } from '../../limits/index.js';
 import { costUsd } from '../../metering/pricing.js';
-import { promptTokenUpperBound } from '../../metering/token-count.js';
+import type { PromptSize } from '../../metering/token-count.js';
 import type { Candidate } from '../../routing/catalog.js';
+
+/** The prompt as admission sees it: the routed estimate (or count) for tpm, and its size for the spend bound. */
+export interface PromptTokens {
+  /** What routing settled on (the estimate, or the BPE count near a context limit). */
+  tokens: number;
+  size: PromptSize;
+}
 
 /**
  * The admission input for a request. BYOK only when every candidate uses the account's own key: a failover to a
  * gateway key would spend the gateway's money, so a mixed route is reserved as non-BYOK.
  */
-export function admissionInput(key: KeyRecord, body: ChatCompletionRequest, promptTokens: number, candidates: readonly Candidate[]): AdmitInput {
+export function admissionInput(key: KeyRecord, body: ChatCompletionRequest, prompt: PromptTokens, candidates: readonly Candidate[]): AdmitInput {
   const requested = requestedMaxTokens(body);
-  const promptBound = promptTokenUpperBound(body);
+  const promptBound = prompt.size.bound;
+  const promptTokens = prompt.tokens;
   let maxOutputTokens = 0;
   let worstCaseCostUsd = 0;
   for (const { model } of candidates) {

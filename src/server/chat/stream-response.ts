@@ -5,10 +5,11 @@
  * delivered is counted with the tokenizer so the ledger still charges what the provider will bill.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatCompletionChunk, Usage } from '../../core/chat-response.js';
 import type { StreamResult } from '../../gateway/gateway.js';
 import { withCost } from '../../metering/pricing.js';
+import type { PromptSize } from '../../metering/token-count.js';
+import { countTokens } from '../../metering/tokenizer.js';
 import { writeSseData, writeSseDone } from '../sse.js';
 
 /** What the stream did, for settling and the ledger. */
@@ -25,7 +26,7 @@ export async function sendStream(
   request: FastifyRequest,
   reply: FastifyReply,
   result: StreamResult,
-  options: { includeUsage: boolean; promptTokens: number },
+  options: { includeUsage: boolean; prompt: PromptSize },
 ): Promise<StreamOutcome> {
   const pricing = result.candidate.model.pricing;
   const outcome: StreamOutcome = { usage: undefined, errorCode: null, failedStatus: null };
@@ -63,8 +64,9 @@ export async function sendStream(
     return outcome;
   } finally {
     if (outcome.usage === undefined && delivered.length > 0) {
+      const prompt = options.prompt.counted();
       const completion = countTokens(delivered.join(''));
-      outcome.usage = withCost({ prompt_tokens: options.promptTokens, completion_tokens: completion, total_tokens: options.promptTokens + completion }, pricing);
+      outcome.usage = withCost({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }, pricing);
     }
   }
 }

@@ -13,7 +13,7 @@ import type { AttemptInfo, Gateway } from '../../gateway/gateway.js';
 import type { Admission, Ticket } from '../../limits/index.js';
 import type { UsageLedger } from '../../metering/ledger.js';
 import { withCost } from '../../metering/pricing.js';
-import { countPromptTokens } from '../../metering/token-count.js';
+import { measurePrompt } from '../../metering/token-count.js';
 import { createUsageRecord } from '../../metering/usage-record.js';
 import type { Candidate } from '../../routing/catalog.js';
 import type { Router } from '../../routing/router.js';
@@ -58,11 +58,12 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = request.body as ChatCompletionRequest;
       checkSampling(body);
-      const promptTokens = countPromptTokens(body);
+      const prompt = measurePrompt(body);
       const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
-      const decision = deps.router.route(body, key.defaultRouting ?? undefined, { promptTokens, providerKeys });
+      const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
       reply.header('x-op-routing', decision.mode);
-      ticket = await deps.admission.admit(admissionInput(key, body, promptTokens, decision.candidates));
+      const promptTokens = decision.requirements?.promptTokens ?? prompt.estimate;
+      ticket = await deps.admission.admit(admissionInput(key, body, { tokens: promptTokens, size: prompt }, decision.candidates));
       setRateLimitHeaders(reply, ticket.headers());
       const abort = abortOnClientClose(reply);
       if (body.stream === true) {
@@ -70,7 +71,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         outcome.attempt = result;
         setRouteHeaders(reply, result, deps.now() - startedAtMs);
         outcome.ttftMs = deps.now() - startedAtMs;
-        const streamed = await sendStream(request, reply, result, { includeUsage: body.stream_options?.include_usage === true, promptTokens });
+        const streamed = await sendStream(request, reply, result, { includeUsage: body.stream_options?.include_usage === true, prompt });
         outcome.usage = streamed.usage;
         outcome.errorCode = streamed.errorCode;
         if (streamed.failedStatus !== null) outcome.status = streamed.failedStatus;

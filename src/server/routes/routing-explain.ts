@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { KeyRecord } from '../../auth/index.js';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../core/chat-request.js';
-import { countPromptTokens } from '../../metering/token-count.js';
 import { explainRoute } from '../../routing/explain.js';
 import type { Router } from '../../routing/router.js';
 
@@ -14,6 +13,6 @@ export function registerRoutingExplain(app: FastifyInstance, router: Router): vo
   app.post('/v1/routing/explain', { schema: { body: ChatCompletionRequestSchema } }, async (request) => {
     const body = request.body as ChatCompletionRequest;
     const key = request.apiKey as KeyRecord;
-    return explainRoute(router.preview(body, key.defaultRouting ?? undefined, { promptTokens: countPromptTokens(body) }));
+    return explainRoute(router.preview(body, key.defaultRouting ?? undefined));
   });
 }

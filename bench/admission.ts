@@ -7,7 +7,8 @@
  * Run: node --import tsx bench/admission.ts [iterations]
  */
 import { performance } from 'node:perf_hooks';
-import { Admission, MemoryLimiterBackend, type AdmissionKey, type AdmitInput } from '../src/limits/index.js';
+import { Admission, MemoryLimiterBackend, type AdmitInput } from '../src/limits/index.js';
+import { admissionInputs, timeRounds } from './lib/admission-bench.js';
 
 const ACCOUNTS = 1000;
 const WARMUP = 50_000;
@@ -15,18 +16,7 @@ const ITERATIONS = Number(process.argv[2] ?? 200_000);
 const ROUNDS = 5;
 
 const plans = { pro: { rpm: 300, tpm: 1_000_000, concurrent: 25, included_tokens: 1_000_000_000 } };
-const limits = { rpm: null, tpm: null, concurrent: null, includedTokens: null };
-const inputs: AdmitInput[] = Array.from({ length: ACCOUNTS }, (_, i) => {
-  const key: AdmissionKey = {
-    keyId: `key_${i}`,
-    accountId: `acct_${i}`,
-    plan: 'pro',
-    keySpendCapUsd: 1_000_000,
-    accountSpendCapUsd: 1_000_000,
-    limits,
-  };
-  return { key, promptTokens: 500, maxOutputTokens: 1000, worstCaseCostUsd: 0.0115, byok: false };
-});
+const inputs = admissionInputs(ACCOUNTS);
 
 let clock = Date.UTC(2026, 4, 10);
 const admission = new Admission({ backend: new MemoryLimiterBackend(() => clock), plans });
@@ -49,12 +39,9 @@ async function measure(count: number): Promise<{ wallUs: number; cpuUs: number }
 }
 
 await run(WARMUP);
-const rounds: { wallUs: number; cpuUs: number }[] = [];
-for (let round = 0; round < ROUNDS; round += 1) rounds.push(await measure(Math.round(ITERATIONS / ROUNDS)));
-const mean = (pick: (r: { wallUs: number; cpuUs: number }) => number): number =>
-  rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
-const best = Math.min(...rounds.map((r) => r.wallUs));
-const wall = mean((r) => r.wallUs);
+const rounds = await timeRounds(ROUNDS, () => measure(Math.round(ITERATIONS / ROUNDS)));
+const best = rounds.best((r) => r.wallUs);
+const wall = rounds.mean((r) => r.wallUs);
 console.log(`admission (memory backend): admit + settle, ${ITERATIONS} ops across ${ACCOUNTS} accounts`);
 console.log(`  mean ${wall.toFixed(2)} µs/op wall (${Math.round(1e6 / wall).toLocaleString('en-US')} ops/s)`);
-console.log(`  mean ${mean((r) => r.cpuUs).toFixed(2)} µs/op CPU; best round ${best.toFixed(2)} µs/op wall`);
+console.log(`  mean ${rounds.mean((r) => r.cpuUs).toFixed(2)} µs/op CPU; best round ${best.toFixed(2)} µs/op wall`);

@@ -14,8 +14,9 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { deletePrefix } from '../src/cluster/testing.js';
-import { Admission, type AdmissionKey, type AdmitInput, type LimiterBackend } from '../src/limits/index.js';
+import { Admission, type AdmitInput, type LimiterBackend } from '../src/limits/index.js';
 import { FallbackLimiterBackend, RedisLimiterBackend } from '../src/limits/redis/index.js';
+import { admissionInputs, timeRounds } from './lib/admission-bench.js';
 
 const ACCOUNTS = 1000;
 const WARMUP = 20_000;
@@ -24,18 +25,7 @@ const URL = process.argv[3] ?? 'redis://127.0.0.1:6379';
 const ROUNDS = 5;
 
 const plans = { pro: { rpm: 1_000_000, tpm: 1_000_000_000, concurrent: 1000, included_tokens: 1e15 } };
-const limits = { rpm: null, tpm: null, concurrent: null, includedTokens: null };
-const inputs: AdmitInput[] = Array.from({ length: ACCOUNTS }, (_, i) => {
-  const key: AdmissionKey = {
-    keyId: `key_${i}`,
-    accountId: `acct_${i}`,
-    plan: 'pro',
-    keySpendCapUsd: 1_000_000,
-    accountSpendCapUsd: 1_000_000,
-    limits,
-  };
-  return { key, promptTokens: 500, maxOutputTokens: 1000, worstCaseCostUsd: 0.0115, byok: false };
-});
+const inputs = admissionInputs(ACCOUNTS);
 
 /** Runs `count` admit + settle pairs on `concurrency` workers; returns wall µs per pair and mean µs per pair. */
 async function run(admission: Admission, count: number, concurrency: number): Promise<{ perOpUs: number; latencyUs: number }> {
@@ -60,16 +50,13 @@ async function measure(name: string, backend: LimiterBackend, concurrency: numbe
   degradations = 0;
   const admission = new Admission({ backend, plans });
   await run(admission, WARMUP, concurrency);
-  const rounds: { perOpUs: number; latencyUs: number }[] = [];
-  for (let round = 0; round < ROUNDS; round += 1) rounds.push(await run(admission, Math.round(ITERATIONS / ROUNDS), concurrency));
-  const mean = (pick: (r: { perOpUs: number; latencyUs: number }) => number): number =>
-    rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
-  const perOp = mean((r) => r.perOpUs);
-  const best = Math.min(...rounds.map((r) => r.perOpUs));
+  const rounds = await timeRounds(ROUNDS, () => run(admission, Math.round(ITERATIONS / ROUNDS), concurrency));
+  const perOp = rounds.mean((r) => r.perOpUs);
+  const best = rounds.best((r) => r.perOpUs);
   console.log(
     `  ${name.padEnd(9)} c=${String(concurrency).padEnd(3)} ${perOp.toFixed(1).padStart(6)} µs/op wall ` +
       `(${Math.round(1e6 / perOp).toLocaleString('en-US')} ops/s, best round ${best.toFixed(1)}), ` +
-      `latency ${mean((r) => r.latencyUs).toFixed(1)} µs per admit+settle` +
+      `latency ${rounds.mean((r) => r.latencyUs).toFixed(1)} µs per admit+settle` +
       (degradations > 0 ? ` [went degraded ${degradations}× — a Redis call exceeded its deadline]` : ''),
   );
 }

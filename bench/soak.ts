@@ -12,22 +12,20 @@
  * kind, unexpected 5xx answers (there should be none) and the RSS figures; the last line is `SOAK <json>`.
  * A benchmark reports; it asserts nothing (the test runs it for 10 s and checks only that it reports).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAccountsService, createKeysService } from '../src/auth/index.js';
 import { startSimulator } from '../src/simulator/index.js';
-import { createStore, migrateToLatest } from '../src/store/index.js';
-import { freePort, rssMb } from './lib/processes.js';
+import { createSeededRandom } from '../src/simulator/random.js';
+import { seedAccount } from './lib/accounts.js';
+import { rssMb, startServe, type ServeProcess } from './lib/processes.js';
 
 const seconds = Number(process.env.OP_SOAK_SECONDS ?? 300);
 const CLIENTS = 16;
 /** Traffic before the start figure is taken (JIT, pools, caches); shorter for short runs. */
 const WARMUP_MS = seconds >= 60 ? 5_000 : 1_000;
 const SAMPLE_MS = 5_000;
-const root = new URL('../', import.meta.url).pathname;
 
 type Kind = 'json' | 'stream' | 'aborted' | 'failing' | 'invalid' | 'unauthorized' | 'read';
 
@@ -45,18 +43,6 @@ const MODELS = ['gpt-4o-mini', 'claude-haiku-4.5', 'gemini-2.5-flash'];
 /** Served by the simulator with `errorRate: 0.5`: its 503s are expected, not server errors. */
 const FAILING_MODEL = 'gpt-5-nano';
 
-/** Deterministic choices, so runs are comparable. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick(random: () => number): Kind {
   const total = MIX.reduce((sum, [, weight]) => sum + weight, 0);
   let roll = random() * total;
@@ -72,41 +58,27 @@ async function main(): Promise<void> {
   sim.setKnobs(FAILING_MODEL, { errorRate: 0.5, errorStatus: 503 });
   const dataDir = mkdtempSync(join(tmpdir(), 'op-soak-'));
   const apiKey = await createKey(dataDir);
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'serve'], {
-    cwd: root,
-    env: {
-      ...process.env,
+  let gateway: ServeProcess | undefined;
+  try {
+    gateway = await startServe({
       OP_DATA_DIR: dataDir,
-      OP_PORT: String(port),
-      OP_HOST: '127.0.0.1',
-      OP_LOG_LEVEL: 'warn',
       OP_OPENAI_API_KEY: 'sk-simulated',
       OP_OPENAI_BASE_URL: `${sim.url}/openai/v1`,
       OP_ANTHROPIC_API_KEY: 'sk-ant-simulated',
       OP_ANTHROPIC_BASE_URL: `${sim.url}/anthropic`,
       OP_GOOGLE_API_KEY: 'AIza-simulated',
       OP_GOOGLE_BASE_URL: `${sim.url}/google`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
-  try {
-    const deadline = Date.now() + 60_000;
-    while (!/listening on/.test(output)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the gateway did not start:\n${output}`);
-      await sleep(50);
-    }
-    const url = `http://127.0.0.1:${port}`;
+    });
+    const { url } = gateway;
+    const pid = gateway.child.pid;
     const counts: Record<Kind, number> = { json: 0, stream: 0, aborted: 0, failing: 0, invalid: 0, unauthorized: 0, read: 0 };
     const unexpected: string[] = [];
     let serverErrors = 0;
 
     let running = true;
     const clients = Array.from({ length: CLIENTS }, async (_, index) => {
-      const random = seeded(index + 1);
+      // Deterministic choices, so runs are comparable.
+      const random = createSeededRandom(index + 1);
       while (running) {
         const kind = pick(random);
         try {
@@ -125,20 +97,20 @@ async function main(): Promise<void> {
     });
 
     await sleep(WARMUP_MS);
-    const start = rssMb(child.pid);
+    const start = rssMb(pid);
     const samples = [start];
     process.stdout.write(`soak: ${seconds} s of mixed traffic, ${CLIENTS} clients; gateway RSS after warm-up ${start.toFixed(1)} MB\n`);
     const endAt = Date.now() + seconds * 1000;
     while (Date.now() < endAt) {
       await sleep(Math.min(SAMPLE_MS, endAt - Date.now()));
-      const rss = rssMb(child.pid);
+      const rss = rssMb(pid);
       samples.push(rss);
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       process.stdout.write(`  t+${Math.round((Date.now() - (endAt - seconds * 1000)) / 1000)} s  RSS ${rss.toFixed(1)} MB  requests ${total}\n`);
     }
     running = false;
     await Promise.all(clients);
-    const end = rssMb(child.pid);
+    const end = rssMb(pid);
     const report = {
       seconds,
       clients: CLIENTS,
@@ -151,8 +123,7 @@ async function main(): Promise<void> {
     process.stdout.write(`RSS start ${start.toFixed(1)} MB, end ${end.toFixed(1)} MB (peak ${report.rssMb.peak} MB); unexpected 5xx: ${serverErrors}\n`);
     process.stdout.write(`SOAK ${JSON.stringify(report)}\n`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+    await gateway?.stop();
     await sim.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -211,21 +182,15 @@ async function one(url: string, apiKey: string, kind: Kind, random: () => number
 
 /** An enterprise account whose limits do not bind, created in the data directory before the server starts. */
 async function createKey(dataDir: string): Promise<string> {
-  const store = createStore({ dataDir });
-  try {
-    await migrateToLatest(store.db);
-    const account = await createAccountsService({ db: store.db }).createAccount({
-      email: 'soak@originalpoint.local',
-      plan: 'enterprise',
-      rpm: 100_000_000,
-      tpm: 100_000_000_000,
-      concurrent: 100_000,
-      includedTokens: 1_000_000_000_000,
-    });
-    return (await createKeysService({ db: store.db }).createKey({ accountId: account.id, name: 'soak' })).secret;
-  } finally {
-    await store.close();
-  }
+  const account = {
+    email: 'soak@originalpoint.local',
+    plan: 'enterprise',
+    rpm: 100_000_000,
+    tpm: 100_000_000_000,
+    concurrent: 100_000,
+    includedTokens: 1_000_000_000_000,
+  };
+  return (await seedAccount(dataDir, account, 'soak')).apiKey;
 }
 
 function round(value: number): number {

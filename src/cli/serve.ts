@@ -20,14 +20,16 @@ export function registerServeCommands(program: Command): void {
     .description('run the gateway (migrates the database first)')
     .option('--port <port>', 'port to listen on (or OP_PORT / PORT; default 8080)')
     .option('--host <host>', 'address to bind (or OP_HOST; default 0.0.0.0)')
-    .option('--simulate', 'serve providers that have no API key from the built-in simulator')
+    .option('--simulate', 'serve providers that have no API key from the built-in simulator, and seed a demo account and key')
     .action(async (_options: ServeFlags, command: Command) => {
       const flags = command.optsWithGlobals<ServeFlags>();
       const env = { ...process.env };
       if (flags.port !== undefined) env.OP_PORT = flags.port;
       if (flags.host !== undefined) env.OP_HOST = flags.host;
       const config = loadConfig({ file: flags.config, env });
-      const running = await startGateway({ config, simulate: flags.simulate === true, logger: { level: process.env.OP_LOG_LEVEL ?? 'info' }, seedDemo: true });
+      const simulate = flags.simulate === true;
+      // The demo account and its key are for trying the gateway out (`npm start`); a production start creates none.
+      const running = await startGateway({ config, simulate, logger: { level: process.env.OP_LOG_LEVEL ?? 'info' }, seedDemo: simulate });
       const lines = [`OriginalPoint gateway listening on ${running.url}  (OpenAI base URL: ${running.url}/v1)`];
       if (running.simulated.length > 0) lines.push(`Simulated providers (no API key configured): ${running.simulated.join(', ')}`);
       if (running.demoKey !== undefined) lines.push(`Demo API key: ${running.demoKey}  (also in ${config.dataDir}/demo-key.txt)`);

@@ -4,72 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { validateOpenAI } from '../openai-schemas.js';
-import { DashboardClient, type ApiAnswer } from '../helpers/dashboard-client.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-interface ErrorBody {
-  error: { message: string; type: string; param: string | null; code: string };
-}
-interface KeyJson {
-  id: string;
-  name: string;
-  last4: string;
-  status: string;
-  created_at: string;
-  last_used_at: string | null;
-  default_routing: string | null;
-  spend_cap_usd: number | null;
-  rotated_from: string | null;
-  grace_until: string | null;
-}
-interface ProviderKeyJson {
-  id: string;
-  provider: string;
-  last4: string;
-  created_at: string;
-}
+import { assertError, startDashboardFixture, type ErrorBody, type KeyJson, type ProviderKeyJson } from '../helpers/dashboard-fixtures.js';
 
 const XAI_KEY = 'xai-abcdefghijklmnopqrstuvwxyz';
 
-let gw: TestGateway;
-let alice: DashboardClient;
-let bob: DashboardClient;
-let aliceId: string;
-/** Every API key secret handed out; each may appear in the one response that issued it. */
-const secrets: string[] = [];
-
-before(async () => {
-  gw = await startTestGateway();
-  alice = new DashboardClient(gw.url);
-  bob = new DashboardClient(gw.url);
-  aliceId = (await alice.signup('alice@example.com')).id;
-  await bob.signup('bob@example.com');
-});
+const { gw, alice, bob, aliceId, secrets, createKey, v1Status } = await startDashboardFixture();
 after(async () => {
   await gw.close();
 });
-
-function assertError(answer: ApiAnswer<unknown>, status: number, code: string, param?: string): void {
-  assert.equal(answer.status, status, answer.text);
-  const body = answer.body as unknown as ErrorBody;
-  validateOpenAI('ErrorResponse', body);
-  assert.equal(body.error.code, code);
-  if (param !== undefined) assert.equal(body.error.param, param);
-}
-
-async function createKey(client: DashboardClient, body: Record<string, unknown> = { name: 'main' }): Promise<{ key: KeyJson; secret: string }> {
-  const answer = await client.post<{ key: KeyJson; secret: string }>('/api/keys', body);
-  assert.equal(answer.status, 201, answer.text);
-  secrets.push(answer.body.secret);
-  return answer.body;
-}
-
-async function v1Status(secret: string): Promise<number> {
-  const response = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${secret}` } });
-  await response.arrayBuffer();
-  return response.status;
-}
 
 describe('usage and logs', () => {
   let keyId: string;

@@ -10,7 +10,7 @@
  * - The soak benchmark (`bench/soak.ts`) runs and reports; here for 10 s, for real 5 minutes.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,13 +18,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
-import { createAccountsService, createKeysService } from '../../src/auth/index.js';
 import { DEFAULT_FLUSH_MS } from '../../src/metering/usage-writer.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startGateway } from '../../src/server/start.js';
-import { createStore, migrateToLatest, SQLITE_FILE_NAME } from '../../src/store/index.js';
-import { freePort } from '../../bench/lib/processes.js';
+import { createStore, SQLITE_FILE_NAME } from '../../src/store/index.js';
+import { seedAccount } from '../../bench/lib/accounts.js';
+import { startServe, type ServeProcess } from '../../bench/lib/processes.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const CLIENTS = 16;
@@ -40,63 +40,16 @@ after(async () => {
   await sim.close();
 });
 
-interface Gateway {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** `originalpoint serve` on `dataDir`, the openai provider pointed at the simulator; resolves once it listens. */
-async function serve(dataDir: string): Promise<Gateway> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      OP_DATA_DIR: dataDir,
-      OP_PORT: String(port),
-      OP_HOST: '127.0.0.1',
-      OP_LOG_LEVEL: 'warn',
-      OP_OPENAI_API_KEY: 'sk-simulated',
-      OP_OPENAI_BASE_URL: `${sim.url}/openai/v1`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (data: Buffer) => (output += data.toString()));
-  child.stderr?.on('data', (data: Buffer) => (output += data.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const deadline = Date.now() + 60_000;
-  while (!/listening on/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the gateway did not start:\n${output}`);
-    }
-    await sleep(50);
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
+function serve(dataDir: string): Promise<ServeProcess> {
+  return startServe({ OP_DATA_DIR: dataDir, OP_OPENAI_API_KEY: 'sk-simulated', OP_OPENAI_BASE_URL: `${sim.url}/openai/v1` });
 }
 
 /** A fresh data directory with a migrated database and one enterprise account whose limits do not bind. */
 async function prepareDataDir(): Promise<{ dataDir: string; apiKey: string; accountId: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'op-process-'));
-  const store = createStore({ dataDir });
-  try {
-    await migrateToLatest(store.db);
-    const account = await createAccountsService({ db: store.db }).createAccount({
-      email: 'load@example.com',
-      plan: 'enterprise',
-      rpm: 1_000_000,
-      concurrent: 1_000,
-    });
-    const key = await createKeysService({ db: store.db }).createKey({ accountId: account.id, name: 'load' });
-    return { dataDir, apiKey: key.secret, accountId: account.id };
-  } finally {
-    await store.close();
-  }
+  const { apiKey, accountId } = await seedAccount(dataDir, { email: 'load@example.com', plan: 'enterprise', rpm: 1_000_000, concurrent: 1_000 }, 'load');
+  return { dataDir, apiKey, accountId };
 }
 
 /** One response a client received in full. */

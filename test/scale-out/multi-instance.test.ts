@@ -372,7 +372,7 @@ if (!postgresUp || probe === undefined) {
         assert.ok(url, proc.output());
         return { name, url, proc };
       };
-      // Both instances start together (migrations under the lock, demo seeding) while the CLI sets up an account.
+      // Both instances start together (migrations under the lock) while the CLI sets up an account.
       const [a, b, key] = await Promise.all([
         startOne('gateway A'),
         startOne('gateway B'),

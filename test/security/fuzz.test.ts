@@ -16,6 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Pool } from 'undici';
+import { createSeededRandom } from '../../src/simulator/random.js';
 import { validateOpenAI } from '../openai-schemas.js';
 import { DashboardClient } from '../helpers/dashboard-client.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -40,18 +41,6 @@ after(async () => {
   await pool.close();
   await gw.close();
 });
-
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   /** Characters of long strings and elements of long arrays still allowed in the current request (see `reset`). */
@@ -451,7 +440,7 @@ function rawRequests(g: Gen): Array<{ label: string; bytes: Buffer }> {
 
 describe('fuzz', () => {
   it(`${COUNT.toLocaleString('en')} generated malformed requests: no 5xx, OpenAI-shaped errors, healthy after`, { timeout: 300_000 }, async () => {
-    const g = new Gen(prng(SEED));
+    const g = new Gen(createSeededRandom(SEED));
     const tally: Tally = { sent: 0, byStatus: new Map(), serverErrors: [], badShape: [] };
     const started = Date.now();
 

@@ -29,3 +29,33 @@ export function parseSpendCap(value: string): number | null | Error {
   if (!Number.isFinite(amount) || amount < 0) return new Error('Spend cap must be a positive amount in USD, or empty for no cap.');
   return Math.round(amount * 100) / 100;
 }
+
+/** The spend cap field's input: US dollars, empty for no cap (read it with `parseSpendCap`). */
+export function SpendCapInput({
+  id,
+  name,
+  describedBy,
+  value,
+  onChange,
+}: {
+  id: string;
+  name?: string;
+  describedBy?: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <input
+      id={id}
+      name={name}
+      type="number"
+      inputMode="decimal"
+      min="0"
+      step="0.01"
+      placeholder="No cap"
+      aria-describedby={describedBy}
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+}

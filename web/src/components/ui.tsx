@@ -184,51 +184,26 @@ function legacyCopy(text: string): boolean {
   return ok;
 }
 
-/** A modal built on the native <dialog> element: focus trap, Escape and backdrop click close it. */
-export function Dialog({
-  open,
-  title,
-  onClose,
-  children,
-  className,
-}: {
-  open: boolean;
-  title: string;
-  onClose: () => void;
-  children: ReactNode;
-  className?: string;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    else if (!open && dialog.open) dialog.close();
-  }, [open]);
-
+/** A table whose rows end in buttons: the given column headers, then one for the actions, named for screen readers only. */
+export function ActionsTable({ columns, children }: { columns: readonly string[]; children: ReactNode }) {
   return (
-    <dialog
-      ref={ref}
-      className={className ? `dialog ${className}` : 'dialog'}
-      aria-labelledby={titleId}
-      onClose={onClose}
-      onClick={(event) => {
-        if (event.target === event.currentTarget) onClose();
-      }}
-    >
-      {open ? (
-        <div className="dialog-body">
-          <div className="dialog-header">
-            <h2 id={titleId}>{title}</h2>
-            <button type="button" className="icon-btn" aria-label="Close" onClick={onClose}>
-              <Icon name="close" />
-            </button>
-          </div>
-          {children}
-        </div>
-      ) : null}
-    </dialog>
+    <div className="table-wrap">
+      <table className="table">
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 

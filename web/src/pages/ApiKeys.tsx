@@ -1,15 +1,17 @@
 /** API keys: create (secret shown once), rename, default routing, spend cap, rotate, revoke. */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { DialogForm, ItemDialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
-import { parseRouting, parseSpendCap, RoutingOptions } from '../components/RoutingSelect';
+import { parseRouting, parseSpendCap, RoutingOptions, SpendCapInput } from '../components/RoutingSelect';
 import { useToast } from '../components/Toasts';
-import { Badge, Card, CopyButton, Dialog, EmptyState, ErrorAlert, PageHeader, Spinner } from '../components/ui';
+import { ActionsTable, Badge, Card, CopyButton, EmptyState, ErrorAlert, PageHeader, Spinner } from '../components/ui';
 import { api } from '../lib/api';
 import { formatDate, formatDateTime, formatRelative, formatUsd } from '../lib/format';
 import { Link } from '../lib/router';
 import { PLAYGROUND_KEY_STORAGE } from '../lib/session';
 import type { ApiKey, KeyWithSecret } from '../lib/types';
 import { useApi } from '../lib/useApi';
+import { useSubmit } from '../lib/useSubmit';
 
 type Action = { kind: 'rename' | 'settings' | 'rotate' | 'revoke'; key: ApiKey } | null;
 
@@ -29,6 +31,9 @@ export function ApiKeysPage() {
   const [revealed, setRevealed] = useState<{ title: string; secret: string; name: string } | null>(null);
   const [action, setAction] = useState<Action>(null);
   const toast = useToast();
+  const close = () => setAction(null);
+  /** The key the dialog of this kind is open for, if it is. */
+  const target = (kind: NonNullable<Action>['kind']) => (action?.kind === kind ? action.key : null);
 
   const upsert = (key: ApiKey) =>
     keys.setData((previous) => {
@@ -37,6 +42,13 @@ export function ApiKeysPage() {
       const next = index >= 0 ? list.map((item) => (item.id === key.id ? key : item)) : [key, ...list];
       return { data: next };
     });
+
+  /** After a dialog changed `key`: shows the change, closes the dialog and says what happened. */
+  const changed = (key: ApiKey, message: string) => {
+    upsert(key);
+    setAction(null);
+    toast(message);
+  };
 
   const onCreated = (created: KeyWithSecret) => {
     upsert(created.key);
@@ -73,74 +85,51 @@ export function ApiKeysPage() {
         ) : list.length === 0 ? (
           <EmptyState title="No API keys yet">Create your first key above — it takes a second.</EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Routing</th>
-                  <th scope="col">Spend cap</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((key) => (
-                  <KeyRow key={key.id} apiKey={key} onAction={setAction} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ActionsTable columns={['Name', 'Status', 'Routing', 'Spend cap', 'Created', 'Last used']}>
+            {list.map((key) => (
+              <KeyRow key={key.id} apiKey={key} onAction={setAction} />
+            ))}
+          </ActionsTable>
         )}
       </Card>
 
-      <RenameDialog
-        apiKey={action?.kind === 'rename' ? action.key : null}
-        onClose={() => setAction(null)}
-        onSaved={(key) => {
-          upsert(key);
-          setAction(null);
-          toast(`Key renamed to “${key.name}”`);
-        }}
-      />
-      <SettingsDialog
-        apiKey={action?.kind === 'settings' ? action.key : null}
-        onClose={() => setAction(null)}
-        onSaved={(key) => {
-          upsert(key);
-          setAction(null);
-          toast(`Settings saved for “${key.name}”`);
-        }}
-      />
-      <RotateDialog
-        apiKey={action?.kind === 'rotate' ? action.key : null}
-        onClose={() => setAction(null)}
-        onRotated={(result, graceSeconds) => {
-          setAction(null);
-          upsert(result.key);
-          setRevealed({
-            title: graceSeconds > 0 ? 'Key rotated — the old secret keeps working during the grace period' : 'Key rotated — the old secret no longer works',
-            secret: result.secret,
-            name: result.key.name,
-          });
-          keys.reload();
-          window.scrollTo({ top: 0, behavior: 'smooth' });
-        }}
-      />
-      <RevokeDialog
-        apiKey={action?.kind === 'revoke' ? action.key : null}
-        onClose={() => setAction(null)}
-        onRevoked={(key) => {
-          upsert(key);
-          setAction(null);
-          toast(`Key “${key.name}” revoked`);
-          keys.reload();
-        }}
-      />
+      <ItemDialog item={target('rename')} title="Rename key" onClose={close}>
+        {(apiKey) => <RenameForm apiKey={apiKey} onClose={close} onSaved={(key) => changed(key, `Key renamed to “${key.name}”`)} />}
+      </ItemDialog>
+      <ItemDialog item={target('settings')} title={(apiKey) => `Settings for “${apiKey.name}”`} onClose={close}>
+        {(apiKey) => <SettingsForm apiKey={apiKey} onClose={close} onSaved={(key) => changed(key, `Settings saved for “${key.name}”`)} />}
+      </ItemDialog>
+      <ItemDialog item={target('rotate')} title={(apiKey) => `Rotate “${apiKey.name}”`} onClose={close}>
+        {(apiKey) => (
+          <RotateForm
+            apiKey={apiKey}
+            onClose={close}
+            onRotated={(result, graceSeconds) => {
+              setAction(null);
+              upsert(result.key);
+              setRevealed({
+                title: graceSeconds > 0 ? 'Key rotated — the old secret keeps working during the grace period' : 'Key rotated — the old secret no longer works',
+                secret: result.secret,
+                name: result.key.name,
+              });
+              keys.reload();
+              window.scrollTo({ top: 0, behavior: 'smooth' });
+            }}
+          />
+        )}
+      </ItemDialog>
+      <ItemDialog item={target('revoke')} title="Revoke this key?" onClose={close}>
+        {(apiKey) => (
+          <RevokeForm
+            apiKey={apiKey}
+            onClose={close}
+            onRevoked={(key) => {
+              changed(key, `Key “${key.name}” revoked`);
+              keys.reload();
+            }}
+          />
+        )}
+      </ItemDialog>
     </div>
   );
 }
@@ -250,43 +239,31 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
   const [name, setName] = useState('');
   const [routing, setRouting] = useState('');
   const [cap, setCap] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, onSubmit } = useSubmit();
   const nameId = useId();
   const routingId = useId();
   const capId = useId();
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
+  const create = () => {
     const spendCap = parseSpendCap(cap);
-    if (spendCap instanceof Error) {
-      setError(spendCap);
-      return;
-    }
+    if (spendCap instanceof Error) return spendCap;
     const body: { name: string; default_routing?: 'cost' | 'latency' | 'reliability'; spend_cap_usd?: number } = {
       name: name.trim(),
     };
     const mode = parseRouting(routing);
     if (mode) body.default_routing = mode;
     if (spendCap !== null) body.spend_cap_usd = spendCap;
-    setBusy(true);
-    try {
-      const created = await api.createKey(body);
+    return api.createKey(body).then((created) => {
       setName('');
       setRouting('');
       setCap('');
       onCreated(created);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <Card title="Create a key" description="Give each app or environment its own key, so you can see its usage and revoke it alone.">
-      <form className="form-row" onSubmit={submit}>
+      <form className="form-row" onSubmit={onSubmit(create)}>
         <div className="field field-grow">
           <label htmlFor={nameId}>Name</label>
           <input
@@ -307,17 +284,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
         </div>
         <div className="field field-narrow">
           <label htmlFor={capId}>Spend cap (USD)</label>
-          <input
-            id={capId}
-            name="spend_cap_usd"
-            type="number"
-            inputMode="decimal"
-            min="0"
-            step="0.01"
-            placeholder="No cap"
-            value={cap}
-            onChange={(event) => setCap(event.target.value)}
-          />
+          <SpendCapInput id={capId} name="spend_cap_usd" value={cap} onChange={setCap} />
         </div>
         <div className="field field-submit">
           <button type="submit" className="btn btn-primary" disabled={busy || !name.trim()}>
@@ -330,91 +297,36 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
   );
 }
 
-function DialogActions({ busy, submitLabel, danger, onCancel }: { busy: boolean; submitLabel: string; danger?: boolean; onCancel: () => void }) {
-  return (
-    <div className="dialog-actions">
-      <button type="button" className="btn btn-ghost" onClick={onCancel}>
-        Cancel
-      </button>
-      <button type="submit" className={danger ? 'btn btn-danger' : 'btn btn-primary'} disabled={busy}>
-        {submitLabel}
-      </button>
-    </div>
-  );
-}
-
-function RenameDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey | null; onClose: () => void; onSaved: (key: ApiKey) => void }) {
-  return (
-    <Dialog open={apiKey !== null} title="Rename key" onClose={onClose}>
-      {apiKey ? <RenameForm apiKey={apiKey} onClose={onClose} onSaved={onSaved} /> : null}
-    </Dialog>
-  );
-}
-
 function RenameForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: () => void; onSaved: (key: ApiKey) => void }) {
   const [name, setName] = useState(apiKey.name);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const id = useId();
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.updateKey(apiKey.id, { name: name.trim() });
-      onSaved(answer.key);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+  const save = async () => {
+    const answer = await api.updateKey(apiKey.id, { name: name.trim() });
+    onSaved(answer.key);
   };
   return (
-    <form className="form" onSubmit={submit}>
+    <DialogForm submitLabel="Save" disabled={!name.trim()} onCancel={onClose} onSubmit={save}>
       <div className="field">
         <label htmlFor={id}>Name</label>
         <input id={id} required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} autoFocus />
       </div>
-      <ErrorAlert error={error} />
-      <DialogActions busy={busy || !name.trim()} submitLabel="Save" onCancel={onClose} />
-    </form>
-  );
-}
-
-function SettingsDialog({ apiKey, onClose, onSaved }: { apiKey: ApiKey | null; onClose: () => void; onSaved: (key: ApiKey) => void }) {
-  return (
-    <Dialog open={apiKey !== null} title={apiKey ? `Settings for “${apiKey.name}”` : 'Key settings'} onClose={onClose}>
-      {apiKey ? <SettingsForm apiKey={apiKey} onClose={onClose} onSaved={onSaved} /> : null}
-    </Dialog>
+    </DialogForm>
   );
 }
 
 function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: () => void; onSaved: (key: ApiKey) => void }) {
   const [routing, setRouting] = useState<string>(apiKey.default_routing ?? '');
   const [cap, setCap] = useState(apiKey.spend_cap_usd !== null && apiKey.spend_cap_usd !== undefined ? String(apiKey.spend_cap_usd) : '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const routingId = useId();
   const capId = useId();
   const capHintId = useId();
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setError(null);
+  const save = () => {
     const spendCap = parseSpendCap(cap);
-    if (spendCap instanceof Error) {
-      setError(spendCap);
-      return;
-    }
-    setBusy(true);
-    try {
-      const answer = await api.updateKey(apiKey.id, { default_routing: parseRouting(routing), spend_cap_usd: spendCap });
-      onSaved(answer.key);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    if (spendCap instanceof Error) return spendCap;
+    return api.updateKey(apiKey.id, { default_routing: parseRouting(routing), spend_cap_usd: spendCap }).then((answer) => onSaved(answer.key));
   };
   return (
-    <form className="form" onSubmit={submit}>
+    <DialogForm submitLabel="Save" onCancel={onClose} onSubmit={save}>
       <div className="field">
         <label htmlFor={routingId}>Default routing</label>
         <select id={routingId} value={routing} onChange={(event) => setRouting(event.target.value)}>
@@ -424,24 +336,12 @@ function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: (
       </div>
       <div className="field">
         <label htmlFor={capId}>Spend cap (USD)</label>
-        <input
-          id={capId}
-          type="number"
-          inputMode="decimal"
-          min="0"
-          step="0.01"
-          placeholder="No cap"
-          aria-describedby={capHintId}
-          value={cap}
-          onChange={(event) => setCap(event.target.value)}
-        />
+        <SpendCapInput id={capId} describedBy={capHintId} value={cap} onChange={setCap} />
         <p className="field-hint" id={capHintId}>
           Monthly limit for this key. Requests that would exceed it get 402 quota_exceeded. Leave empty for no cap.
         </p>
       </div>
-      <ErrorAlert error={error} />
-      <DialogActions busy={busy} submitLabel="Save" onCancel={onClose} />
-    </form>
+    </DialogForm>
   );
 }
 
@@ -453,22 +353,6 @@ const GRACE_OPTIONS: readonly { seconds: number; label: string }[] = [
   { seconds: 86_400, label: '24 hours' },
 ];
 
-function RotateDialog({
-  apiKey,
-  onClose,
-  onRotated,
-}: {
-  apiKey: ApiKey | null;
-  onClose: () => void;
-  onRotated: (result: KeyWithSecret, graceSeconds: number) => void;
-}) {
-  return (
-    <Dialog open={apiKey !== null} title={apiKey ? `Rotate “${apiKey.name}”` : 'Rotate key'} onClose={onClose}>
-      {apiKey ? <RotateForm apiKey={apiKey} onClose={onClose} onRotated={onRotated} /> : null}
-    </Dialog>
-  );
-}
-
 function RotateForm({
   apiKey,
   onClose,
@@ -479,23 +363,13 @@ function RotateForm({
   onRotated: (result: KeyWithSecret, graceSeconds: number) => void;
 }) {
   const [grace, setGrace] = useState('0');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const id = useId();
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
+  const rotate = async () => {
     const seconds = Number(grace);
-    try {
-      onRotated(await api.rotateKey(apiKey.id, seconds), seconds);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+    onRotated(await api.rotateKey(apiKey.id, seconds), seconds);
   };
   return (
-    <form className="form" onSubmit={submit}>
+    <DialogForm submitLabel="Rotate" onCancel={onClose} onSubmit={rotate}>
       <p>
         A new secret replaces <code>op_…{apiKey.last4}</code>. Name, default routing and spend cap carry over.
       </p>
@@ -510,43 +384,21 @@ function RotateForm({
         </select>
         <p className="field-hint">During the grace period both the old and the new secret work, so you can redeploy without downtime.</p>
       </div>
-      <ErrorAlert error={error} />
-      <DialogActions busy={busy} submitLabel="Rotate" onCancel={onClose} />
-    </form>
-  );
-}
-
-function RevokeDialog({ apiKey, onClose, onRevoked }: { apiKey: ApiKey | null; onClose: () => void; onRevoked: (key: ApiKey) => void }) {
-  return (
-    <Dialog open={apiKey !== null} title="Revoke this key?" onClose={onClose}>
-      {apiKey ? <RevokeForm apiKey={apiKey} onClose={onClose} onRevoked={onRevoked} /> : null}
-    </Dialog>
+    </DialogForm>
   );
 }
 
 function RevokeForm({ apiKey, onClose, onRevoked }: { apiKey: ApiKey; onClose: () => void; onRevoked: (key: ApiKey) => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.revokeKey(apiKey.id);
-      onRevoked(answer.key);
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+  const revoke = async () => {
+    const answer = await api.revokeKey(apiKey.id);
+    onRevoked(answer.key);
   };
   return (
-    <form className="form" onSubmit={submit}>
+    <DialogForm submitLabel="Revoke" danger onCancel={onClose} onSubmit={revoke}>
       <p>
         <strong>{apiKey.name}</strong> (<code>op_…{apiKey.last4}</code>) stops working immediately. Apps using it will get
         401 errors. This cannot be undone.
       </p>
-      <ErrorAlert error={error} />
-      <DialogActions busy={busy} submitLabel="Revoke" danger onCancel={onClose} />
-    </form>
+    </DialogForm>
   );
 }

@@ -1,13 +1,15 @@
 /** Bring your own key: add (optionally tested), list (provider, last 4, added), delete. */
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { DialogForm, ItemDialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
 import { useToast } from '../components/Toasts';
-import { Card, Dialog, EmptyState, ErrorAlert, Notice, PageHeader, Spinner } from '../components/ui';
+import { ActionsTable, Card, EmptyState, ErrorAlert, Notice, PageHeader, Spinner } from '../components/ui';
 import { api } from '../lib/api';
 import { formatDate, formatDateTime } from '../lib/format';
 import { PROVIDERS, providerName } from '../lib/providers';
 import type { ProviderKey } from '../lib/types';
 import { useApi } from '../lib/useApi';
+import { useSubmit } from '../lib/useSubmit';
 
 export function ProviderKeysPage() {
   const keys = useApi((signal) => api.providerKeys(signal), []);
@@ -39,60 +41,46 @@ export function ProviderKeysPage() {
             Without your own keys, requests use the gateway's provider accounts and count against your plan.
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Provider</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((key) => (
-                  <tr key={key.id}>
-                    <th scope="row" className="cell-strong">
-                      <span className={`provider-dot provider-${key.provider}`} aria-hidden="true" />
-                      {providerName(key.provider)}
-                    </th>
-                    <td>
-                      <code className="key-mask">••••{key.last4}</code>
-                    </td>
-                    <td>
-                      <span title={formatDateTime(key.created_at)}>{formatDate(key.created_at)}</span>
-                    </td>
-                    <td className="cell-actions">
-                      <div className="row-actions">
-                        <button type="button" className="btn btn-danger-ghost btn-small" onClick={() => setDeleting(key)}>
-                          Delete
-                        </button>
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ActionsTable columns={['Provider', 'Key', 'Added']}>
+            {list.map((key) => (
+              <tr key={key.id}>
+                <th scope="row" className="cell-strong">
+                  <span className={`provider-dot provider-${key.provider}`} aria-hidden="true" />
+                  {providerName(key.provider)}
+                </th>
+                <td>
+                  <code className="key-mask">••••{key.last4}</code>
+                </td>
+                <td>
+                  <span title={formatDateTime(key.created_at)}>{formatDate(key.created_at)}</span>
+                </td>
+                <td className="cell-actions">
+                  <div className="row-actions">
+                    <button type="button" className="btn btn-danger-ghost btn-small" onClick={() => setDeleting(key)}>
+                      Delete
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </ActionsTable>
         )}
       </Card>
 
-      <Dialog open={deleting !== null} title="Delete provider key?" onClose={() => setDeleting(null)}>
-        {deleting ? (
+      <ItemDialog item={deleting} title="Delete provider key?" onClose={() => setDeleting(null)}>
+        {(providerKey) => (
           <DeleteForm
-            providerKey={deleting}
+            providerKey={providerKey}
             onCancel={() => setDeleting(null)}
             onDeleted={() => {
-              keys.setData((previous) => ({ data: (previous?.data ?? []).filter((key) => key.id !== deleting.id) }));
-              toast(`${providerName(deleting.provider)} key deleted`);
+              keys.setData((previous) => ({ data: (previous?.data ?? []).filter((key) => key.id !== providerKey.id) }));
+              toast(`${providerName(providerKey.provider)} key deleted`);
               setDeleting(null);
               keys.reload();
             }}
           />
-        ) : null}
-      </Dialog>
+        )}
+      </ItemDialog>
     </div>
   );
 }
@@ -101,32 +89,22 @@ function AddProviderKeyForm({ onAdded }: { onAdded: (key: ProviderKey) => void }
   const [provider, setProvider] = useState(PROVIDERS[0]?.id ?? 'openai');
   const [apiKey, setApiKey] = useState('');
   const [test, setTest] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, onSubmit } = useSubmit();
   const providerId = useId();
   const keyId = useId();
   const hintId = useId();
   const testId = useId();
   const info = PROVIDERS.find((item) => item.id === provider);
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api.addProviderKey(provider, apiKey.trim(), test);
-      setApiKey('');
-      onAdded(answer.provider_key);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+  const add = async () => {
+    const answer = await api.addProviderKey(provider, apiKey.trim(), test);
+    setApiKey('');
+    onAdded(answer.provider_key);
   };
 
   return (
     <Card title="Bring your own key" description="Your provider account, billed by the provider, used for your requests to it.">
-      <form className="form-row" onSubmit={submit} autoComplete="off">
+      <form className="form-row" onSubmit={onSubmit(add)} autoComplete="off">
         <div className="field">
           <label htmlFor={providerId}>Provider</label>
           <select id={providerId} name="provider" value={provider} onChange={(event) => setProvider(event.target.value)}>
@@ -182,35 +160,16 @@ function AddProviderKeyForm({ onAdded }: { onAdded: (key: ProviderKey) => void }
 }
 
 function DeleteForm({ providerKey, onCancel, onDeleted }: { providerKey: ProviderKey; onCancel: () => void; onDeleted: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteProviderKey(providerKey.id);
-      onDeleted();
-    } catch (failure) {
-      setError(failure);
-      setBusy(false);
-    }
+  const erase = async () => {
+    await api.deleteProviderKey(providerKey.id);
+    onDeleted();
   };
   return (
-    <form className="form" onSubmit={submit}>
+    <DialogForm submitLabel="Delete" danger onCancel={onCancel} onSubmit={erase}>
       <p>
         Your {providerName(providerKey.provider)} key ending in <code>{providerKey.last4}</code> will be erased. Requests to{' '}
         {providerName(providerKey.provider)} will use the gateway's own account again.
       </p>
-      <ErrorAlert error={error} />
-      <div className="dialog-actions">
-        <button type="button" className="btn btn-ghost" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-danger" disabled={busy}>
-          Delete
-        </button>
-      </div>
-    </form>
+    </DialogForm>
   );
 }

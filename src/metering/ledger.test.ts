@@ -63,7 +63,7 @@ describe('ledger reads over the store', () => {
   const NOW = Date.UTC(2025, 5, 20);
   beforeEach(async () => {
     temp = await openTempStore();
-    await createStoreUsageSink(temp.store.db).write([
+    await createStoreUsageSink(temp.store).write([
       row('u1', {}),
       row('u2', { keyId: 'key_b', byok: true, costUsd: 2 }),
       row('u3', { createdAt: '2025-05-31T23:59:59.999Z', costUsd: 4 }),

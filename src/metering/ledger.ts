@@ -5,11 +5,11 @@
  */
 import type { Kysely } from 'kysely';
 import {
-  insertUsageBatch,
   monthlyTotals,
   monthlyTotalsByAccountAndKey,
   type Database,
   type MonthlyChargedTotals,
+  type Store,
   type UsageRecord,
   type UsageTotals,
 } from '../store/index.js';
@@ -44,9 +44,9 @@ export interface UsageLedger {
 }
 
 /** A sink that inserts each batch into the store's `usage` table in one transaction. */
-export function createStoreUsageSink(db: Kysely<Database>): UsageSink {
+export function createStoreUsageSink(store: Pick<Store, 'insertUsage'>): UsageSink {
   return {
-    write: (rows) => insertUsageBatch(db, rows),
+    write: (rows) => store.insertUsage(rows),
   };
 }
 

@@ -219,7 +219,7 @@ describe('UsageWriter with the store sink', () => {
   });
 
   it('loses no row and matches the cost the clients saw', async () => {
-    const writer = new UsageWriter({ sink: createStoreUsageSink(temp.store.db), flushMs: 1, maxBatch: 64 });
+    const writer = new UsageWriter({ sink: createStoreUsageSink(temp.store), flushMs: 1, maxBatch: 64 });
     const recorded = rows(1_000).map((row, index) => ({ ...row, costUsd: (index % 17) * 0.000001 + 0.0000001 }));
     for (const row of recorded) writer.record(row);
     await writer.close();

@@ -46,7 +46,7 @@ const scheduleUnref: ScheduleTimer = (callback, ms) => {
  * oldest history for bounded memory.
  *
  * @example
- * const writer = new UsageWriter({ sink: createStoreUsageSink(store.db), onError: (e) => log.error(e) });
+ * const writer = new UsageWriter({ sink: createStoreUsageSink(store), onError: (e) => log.error(e) });
  * writer.record(createUsageRecord(facts));
  * await writer.close(); // on shutdown, after in-flight requests have settled
  */

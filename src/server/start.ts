@@ -109,7 +109,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const charges = await loadMonthlyCharges(store.db, Date.now());
   for (const account of charges.accounts) await admission.seedMonthly({ accountId: account.accountId }, account);
   for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);
-  const ledger = new UsageWriter({ sink: createStoreUsageSink(store.db) });
+  const ledger = new UsageWriter({ sink: createStoreUsageSink(store) });
 
   const catalog = new Catalog(config.models, providers);
   const { health, breakers } = shared;

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { Pool, TypeOverrides, types, type ClientConfig } from 'pg';
 import type { Database } from './database.js';
 import { ChangeCounter } from './postgres-changes.js';
+import { insertUsageBatch } from './repositories/usage.js';
 import type { Store } from './store.js';
 
 /** Where and how to connect. */
@@ -78,6 +79,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     db,
     dialect: 'postgres',
     dataVersion: () => changes.version,
+    insertUsage: (rows) => insertUsageBatch(db, rows),
     whenListening: () => changes.whenListening(),
     close(): Promise<void> {
       closing ??= changes.close().then(() => db.destroy());

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
+import { toUsageRow, type UsageRecord } from './repositories/usage.js';
 import type { Store } from './store.js';
 
 /** The database file's name inside the data directory. */
@@ -33,6 +34,8 @@ export function createStore(options: CreateStoreOptions): Store {
   raw.pragma('synchronous = NORMAL');
   const dataVersionStatement = raw.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  // Prepared on first use: the table exists only once migrations have run.
+  let insertUsageRows: ((rows: readonly UsageRecord[]) => void) | undefined;
   let closing: Promise<void> | undefined;
   return {
     db,
@@ -42,9 +45,27 @@ export function createStore(options: CreateStoreOptions): Store {
       if (typeof value !== 'number') throw new Error(`PRAGMA data_version returned ${String(value)}`);
       return value;
     },
+    async insertUsage(rows: readonly UsageRecord[]): Promise<void> {
+      if (rows[0] === undefined) return;
+      insertUsageRows ??= prepareUsageInsert(raw, Object.keys(toUsageRow(rows[0])));
+      insertUsageRows(rows);
+    },
     close(): Promise<void> {
       closing ??= db.destroy();
       return closing;
     },
   };
 }
+
+/**
+ * One prepared INSERT run per row inside a transaction: a fraction of the cost of building, compiling and
+ * preparing a multi-row statement for every batch (the ledger writes one row per request). `columns` come from
+ * {@link toUsageRow}, the mapping the repositories use, so the two cannot drift apart.
+ */
+function prepareUsageInsert(raw: SqliteDatabase.Database, columns: readonly string[]): (rows: readonly UsageRecord[]) => void {
+  const insert = raw.prepare(`INSERT INTO usage (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`);
+  return raw.transaction((rows: readonly UsageRecord[]) => {
+    for (const row of rows) insert.run(toUsageRow(row));
+  });
+}
+

@@ -1,6 +1,7 @@
 /** @module The handle every other module gets to the database, whatever the dialect. */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
+import type { UsageRecord } from './repositories/usage.js';
 
 /** The SQL dialects a store can speak: SQLite (embedded, the default) and PostgreSQL (shared by many instances). */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -22,6 +23,11 @@ export interface Store {
    * starts listening.
    */
   dataVersion(): number;
+  /**
+   * Appends ledger rows in one transaction, all or none; a row whose id is already stored is skipped, so a batch
+   * can be retried as is. SQLite runs one prepared statement per row; PostgreSQL sends multi-row INSERTs.
+   */
+  insertUsage(rows: readonly UsageRecord[]): Promise<void>;
   /** Closes the connection; the store cannot be used afterwards. Calling it again is harmless. */
   close(): Promise<void>;
 }

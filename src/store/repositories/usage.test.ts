@@ -46,50 +46,63 @@ await describeEachDialect('usage repository', (dialect) => {
     await temp.cleanup();
   });
 
-  it('stores every field of a batch, booleans as 0/1', async () => {
-    const failed = row({
-      routedModel: null,
-      provider: null,
-      byok: true,
-      ttftMs: null,
-      status: 429,
-      errorCode: 'rate_limit_exceeded',
-      stream: false,
-      promptTokens: 0,
-      completionTokens: 0,
-      costUsd: 0,
+  const writers: Array<[string, (rows: UsageRecord[]) => Promise<void>]> = [
+    ['insertUsageBatch', (rows) => insertUsageBatch(temp.store.db, rows)],
+    ['Store.insertUsage', (rows) => temp.store.insertUsage(rows)],
+  ];
+  for (const [name, write] of writers) {
+    it(`${name} stores every field of a batch, booleans as 0/1`, async () => {
+      const failed = row({
+        routedModel: null,
+        provider: null,
+        byok: true,
+        ttftMs: null,
+        status: 429,
+        errorCode: 'rate_limit_exceeded',
+        stream: false,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd: 0,
+      });
+      await write([row(), failed]);
+      const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
+      assert.equal(stored.length, 2);
+      assert.deepEqual(stored.find((r) => r.id === failed.id), {
+        id: failed.id,
+        request_id: failed.requestId,
+        account_id: 'acct_a',
+        key_id: 'key_a1',
+        requested_model: 'auto',
+        routed_model: null,
+        provider: null,
+        byok: 1,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        cost_usd: 0,
+        latency_ms: 120,
+        ttft_ms: null,
+        status: 429,
+        error_code: 'rate_limit_exceeded',
+        stream: 0,
+        created_at: failed.createdAt,
+      });
     });
-    await insertUsageBatch(temp.store.db, [row(), failed]);
-    const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
-    assert.equal(stored.length, 2);
-    assert.deepEqual(stored.find((r) => r.id === failed.id), {
-      id: failed.id,
-      request_id: failed.requestId,
-      account_id: 'acct_a',
-      key_id: 'key_a1',
-      requested_model: 'auto',
-      routed_model: null,
-      provider: null,
-      byok: 1,
-      prompt_tokens: 0,
-      completion_tokens: 0,
-      cost_usd: 0,
-      latency_ms: 120,
-      ttft_ms: null,
-      status: 429,
-      error_code: 'rate_limit_exceeded',
-      stream: 0,
-      created_at: failed.createdAt,
-    });
-  });
 
-  it('skips rows whose id is already stored, so a retried batch counts once', async () => {
-    const batch = [row(), row()];
-    await insertUsageBatch(temp.store.db, batch);
-    await insertUsageBatch(temp.store.db, [...batch, row()]);
-    const count = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    assert.equal(Number(count?.n), 3);
-  });
+    it(`${name} skips rows whose id is already stored, so a retried batch counts once`, async () => {
+      const batch = [row(), row()];
+      await write(batch);
+      await write([...batch, row()]);
+      const count = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      assert.equal(Number(count?.n), 3);
+    });
+
+    it(`${name} stores all of a batch or none of it`, async () => {
+      const broken = { ...row(), accountId: null } as unknown as UsageRecord;
+      await assert.rejects(write([row(), broken]));
+      const count = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      assert.equal(Number(count?.n), 0);
+    });
+  }
 
   it('inserts batches larger than one statement', async () => {
     const rows = Array.from({ length: 2_345 }, () => row({ costUsd: 0.000001 }));

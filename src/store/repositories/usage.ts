@@ -336,7 +336,8 @@ function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
   };
 }
 
-function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
+/** A ledger row as the `usage` table stores it (snake_case columns, booleans as 0/1). */
+export function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
   return {
     id: record.id,
     request_id: record.requestId,

@@ -23,6 +23,9 @@ interface ProfileNode {
 interface Profile {
   nodes: ProfileNode[];
   samples: number[];
+  /** Microseconds. */
+  startTime: number;
+  endTime: number;
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'op-profile-'));
@@ -65,4 +68,18 @@ const total = profile.samples.length;
 console.log(`${Math.round(result.requestsPerSecond)} req/s at c=50 (${values.stream === true ? 'stream' : 'non-stream'}); top self time:`);
 for (const [label, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
   console.log(`${((100 * count) / total).toFixed(1).padStart(5)} %  ${label}`);
+}
+// The same samples by package, as microseconds of the measured run per request (startup and warm-up included).
+const usPerSample = (profile.endTime - profile.startTime) / total;
+const byPackage = new Map<string, number>();
+for (const id of profile.samples) {
+  const frame = byId.get(id)?.callFrame;
+  if (frame === undefined) continue;
+  const where = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1] ?? (frame.url.includes('/dist/') ? `ours: ${frame.url.replace(/^.*\/dist\//, '').split('/')[0]}` : frame.url.startsWith('node:') ? 'node internals' : frame.functionName || '(native)');
+  byPackage.set(where, (byPackage.get(where) ?? 0) + 1);
+}
+const requests = Math.round(result.requestsPerSecond * Number(values.seconds));
+console.log(`\nself time by package, µs per request (${requests} requests):`);
+for (const [where, count] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+  console.log(`${((count * usPerSample) / requests).toFixed(1).padStart(7)} µs  ${where}`);
 }

@@ -4,9 +4,9 @@
  * worst-case cost against the key's and the account's monthly spend caps and tokens against the account's monthly
  * included tokens. A rejected request reserves nothing.
  */
-import { randomUUID } from 'node:crypto';
 import type { PlanConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
+import { uniqueIdGenerator } from '../core/unique-id.js';
 import { admissionError } from './admission-error.js';
 import { effectiveLimits, type AdmissionKey } from './effective-limits.js';
 import { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
@@ -31,15 +31,6 @@ export function reservedOutputTokens(requested: number | null | undefined, model
   return Math.min(requested ?? DEFAULT_MAX_OUTPUT_TOKENS, modelMaxOutput);
 }
 
-/**
- * Request ids that are unique across processes yet cheap: a random per-process prefix and a counter, cheaper than
- * a UUID per request (and shorter to keep in the windows).
- */
-export function createIdGenerator(): () => string {
-  const prefix = randomUUID().slice(0, 13);
-  let counter = 0;
-  return () => `${prefix}-${(counter += 1).toString(36)}`;
-}
 
 /** What to admit. */
 export interface AdmitInput {
@@ -61,7 +52,7 @@ export interface AdmissionDeps {
   readonly plans: Readonly<Record<string, PlanConfig>>;
   /** Lease TTL; defaults to {@link DEFAULT_LEASE_TTL_MS}. */
   readonly leaseTtlMs?: number;
-  /** Lease ids; defaults to {@link createIdGenerator}'s (unique across instances, as a shared backend needs). */
+  /** Lease ids; defaults to {@link uniqueIdGenerator}'s (unique across instances, as a shared backend needs). */
   readonly newId?: () => string;
 }
 
@@ -79,7 +70,7 @@ export class Admission {
     this.#backend = deps.backend;
     this.#plans = deps.plans;
     this.#leaseTtlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
-    this.#newId = deps.newId ?? createIdGenerator();
+    this.#newId = deps.newId ?? uniqueIdGenerator('lease_');
   }
 
   /**

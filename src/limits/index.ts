@@ -4,7 +4,6 @@
  */
 export {
   Admission,
-  createIdGenerator,
   DEFAULT_LEASE_TTL_MS,
   DEFAULT_MAX_OUTPUT_TOKENS,
   reservedOutputTokens,

@@ -42,7 +42,7 @@ describe('createUsageRecord', () => {
       stream: true,
       createdAt: '2025-06-30T23:59:59.500Z',
     });
-    assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{32}$/);
+    assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{16}[0-9a-z]+$/);
     assert.notEqual(newUsageId(), newUsageId());
   });
 

@@ -1,5 +1,5 @@
 /** @module Building a ledger row from what the request pipeline knows when it settles a request. */
-import { randomUUID } from 'node:crypto';
+import { uniqueIdGenerator } from '../core/unique-id.js';
 import type { UsageRecord } from '../store/index.js';
 
 export type { UsageRecord } from '../store/index.js';
@@ -10,10 +10,8 @@ export interface UsageFacts extends Omit<UsageRecord, 'id' | 'createdAt'> {
   startedAtMs: number;
 }
 
-/** A fresh ledger row id, `usage_` and 32 hex digits. */
-export function newUsageId(): string {
-  return `usage_${randomUUID().replace(/-/g, '')}`;
-}
+/** A fresh ledger row id (`usage_…`). */
+export const newUsageId = uniqueIdGenerator('usage_');
 
 /**
  * A ledger row from `facts`: latencies are rounded to whole milliseconds, the id is generated.

@@ -1,10 +1,10 @@
 /**
  * @module The Fastify application: hooks, the error renderer and the route table. No business rules here.
  */
-import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import { GatewayError } from '../core/gateway-error.js';
+import { uniqueIdGenerator } from '../core/unique-id.js';
 import type { ModelConfig } from '../config/types.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Admission } from '../limits/index.js';
@@ -55,7 +55,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     logger: deps.logger === false ? false : { ...deps.logger, redact: REDACT },
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit ?? 8 * 1024 * 1024,
-    genReqId: () => `req_${randomUUID().replace(/-/g, '')}`,
+    genReqId: uniqueIdGenerator('req_'),
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: false } },
     return503OnClosing: false,
     frameworkErrors: handleFrameworkError,
@@ -64,8 +64,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.decorateRequest('apiKey', null);
   closeIdleConnectionsWhileClosing(app);
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   app.addHook('onRequest', createAuthHook(deps.keys));
   registerSecurityHeaders(app);

@@ -11,13 +11,20 @@ export function setRateLimitHeaders(reply: FastifyReply, headers: RateLimitHeade
   for (const [name, value] of Object.entries(headers)) reply.header(name, value);
 }
 
-/** Adds the headers to authenticated responses that did not get them from admission. */
+/**
+ * Adds the headers to authenticated responses that did not get them from admission. Admitted requests (nearly
+ * all) pass straight through, without a promise.
+ */
 export function registerRateLimitHeaders(app: FastifyInstance, admission: Admission): void {
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.apiKey !== null && !reply.hasHeader('x-ratelimit-limit')) {
-      setRateLimitHeaders(reply, await admission.peekHeaders(request.apiKey as KeyRecord));
-    }
-    return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (request.apiKey === null || reply.hasHeader('x-ratelimit-limit')) return done(null, payload);
+    admission.peekHeaders(request.apiKey as KeyRecord).then(
+      (headers) => {
+        setRateLimitHeaders(reply, headers);
+        done(null, payload);
+      },
+      (error: Error) => done(error),
+    );
   });
 }
 

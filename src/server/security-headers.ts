@@ -34,8 +34,9 @@ const HEADERS: Readonly<Record<string, string>> = {
 
 /** Adds the headers to every response outside `/v1/`, errors and 404s included; HSTS when served over HTTPS. */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onRequest', async function securityHeaders(request, reply) {
+  app.addHook('onRequest', function securityHeaders(request, reply, done) {
     setSecurityHeaders(request, reply);
+    done();
   });
 }
 

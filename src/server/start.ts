@@ -2,7 +2,6 @@
  * @module The composition root: open the store, run migrations, load keys, start the simulator for providers
  * without a key when asked, build the gateway and listen. `originalpoint serve` and the integration tests use it.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import {
   loadMasterKey,
 } from '../auth/index.js';
 import type { GatewayConfig, ProviderConfig } from '../config/types.js';
+import { uniqueIdGenerator } from '../core/unique-id.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ImageFetcher } from '../gateway/image-fetch.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
@@ -120,7 +120,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const gateway = new Gateway({
     client,
     now: Date.now,
-    generateId: completionIdGenerator(),
+    generateId: uniqueIdGenerator('chatcmpl-'),
     images,
     onOutcome: (candidate, outcome) => {
       metrics.attempt(candidate, outcome);
@@ -137,7 +137,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     models: config.models,
     status: createStatusProvider({ providers, models: config.models, simulated, health, breakers, now: Date.now }),
     testProviderKey: createProviderKeyTester({
-      gateway: new Gateway({ client, now: Date.now, generateId: completionIdGenerator(), images }),
+      gateway: new Gateway({ client, now: Date.now, generateId: uniqueIdGenerator('chatcmpl-'), images }),
       providers,
       models: config.models,
     }),
@@ -212,11 +212,4 @@ async function seedDemo(store: Store, keys: KeyCache, dataDir: string): Promise<
   const created = await createKeysService({ db: store.db, onChange: () => keys.invalidate() }).createKey({ email: DEMO_EMAIL, name: 'demo' });
   writeFileSync(file, `${created.secret}\n`, { mode: 0o600 });
   return created.secret;
-}
-
-/** `chatcmpl-` + a random per-process prefix + a counter: unique, and far cheaper than random bytes per call. */
-function completionIdGenerator(): () => string {
-  const prefix = randomBytes(9).toString('base64url');
-  let counter = 0;
-  return () => `chatcmpl-${prefix}${(counter++).toString(36)}`;
 }

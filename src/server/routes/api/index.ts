@@ -67,9 +67,10 @@ export function registerDashboardApi(app: FastifyInstance, deps: DashboardApiDep
     status: deps.status,
     now: deps.now,
   };
-  app.register(fastifyCookie);
   app.register(
     async function dashboardApi(api) {
+      // Cookies are the dashboard's alone: registered here, their hook does not run on the /v1 hot path.
+      await api.register(fastifyCookie);
       const json = api.getDefaultJsonParser('error', 'error');
       api.removeContentTypeParser('application/json');
       api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

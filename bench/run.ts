@@ -6,6 +6,8 @@
  *             routing, metering all on);
  *   peer    — through Portkey's gateway (`--peer portkey`).
  * Scenarios: non-streaming and streaming at c=1 (latency, timed with hrtime) and c=50 (throughput, autocannon).
+ * Then a soak (`--soak SECONDS`, default 60): c=50 through the gateway with its RSS sampled, the first and last
+ * tenth compared, and the RSS read again after 10 s of rest — memory must not grow under steady load.
  * Writes bench/results/latest.json and latest.md (or `--out DIR`). `--smoke` is a 1-second run from source
  * that `npm test` uses to check the harness works; it asserts no timing.
  */
@@ -23,11 +25,13 @@ const { values: flags } = parseArgs({
     peer: { type: 'string' },
     smoke: { type: 'boolean', default: false },
     duration: { type: 'string' },
+    soak: { type: 'string' },
     out: { type: 'string' },
   },
 });
 const smoke = flags.smoke === true;
 const seconds = Number(flags.duration ?? (smoke ? 1 : 10));
+const soakSeconds = Number(flags.soak ?? (smoke ? 1 : 60));
 const outDir = flags.out ?? new URL('./results/', import.meta.url).pathname;
 const root = new URL('../', import.meta.url).pathname;
 /** The CLI: the built one for real runs; the sources (through tsx) for the smoke run, which must not need a build. */
@@ -75,8 +79,10 @@ async function main(): Promise<void> {
         process.stdout.write(`${target.name.padEnd(16)} ${scenario.padEnd(10)} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, smoke ? 100 : 3000));
-    const report = buildReport(results, idleRssMb, rssMb(gateway.child.pid));
+    await sleep(smoke ? 100 : 3000);
+    const afterRssMb = rssMb(gateway.child.pid);
+    const soak = soakSeconds > 0 ? await soakRss(targets[1]?.target, gateway.child.pid, soakSeconds) : null;
+    const report = buildReport(results, idleRssMb, afterRssMb, soak);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(outDir, 'latest.md'), renderMarkdown(report));
@@ -85,6 +91,29 @@ async function main(): Promise<void> {
     for (const process of started.reverse()) await process.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** RSS over a steady c=50 load of `seconds`: the peaks of its first and last tenth, and the RSS after a rest (10 s). */
+async function soakRss(target: Target | undefined, pid: number | undefined, seconds: number): Promise<Soak> {
+  if (target === undefined) throw new Error('no gateway target to soak');
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(rssMb(pid)), 250);
+  const figures = await throughput(target, false, 50, seconds);
+  clearInterval(timer);
+  const tenth = Math.max(1, Math.floor(samples.length / 10));
+  await sleep(smoke ? 100 : 10_000);
+  return {
+    seconds,
+    requestsPerSecond: round(figures.requestsPerSecond),
+    errors: figures.errors,
+    firstTenthRssMb: round(Math.max(...samples.slice(0, tenth))),
+    lastTenthRssMb: round(Math.max(...samples.slice(-tenth))),
+    restedRssMb: round(rssMb(pid)),
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** An enterprise account whose limits cannot bind, and its key, created through the CLI before the server starts. */
@@ -103,9 +132,19 @@ interface Report {
   results: ScenarioResult[];
   gateway: { idleRssMb: number; afterRssMb: number; overheadP50Ms: number | null; overheadP99Ms: number | null; ttfcOverheadMs: number | null };
   ratios: { throughputVsDirect: number | null; throughputVsPeer: number | null };
+  soak: Soak | null;
 }
 
-function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: number): Report {
+interface Soak {
+  seconds: number;
+  requestsPerSecond: number;
+  errors: number;
+  firstTenthRssMb: number;
+  lastTenthRssMb: number;
+  restedRssMb: number;
+}
+
+function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: number, soak: Soak | null): Report {
   const find = (target: string, scenario: string, c: number) => results.find((r) => r.target === target && r.scenario === scenario && r.concurrency === c);
   const gw1 = find('gateway', 'non-stream', 1);
   const direct1 = find('direct', 'non-stream', 1);
@@ -130,6 +169,7 @@ function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: n
       throughputVsDirect: gw50 && direct50 ? round(gw50.requestsPerSecond / direct50.requestsPerSecond, 3) : null,
       throughputVsPeer: gw50 && peer50 ? round(gw50.requestsPerSecond / peer50.requestsPerSecond, 2) : null,
     },
+    soak,
   };
 }
 
@@ -145,6 +185,12 @@ function renderMarkdown(report: Report): string {
     `Gateway overhead at c=1: p50 ${report.gateway.overheadP50Ms} ms, p99 ${report.gateway.overheadP99Ms} ms; stream first-chunk ${report.gateway.ttfcOverheadMs} ms.`,
     `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
     `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
+    ...(report.soak === null
+      ? []
+      : [
+          `Soak, ${report.soak.seconds} s at c=50 through the gateway: ${report.soak.requestsPerSecond} req/s, ${report.soak.errors} errors; ` +
+            `RSS peak ${report.soak.firstTenthRssMb} MB in the first tenth, ${report.soak.lastTenthRssMb} MB in the last, ${report.soak.restedRssMb} MB after a rest.`,
+        ]),
     '',
   ];
   return lines.join('\n');

@@ -13,10 +13,13 @@ import { after, it } from 'node:test';
 const out = mkdtempSync(join(tmpdir(), 'op-bench-smoke-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-it('runs every scenario against direct and gateway and writes the report', async () => {
+it('runs every scenario and the soak against direct and gateway and writes the report', async () => {
   const script = new URL('../bench/run.ts', import.meta.url).pathname;
   await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--smoke', '--out', out], { timeout: 120_000 });
-  const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { results: Array<{ target: string; scenario: string; concurrency: number; errors: number }> };
+  const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
+    results: Array<{ target: string; scenario: string; concurrency: number; errors: number }>;
+    soak: { errors: number; requestsPerSecond: number; lastTenthRssMb: number; restedRssMb: number } | null;
+  };
   const rows = report.results.map((r) => `${r.target}/${r.scenario}/${r.concurrency}`);
   assert.deepEqual(rows, [
     'direct/non-stream/1', 'direct/non-stream/50', 'direct/stream/1', 'direct/stream/50',
@@ -24,4 +27,7 @@ it('runs every scenario against direct and gateway and writes the report', async
   ]);
   assert.ok(report.results.every((r) => r.errors === 0), JSON.stringify(report.results));
   assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| gateway \| stream \| 50 \|/);
+  assert.equal(report.soak?.errors, 0);
+  assert.ok((report.soak?.requestsPerSecond ?? 0) > 0 && (report.soak?.restedRssMb ?? 0) > 0, JSON.stringify(report.soak));
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /Soak, 1 s at c=50/);
 });

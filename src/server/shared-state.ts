@@ -6,13 +6,11 @@
  */
 import type { Redis } from 'ioredis';
 import pino from 'pino';
-import { ClusterBus, createRedisClient } from '../cluster/index.js';
+import type { ClusterBus } from '../cluster/index.js';
 import type { GatewayConfig } from '../config/types.js';
 import { MemoryLimiterBackend, type LimiterBackend } from '../limits/index.js';
-import { FallbackLimiterBackend, RedisLimiterBackend } from '../limits/redis/index.js';
 import { InMemoryCircuitBreakers, type CircuitBreakers } from '../routing/circuit-breaker.js';
 import { InMemoryHealthStore, type HealthStore } from '../routing/health.js';
-import { RedisCircuitBreakers, RedisHealthStore } from '../routing/redis/index.js';
 
 export interface SharedState {
   limiter: LimiterBackend;
@@ -37,6 +35,12 @@ export async function createSharedState(config: GatewayConfig, logLevel: string 
       close: async () => undefined,
     };
   }
+  // Loaded only when Redis is configured: the client library alone is ~10 MB of a lone instance's memory.
+  const [{ ClusterBus, createRedisClient }, { FallbackLimiterBackend, RedisLimiterBackend }, { RedisCircuitBreakers, RedisHealthStore }] = await Promise.all([
+    import('../cluster/index.js'),
+    import('../limits/redis/index.js'),
+    import('../routing/redis/index.js'),
+  ]);
   const log = pino({ level: logLevel === false ? 'silent' : logLevel, name: 'shared-state' });
   const onError = (err: unknown): void => log.warn({ err }, 'redis error');
   const redis: Redis = createRedisClient(config.redisUrl, { onError });

@@ -14,7 +14,7 @@ import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { hasRemoteImages, inlineRemoteImages } from './inline-images.js';
 import { withoutCredential } from './redact-credential.js';
-import { readSseEvents } from './sse-reader.js';
+import { readSseBatches } from './sse-reader.js';
 import { assertEventStream, MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText } from './upstream-body.js';
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
 
@@ -171,8 +171,8 @@ export class Gateway {
       throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     }
     assertEventStream(response);
-    const events = readSseEvents(response.body, MAX_UPSTREAM_BODY_BYTES);
-    const head = await readUntilFirstChunk(adapter, ctx, events, response, signal);
+    const batches = readSseBatches(response.body, MAX_UPSTREAM_BODY_BYTES);
+    const head = await readUntilFirstChunk(adapter, ctx, batches, response, signal);
     const headAt = this.deps.now();
     // The time to first token is to the first chunk with output, not to the role chunk many upstreams send at once:
     // folding that wait into the output rate would misjudge a slow-to-start but fast-streaming deployment.
@@ -189,7 +189,7 @@ export class Gateway {
       }
     };
     const redact = (error: GatewayError): GatewayError => withoutCredential(error, candidate.provider.apiKey);
-    return continueStream(head.translator, head.steps, events, response, signal, { onStep, finish, redact });
+    return continueStream(head.translator, head.steps, batches, response, signal, { onStep, finish, redact });
   }
 }
 
@@ -224,11 +224,32 @@ function targetOf(candidate: Candidate): UpstreamTarget {
   return { baseUrl: candidate.provider.baseUrl, apiKey: candidate.provider.apiKey, upstreamModel: candidate.deployment.model };
 }
 
-/** Reads events until one yields chunks. An error (or the end) before that throws, so the caller can fail over. */
+/**
+ * Translates a batch of events into one step: their chunks in order, the latest usage, and the first error (the
+ * events after an error are not read; the error ends the stream).
+ */
+function translateBatch(translator: StreamTranslator, events: readonly SseEvent[]): StreamStep {
+  const merged: StreamStep = { chunks: [] };
+  for (const event of events) {
+    const step = translator.push(event);
+    for (const chunk of step.chunks) merged.chunks.push(chunk);
+    if (step.usage !== undefined) merged.usage = step.usage;
+    if (step.error !== undefined) {
+      merged.error = step.error;
+      break;
+    }
+  }
+  return merged;
+}
+
+/**
+ * Reads batches of events until one yields chunks. An error (or the end) before any chunk throws, so the caller can
+ * fail over; an error after a chunk of the same batch is kept for the client, after that chunk.
+ */
 async function readUntilFirstChunk(
   adapter: ProviderAdapter,
   ctx: TranslateContext,
-  events: AsyncGenerator<SseEvent>,
+  batches: AsyncGenerator<SseEvent[]>,
   response: UpstreamResponse,
   signal: AbortSignal,
 ): Promise<{ translator: StreamTranslator; steps: StreamStep[] }> {
@@ -236,9 +257,9 @@ async function readUntilFirstChunk(
   const steps: StreamStep[] = [];
   try {
     for (;;) {
-      const next = await events.next();
-      const step = next.done === true ? translator.end() : translator.push(next.value);
-      if (step.error !== undefined) throw step.error;
+      const next = await batches.next();
+      const step = next.done === true ? translator.end() : translateBatch(translator, next.value);
+      if (step.error !== undefined && step.chunks.length === 0) throw step.error;
       steps.push(step);
       if (step.chunks.length > 0 || next.done === true) return { translator, steps };
     }
@@ -266,11 +287,11 @@ interface StreamObserver {
   redact: (error: GatewayError) => GatewayError;
 }
 
-/** Replays the head steps, then translates the rest; a failure mid-stream becomes a final error step. */
+/** Replays the head steps, then translates the rest a batch at a time; a failure mid-stream becomes a final error step. */
 async function* continueStream(
   translator: StreamTranslator,
   head: StreamStep[],
-  events: AsyncGenerator<SseEvent>,
+  batches: AsyncGenerator<SseEvent[]>,
   response: UpstreamResponse,
   signal: AbortSignal,
   { onStep, finish, redact }: StreamObserver,
@@ -284,16 +305,19 @@ async function* continueStream(
     return { ...step, error: redact(step.error) };
   };
   try {
-    for (const step of head) yield track(step);
+    for (const step of head) {
+      yield track(step);
+      if (step.error !== undefined) return;
+    }
     for (;;) {
-      let next: IteratorResult<SseEvent>;
+      let next: IteratorResult<SseEvent[]>;
       try {
-        next = await events.next();
+        next = await batches.next();
       } catch (error) {
         yield track({ chunks: [], error: toNetworkError(error, signal) });
         return;
       }
-      const step = track(next.done === true ? translator.end() : translator.push(next.value));
+      const step = track(next.done === true ? translator.end() : translateBatch(translator, next.value));
       onStep(step);
       if (next.done === true && step.error === undefined) end = { kind: 'done', outputTokens };
       yield step;

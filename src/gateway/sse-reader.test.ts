@@ -1,21 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../core/gateway-error.js';
-import { readSseEvents } from './sse-reader.js';
+import { readSseBatches } from './sse-reader.js';
 
 async function* pieces(...texts: string[]): AsyncGenerator<Uint8Array> {
   for (const text of texts) yield Buffer.from(text);
 }
 
-async function collect(body: AsyncIterable<Uint8Array>, max?: number): Promise<string[]> {
-  const data: string[] = [];
-  for await (const event of readSseEvents(body, max)) data.push(event.data);
+async function batches(body: AsyncIterable<Uint8Array>, max?: number): Promise<string[][]> {
+  const data: string[][] = [];
+  for await (const batch of readSseBatches(body, max)) data.push(batch.map((event) => event.data));
   return data;
 }
 
-describe('readSseEvents', () => {
+async function collect(body: AsyncIterable<Uint8Array>, max?: number): Promise<string[]> {
+  return (await batches(body, max)).flat();
+}
+
+describe('readSseBatches', () => {
   it('yields events split across pieces, named events and multi-line data', async () => {
     assert.deepEqual(await collect(pieces('data: {"a"', ':1}\n\nevent: x\ndata: one\ndata: two\n\n: ping\n\n')), ['{"a":1}', 'one\ntwo']);
+  });
+
+  it('yields the events one piece completes together, and no empty batch', async () => {
+    assert.deepEqual(await batches(pieces('data: 1\n\ndata: 2\n\ndata: 3', '\n\n', ': ping\n\n', 'data: 4\n\n')), [['1', '2'], ['3'], ['4']]);
   });
 
   it('any number of events may flow; only one event larger than the bound is refused, with a 502', async () => {

@@ -1,18 +1,21 @@
 /**
  * @module Upstream SSE body → events, with eventsource-parser doing the spec work (line endings, multi-line data,
- * comments). Events are yielded as soon as their bytes arrive; nothing is buffered beyond one partial event, and
- * that one is bounded: an upstream that sends more than `maxEventBytes` without completing an event is cut off.
+ * comments). Events are yielded as soon as their bytes arrive, in batches: every event completed by one piece of
+ * the body comes out together, so a piece carrying twenty events costs one hop through the stream pipeline, not
+ * twenty. Nothing is buffered beyond one partial event, and that one is bounded: an upstream that sends more than
+ * `maxEventBytes` without completing an event is cut off.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError } from '../core/gateway-error.js';
 import type { SseEvent } from '../providers/types.js';
 
 /**
- * Reads an SSE byte stream and yields each complete event. Throws a 502 GatewayError once more than `maxEventBytes`
- * have arrived since the last complete event (a bound on what the parser holds; comments and pings count too).
+ * Reads an SSE byte stream and yields the events each piece completes (never an empty batch). Throws a 502
+ * GatewayError once more than `maxEventBytes` have arrived since the last complete event (a bound on what the
+ * parser holds; comments and pings count too).
  */
-export async function* readSseEvents(body: AsyncIterable<Uint8Array>, maxEventBytes = Number.POSITIVE_INFINITY): AsyncGenerator<SseEvent> {
-  const pending: SseEvent[] = [];
+export async function* readSseBatches(body: AsyncIterable<Uint8Array>, maxEventBytes = Number.POSITIVE_INFINITY): AsyncGenerator<SseEvent[]> {
+  let pending: SseEvent[] = [];
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
       pending.push({ event: message.event, data: message.data });
@@ -25,7 +28,10 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array>, maxEventBy
     // An event completed in this piece: what the parser still holds is at most this piece's tail (pieces read off a
     // socket are at most 64 KiB, so this never mistakes a run of small events for one large one).
     sinceEvent = pending.length > 0 ? bytes.length : sinceEvent + bytes.length;
-    while (pending.length > 0) yield pending.shift() as SseEvent;
+    if (pending.length > 0) {
+      yield pending;
+      pending = [];
+    }
     if (sinceEvent > maxEventBytes) {
       const limit = maxEventBytes >= 1024 * 1024 ? `${Math.round(maxEventBytes / 1024 / 1024)} MiB` : `${maxEventBytes} bytes`;
       throw new GatewayError(502, 'provider_error', `An event of the provider's stream exceeded the ${limit} limit.`, { retryable: true });
@@ -33,5 +39,5 @@ export async function* readSseEvents(body: AsyncIterable<Uint8Array>, maxEventBy
   }
   parser.feed(decoder.decode());
   parser.reset({ consume: true });
-  while (pending.length > 0) yield pending.shift() as SseEvent;
+  if (pending.length > 0) yield pending;
 }

@@ -42,6 +42,12 @@ const asResponse = (fake: FakeResponse): ServerResponse => fake as unknown as Se
 const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
 
 describe('writeSseData', () => {
+  it('writes several values as consecutive events in one write', async () => {
+    const res = new FakeResponse(false);
+    assert.equal(await writeSseData(asResponse(res), { a: 1 }, { b: 2 }), true);
+    assert.deepEqual(res.written, ['data: {"a":1}\n\ndata: {"b":2}\n\n']);
+  });
+
   it('holds the writes of one turn and sends them together on the next tick', async () => {
     const res = new FakeResponse(false);
     await writeSseData(asResponse(res), { n: 1 });

@@ -4,9 +4,14 @@
  */
 import type { ServerResponse } from 'node:http';
 
-/** Writes `data: <json>\n\n`. Resolves when the socket can take more; false when the client has gone. */
-export function writeSseData(res: ServerResponse, value: unknown): Promise<boolean> {
-  return writeRaw(res, `data: ${JSON.stringify(value)}\n\n`);
+/**
+ * Writes each value as `data: <json>\n\n`, all in one write. Resolves when the socket can take more; false when
+ * the client has gone.
+ */
+export function writeSseData(res: ServerResponse, ...values: unknown[]): Promise<boolean> {
+  let text = '';
+  for (const value of values) text += `data: ${JSON.stringify(value)}\n\n`;
+  return writeRaw(res, text);
 }
 
 /** Writes the closing `data: [DONE]` sentinel. */

@@ -40,10 +40,10 @@ export async function sendStream(
         if (options.includeUsage) chunk.usage = null;
         if (outcome.usage === undefined) collectOutput(chunk, delivered);
         last = chunk;
-        if (!(await writeSseData(res, chunk))) {
-          outcome.errorCode = 'client_closed_request';
-          return outcome;
-        }
+      }
+      if (step.chunks.length > 0 && !(await writeSseData(res, ...step.chunks))) {
+        outcome.errorCode = 'client_closed_request';
+        return outcome;
       }
       if (step.error !== undefined) {
         request.log.warn({ requestId: request.id, code: step.error.code }, 'stream failed after the first byte');

@@ -17,6 +17,7 @@ import { withoutCredential } from './redact-credential.js';
 import { readSseBatches } from './sse-reader.js';
 import { assertEventStream, MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText } from './upstream-body.js';
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
+import type { CancelSignal } from './cancellation.js';
 
 export interface GatewayDeps {
   client: UpstreamClient;
@@ -55,7 +56,7 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {}
 
   /** Non-streaming completion over `candidates`, failing over on retryable errors. */
-  complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<CompletionResult> {
+  complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<CompletionResult> {
     const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
       completion: await this.completeChoices(variants, candidate, ctx, signal),
@@ -66,7 +67,7 @@ export class Gateway {
    * Streaming completion. Resolves once the chosen upstream has produced its first chunk, so errors that arrive
    * before any byte reaches the client (HTTP errors, in-band errors in the first events) can still fail over.
    */
-  stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: AbortSignal): Promise<StreamResult> {
+  stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<StreamResult> {
     const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
       steps: await this.openChoiceStreams(variants, candidate, ctx, signal),
@@ -75,7 +76,7 @@ export class Gateway {
 
   private async attempt<T>(
     candidates: readonly Candidate[],
-    signal: AbortSignal,
+    signal: CancelSignal,
     run: (candidate: Candidate, ctx: TranslateContext) => Promise<T>,
   ): Promise<T & AttemptInfo> {
     const failures: string[] = [];
@@ -107,7 +108,7 @@ export class Gateway {
   }
 
   /** One upstream call, or `n` parallel single-choice calls merged when the adapter has no native `n`. */
-  private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: AbortSignal): Promise<ChatCompletion> {
+  private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: CancelSignal): Promise<ChatCompletion> {
     const fanOut = fanOutCount(variants.original, candidate);
     if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal);
     const single = variants.withOneChoice();
@@ -119,7 +120,7 @@ export class Gateway {
     variants: RequestVariants,
     candidate: Candidate,
     ctx: TranslateContext,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<AsyncGenerator<StreamStep>> {
     const fanOut = fanOutCount(variants.original, candidate);
     if (fanOut === 1) return this.openStream(variants, candidate, ctx, signal);
@@ -138,7 +139,7 @@ export class Gateway {
     variants: RequestVariants,
     candidate: Candidate,
     ctx: TranslateContext,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<ChatCompletion> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
@@ -161,7 +162,7 @@ export class Gateway {
     variants: RequestVariants,
     candidate: Candidate,
     ctx: TranslateContext,
-    signal: AbortSignal,
+    signal: CancelSignal,
   ): Promise<AsyncGenerator<StreamStep>> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
@@ -251,7 +252,7 @@ async function readUntilFirstChunk(
   ctx: TranslateContext,
   batches: AsyncGenerator<SseEvent[]>,
   response: UpstreamResponse,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<{ translator: StreamTranslator; steps: StreamStep[] }> {
   const translator = adapter.createStreamTranslator(ctx);
   const steps: StreamStep[] = [];
@@ -293,7 +294,7 @@ async function* continueStream(
   head: StreamStep[],
   batches: AsyncGenerator<SseEvent[]>,
   response: UpstreamResponse,
-  signal: AbortSignal,
+  signal: CancelSignal,
   { onStep, finish, redact }: StreamObserver,
 ): AsyncGenerator<StreamStep> {
   let end: StreamEnd = { kind: 'abandoned' };

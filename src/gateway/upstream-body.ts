@@ -6,6 +6,7 @@
 import { GatewayError } from '../core/gateway-error.js';
 import { headerValue } from '../providers/shared/upstream-error.js';
 import { toNetworkError, type UpstreamResponse } from './upstream-client.js';
+import type { CancelSignal } from './cancellation.js';
 
 /**
  * The largest upstream answer the gateway reads whole (a non-streaming completion), and the largest single event of
@@ -24,7 +25,7 @@ function upstreamTooLarge(): GatewayError {
 }
 
 /** A 2xx body read whole, up to {@link MAX_UPSTREAM_BODY_BYTES}; a larger one is a 502 (and the connection is closed). */
-export async function readBodyText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
+export async function readBodyText(response: UpstreamResponse, signal: CancelSignal): Promise<string> {
   const declared = Number(headerValue(response.headers, 'content-length'));
   if (declared > MAX_UPSTREAM_BODY_BYTES) {
     discardBody(response);
@@ -36,7 +37,7 @@ export async function readBodyText(response: UpstreamResponse, signal: AbortSign
 }
 
 /** An error body for its message: the first {@link MAX_ERROR_BODY_BYTES}, the rest discarded. */
-export async function readErrorText(response: UpstreamResponse, signal: AbortSignal): Promise<string> {
+export async function readErrorText(response: UpstreamResponse, signal: CancelSignal): Promise<string> {
   return (await readAtMost(response, signal, MAX_ERROR_BODY_BYTES, true)) ?? '';
 }
 
@@ -44,7 +45,7 @@ export async function readErrorText(response: UpstreamResponse, signal: AbortSig
  * Reads the body as UTF-8 up to `limit` bytes. Past it the body is destroyed and the result is the first `limit`
  * bytes when `truncate`, else undefined.
  */
-async function readAtMost(response: UpstreamResponse, signal: AbortSignal, limit: number, truncate = false): Promise<string | undefined> {
+async function readAtMost(response: UpstreamResponse, signal: CancelSignal, limit: number, truncate = false): Promise<string | undefined> {
   const parts: Uint8Array[] = [];
   let size = 0;
   try {

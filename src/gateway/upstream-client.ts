@@ -6,6 +6,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { TimeoutConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { UpstreamHeaders, UpstreamRequest } from '../providers/types.js';
+import type { CancelSignal } from './cancellation.js';
 
 export interface UpstreamResponse {
   status: number;
@@ -34,7 +35,7 @@ export class UpstreamClient {
   }
 
   /** POSTs `request` to `baseUrl` + its path. Resolves once response headers arrive; throws a GatewayError otherwise. */
-  async send(baseUrl: string, request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  async send(baseUrl: string, request: UpstreamRequest, signal: CancelSignal): Promise<UpstreamResponse> {
     const base = this.parseBase(baseUrl);
     try {
       const response = await this.agent.request({
@@ -69,7 +70,7 @@ export class UpstreamClient {
 }
 
 /** Maps a failure while talking to a provider (connect, timeout, reset, client abort) to a GatewayError. */
-export function toNetworkError(error: unknown, signal?: AbortSignal): GatewayError {
+export function toNetworkError(error: unknown, signal?: CancelSignal): GatewayError {
   if (error instanceof GatewayError) return error;
   if (signal?.aborted) {
     return new GatewayError(499, 'client_closed_request', 'The client closed the request.', { retryable: false, cause: error });

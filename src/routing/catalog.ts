@@ -15,6 +15,8 @@ export interface Candidate {
 
 export class Catalog {
   private readonly byId: Map<string, ModelConfig>;
+  /** candidatesFor's answers: the catalog never changes, so each model's list is built once. */
+  private readonly candidates = new Map<string, readonly Candidate[]>();
   /** The smallest context window of any model, in tokens: a prompt that surely fits it fits every model. */
   readonly smallestContext: number;
 
@@ -57,7 +59,16 @@ export class Catalog {
    * The deployments of an explicitly named model, in configured order, that have a credential.
    * Unknown model → 400 naming the field; known but no usable provider → 503 provider_unavailable.
    */
-  candidatesFor(modelId: string): Candidate[] {
+  candidatesFor(modelId: string): readonly Candidate[] {
+    let candidates = this.candidates.get(modelId);
+    if (candidates === undefined) {
+      candidates = this.buildCandidates(modelId);
+      this.candidates.set(modelId, candidates);
+    }
+    return candidates;
+  }
+
+  private buildCandidates(modelId: string): Candidate[] {
     const model = this.byId.get(modelId);
     if (model === undefined) {
       throw invalidRequest(`The model \`${modelId}\` does not exist. GET /v1/models lists the available models.`, 'model');

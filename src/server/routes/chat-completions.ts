@@ -9,6 +9,7 @@ import type { KeyRecord } from '../../auth/index.js';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../core/chat-request.js';
 import type { Usage } from '../../core/chat-response.js';
 import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
+import { Cancellation } from '../../gateway/cancellation.js';
 import type { AttemptInfo, Gateway } from '../../gateway/gateway.js';
 import type { Admission, Ticket } from '../../limits/index.js';
 import type { UsageLedger } from '../../metering/ledger.js';
@@ -65,9 +66,9 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       const promptTokens = decision.requirements?.promptTokens ?? prompt.estimate;
       ticket = await deps.admission.admit(admissionInput(key, body, { tokens: promptTokens, size: prompt }, decision.candidates));
       setRateLimitHeaders(reply, ticket.headers());
-      const abort = abortOnClientClose(reply);
+      const cancellation = abortOnClientClose(reply);
       if (body.stream === true) {
-        const result = await deps.gateway.stream(body, decision.candidates, abort.signal);
+        const result = await deps.gateway.stream(body, decision.candidates, cancellation);
         outcome.attempt = result;
         setRouteHeaders(reply, result, deps.now() - startedAtMs);
         outcome.ttftMs = deps.now() - startedAtMs;
@@ -76,7 +77,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         outcome.errorCode = streamed.errorCode;
         if (streamed.failedStatus !== null) outcome.status = streamed.failedStatus;
       } else {
-        const result = await deps.gateway.complete(body, decision.candidates, abort.signal);
+        const result = await deps.gateway.complete(body, decision.candidates, cancellation);
         outcome.attempt = result;
         result.completion.usage = withCost(result.completion.usage, result.candidate.model.pricing);
         outcome.usage = result.completion.usage;
@@ -151,13 +152,13 @@ function checkSampling(body: ChatCompletionRequest): void {
  * gone when this is called (it hung up while admission awaited its backend, a network round trip with Redis); then
  * `close` has fired already and waiting for it would hold the lease until the upstream finished on its own.
  */
-function abortOnClientClose(reply: FastifyReply): AbortController {
-  const controller = new AbortController();
+function abortOnClientClose(reply: FastifyReply): Cancellation {
+  const cancellation = new Cancellation();
   const res = reply.raw;
   const onClose = (): void => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) cancellation.cancel();
   };
   if (res.destroyed) onClose();
   else res.once('close', onClose);
-  return controller;
+  return cancellation;
 }

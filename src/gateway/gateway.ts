@@ -3,6 +3,7 @@
  * the upstream, translate the answer back. A retryable failure before anything reached the client moves on to the
  * next candidate; the first success (or first non-retryable failure) ends the loop.
  */
+import { performance } from 'node:perf_hooks';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
 import type { ChatCompletion } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
@@ -21,7 +22,7 @@ import type { CancelSignal } from './cancellation.js';
 
 export interface GatewayDeps {
   client: UpstreamClient;
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch, for `created`. Durations are timed with `performance.now()`. */
   now: () => number;
   /** A fresh completion id (`chatcmpl-…`). */
   generateId: () => string;
@@ -88,13 +89,13 @@ export class Gateway {
         id: this.deps.generateId(),
         created: Math.floor(this.deps.now() / 1000),
       };
-      const attemptStarted = this.deps.now();
+      const attemptStarted = performance.now();
       try {
         const result = await run(candidate, ctx);
-        upstreamMs += this.deps.now() - attemptStarted;
+        upstreamMs += performance.now() - attemptStarted;
         return { ...result, candidate, attempts: index + 1, upstreamMs };
       } catch (error) {
-        upstreamMs += this.deps.now() - attemptStarted;
+        upstreamMs += performance.now() - attemptStarted;
         const gatewayError = withoutCredential(toNetworkError(error, signal), candidate.provider.apiKey);
         if (!signal.aborted) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
         if (!gatewayError.retryable || signal.aborted) throw gatewayError;
@@ -143,13 +144,13 @@ export class Gateway {
   ): Promise<ChatCompletion> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
-    const started = this.deps.now();
+    const started = performance.now();
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     const body = parseJsonSafe(await readBodyText(response, signal));
     if (body === undefined) throw malformedUpstream('response');
     const completion = adapter.fromUpstream(body, ctx);
-    const elapsed = this.deps.now() - started;
+    const elapsed = performance.now() - started;
     this.report(candidate, { ok: true, ttftMs: elapsed, totalMs: elapsed, outputTokens: completion.usage.completion_tokens });
     return completion;
   }
@@ -166,7 +167,7 @@ export class Gateway {
   ): Promise<AsyncGenerator<StreamStep>> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
-    const started = this.deps.now();
+    const started = performance.now();
     const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
     if (response.status >= 300) {
       throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
@@ -174,17 +175,17 @@ export class Gateway {
     assertEventStream(response);
     const batches = readSseBatches(response.body, MAX_UPSTREAM_BODY_BYTES);
     const head = await readUntilFirstChunk(adapter, ctx, batches, response, signal);
-    const headAt = this.deps.now();
+    const headAt = performance.now();
     // The time to first token is to the first chunk with output, not to the role chunk many upstreams send at once:
     // folding that wait into the output rate would misjudge a slow-to-start but fast-streaming deployment.
     let firstOutputAt = head.steps.some(carriesOutput) ? headAt : undefined;
     const onStep = (step: StreamStep): void => {
-      if (firstOutputAt === undefined && carriesOutput(step)) firstOutputAt = this.deps.now();
+      if (firstOutputAt === undefined && carriesOutput(step)) firstOutputAt = performance.now();
     };
     const finish = (outcome: StreamEnd): void => {
       if (outcome.kind === 'done') {
         const ttftMs = (firstOutputAt ?? headAt) - started;
-        this.report(candidate, { ok: true, ttftMs, totalMs: this.deps.now() - started, outputTokens: outcome.outputTokens });
+        this.report(candidate, { ok: true, ttftMs, totalMs: performance.now() - started, outputTokens: outcome.outputTokens });
       } else if (outcome.kind === 'failed') {
         this.report(candidate, { ok: false, retryable: outcome.retryable });
       }

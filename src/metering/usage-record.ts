@@ -20,22 +20,34 @@ export const newUsageId = uniqueIdGenerator('usage_');
  * clients reconcile against, so it is reported rather than coerced.
  */
 export function createUsageRecord(facts: UsageFacts, generateId: () => string = newUsageId): UsageRecord {
-  const { startedAtMs, ...fields } = facts;
-  checkCount('promptTokens', fields.promptTokens);
-  checkCount('completionTokens', fields.completionTokens);
-  checkAmount('costUsd', fields.costUsd);
-  checkAmount('latencyMs', fields.latencyMs);
-  if (fields.ttftMs !== null) checkAmount('ttftMs', fields.ttftMs);
-  if (!Number.isInteger(fields.status) || fields.status < 100 || fields.status > 599) {
-    throw new RangeError(`usage status must be an HTTP status, got ${fields.status}`);
+  checkCount('promptTokens', facts.promptTokens);
+  checkCount('completionTokens', facts.completionTokens);
+  checkAmount('costUsd', facts.costUsd);
+  checkAmount('latencyMs', facts.latencyMs);
+  if (facts.ttftMs !== null) checkAmount('ttftMs', facts.ttftMs);
+  if (!Number.isInteger(facts.status) || facts.status < 100 || facts.status > 599) {
+    throw new RangeError(`usage status must be an HTTP status, got ${facts.status}`);
   }
-  if (!Number.isFinite(startedAtMs)) throw new RangeError(`usage startedAtMs must be finite, got ${startedAtMs}`);
+  if (!Number.isFinite(facts.startedAtMs)) throw new RangeError(`usage startedAtMs must be finite, got ${facts.startedAtMs}`);
+  // Field by field rather than rest and spread: this runs once per request, and the literal is several times faster.
   return {
-    ...fields,
     id: generateId(),
-    latencyMs: Math.round(fields.latencyMs),
-    ttftMs: fields.ttftMs === null ? null : Math.round(fields.ttftMs),
-    createdAt: new Date(startedAtMs).toISOString(),
+    requestId: facts.requestId,
+    accountId: facts.accountId,
+    keyId: facts.keyId,
+    requestedModel: facts.requestedModel,
+    routedModel: facts.routedModel,
+    provider: facts.provider,
+    byok: facts.byok,
+    promptTokens: facts.promptTokens,
+    completionTokens: facts.completionTokens,
+    costUsd: facts.costUsd,
+    latencyMs: Math.round(facts.latencyMs),
+    ttftMs: facts.ttftMs === null ? null : Math.round(facts.ttftMs),
+    status: facts.status,
+    errorCode: facts.errorCode,
+    stream: facts.stream,
+    createdAt: new Date(facts.startedAtMs).toISOString(),
   };
 }
 

@@ -4,6 +4,7 @@
  * Every request that reaches the handler (schema violations included) settles its ticket and writes one ledger row.
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRecord } from '../../auth/index.js';
 import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../core/chat-request.js';
@@ -36,6 +37,7 @@ export interface ChatRouteDeps {
   ledger: UsageLedger;
   metrics: GatewayMetrics;
   providerKeys?: ProviderKeyLookup;
+  /** Milliseconds since the epoch: the request's arrival in the ledger. Durations are timed with `performance.now()`. */
   now: () => number;
 }
 
@@ -53,6 +55,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
   app.post('/v1/chat/completions', { schema: { body: ChatCompletionRequestSchema }, attachValidation: true }, async (request, reply) => {
     const key = request.apiKey as KeyRecord;
     const startedAtMs = deps.now();
+    const started = performance.now();
     const outcome: Outcome = { status: 200, errorCode: null, usage: undefined, attempt: undefined, ttftMs: null };
     let ticket: Ticket | undefined;
     try {
@@ -70,8 +73,8 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (body.stream === true) {
         const result = await deps.gateway.stream(body, decision.candidates, cancellation);
         outcome.attempt = result;
-        setRouteHeaders(reply, result, deps.now() - startedAtMs);
-        outcome.ttftMs = deps.now() - startedAtMs;
+        setRouteHeaders(reply, result, performance.now() - started);
+        outcome.ttftMs = performance.now() - started;
         const streamed = await sendStream(request, reply, result, { includeUsage: body.stream_options?.include_usage === true, prompt });
         outcome.usage = streamed.usage;
         outcome.errorCode = streamed.errorCode;
@@ -81,7 +84,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         outcome.attempt = result;
         result.completion.usage = withCost(result.completion.usage, result.candidate.model.pricing);
         outcome.usage = result.completion.usage;
-        setRouteHeaders(reply, result, deps.now() - startedAtMs);
+        setRouteHeaders(reply, result, performance.now() - started);
         await reply.send(result.completion);
       }
     } catch (error) {
@@ -90,7 +93,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       throw error;
     } finally {
       await settle(ticket, outcome.usage);
-      record(deps, request, key, outcome, startedAtMs);
+      record(deps, request, key, outcome, startedAtMs, started);
     }
     return reply;
   });
@@ -103,10 +106,10 @@ async function settle(ticket: Ticket | undefined, usage: Usage | undefined): Pro
 }
 
 /** Metrics and the ledger row; the body may be anything when validation failed. */
-function record(deps: ChatRouteDeps, request: FastifyRequest, key: KeyRecord, outcome: Outcome, startedAtMs: number): void {
+function record(deps: ChatRouteDeps, request: FastifyRequest, key: KeyRecord, outcome: Outcome, startedAtMs: number, started: number): void {
   const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
   const candidate: Candidate | undefined = outcome.attempt?.candidate;
-  const latencyMs = deps.now() - startedAtMs;
+  const latencyMs = performance.now() - started;
   const stream = body.stream === true;
   deps.metrics.request(candidate?.model.id ?? 'none', candidate?.deployment.provider ?? 'none', outcome.status, latencyMs - (outcome.attempt?.upstreamMs ?? 0), stream);
   deps.ledger.record(

@@ -29,10 +29,11 @@ import { MonthlyCounters } from './monthly-counters.js';
 /** A reservation as this backend hands it out: with the position of its tpm entry in the account's log. */
 interface MemoryReservation extends Reservation {
   readonly tpmSeq: number;
+  readonly tpmEpoch: number;
 }
 
 function isMemoryReservation(reservation: Reservation): reservation is MemoryReservation {
-  return 'tpmSeq' in reservation && typeof reservation.tpmSeq === 'number';
+  return 'tpmSeq' in reservation && typeof reservation.tpmSeq === 'number' && 'tpmEpoch' in reservation && typeof reservation.tpmEpoch === 'number';
 }
 
 /** Accounts and counters examined for idleness per call. */
@@ -72,14 +73,14 @@ export class MemoryLimiterBackend implements LimiterBackend {
       return { ok: false, rejection, window: windows.snapshot(now, request.rpm, request.tpm) };
     }
     windows.requests.add(now, 1);
-    const tpmSeq = windows.tokens.add(now, request.tokens, request.id);
+    const tpmSeq = windows.tokens.add(now, request.tokens);
     windows.leases.set(request.id, now + request.leaseTtlMs);
     if (request.spend !== null) {
       this.#accountCounters.reserve(request.accountId, month, request.spend.costNanoUsd, request.tokens);
       this.#keyCounters.reserve(request.keyId, month, request.spend.costNanoUsd, request.tokens);
     }
     const { id, accountId, keyId, tokens, spend } = request;
-    const reservation: MemoryReservation = { id, accountId, keyId, month, tokens, spend, tpmSeq };
+    const reservation: MemoryReservation = { id, accountId, keyId, month, tokens, spend, tpmSeq, tpmEpoch: windows.tokens.epoch };
     return { ok: true, reservation, window: windows.snapshot(now, request.rpm, request.tpm) };
   }
 
@@ -88,7 +89,7 @@ export class MemoryLimiterBackend implements LimiterBackend {
     const windows = this.#windows.get(reservation.accountId);
     if (windows === undefined || !windows.takeLease(reservation.id, now)) return false;
     if (isMemoryReservation(reservation)) {
-      windows.tokens.adjust(reservation.tpmSeq, reservation.id, actual?.tokens ?? 0);
+      windows.tokens.adjust(reservation.tpmSeq, reservation.tpmEpoch, actual?.tokens ?? 0);
     }
     this.#accountCounters.settle(reservation.accountId, reservation, actual);
     this.#keyCounters.settle(reservation.keyId, reservation, actual);

@@ -11,11 +11,15 @@ import { WINDOW_MS } from '../types.js';
 
 const MIN_CAPACITY = 8;
 
+/** Tells logs apart, so a sequence number from a log that has been dropped and replaced is refused. */
+let nextEpoch = 0;
+
 /** Timestamped amounts in one sliding minute, with their running total. */
 export class SlidingLog {
   #at = new Float64Array(MIN_CAPACITY);
   #amount = new Float64Array(MIN_CAPACITY);
-  #ids: (string | undefined)[] = new Array<string | undefined>(MIN_CAPACITY);
+  /** Unique to this log in the process: with a sequence number it names one entry for good. */
+  readonly epoch = nextEpoch++;
   /** Ring index of the oldest entry, number of entries, and the sequence number of the oldest entry. */
   #start = 0;
   #count = 0;
@@ -37,7 +41,6 @@ export class SlidingLog {
     const mask = this.#at.length - 1;
     while (this.#count > 0 && (this.#at[this.#start] as number) + WINDOW_MS <= now) {
       this.#total -= this.#amount[this.#start] as number;
-      this.#ids[this.#start] = undefined;
       this.#start = (this.#start + 1) & mask;
       this.#count -= 1;
       this.#firstSeq += 1;
@@ -45,27 +48,27 @@ export class SlidingLog {
     if (this.#count * 4 < this.#at.length && this.#at.length > MIN_CAPACITY) this.#resize(this.#at.length / 2);
   }
 
-  /** Appends an entry and returns its sequence number, which with `id` makes it adjustable later. */
-  add(at: number, amount: number, id?: string): number {
+  /** Appends an entry and returns its sequence number, which with the log's `epoch` makes it adjustable later. */
+  add(at: number, amount: number): number {
     if (this.#count === this.#at.length) this.#resize(this.#at.length * 2);
     const index = (this.#start + this.#count) & (this.#at.length - 1);
     this.#at[index] = at;
     this.#amount[index] = amount;
-    this.#ids[index] = id;
     this.#count += 1;
     this.#total += amount;
     return this.#firstSeq + this.#count - 1;
   }
 
   /**
-   * Sets the amount of the entry `add` numbered `seq` for `id`; false once it has left the window. (A sequence
-   * number rather than a map by id: a map per account churning a minute of ids costs more than the whole admission.)
+   * Sets the amount of the entry `add` numbered `seq` in the log of `epoch`; false once it has left the window, or
+   * when `epoch` is another log's. (Numbers rather than a map by request id: a map per account churning a minute of
+   * ids costs more than the whole admission, and at thousands of requests a second a minute of id strings is tens
+   * of megabytes.)
    */
-  adjust(seq: number, id: string, amount: number): boolean {
+  adjust(seq: number, epoch: number, amount: number): boolean {
     const offset = seq - this.#firstSeq;
-    if (offset < 0 || offset >= this.#count) return false;
+    if (epoch !== this.epoch || offset < 0 || offset >= this.#count) return false;
     const index = (this.#start + offset) & (this.#at.length - 1);
-    if (this.#ids[index] !== id) return false;
     this.#total += amount - (this.#amount[index] as number);
     this.#amount[index] = amount;
     return true;
@@ -104,17 +107,14 @@ export class SlidingLog {
   #resize(capacity: number): void {
     const at = new Float64Array(capacity);
     const amount = new Float64Array(capacity);
-    const ids = new Array<string | undefined>(capacity);
     const mask = this.#at.length - 1;
     for (let offset = 0; offset < this.#count; offset += 1) {
       const index = (this.#start + offset) & mask;
       at[offset] = this.#at[index] as number;
       amount[offset] = this.#amount[index] as number;
-      ids[offset] = this.#ids[index];
     }
     this.#at = at;
     this.#amount = amount;
-    this.#ids = ids;
     this.#start = 0;
   }
 }

@@ -2,6 +2,7 @@
  * @module `originalpoint serve` and `originalpoint simulate`.
  */
 import type { Command } from 'commander';
+import pino from 'pino';
 import { loadConfig } from '../config/index.js';
 import { startGateway } from '../server/start.js';
 import { startSimulator } from '../simulator/index.js';
@@ -29,7 +30,9 @@ export function registerServeCommands(program: Command): void {
       const config = loadConfig({ file: flags.config, env });
       const simulate = flags.simulate === true;
       // The demo account and its key are for trying the gateway out (`npm start`); a production start creates none.
-      const running = await startGateway({ config, simulate, logger: { level: process.env.OP_LOG_LEVEL ?? 'info' }, seedDemo: simulate });
+      // Logs go to stdout asynchronously: a slow pipe or terminal must not stall the event loop (pino flushes on exit).
+      const logger = { level: process.env.OP_LOG_LEVEL ?? 'info', stream: pino.destination({ dest: 1, sync: false }) };
+      const running = await startGateway({ config, simulate, logger, seedDemo: simulate });
       const lines = [`OriginalPoint gateway listening on ${running.url}  (OpenAI base URL: ${running.url}/v1)`];
       if (running.simulated.length > 0) lines.push(`Simulated providers (no API key configured): ${running.simulated.join(', ')}`);
       if (running.demoKey !== undefined) lines.push(`Demo API key: ${running.demoKey}  (also in ${config.dataDir}/demo-key.txt)`);

@@ -2,6 +2,8 @@
  * `npm run bench`: the simulator (no artificial latency), the gateway and optionally a peer gateway, each in its
  * own process on 127.0.0.1, measured side by side with the same request:
  *   direct  — straight at the simulator's OpenAI-format endpoint;
+ *   floor   — through a minimal Fastify + undici pass-through proxy (`lib/floor-proxy.ts`): what the platform
+ *             alone costs, the bound on what the gateway can reach on this machine;
  *   gateway — through OriginalPoint (auth, admission with an enterprise account whose limits do not bind,
  *             routing, metering all on);
  *   peer    — through Portkey's gateway (`--peer portkey`).
@@ -18,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sequential, throughput, type ScenarioResult, type Target } from './lib/load.js';
 import { startPortkey } from './lib/peer-portkey.js';
-import { freePort, rssMb, sampleRss, startProcess, type Running } from './lib/processes.js';
+import { cpuMs, freePort, rssMb, sampleRss, startProcess, type Running } from './lib/processes.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,9 +57,15 @@ async function main(): Promise<void> {
     );
     started.push(gateway);
 
+    const floorPort = await freePort();
+    const floor = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/lib/floor-proxy.ts'), String(floorPort), simulatorUrl], {}, /floor listening/);
+    started.push(floor);
+
+    const gatewayTarget: Target = { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body };
     const targets: Array<{ target: Target; pid: number | undefined }> = [
       { target: { name: 'direct', url: `${simulatorUrl}/openai/v1/chat/completions`, headers: { authorization: 'Bearer sim' }, body }, pid: undefined },
-      { target: { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body }, pid: gateway.child.pid },
+      { target: { name: 'floor', url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, body }, pid: floor.child.pid },
+      { target: gatewayTarget, pid: gateway.child.pid },
     ];
     if (flags.peer === 'portkey') {
       const peer = await startPortkey(simulatorUrl, body);
@@ -68,20 +76,24 @@ async function main(): Promise<void> {
     }
 
     const idleRssMb = rssMb(gateway.child.pid);
-    const results: ScenarioResult[] = [];
+    const results: Row[] = [];
     for (const { target, pid } of targets) {
       if (!smoke) await throughput(target, false, 10, 2);
       for (const [scenario, stream, concurrency] of [['non-stream', false, 1], ['non-stream', false, 50], ['stream', true, 1], ['stream', true, 50]] as const) {
         const sampler = sampleRss(pid);
+        const cpuBefore = cpuMs(pid);
         const figures = concurrency === 1 ? await sequential(target, stream, seconds) : await throughput(target, stream, concurrency, seconds);
+        const cpuUsed = cpuMs(pid) - cpuBefore;
         const peak = sampler.stop();
-        results.push({ target: target.name, scenario, ...figures, peakRssMb: pid === undefined ? null : round(peak) });
+        const requests = figures.requestsPerSecond * seconds;
+        const cpuUsPerRequest = pid === undefined || requests === 0 ? null : round((cpuUsed * 1000) / requests, 0);
+        results.push({ target: target.name, scenario, ...figures, peakRssMb: pid === undefined ? null : round(peak), cpuUsPerRequest });
         process.stdout.write(`${target.name.padEnd(16)} ${scenario.padEnd(10)} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
       }
     }
     await sleep(smoke ? 100 : 3000);
     const afterRssMb = rssMb(gateway.child.pid);
-    const soak = soakSeconds > 0 ? await soakRss(targets[1]?.target, gateway.child.pid, soakSeconds) : null;
+    const soak = soakSeconds > 0 ? await soakRss(gatewayTarget, gateway.child.pid, soakSeconds) : null;
     const report = buildReport(results, idleRssMb, afterRssMb, soak);
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -94,8 +106,7 @@ async function main(): Promise<void> {
 }
 
 /** RSS over a steady c=50 load of `seconds`: the peaks of its first and last tenth, and the RSS after a rest (10 s). */
-async function soakRss(target: Target | undefined, pid: number | undefined, seconds: number): Promise<Soak> {
-  if (target === undefined) throw new Error('no gateway target to soak');
+async function soakRss(target: Target, pid: number | undefined, seconds: number): Promise<Soak> {
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(rssMb(pid)), 250);
   const figures = await throughput(target, false, 50, seconds);
@@ -126,12 +137,18 @@ function createBenchKey(dataDir: string): string {
   return key;
 }
 
+/** A scenario's figures plus the CPU its target process spent per request (none for the simulator, direct). */
+interface Row extends ScenarioResult {
+  cpuUsPerRequest: number | null;
+}
+
 interface Report {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; date: string };
   seconds: number;
-  results: ScenarioResult[];
+  results: Row[];
   gateway: { idleRssMb: number; afterRssMb: number; overheadP50Ms: number | null; overheadP99Ms: number | null; ttfcOverheadMs: number | null };
-  ratios: { throughputVsDirect: number | null; throughputVsPeer: number | null };
+  ratios: { throughputVsDirect: number | null; throughputVsFloor: number | null; throughputVsPeer: number | null };
+  floor: { overheadP50Ms: number | null; overheadP99Ms: number | null };
   soak: Soak | null;
 }
 
@@ -144,7 +161,7 @@ interface Soak {
   restedRssMb: number;
 }
 
-function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: number, soak: Soak | null): Report {
+function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak: Soak | null): Report {
   const find = (target: string, scenario: string, c: number) => results.find((r) => r.target === target && r.scenario === scenario && r.concurrency === c);
   const gw1 = find('gateway', 'non-stream', 1);
   const direct1 = find('direct', 'non-stream', 1);
@@ -153,6 +170,8 @@ function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: n
   const gw50 = find('gateway', 'non-stream', 50);
   const direct50 = find('direct', 'non-stream', 50);
   const peer50 = find('peer (portkey)', 'non-stream', 50);
+  const floor1 = find('floor', 'non-stream', 1);
+  const floor50 = find('floor', 'non-stream', 50);
   const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : round(a - b, 3));
   return {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
@@ -167,8 +186,10 @@ function buildReport(results: ScenarioResult[], idleRssMb: number, afterRssMb: n
     },
     ratios: {
       throughputVsDirect: gw50 && direct50 ? round(gw50.requestsPerSecond / direct50.requestsPerSecond, 3) : null,
+      throughputVsFloor: gw50 && floor50 ? round(gw50.requestsPerSecond / floor50.requestsPerSecond, 3) : null,
       throughputVsPeer: gw50 && peer50 ? round(gw50.requestsPerSecond / peer50.requestsPerSecond, 2) : null,
     },
+    floor: { overheadP50Ms: diff(floor1?.p50Ms, direct1?.p50Ms), overheadP99Ms: diff(floor1?.p99Ms, direct1?.p99Ms) },
     soak,
   };
 }
@@ -178,12 +199,15 @@ function renderMarkdown(report: Report): string {
   const lines = [
     `Benchmark (${report.seconds} s per scenario) on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GiB, Node ${m.node}, ${m.date}`,
     '',
-    '| target | scenario | c | req/s | p50 ms | p99 ms | first chunk p50 ms | errors | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...report.results.map((r) => `| ${r.target} | ${r.scenario} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.ttfcP50Ms ?? ''} | ${r.errors} | ${r.peakRssMb ?? ''} |`),
+    '| target | scenario | c | req/s | p50 ms | p99 ms | first chunk p50 ms | errors | peak RSS MB | CPU µs/req |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...report.results.map(
+      (r) => `| ${r.target} | ${r.scenario} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.ttfcP50Ms ?? ''} | ${r.errors} | ${r.peakRssMb ?? ''} | ${r.cpuUsPerRequest ?? ''} |`,
+    ),
     '',
     `Gateway overhead at c=1: p50 ${report.gateway.overheadP50Ms} ms, p99 ${report.gateway.overheadP99Ms} ms; stream first-chunk ${report.gateway.ttfcOverheadMs} ms.`,
-    `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
+    `Floor (bare Fastify + undici proxy) overhead at c=1: p50 ${report.floor.overheadP50Ms} ms, p99 ${report.floor.overheadP99Ms} ms.`,
+    `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsFloor ?? '–'} × floor, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
     `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
     ...(report.soak === null
       ? []

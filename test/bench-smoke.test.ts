@@ -13,7 +13,7 @@ import { after, it } from 'node:test';
 const out = mkdtempSync(join(tmpdir(), 'op-bench-smoke-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-it('runs every scenario and the soak against direct and gateway and writes the report', async () => {
+it('runs every scenario and the soak against direct, floor and gateway and writes the report', async () => {
   const script = new URL('../bench/run.ts', import.meta.url).pathname;
   await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--smoke', '--out', out], { timeout: 120_000 });
   const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
@@ -23,6 +23,7 @@ it('runs every scenario and the soak against direct and gateway and writes the r
   const rows = report.results.map((r) => `${r.target}/${r.scenario}/${r.concurrency}`);
   assert.deepEqual(rows, [
     'direct/non-stream/1', 'direct/non-stream/50', 'direct/stream/1', 'direct/stream/50',
+    'floor/non-stream/1', 'floor/non-stream/50', 'floor/stream/1', 'floor/stream/50',
     'gateway/non-stream/1', 'gateway/non-stream/50', 'gateway/stream/1', 'gateway/stream/50',
   ]);
   assert.ok(report.results.every((r) => r.errors === 0), JSON.stringify(report.results));

@@ -147,16 +147,24 @@ describe('Admission', () => {
     assert.equal(ticket.headers()['X-RateLimit-Limit'], '2');
   });
 
-  it('renews a lease so a long stream keeps its slot past the TTL', async () => {
-    const short = new Admission({ backend, plans: PLANS, leaseTtlMs: 1000 });
+  it("keeps a running request's lease alive past its TTL, and stops once the ticket ends", async () => {
+    const TTL = 150;
+    const realTime = new MemoryLimiterBackend(Date.now);
+    const kept = new Admission({ backend: realTime, plans: PLANS, leaseTtlMs: TTL });
     const one = key({ limits: { ...NO_OVERRIDES, concurrent: 1 } });
-    const ticket = await short.admit(input({ key: one }));
-    t += 900;
-    await ticket.renew();
-    t += 900;
-    assert.equal((await rejection(short.admit(input({ key: one })))).stage, 'concurrency');
+    const ticket = await kept.admit(input({ key: one }));
+    assert.equal(kept.liveLeases, 1);
+    await new Promise((resolve) => setTimeout(resolve, TTL * 4));
+    assert.equal((await rejection(kept.admit(input({ key: one })))).stage, 'concurrency', 'still held four TTLs later');
     await ticket.fail();
-    await short.admit(input({ key: one }));
+    assert.equal(kept.liveLeases, 0);
+    await (await kept.admit(input({ key: one }))).fail();
+
+    // Without the keeper the same lease lapses at its TTL (what a crashed holder's would do).
+    const unkept = new Admission({ backend: new MemoryLimiterBackend(Date.now), plans: PLANS, leaseTtlMs: TTL, keepLeasesAlive: false });
+    await unkept.admit(input({ key: one }));
+    await new Promise((resolve) => setTimeout(resolve, TTL * 2));
+    await (await unkept.admit(input({ key: one }))).fail();
   });
 });
 

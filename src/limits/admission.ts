@@ -11,12 +11,13 @@ import { admissionError } from './admission-error.js';
 import { effectiveLimits, type AdmissionKey } from './effective-limits.js';
 import { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
 import { usdToNanos } from './money.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { AdmissionTicket, isAmount, type Ticket } from './ticket.js';
 import type { EffectiveLimits, LimiterBackend, SpendRequest } from './types.js';
 
 /**
- * How long a lease holds its slot if its holder never finishes it (a crashed instance, a leaked ticket): longer
- * than any normal request; streams that may run longer call `Ticket.renew()`.
+ * How long a lease holds its slot if its holder never finishes it (a crashed instance, a leaked ticket). Running
+ * requests keep theirs alive (see {@link LeaseKeeper}), so this is not a limit on how long a request may run.
  */
 export const DEFAULT_LEASE_TTL_MS = 10 * 60_000;
 
@@ -52,6 +53,11 @@ export interface AdmissionDeps {
   readonly plans: Readonly<Record<string, PlanConfig>>;
   /** Lease TTL; defaults to {@link DEFAULT_LEASE_TTL_MS}. */
   readonly leaseTtlMs?: number;
+  /**
+   * Renew the leases of running requests every third of their TTL (default true). Tests that drive the backend's
+   * clock by hand turn it off: renewals run on real timers.
+   */
+  readonly keepLeasesAlive?: boolean;
   /** Lease ids; defaults to {@link uniqueIdGenerator}'s (unique across instances, as a shared backend needs). */
   readonly newId?: () => string;
 }
@@ -65,12 +71,24 @@ export class Admission {
   readonly #plans: Readonly<Record<string, PlanConfig>>;
   readonly #leaseTtlMs: number;
   readonly #newId: () => string;
+  readonly #keeper: LeaseKeeper | undefined;
 
   constructor(deps: AdmissionDeps) {
     this.#backend = deps.backend;
     this.#plans = deps.plans;
     this.#leaseTtlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.#newId = deps.newId ?? uniqueIdGenerator('lease_');
+    this.#keeper = deps.keepLeasesAlive === false ? undefined : new LeaseKeeper(deps.backend);
+  }
+
+  /** Leases being kept alive (admitted, not yet settled or failed). */
+  get liveLeases(): number {
+    return this.#keeper?.size ?? 0;
+  }
+
+  /** Resolves when no lease renewal is in flight: call it on shutdown before flushing the backend. */
+  async settled(): Promise<void> {
+    await this.#keeper?.settled();
   }
 
   /**
@@ -97,7 +115,8 @@ export class Admission {
       const headers = rateLimitHeaders(result.window);
       throw admissionError(result.rejection, { key: input.key, limits, tokens, headers });
     }
-    return new AdmissionTicket(this.#backend, result.reservation, result.window, this.#leaseTtlMs);
+    this.#keeper?.hold(result.reservation, this.#leaseTtlMs);
+    return new AdmissionTicket(this.#backend, result.reservation, result.window, this.#keeper);
   }
 
   /** The rate-limit headers for a response that did not go through admission (e.g. a 400 before it). */

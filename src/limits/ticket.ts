@@ -4,6 +4,7 @@
  */
 import { GatewayError } from '../core/gateway-error.js';
 import { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
+import type { LeaseKeeper } from './lease-keeper.js';
 import { usdToNanos } from './money.js';
 import type { LimiterBackend, Reservation, WindowSnapshot } from './types.js';
 
@@ -29,27 +30,26 @@ export interface Ticket {
   settle(usage: SettleUsage): Promise<void>;
   /** Releases the lease and refunds every reservation: for requests that used nothing upstream. */
   fail(): Promise<void>;
-  /** Extends the lease by its TTL; call it now and then on streams that may outlive the TTL. */
-  renew(): Promise<void>;
 }
 
 /**
- * The {@link Ticket} over a backend reservation. The first of `settle`/`fail` wins; later calls (either one)
- * return the first call's promise and change nothing, so `fail()` in a `finally` or on client disconnect is safe.
+ * The {@link Ticket} over a backend reservation, its lease kept alive by `keeper` (if any) until it ends. The first
+ * of `settle`/`fail` wins; later calls (either one) return the first call's promise and change nothing, so `fail()`
+ * in a `finally` or on client disconnect is safe.
  */
 export class AdmissionTicket implements Ticket {
   readonly #backend: LimiterBackend;
   readonly #reservation: Reservation;
   readonly #window: WindowSnapshot;
   #headers: RateLimitHeaders | undefined;
-  readonly #leaseTtlMs: number;
+  readonly #keeper: LeaseKeeper | undefined;
   #done: Promise<void> | undefined;
 
-  constructor(backend: LimiterBackend, reservation: Reservation, window: WindowSnapshot, leaseTtlMs: number) {
+  constructor(backend: LimiterBackend, reservation: Reservation, window: WindowSnapshot, keeper: LeaseKeeper | undefined) {
     this.#backend = backend;
     this.#reservation = reservation;
     this.#window = window;
-    this.#leaseTtlMs = leaseTtlMs;
+    this.#keeper = keeper;
   }
 
   get id(): string {
@@ -75,11 +75,8 @@ export class AdmissionTicket implements Ticket {
     return this.#done;
   }
 
-  async renew(): Promise<void> {
-    if (this.#done === undefined) await this.#backend.renew(this.#reservation, this.#leaseTtlMs);
-  }
-
   async #finish(usage: SettleUsage | null): Promise<void> {
+    this.#keeper?.release(this.#reservation);
     if (usage === null) {
       await this.#backend.finish(this.#reservation, null);
       return;

@@ -124,7 +124,11 @@ export interface LimiterBackend {
    * reservations stay charged at their worst case, since nobody is left to settle them).
    */
   finish(reservation: Reservation, actual: ActualUsage | null): Promise<boolean>;
-  /** Moves a live lease's expiry to `ttlMs` from now; false if it is finished or expired. */
+  /**
+   * Moves a live lease's expiry to `ttlMs` from now. False if it is finished or expired (stop renewing it); true
+   * otherwise, including when it could not be renewed just now but may still be live (a shared backend that is
+   * unreachable: renewing again later may succeed).
+   */
   renew(reservation: Reservation, ttlMs: number): Promise<boolean>;
   /** The account's windows without changing them, for headers on responses that skipped admission. */
   peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot>;

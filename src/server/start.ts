@@ -165,6 +165,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     async close() {
       await app.close();
       await ledger.close();
+      await admission.settled();
       await shared.close();
       keys.stop();
       clearInterval(credentialsWatch);

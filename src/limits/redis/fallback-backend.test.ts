@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
 import { connectTestRedis, describeWithRedis, waitFor } from '../../cluster/testing.js';
+import { LeaseKeeper } from '../lease-keeper.js';
 import { runLimiterContract } from '../limiter.contract.test.js';
 import type { AdmitRequest, Reservation } from '../types.js';
 import { FallbackLimiterBackend, type LimiterLogger, type SharedLimiterBackend } from './fallback-backend.js';
@@ -34,7 +35,6 @@ function world(instances = 2) {
     probeIntervalMs: 1000,
     logger,
     onDegradedChange: (degraded) => changes.push(degraded),
-    keepLeasesAlive: false,
   });
   const request = (overrides: Partial<AdmitRequest> = {}): AdmitRequest => ({
     id: randomUUID(),
@@ -180,7 +180,7 @@ describe('FallbackLimiterBackend degraded for good, one instance', () => {
   runLimiterContract('fallback on local limits', (now) => {
     const primary = new FlakyBackend(now);
     primary.mode = 'down';
-    return new FallbackLimiterBackend({ primary, instances: 1, now, keepLeasesAlive: false });
+    return new FallbackLimiterBackend({ primary, instances: 1, now });
   });
 });
 
@@ -190,7 +190,7 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
   runLimiterContract('fallback over healthy redis', (now) => {
     const primary: SharedLimiterBackend = new RedisLimiterBackend({ redis: client, prefix: prefixes.next(), now });
     // A deadline no loaded machine misses: this run checks the healthy path, not timing.
-    return new FallbackLimiterBackend({ primary, instances: 2, now, timeoutMs: 10_000, keepLeasesAlive: false });
+    return new FallbackLimiterBackend({ primary, instances: 2, now, timeoutMs: 10_000 });
   });
 
   it('falls back when the connection drops and returns when it is back', async () => {
@@ -226,7 +226,7 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
     connection.disconnect();
   });
 
-  it('keeps the leases it holds alive past their TTL until they are finished; unrenewed ones lapse', async () => {
+  it('with a lease keeper, holds leases past their TTL until they are finished; unrenewed ones lapse', async () => {
     const prefix = prefixes.next();
     const TTL = 300;
     const request = (concurrent: number): AdmitRequest => ({
@@ -240,22 +240,24 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
       spend: null,
       leaseTtlMs: TTL,
     });
-    const keeper = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000 });
+    const backend = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000 });
+    const keeper = new LeaseKeeper(backend);
     // Another instance that admits but never renews: as if it had crashed right after admission.
-    const crashed = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000, keepLeasesAlive: false });
-    const held = await keeper.admit(request(2));
+    const crashed = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000 });
+    const held = await backend.admit(request(2));
     const lost = await crashed.admit(request(2));
     assert.ok(held.ok && lost.ok);
-    assert.equal(keeper.liveLeases, 1);
-    assert.equal((await keeper.admit(request(2))).ok, false, 'both slots taken');
+    keeper.hold(held.reservation, TTL);
+    assert.equal((await backend.admit(request(2))).ok, false, 'both slots taken');
     await new Promise((resolve) => setTimeout(resolve, TTL * 3));
     // The unrenewed lease has lapsed; the kept one still holds its slot three TTLs later.
-    const third = await keeper.admit(request(2));
+    const third = await backend.admit(request(2));
     assert.ok(third.ok, 'the lapsed lease freed its slot');
-    assert.equal((await keeper.admit(request(2))).ok, false, 'the kept lease still counts');
-    assert.equal(await keeper.finish(held.reservation, null), true, 'still live when finished');
-    assert.equal(await keeper.finish(third.reservation, null), true);
-    assert.equal(keeper.liveLeases, 0, 'finished leases are no longer renewed');
+    assert.equal((await backend.admit(request(2))).ok, false, 'the kept lease still counts');
+    keeper.release(held.reservation);
+    assert.equal(keeper.size, 0, 'a released lease is no longer renewed');
+    assert.equal(await backend.finish(held.reservation, null), true, 'still live when finished');
+    assert.equal(await backend.finish(third.reservation, null), true);
     assert.equal(await client.zcard(`${prefix}:acct:acct:lease`), 0);
   });
 });

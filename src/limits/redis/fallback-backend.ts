@@ -16,10 +16,8 @@
  *   interval, so a degraded instance caps spend at its share of what was left, not of the whole cap.
  * - `seedMonthly` while degraded reaches only the local backend.
  *
- * - Leases are kept alive: every lease this instance holds is renewed every third of its TTL until it is finished,
- *   so a request that outlives the TTL (a long stream) keeps its concurrency slot on every instance. A crashed
- *   instance stops renewing, so its leases lapse within one TTL — the TTL measures how long a dead holder blocks
- *   slots, not how long a request may run. (While degraded, Redis leases cannot be renewed; see `renew`.)
+ * - Renewing a Redis lease while degraded cannot be done, nor can its loss be known: `renew` answers true so the
+ *   admission's lease keeper tries again later, once Redis answers.
  *
  * `instances` (N) is the number of gateway instances sharing the limits; the composition root reads it from the
  * configuration (e.g. `OP_INSTANCES`). If fewer than N instances are degraded at once, the cluster admits less
@@ -87,21 +85,7 @@ export interface FallbackLimiterOptions {
   readonly logger?: LimiterLogger;
   /** Told on every change of {@link FallbackLimiterBackend.degraded}, e.g. to set a gauge. */
   readonly onDegradedChange?: (degraded: boolean) => void;
-  /**
-   * Renew the leases this instance holds every third of their TTL until they are finished (default true). Tests
-   * that drive `now` by hand turn it off: the renewals run on real timers.
-   */
-  readonly keepLeasesAlive?: boolean;
 }
-
-/** A lease being kept alive: its TTL and when it was last admitted or renewed (or, while degraded, tried). */
-interface LiveLease {
-  readonly ttlMs: number;
-  renewedAt: number;
-}
-
-/** Renewals are never closer together than this, whatever the TTL. */
-const MIN_RENEW_INTERVAL_MS = 25;
 
 /** A {@link LimiterBackend} over a shared backend that falls back to local limits when the shared one fails. */
 export class FallbackLimiterBackend implements LimiterBackend {
@@ -118,11 +102,6 @@ export class FallbackLimiterBackend implements LimiterBackend {
   readonly #localReservations = new WeakSet<Reservation>();
   readonly #mirror = new MonthlyMirror();
   readonly #owed = new ReplayQueue();
-  readonly #keepLeasesAlive: boolean;
-  /** Leases admitted through this backend and not yet finished, kept alive unless `keepLeasesAlive` is false. */
-  readonly #live = new Map<Reservation, LiveLease>();
-  #renewTimer: NodeJS.Timeout | undefined;
-  #renewing: Promise<void> | undefined;
   #degraded = false;
   #lastProbe = Number.NEGATIVE_INFINITY;
   #lastSync = Number.NEGATIVE_INFINITY;
@@ -143,7 +122,6 @@ export class FallbackLimiterBackend implements LimiterBackend {
     this.#syncIntervalMs = options.syncIntervalMs ?? FALLBACK_DEFAULTS.syncIntervalMs;
     this.#logger = options.logger;
     this.#onDegradedChange = options.onDegradedChange;
-    this.#keepLeasesAlive = options.keepLeasesAlive ?? true;
   }
 
   /** True while serving from local limits because Redis failed. */
@@ -156,18 +134,7 @@ export class FallbackLimiterBackend implements LimiterBackend {
     return this.#owed.size;
   }
 
-  /** Leases being kept alive (admitted here, not yet finished). */
-  get liveLeases(): number {
-    return this.#live.size;
-  }
-
   async admit(request: AdmitRequest): Promise<AdmitResult> {
-    const result = await this.#admit(request);
-    if (result.ok) this.#keepAlive(result.reservation, request.leaseTtlMs);
-    return result;
-  }
-
-  async #admit(request: AdmitRequest): Promise<AdmitResult> {
     if (this.#degraded) {
       this.#probeSoon();
       return this.#admitLocally(request);
@@ -185,8 +152,6 @@ export class FallbackLimiterBackend implements LimiterBackend {
   }
 
   async finish(reservation: Reservation, actual: ActualUsage | null): Promise<boolean> {
-    this.#live.delete(reservation);
-    if (this.#live.size === 0) this.#stopRenewing();
     if (this.#localReservations.has(reservation)) return this.#finishLocally(reservation, actual);
     if (this.#degraded) {
       this.#owed.addFinish({ reservation, actual });
@@ -202,18 +167,21 @@ export class FallbackLimiterBackend implements LimiterBackend {
     }
   }
 
-  /** A Redis lease cannot be renewed while degraded (false): it may then expire at its TTL before it ends. */
+  /**
+   * A Redis lease cannot be renewed while degraded, nor can it be told whether it still lives: true, so it is tried
+   * again later (it may expire at its TTL meanwhile, if Redis stays away that long).
+   */
   async renew(reservation: Reservation, ttlMs: number): Promise<boolean> {
     if (this.#localReservations.has(reservation)) return this.#local.renew(reservation, ttlMs);
     if (this.#degraded) {
       this.#probeSoon();
-      return false;
+      return true;
     }
     try {
       return await this.#call(this.#primary.renew(reservation, ttlMs), 'renew');
     } catch (error) {
       this.#fail(error, 'renew');
-      return false;
+      return true;
     }
   }
 
@@ -273,7 +241,6 @@ export class FallbackLimiterBackend implements LimiterBackend {
    * on shutdown after the last request has finished, so what this instance owes Redis is not lost with it.
    */
   async flush(): Promise<void> {
-    await this.#renewing;
     await this.#syncing;
     if (this.#degraded && !(await this.probe())) return;
     await this.#replay(async () => {
@@ -375,51 +342,6 @@ export class FallbackLimiterBackend implements LimiterBackend {
     return running;
   }
 
-  #keepAlive(reservation: Reservation, ttlMs: number): void {
-    if (!this.#keepLeasesAlive) return;
-    this.#live.set(reservation, { ttlMs, renewedAt: this.#now() });
-    this.#scheduleRenewals();
-  }
-
-  /** One timer for all live leases, due when the earliest of them needs renewing. */
-  #scheduleRenewals(): void {
-    if (this.#renewTimer !== undefined || this.#renewing !== undefined || this.#live.size === 0) return;
-    const now = this.#now();
-    let due = Number.POSITIVE_INFINITY;
-    for (const lease of this.#live.values()) due = Math.min(due, lease.renewedAt + renewInterval(lease.ttlMs));
-    this.#renewTimer = setTimeout(() => {
-      this.#renewTimer = undefined;
-      this.#renewing = this.#renewDue().finally(() => {
-        this.#renewing = undefined;
-        this.#scheduleRenewals();
-      });
-    }, Math.max(MIN_RENEW_INTERVAL_MS, due - now));
-    // A pending renewal never keeps the process alive: a process that is exiting holds no requests.
-    this.#renewTimer.unref();
-  }
-
-  #stopRenewing(): void {
-    clearTimeout(this.#renewTimer);
-    this.#renewTimer = undefined;
-  }
-
-  /**
-   * Renews every live lease that is due. A lease the backend no longer has (it expired while Redis was slow, or
-   * it has been finished meanwhile) is dropped; while degraded, Redis leases stay on the list and are renewed
-   * again once Redis answers, if they have not expired by then.
-   */
-  async #renewDue(): Promise<void> {
-    const now = this.#now();
-    const due = [...this.#live].filter(([, lease]) => now - lease.renewedAt >= renewInterval(lease.ttlMs) - MIN_RENEW_INTERVAL_MS);
-    await Promise.all(
-      due.map(async ([reservation, lease]) => {
-        const renewed = await this.renew(reservation, lease.ttlMs).catch(() => false);
-        if (renewed || (this.#degraded && !this.#localReservations.has(reservation))) lease.renewedAt = this.#now();
-        else this.#live.delete(reservation);
-      }),
-    );
-  }
-
   #syncSoon(): void {
     const now = this.#now();
     if (this.#syncing !== undefined || !this.#mirror.pending || now - this.#lastSync < this.#syncIntervalMs) return;
@@ -431,9 +353,4 @@ export class FallbackLimiterBackend implements LimiterBackend {
         this.#syncing = undefined;
       });
   }
-}
-
-/** How often a lease with this TTL is renewed: a third of it, so two renewals can fail or be late before it lapses. */
-function renewInterval(ttlMs: number): number {
-  return Math.max(MIN_RENEW_INTERVAL_MS, Math.floor(ttlMs / 3));
 }

@@ -28,6 +28,11 @@ export interface GatewayDeps {
   generateId: () => string;
   /** Downloads remote images for adapters that need them inline. */
   images: ImageFetcher;
+  /**
+   * The longest an upstream stream may go without an event while it keeps sending comments (keep-alive pings),
+   * in ms; unbounded when omitted. Silence itself is the upstream client's idle timeout.
+   */
+  eventGapMs?: number;
   /** Told what each attempt did (routing health, circuit breakers). Client aborts are not reported. */
   onOutcome?: (candidate: Candidate, outcome: AttemptOutcome) => void;
 }
@@ -173,7 +178,7 @@ export class Gateway {
       throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     }
     assertEventStream(response);
-    const batches = readSseBatches(response.body, MAX_UPSTREAM_BODY_BYTES);
+    const batches = readSseBatches(response.body, { maxEventBytes: MAX_UPSTREAM_BODY_BYTES, maxEventGapMs: this.deps.eventGapMs });
     const head = await readUntilFirstChunk(adapter, ctx, batches, response, signal);
     const headAt = performance.now();
     // The time to first token is to the first chunk with output, not to the role chunk many upstreams send at once:

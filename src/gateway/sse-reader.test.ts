@@ -9,7 +9,7 @@ async function* pieces(...texts: string[]): AsyncGenerator<Uint8Array> {
 
 async function batches(body: AsyncIterable<Uint8Array>, max?: number): Promise<string[][]> {
   const data: string[][] = [];
-  for await (const batch of readSseBatches(body, max)) data.push(batch.map((event) => event.data));
+  for await (const batch of readSseBatches(body, { maxEventBytes: max })) data.push(batch.map((event) => event.data));
   return data;
 }
 
@@ -35,5 +35,30 @@ describe('readSseBatches', () => {
       assert.equal(error.code, 'provider_error');
       return true;
     });
+  });
+
+  it('gives up on a stream that sends only comments for longer than the event gap, with a 503', async () => {
+    let clock = 0;
+    async function* pings(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('data: first\n\n');
+      for (;;) {
+        clock += 100;
+        yield Buffer.from(': ping\n\n');
+      }
+    }
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const batch of readSseBatches(pings(), { maxEventGapMs: 1000, now: () => clock })) seen.push(...batch.map((e) => e.data));
+      })(),
+      (error: unknown) => {
+        assert.ok(error instanceof GatewayError);
+        assert.equal(error.status, 503);
+        assert.match(error.message, /timed out/);
+        return true;
+      },
+    );
+    assert.deepEqual(seen, ['first']);
+    assert.equal(clock, 1100, 'cut off at the first piece past the gap');
   });
 });

@@ -3,18 +3,31 @@
  * comments). Events are yielded as soon as their bytes arrive, in batches: every event completed by one piece of
  * the body comes out together, so a piece carrying twenty events costs one hop through the stream pipeline, not
  * twenty. Nothing is buffered beyond one partial event, and that one is bounded: an upstream that sends more than
- * `maxEventBytes` without completing an event is cut off.
+ * `maxEventBytes` without completing an event is cut off, and so is one that goes `maxEventGapMs` without an event
+ * while sending only comments (keep-alive pings reset the socket's idle timer, not this one).
  */
+import { performance } from 'node:perf_hooks';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError } from '../core/gateway-error.js';
 import type { SseEvent } from '../providers/types.js';
 
+/** The bounds of {@link readSseBatches}; both default to none. */
+export interface SseBounds {
+  /** Bytes that may arrive without completing an event (comments and pings count too). */
+  maxEventBytes?: number;
+  /** Milliseconds that may pass without an event while bytes (comments, pings) keep arriving. */
+  maxEventGapMs?: number;
+  /** A monotonic clock in ms; defaults to `performance.now`. */
+  now?: () => number;
+}
+
 /**
  * Reads an SSE byte stream and yields the events each piece completes (never an empty batch). Throws a 502
  * GatewayError once more than `maxEventBytes` have arrived since the last complete event (a bound on what the
- * parser holds; comments and pings count too).
+ * parser holds), and a 503 once a piece arrives more than `maxEventGapMs` after the last event (or the start).
  */
-export async function* readSseBatches(body: AsyncIterable<Uint8Array>, maxEventBytes = Number.POSITIVE_INFINITY): AsyncGenerator<SseEvent[]> {
+export async function* readSseBatches(body: AsyncIterable<Uint8Array>, bounds: SseBounds = {}): AsyncGenerator<SseEvent[]> {
+  const { maxEventBytes = Number.POSITIVE_INFINITY, maxEventGapMs = Number.POSITIVE_INFINITY, now = (): number => performance.now() } = bounds;
   let pending: SseEvent[] = [];
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
@@ -23,14 +36,20 @@ export async function* readSseBatches(body: AsyncIterable<Uint8Array>, maxEventB
   });
   const decoder = new TextDecoder();
   let sinceEvent = 0;
+  let lastEventAt = now();
   for await (const bytes of body) {
     parser.feed(decoder.decode(bytes, { stream: true }));
     // An event completed in this piece: what the parser still holds is at most this piece's tail (pieces read off a
     // socket are at most 64 KiB, so this never mistakes a run of small events for one large one).
     sinceEvent = pending.length > 0 ? bytes.length : sinceEvent + bytes.length;
     if (pending.length > 0) {
+      lastEventAt = now();
       yield pending;
       pending = [];
+    } else if (now() - lastEventAt > maxEventGapMs) {
+      throw new GatewayError(503, 'provider_unavailable', `The provider timed out: no event for ${maxEventGapMs} ms, only keep-alive comments.`, {
+        retryable: true,
+      });
     }
     if (sinceEvent > maxEventBytes) {
       const limit = maxEventBytes >= 1024 * 1024 ? `${Math.round(maxEventBytes / 1024 / 1024)} MiB` : `${maxEventBytes} bytes`;

@@ -122,6 +122,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now: Date.now,
     generateId: uniqueIdGenerator('chatcmpl-'),
     images,
+    eventGapMs: config.timeouts.idleMs,
     onOutcome: (candidate, outcome) => {
       metrics.attempt(candidate, outcome);
       // An account's own key failing says nothing about the provider's health for everyone else.

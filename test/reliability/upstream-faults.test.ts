@@ -226,6 +226,21 @@ describe('stalls (firstByteMs, idleMs)', () => {
     await assertRecovered(stream, 503);
   });
 
+  it('a stream that sends only keep-alive comments after its first chunk: SSE error event after idleMs', async () => {
+    fault.handler = (req, res) => {
+      res.writeHead(200, SSE_HEADERS);
+      res.write(openAIStreamHead(modelOf(req)));
+      const pings = setInterval(() => res.write(': ping\n\n'), TIMEOUT_MS / 8);
+      res.on('close', () => clearInterval(pings));
+    };
+    const started = Date.now();
+    const stream = await chat('deepseek-chat', true);
+    const error = assertSseError(stream);
+    assert.match(error.error.message, /timed out/);
+    assert.ok(Date.now() - started < 10 * TIMEOUT_MS, 'the pings kept the stream open');
+    await assertRecovered(stream, 503);
+  });
+
   it('after the headers, before the first event: 503 JSON', async () => {
     fault.handler = (_req, res) => {
       res.writeHead(200, SSE_HEADERS);

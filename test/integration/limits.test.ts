@@ -224,6 +224,34 @@ describe('rate-limit headers on errors', () => {
   });
 });
 
+describe('bodies refused before the handler', () => {
+  it('malformed JSON and an unsupported content type: an OpenAI error, the rate-limit headers and one ledger row each', async () => {
+    const account = await gw.addAccount({ plan: 'free' });
+    const cases = [
+      { body: '{"model": "gpt-4o-mini", "messages": [', type: 'application/json', status: 400 },
+      { body: '<chat/>', type: 'application/xml', status: 415 },
+    ];
+    const requestIds: string[] = [];
+    for (const c of cases) {
+      const response = await fetch(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${account.apiKey}`, 'content-type': c.type },
+        body: c.body,
+      });
+      assert.equal(response.status, c.status);
+      const body = (await response.json()) as { error: { code: string } };
+      assert.equal(body.error.code, 'invalid_request');
+      assert.equal(limitHeaders(response.headers).limit, 60);
+      requestIds.push(response.headers.get('x-request-id') ?? '');
+    }
+    const rows = await settledRows(account.accountId, cases.length);
+    assert.deepEqual(
+      rows.map((r) => [r.request_id, r.status, r.error_code, r.cost_usd]).sort(),
+      cases.map((c, i) => [requestIds[i], c.status, 'invalid_request', 0]).sort(),
+    );
+  });
+});
+
 describe('concurrency (plan free: 5)', () => {
   const SLOW = 'gpt-4.1';
 

@@ -1,7 +1,8 @@
 /**
  * @module `POST /v1/chat/completions`: the request pipeline of DESIGN §1 wired to HTTP — route, admit, dispatch,
  * respond, settle. Business rules live in routing/, limits/, gateway/ and metering/; this file only orders them.
- * Every request that reaches the handler (schema violations included) settles its ticket and writes one ledger row.
+ * Every authenticated request writes one ledger row: those that reach the handler (schema violations included)
+ * when they settle their ticket, bodies refused before it (malformed JSON, too large) from the route's onError hook.
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 import { performance } from 'node:perf_hooks';
@@ -23,6 +24,7 @@ import { admissionInput } from '../chat/admission-input.js';
 import { sendStream } from '../chat/stream-response.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { setRateLimitHeaders } from '../rate-limit-headers.js';
+import { toGatewayError } from '../error-handler.js';
 import { schemaIssuesToError, type SchemaIssue } from '../validation.js';
 
 /** The account's own provider keys (BYOK), from memory. */
@@ -52,7 +54,24 @@ interface Outcome {
 
 /** Registers the chat completions route. */
 export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDeps): void {
-  app.post('/v1/chat/completions', { schema: { body: ChatCompletionRequestSchema }, attachValidation: true }, async (request, reply) => {
+  /** Requests the handler ran for: it writes their ledger rows itself. */
+  const handled = new WeakSet<FastifyRequest>();
+  /**
+   * A body refused before the handler runs (malformed JSON, too large, an unsupported content type) still gets its
+   * ledger row when the key was valid, so the dashboard's request log shows every request the account made.
+   */
+  const recordRefusedBody = (request: FastifyRequest, reply: FastifyReply, error: Error, done: () => void): void => {
+    if (request.apiKey !== null && !handled.has(request)) {
+      const refused = toGatewayError(error);
+      const outcome: Outcome = { status: refused?.status ?? 500, errorCode: refused?.code ?? 'internal_error', usage: undefined, attempt: undefined, ttftMs: null };
+      const started = performance.now() - reply.elapsedTime;
+      record(deps, request, request.apiKey as KeyRecord, outcome, deps.now() - reply.elapsedTime, started);
+    }
+    done();
+  };
+  const options = { schema: { body: ChatCompletionRequestSchema }, attachValidation: true, onError: recordRefusedBody };
+  app.post('/v1/chat/completions', options, async (request, reply) => {
+    handled.add(request);
     const key = request.apiKey as KeyRecord;
     const startedAtMs = deps.now();
     const started = performance.now();

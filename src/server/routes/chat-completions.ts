@@ -58,10 +58,11 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
   const handled = new WeakSet<FastifyRequest>();
   /**
    * A body refused before the handler runs (malformed JSON, too large, an unsupported content type) still gets its
-   * ledger row when the key was valid, so the dashboard's request log shows every request the account made.
+   * ledger row when the key was valid, so the dashboard's request log shows every request the account made. A
+   * client that hung up before its body was complete made no request: no row.
    */
   const recordRefusedBody = (request: FastifyRequest, reply: FastifyReply, error: Error, done: () => void): void => {
-    if (request.apiKey !== null && !handled.has(request)) {
+    if (request.apiKey !== null && !handled.has(request) && !request.raw.readableAborted) {
       const refused = toGatewayError(error);
       const outcome: Outcome = { status: refused?.status ?? 500, errorCode: refused?.code ?? 'internal_error', usage: undefined, attempt: undefined, ttftMs: null };
       const started = performance.now() - reply.elapsedTime;

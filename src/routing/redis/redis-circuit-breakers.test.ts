@@ -1,15 +1,11 @@
-/** @module Shared circuit breakers: the breaker contract on one instance, then circuits shared between instances. */
+/** @module Shared circuit breakers: the breaker contract on Redis, then circuits shared between instances. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { connectTestRedis, describeWithRedis, waitFor } from '../../cluster/testing.js';
-import { BREAKER_DEFAULTS, InMemoryCircuitBreakers, type CircuitBreakerOptions } from '../circuit-breaker.js';
+import { BREAKER_DEFAULTS, type CircuitBreakerOptions } from '../circuit-breaker.js';
 import { manualClock } from '../strategies/strategy.contract.test.js';
-import { runCircuitBreakersContract } from './circuit-breakers.contract.test.js';
+import { runCircuitBreakersContract } from '../circuit-breakers.contract.test.js';
 import { RedisCircuitBreakers } from './redis-circuit-breakers.js';
-
-describe('circuit breakers contract: in-memory (reference)', () => {
-  runCircuitBreakersContract((options) => new InMemoryCircuitBreakers(options));
-});
 
 const redis = await connectTestRedis();
 

@@ -1,16 +1,12 @@
-/** @module Shared routing health: the health contract on one instance, then outcomes shared between instances. */
+/** @module Shared routing health: the health contract on Redis, then outcomes shared between instances. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { connectTestRedis, describeWithRedis, waitFor } from '../../cluster/testing.js';
-import { InMemoryHealthStore, type HealthOptions } from '../health.js';
+import type { HealthOptions } from '../health.js';
 import { manualClock } from '../strategies/strategy.contract.test.js';
-import { runHealthStoreContract } from './health-store.contract.test.js';
+import { runHealthStoreContract } from '../health-store.contract.test.js';
 import { RedisHealthStore } from './redis-health-store.js';
-
-describe('health store contract: in-memory (reference)', () => {
-  runHealthStoreContract((options) => new InMemoryHealthStore(options));
-});
 
 const redis = await connectTestRedis();
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DEFAULT_LATENCY_PRIOR, HEALTH_DEFAULTS, type HealthOptions, type HealthStore } from '../health.js';
-import { manualClock } from '../strategies/strategy.contract.test.js';
+import { DEFAULT_LATENCY_PRIOR, HEALTH_DEFAULTS, type HealthOptions, type HealthStore } from './health.js';
+import { manualClock } from './strategies/strategy.contract.test.js';
 
 /** Builds the store under test. */
 export type MakeHealthStore = (options: HealthOptions) => HealthStore | Promise<HealthStore>;

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { BREAKER_DEFAULTS, type CircuitBreakerOptions, type CircuitBreakers } from '../circuit-breaker.js';
-import { manualClock } from '../strategies/strategy.contract.test.js';
+import { BREAKER_DEFAULTS, type CircuitBreakerOptions, type CircuitBreakers } from './circuit-breaker.js';
+import { manualClock } from './strategies/strategy.contract.test.js';
 
 /** Builds the breakers under test. */
 export type MakeCircuitBreakers = (options: CircuitBreakerOptions) => CircuitBreakers | Promise<CircuitBreakers>;
@@ -47,6 +47,7 @@ export function runCircuitBreakersContract(make: MakeCircuitBreakers): void {
     breakers.onSuccess('k');
     assert.equal(breakers.state('k'), 'closed');
     assert.equal(breakers.canAttempt('k'), true);
+    assert.equal(breakers.canAttempt('k'), true, 'closed: no probe limit any more');
   });
 
   it('reopens for a full cool-down when the probe fails', async () => {

@@ -36,6 +36,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     port: config.server.port,
     dataDir: resolve(config.server.dataDir),
     timeouts: config.timeouts,
+    requests: config.requests,
     plans: config.plans,
     models: config.models,
     providers: Object.fromEntries(
@@ -80,7 +81,7 @@ function readYaml(path: URL | string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** `providers`, `plans`, `server` and `timeouts` merge by key (one level deep); `models` replaces the catalog. */
+/** `providers`, `plans`, `server`, `timeouts` and `requests` merge by key (one level deep); `models` replaces the catalog. */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {

@@ -15,6 +15,16 @@ export const ConfigFileSchema = Type.Object(
       { connectMs: PositiveInt, firstByteMs: PositiveInt, idleMs: PositiveInt },
       { additionalProperties: false },
     ),
+    requests: Type.Object(
+      {
+        maxJsonDepth: PositiveInt,
+        tokenizerMaxChars: PositiveInt,
+        imageUrlsPerRequest: Type.Integer({ minimum: 0 }),
+        imageBytesPerRequest: PositiveInt,
+        imageFetchConcurrency: PositiveInt,
+      },
+      { additionalProperties: false },
+    ),
     providers: Type.Record(
       Type.String({ pattern: '^[a-z0-9_-]+$' }),
       Type.Object(

@@ -57,6 +57,20 @@ export interface TimeoutConfig {
   idleMs: number;
 }
 
+/** What one request may make the gateway do; see the README's Security section. */
+export interface RequestBounds {
+  /** Deepest nesting of objects and arrays in a request body; deeper is a 400 at parse time. */
+  maxJsonDepth: number;
+  /** Longest text the tokenizer counts exactly; longer text is counted from a prefix of this length and scaled. */
+  tokenizerMaxChars: number;
+  /** Remote (http/https) image URLs one request may carry; more is a 400 before any download. */
+  imageUrlsPerRequest: number;
+  /** Bytes of remote images one request may download in all; more is a 400. */
+  imageBytesPerRequest: number;
+  /** Image downloads one request runs at once. */
+  imageFetchConcurrency: number;
+}
+
 export interface GatewayConfig {
   host: string;
   port: number;
@@ -65,6 +79,7 @@ export interface GatewayConfig {
   models: ModelConfig[];
   plans: Record<string, PlanConfig>;
   timeouts: TimeoutConfig;
+  requests: RequestBounds;
   /** `OP_MASTER_KEY`: the key sealing BYOK provider keys (32 bytes, base64 or hex); unset: `<dataDir>/master.key`. */
   masterKey?: string | undefined;
   /** `OP_DATABASE_URL` (`postgres://…`): the shared store; unset: SQLite in `dataDir`. */

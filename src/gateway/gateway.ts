@@ -12,6 +12,7 @@ import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-e
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext, UpstreamTarget } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
+import type { ImageBounds } from './image-bounds.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { hasRemoteImages, inlineRemoteImages } from './inline-images.js';
 import { withoutCredential } from './redact-credential.js';
@@ -60,6 +61,11 @@ export interface StreamResult extends AttemptInfo {
 
 export class Gateway {
   constructor(private readonly deps: GatewayDeps) {}
+
+  /** The per-request image bounds, for the route to check the URL count before admission. */
+  get imageBounds(): ImageBounds {
+    return this.deps.images.bounds;
+  }
 
   /** Non-streaming completion over `candidates`, failing over on retryable errors. */
   complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<CompletionResult> {

@@ -1,15 +1,20 @@
 /**
  * @module Downloads a client's remote image for providers that only take inline bytes (Gemini), without becoming
  * an SSRF tool: http(s) only, every address the name resolves to (and every redirect hop) checked against a
- * block list of private, loopback, link-local, metadata and other non-public ranges, a byte limit enforced while
- * reading, an `image/*` content type required, and a timeout.
+ * block list of private, loopback, link-local, metadata and other non-public ranges (IPv6 addresses also by the
+ * IPv4 address they embed), a byte limit per image and a byte budget per request enforced while reading, an
+ * `image/*` content type required, and a timeout. It also carries the per-request image bounds, so the route and
+ * the inlining step read them from the one place the config put them.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import { Agent } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
+import { embeddedIPv4s } from './embedded-ipv4.js';
+import { DEFAULT_IMAGE_BOUNDS, type ImageBounds, type ImageByteBudget } from './image-bounds.js';
 
-export interface ImageFetchOptions {
+/** Per-image limits and, from the config's `requests`, the per-request bounds (defaults: the config's defaults). */
+export interface ImageFetchOptions extends Partial<ImageBounds> {
   /** Largest image accepted, in bytes. */
   maxBytes?: number;
   timeoutMs?: number;
@@ -23,7 +28,12 @@ export interface FetchedImage {
   base64: string;
 }
 
-/** Every range that is not the public internet: RFC 1918, loopback, link-local (incl. cloud metadata), CGNAT, etc. */
+/**
+ * Every range that is not the public internet: RFC 1918, loopback, link-local (incl. cloud metadata), CGNAT, etc.
+ * IPv6 adds unique-local, link- and site-local, and the local-use NAT64 prefix (whose IPv4 sits where the operator
+ * chose, so the whole /48 is refused); other IPv4-embedding ranges are judged by the address inside, see
+ * {@link isBlockedAddress}.
+ */
 export function nonPublicAddresses(): BlockList {
   const list = new BlockList();
   const v4: Array<[string, number]> = [
@@ -32,9 +42,18 @@ export function nonPublicAddresses(): BlockList {
     ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
   ];
   for (const [net, prefix] of v4) list.addSubnet(net, prefix, 'ipv4');
-  const v6: Array<[string, number]> = [['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32]];
+  const v6: Array<[string, number]> = [
+    ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['fc00::', 7], ['fe80::', 10],
+    ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32],
+  ];
   for (const [net, prefix] of v6) list.addSubnet(net, prefix, 'ipv6');
   return list;
+}
+
+/** Whether `list` blocks `address`, or (for IPv6) any IPv4 address it embeds (`[::127.0.0.1]`, 6to4, Teredo…). */
+export function isBlockedAddress(list: BlockList, address: string, family: 4 | 6): boolean {
+  if (family === 4) return list.check(address, 'ipv4');
+  return list.check(address, 'ipv6') || embeddedIPv4s(address).some((v4) => list.check(v4, 'ipv4'));
 }
 
 function refused(message: string, param: string): GatewayError {
@@ -43,6 +62,8 @@ function refused(message: string, param: string): GatewayError {
 
 /** Fetches images over a private undici Agent whose DNS lookup refuses blocked addresses. */
 export class ImageFetcher {
+  /** How many remote images one request may carry, download in all, and download at once. */
+  readonly bounds: Readonly<ImageBounds>;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
   private readonly maxRedirects: number;
@@ -50,6 +71,11 @@ export class ImageFetcher {
   private readonly agent: Agent;
 
   constructor(options: ImageFetchOptions = {}) {
+    this.bounds = {
+      imageUrlsPerRequest: options.imageUrlsPerRequest ?? DEFAULT_IMAGE_BOUNDS.imageUrlsPerRequest,
+      imageBytesPerRequest: options.imageBytesPerRequest ?? DEFAULT_IMAGE_BOUNDS.imageBytesPerRequest,
+      imageFetchConcurrency: options.imageFetchConcurrency ?? DEFAULT_IMAGE_BOUNDS.imageFetchConcurrency,
+    };
     this.maxBytes = options.maxBytes ?? 10 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxRedirects = options.maxRedirects ?? 3;
@@ -57,9 +83,13 @@ export class ImageFetcher {
     this.agent = new Agent({ connect: { lookup: this.safeLookup, timeout: this.timeoutMs }, keepAliveTimeout: 1000 });
   }
 
-  /** Downloads `url`; every refusal is a 400 naming `param`. */
-  async fetch(url: string, param: string): Promise<FetchedImage> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
+  /**
+   * Downloads `url`; every refusal is a 400 naming `param`. With a `budget`, each chunk is charged to it as it
+   * arrives (over budget: a 400 naming `messages`), and the download stops when the budget's signal aborts.
+   */
+  async fetch(url: string, param: string, budget?: ImageByteBudget): Promise<FetchedImage> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const deadline = budget === undefined ? timeout : AbortSignal.any([timeout, budget.signal]);
     let current = url;
     for (let hop = 0; hop <= this.maxRedirects; hop++) {
       const target = this.checkUrl(current, param);
@@ -85,7 +115,7 @@ export class ImageFetcher {
         discard(response.body);
         throw refused(`The URL is not an image (content type "${mimeType || 'none'}").`, param);
       }
-      return { mimeType, base64: await this.readLimited(response.body, param) };
+      return { mimeType, base64: await this.readLimited(response.body, param, budget) };
     }
     throw refused(`The image URL redirected more than ${this.maxRedirects} times.`, param);
   }
@@ -104,19 +134,26 @@ export class ImageFetcher {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refused('Image URLs must use http or https.', param);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const family = isIP(host);
-    if (family !== 0 && this.blockList.check(host, family === 6 ? 'ipv6' : 'ipv4')) {
+    if (family !== 0 && isBlockedAddress(this.blockList, host, family === 6 ? 6 : 4)) {
       throw refused('The image URL points to a private or reserved address.', param);
     }
     return url;
   }
 
-  private async readLimited(body: AsyncIterable<Buffer>, param: string): Promise<string> {
+  /** The body as base64, refused past the per-image limit or the request's budget, and when the read fails. */
+  private async readLimited(body: AsyncIterable<Buffer>, param: string, budget: ImageByteBudget | undefined): Promise<string> {
     const parts: Buffer[] = [];
     let size = 0;
-    for await (const part of body) {
-      size += part.length;
-      if (size > this.maxBytes) break;
-      parts.push(part);
+    try {
+      for await (const part of body) {
+        size += part.length;
+        if (size > this.maxBytes) break;
+        budget?.charge(part.length);
+        parts.push(part);
+      }
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      throw refused('Could not download the image: the transfer failed or was too slow.', param);
     }
     if (size > this.maxBytes) throw refused(`The image is larger than ${this.maxBytes} bytes.`, param);
     return Buffer.concat(parts).toString('base64');
@@ -130,7 +167,7 @@ export class ImageFetcher {
   ): void => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
-      const blocked = addresses.find((a) => this.blockList.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4'));
+      const blocked = addresses.find((a) => isBlockedAddress(this.blockList, a.address, a.family === 6 ? 6 : 4));
       if (blocked !== undefined) {
         const refusal: NodeJS.ErrnoException = new Error(`BLOCKED_ADDRESS ${hostname}`);
         refusal.code = 'EBLOCKED';

@@ -115,7 +115,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { health, breakers } = shared;
   const router = new Router({ catalog, health, breakers, now: Date.now, random: Math.random });
   const client = new UpstreamClient(config.timeouts);
-  const images = new ImageFetcher();
+  const images = new ImageFetcher(config.requests);
   const metrics = new GatewayMetrics();
   const gateway = new Gateway({
     client,

@@ -13,6 +13,7 @@ import type { Usage } from '../../core/chat-response.js';
 import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
 import { Cancellation } from '../../gateway/cancellation.js';
 import type { AttemptInfo, Gateway } from '../../gateway/gateway.js';
+import { assertImageUrlBound } from '../../gateway/image-bounds.js';
 import type { Admission, Ticket } from '../../limits/index.js';
 import type { UsageLedger } from '../../metering/ledger.js';
 import { withCost } from '../../metering/pricing.js';
@@ -82,6 +83,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = request.body as ChatCompletionRequest;
       checkSampling(body);
+      assertImageUrlBound(body, deps.gateway.imageBounds);
       const prompt = measurePrompt(body);
       const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
       const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });

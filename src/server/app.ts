@@ -10,7 +10,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
 import type { Router } from '../routing/router.js';
-import { createAuthHook, type KeyLookup } from './auth-hook.js';
+import { requireApiKeyOnV1Routes, type KeyLookup } from './auth-hook.js';
 import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 import { handleError, renderError } from './error-handler.js';
 import { handleClientError, handleFrameworkError } from './framework-errors.js';
@@ -68,7 +68,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('x-request-id', request.id);
     done();
   });
-  app.addHook('onRequest', createAuthHook(deps.keys));
+  requireApiKeyOnV1Routes(app, deps.keys);
   registerSecurityHeaders(app);
   registerRateLimitHeaders(app, deps.admission);
   app.setErrorHandler(handleError);

@@ -1,8 +1,13 @@
 /**
  * @module Bearer authentication for `/v1/*`: the `op_…` key is looked up in the in-memory key cache (no database
  * round trip); missing, malformed, unknown and revoked keys all answer 401 `invalid_api_key`.
+ *
+ * The check belongs to the matched route, not to the request's URL: the router decodes the path and accepts the
+ * absolute form of the request target, so a test on the raw URL let `/%761/models` and `GET http://x/v1/models`
+ * reach `/v1` handlers with no key. Every route registered under `/v1` carries the hook itself, whatever spelling
+ * of the path the router matched to it; a request that matches no route gets the 404 handler and no key check.
  */
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
 import type { KeyRecord } from '../auth/index.js';
 import { GatewayError } from '../core/gateway-error.js';
 
@@ -23,13 +28,28 @@ declare module 'fastify' {
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
+/** The path prefix whose routes require a key. */
+const PROTECTED_PREFIX = '/v1';
+
 /**
- * Builds the `onRequest` hook; requests outside `/v1/` pass untouched. A callback hook rather than an async one:
- * it runs on every request and never waits, so it should not cost a promise.
+ * Puts the key check on every route registered under `/v1` from now on, as the first of the route's own
+ * `onRequest` hooks (instance hooks such as the request id still run before it). Call it before registering routes.
+ */
+export function requireApiKeyOnV1Routes(app: FastifyInstance, keys: KeyLookup): void {
+  const authenticate = createAuthHook(keys);
+  app.addHook('onRoute', function protectV1Route(route: RouteOptions) {
+    if (route.url !== PROTECTED_PREFIX && !route.url.startsWith(`${PROTECTED_PREFIX}/`)) return;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [authenticate, ...own];
+  });
+}
+
+/**
+ * Builds the route-level `onRequest` hook. A callback hook rather than an async one: it runs on every `/v1`
+ * request and never waits, so it should not cost a promise.
  */
 export function createAuthHook(keys: KeyLookup) {
   return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    if (!request.url.startsWith('/v1/')) return done();
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
       return done(invalidKey('You didn\'t provide an API key. Send it as "Authorization: Bearer op_…".'));

@@ -69,6 +69,11 @@ export class ImageByteBudget {
     return this.controller.signal;
   }
 
+  /** Why the downloads stopped (the first refusal), or undefined while they may go on. */
+  get failure(): unknown {
+    return this.controller.signal.aborted ? (this.controller.signal.reason as unknown) : undefined;
+  }
+
   /** Counts `bytes` more; past the limit, stops every download of the request and throws the client's 400. */
   charge(bytes: number): void {
     this.spent += bytes;

@@ -30,9 +30,10 @@ export interface FetchedImage {
 
 /**
  * Every range that is not the public internet: RFC 1918, loopback, link-local (incl. cloud metadata), CGNAT, etc.
- * IPv6 adds unique-local, link- and site-local, and the local-use NAT64 prefix (whose IPv4 sits where the operator
- * chose, so the whole /48 is refused); other IPv4-embedding ranges are judged by the address inside, see
- * {@link isBlockedAddress}.
+ * IPv6 adds unique-local, link- and site-local, and both NAT64 prefixes (the local-use one places the IPv4 where
+ * its operator chose, so the whole /48 is refused); other IPv4-embedding ranges are judged by the address inside,
+ * see {@link isBlockedAddress}. No rule may cover `::ffff:0:0/96`: BlockList checks every IPv4 address against IPv6
+ * rules in its mapped form, so such a rule blocks all of IPv4.
  */
 export function nonPublicAddresses(): BlockList {
   const list = new BlockList();
@@ -43,7 +44,7 @@ export function nonPublicAddresses(): BlockList {
   ];
   for (const [net, prefix] of v4) list.addSubnet(net, prefix, 'ipv4');
   const v6: Array<[string, number]> = [
-    ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['fc00::', 7], ['fe80::', 10],
+    ['::', 128], ['::1', 128], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['fc00::', 7], ['fe80::', 10],
     ['fec0::', 10], ['ff00::', 8], ['2001:db8::', 32],
   ];
   for (const [net, prefix] of v6) list.addSubnet(net, prefix, 'ipv6');

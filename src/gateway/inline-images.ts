@@ -2,7 +2,8 @@
  * @module For wire formats that only accept image bytes (Gemini), replaces every remote `image_url` in the request
  * with a `data:` URL downloaded through the SSRF-safe ImageFetcher. Done once per request, before the attempts,
  * within the fetcher's per-request bounds: at most `imageUrlsPerRequest` URLs, `imageFetchConcurrency` downloads at
- * a time, and `imageBytesPerRequest` bytes in all, charged as they stream. The first refusal stops the rest.
+ * a time, and `imageBytesPerRequest` bytes in all, charged as they stream. The first refusal stops the rest, and is
+ * the answer once every download has stopped.
  */
 import type { ChatCompletionRequest, ChatMessage, UserContentPart } from '../core/chat-request.js';
 import { assertImageUrlBound, ImageByteBudget, remoteImages, type RemoteImage } from './image-bounds.js';
@@ -26,11 +27,13 @@ export async function inlineRemoteImages(req: ChatCompletionRequest, fetcher: Im
       inlined.set(image.part, await download(image, fetcher, budget));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(bounds.imageFetchConcurrency, images.length) }, worker));
+  await Promise.allSettled(Array.from({ length: Math.min(bounds.imageFetchConcurrency, images.length) }, worker));
+  // The first refusal, not whichever download its abort happened to end first.
+  if (budget.failure !== undefined) throw budget.failure;
   return { ...req, messages: req.messages.map((message) => withInlined(message, inlined)) };
 }
 
-/** One image as a `data:` URL; a failure abandons the request's other downloads before it propagates. */
+/** One image as a `data:` URL; a failure abandons the request's other downloads and is kept as the budget's. */
 async function download(image: RemoteImage, fetcher: ImageFetcher, budget: ImageByteBudget): Promise<string> {
   try {
     const fetched = await fetcher.fetch(image.part.image_url.url, image.param, budget);

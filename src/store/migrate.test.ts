@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, it } from 'node:test';
 import { sql } from 'kysely';
+import { Client } from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { createPostgresStore } from './postgres-store.js';
@@ -15,10 +17,9 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     await temp.cleanup();
   });
 
-  /** The store's own tables (on PostgreSQL the introspector lists every schema's). */
+  /** The store's tables (on PostgreSQL only its own schema's: see postgres-introspector.ts). */
   async function tables() {
-    const all = await temp.store.db.introspection.getTables();
-    return all.filter((table) => temp.schema === undefined || table.schema === temp.schema);
+    return temp.store.db.introspection.getTables();
   }
 
   /** Names of the secondary indexes on `table`, sorted. */
@@ -130,6 +131,47 @@ await describeWithPostgres('migrateToLatest [postgres, several instances]', () =
     } finally {
       await first.cleanup();
       await second.cleanup();
+    }
+  });
+
+  it('introspects only its own schema, with its columns, and lists Kysely\'s tables only when asked', async () => {
+    const first = await openTempPostgresStore();
+    const second = await openTempPostgresStore();
+    try {
+      const own = await second.store.db.introspection.getTables();
+      assert.deepEqual([...new Set(own.map((table) => table.schema))], [second.schema]);
+      assert.deepEqual(own.map((table) => table.name).sort(), ['accounts', 'api_keys', 'provider_credentials', 'sessions', 'usage']);
+      const email = own.find((table) => table.name === 'accounts')?.columns.find((column) => column.name === 'email');
+      assert.deepEqual(email, { name: 'email', dataType: 'text', dataTypeSchema: 'pg_catalog', isNullable: false, isAutoIncrementing: false, hasDefaultValue: false });
+      const withInternal = await second.store.db.introspection.getTables({ withInternalKyselyTables: true });
+      assert.ok(withInternal.some((table) => table.name === 'kysely_migration' && table.schema === second.schema));
+    } finally {
+      await first.cleanup();
+      await second.cleanup();
+    }
+  });
+
+  it('migrates while other sessions create and drop schemas of the same database', async () => {
+    // Regression: Kysely's introspector read every schema and failed with `schema "…" does not exist` when one was
+    // dropped mid-query, about one migrator run in four under this churn (parallel test files did the same).
+    const temp = await openTempPostgresStore();
+    const churner = new Client({ connectionString: TEST_DATABASE_URL });
+    await churner.connect();
+    let stop = false;
+    const churn = (async () => {
+      while (!stop) {
+        const schema = `op_churn_${randomBytes(6).toString('hex')}`;
+        await churner.query(`create schema ${schema}; create table ${schema}.t (id serial primary key)`);
+        await churner.query(`drop schema ${schema} cascade`);
+      }
+    })();
+    try {
+      for (let run = 0; run < 40; run += 1) assert.deepEqual((await migrateToLatest(temp.store.db)).applied, []);
+    } finally {
+      stop = true;
+      await churn;
+      await churner.end();
+      await temp.cleanup();
     }
   });
 });

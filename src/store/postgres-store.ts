@@ -3,10 +3,11 @@
  * instances on one database (`OP_DATABASE_URL`). Schema and queries are the same as on SQLite; see
  * `postgres-changes.ts` for how `dataVersion()` learns about other instances' writes.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { Pool, TypeOverrides, types, type ClientConfig } from 'pg';
 import type { Database } from './database.js';
 import { ChangeCounter } from './postgres-changes.js';
+import { OwnSchemaPostgresDialect } from './postgres-introspector.js';
 import { insertUsageBatch } from './repositories/usage.js';
 import type { Store } from './store.js';
 
@@ -73,7 +74,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     clientConfig: { ...clientConfig, application_name: `${applicationName} (changes)` },
     onError,
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Introspection (which Kysely's migrator runs) looks only at this store's schema: see postgres-introspector.ts.
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   let closing: Promise<void> | undefined;
   return {
     db,

@@ -4,11 +4,24 @@
 import { Type, type Static } from '@sinclair/typebox';
 
 const PositiveInt = Type.Integer({ minimum: 1 });
+/** At most `limit` attempts in any `windowMs`. */
+const Window = Type.Object({ limit: PositiveInt, windowMs: PositiveInt }, { additionalProperties: false });
 
 export const ConfigFileSchema = Type.Object(
   {
     server: Type.Object(
-      { host: Type.String({ minLength: 1 }), port: Type.Integer({ minimum: 0, maximum: 65535 }), dataDir: Type.String({ minLength: 1 }) },
+      {
+        host: Type.String({ minLength: 1 }),
+        port: Type.Integer({ minimum: 0, maximum: 65535 }),
+        dataDir: Type.String({ minLength: 1 }),
+        trustProxy: Type.Array(Type.String({ minLength: 1 })),
+        headersTimeoutMs: PositiveInt,
+        requestTimeoutMs: PositiveInt,
+        keepAliveTimeoutMs: PositiveInt,
+        socketIdleTimeoutMs: Type.Integer({ minimum: 0 }),
+        maxRequestsPerSocket: Type.Integer({ minimum: 0 }),
+        maxConnections: PositiveInt,
+      },
       { additionalProperties: false },
     ),
     timeouts: Type.Object(
@@ -22,6 +35,7 @@ export const ConfigFileSchema = Type.Object(
         imageUrlsPerRequest: Type.Integer({ minimum: 0 }),
         imageBytesPerRequest: PositiveInt,
         imageFetchConcurrency: PositiveInt,
+        refusedRowsPerKeyPerMinute: Type.Integer({ minimum: 0 }),
       },
       { additionalProperties: false },
     ),
@@ -69,6 +83,20 @@ export const ConfigFileSchema = Type.Object(
         { additionalProperties: false },
       ),
       { minItems: 1 },
+    ),
+    throttles: Type.Object(
+      {
+        loginPerEmail: Window,
+        loginPerAddress: Window,
+        signupPerAddress: Window,
+        providerKeyTestsPerAccount: Window,
+        keysPerAccount: PositiveInt,
+      },
+      { additionalProperties: false },
+    ),
+    sessions: Type.Object(
+      { maxAgeMs: PositiveInt, idleTimeoutMs: PositiveInt, touchIntervalMs: PositiveInt },
+      { additionalProperties: false },
     ),
   },
   { additionalProperties: false },

@@ -69,6 +69,8 @@ export interface RequestBounds {
   imageBytesPerRequest: number;
   /** Image downloads one request runs at once. */
   imageFetchConcurrency: number;
+  /** Ledger rows refused requests (4xx) may write per key and minute; the rest are counted in `/metrics` only. */
+  refusedRowsPerKeyPerMinute: number;
 }
 
 export interface GatewayConfig {
@@ -92,4 +94,57 @@ export interface GatewayConfig {
   instances: number;
   /** `OP_LEASE_TTL_MS`: how long a concurrency lease outlives a crashed instance (default 10 minutes). */
   leaseTtlMs?: number | undefined;
+  /** `server.trustProxy` (or `OP_TRUST_PROXY`, comma-separated): proxies whose forwarded headers are believed. */
+  trustProxy: string[];
+  /** Timeouts and caps of inbound connections (`server.*`). */
+  connections: ConnectionLimits;
+  /** The dashboard's throttles and the key cap. */
+  throttles: ThrottleConfig;
+  /** Dashboard session lifetimes. */
+  sessions: SessionConfig;
+}
+
+/**
+ * Timeouts and caps of inbound connections. Only receiving a request is timed (headers, then the whole request):
+ * once it is in, the answer may legitimately wait on a slow upstream, which the `timeouts` section bounds.
+ */
+export interface ConnectionLimits {
+  /** Request line and headers must arrive within this (Node's `headersTimeout`). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (Node's `requestTimeout`). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** A socket with no traffic either way for this long is closed (Fastify's `connectionTimeout`); 0: never. */
+  socketIdleTimeoutMs: number;
+  /** Requests one keep-alive connection may carry; 0: no limit. */
+  maxRequestsPerSocket: number;
+  /** Open connections at once; further ones are closed on arrival. */
+  maxConnections: number;
+}
+
+/** At most `limit` attempts in any `windowMs`. */
+export interface ThrottleWindow {
+  limit: number;
+  windowMs: number;
+}
+
+/** The dashboard's throttles (see `auth/throttle/`) and the cap on keys per account. */
+export interface ThrottleConfig {
+  loginPerEmail: ThrottleWindow;
+  loginPerAddress: ThrottleWindow;
+  signupPerAddress: ThrottleWindow;
+  providerKeyTestsPerAccount: ThrottleWindow;
+  /** API keys (not revoked) an account may hold at once. */
+  keysPerAccount: number;
+}
+
+/** How long dashboard sessions last. */
+export interface SessionConfig {
+  /** From sign-in, however active. */
+  maxAgeMs: number;
+  /** Without use. */
+  idleTimeoutMs: number;
+  /** Use is written to the store at most this often. */
+  touchIntervalMs: number;
 }

@@ -119,6 +119,30 @@ export class Admission {
     return new AdmissionTicket(this.#backend, result.reservation, result.window, this.#keeper);
   }
 
+  /**
+   * Counts a request refused for its input (400, 404, 413, 415) as one request against its account's rpm, so bad input
+   * is not free: nothing else is reserved, and it holds no concurrency slot. Rejects with the 429 `AdmissionError`
+   * when the rpm window is full (answer that instead of the 400). Resolves to the headers with the request counted.
+   */
+  async countRefused(key: AdmissionKey): Promise<RateLimitHeaders> {
+    const limits = effectiveLimits(key, this.#plans);
+    const result = await this.#backend.admit({
+      id: this.#newId(),
+      accountId: key.accountId,
+      keyId: key.keyId,
+      rpm: limits.rpm,
+      tpm: limits.tpm,
+      concurrent: Number.MAX_SAFE_INTEGER,
+      tokens: 0,
+      spend: null,
+      leaseTtlMs: this.#leaseTtlMs,
+    });
+    const headers = rateLimitHeaders(result.window);
+    if (!result.ok) throw admissionError(result.rejection, { key, limits, tokens: 0, headers });
+    await this.#backend.finish(result.reservation, null);
+    return headers;
+  }
+
   /** The rate-limit headers for a response that did not go through admission (e.g. a 400 before it). */
   async peekHeaders(key: AdmissionKey): Promise<RateLimitHeaders> {
     const limits = effectiveLimits(key, this.#plans);

@@ -2,11 +2,12 @@
  * @module How big a prompt is, three ways: a cheap estimate (UTF-8 bytes / 4) for tpm reservations and cost
  * ranking, a bound no provider's tokenizer can exceed for spend reservations, and a real BPE count (o200k) for the
  * context-window check when the bound alone cannot settle it. Every request gets the first two in one pass over
- * its text; the tokenizer runs only on demand. Settled usage always comes from the provider's own counts.
+ * its text; the tokenizer runs only on demand, over at most the configured number of characters per request
+ * (`requests.tokenizerMaxChars`, see {@link BoundedTokenCounter}). Settled usage comes from the provider's own counts.
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken (per-message overhead)
  */
 import type { ChatCompletionRequest, ChatMessage } from '../core/chat-request.js';
-import { countTokens } from './tokenizer.js';
+import { BoundedTokenCounter, DEFAULT_TOKENIZER_MAX_CHARS } from './tokenizer.js';
 
 /** Tokens each message costs beyond its content (role and separators). */
 export const TOKENS_PER_MESSAGE = 4;
@@ -40,8 +41,10 @@ export interface PromptSize {
   counted(): number;
 }
 
-/** Measures `req`'s prompt without tokenizing it. */
-export function measurePrompt(req: ChatCompletionRequest): PromptSize {
+/**
+ * Measures `req`'s prompt without tokenizing it; `counted()` tokenizes at most `tokenizerMaxChars` characters of it.
+ */
+export function measurePrompt(req: ChatCompletionRequest, tokenizerMaxChars = DEFAULT_TOKENIZER_MAX_CHARS): PromptSize {
   let textBytes = 0;
   let otherBytes = 0;
   let images = 0;
@@ -58,32 +61,40 @@ export function measurePrompt(req: ChatCompletionRequest): PromptSize {
   const bound =
     TOKENS_PER_REPLY + messages * BOUND_TOKENS_PER_MESSAGE + textBytes + otherBytes + images * BOUND_TOKENS_PER_IMAGE + (toolBytes < 0 ? 0 : BOUND_TOKENS_FOR_TOOLS + toolBytes);
   let counted: number | undefined;
-  return { estimate, bound, counted: () => (counted ??= countPromptTokens(req)) };
+  return { estimate, bound, counted: () => (counted ??= countPromptTokens(req, tokenizerMaxChars)) };
 }
 
-/** Prompt tokens of a request as the o200k tokenizer counts them: messages, their parts, and the tool definitions. */
-export function countPromptTokens(req: ChatCompletionRequest): number {
-  let total = TOKENS_PER_REPLY;
-  for (const message of req.messages) total += TOKENS_PER_MESSAGE + countMessage(message);
-  if (req.tools !== undefined && req.tools.length > 0) total += countTokens(JSON.stringify(req.tools));
-  return total;
+/**
+ * Prompt tokens of a request as the o200k tokenizer counts them: messages, their parts, and the tool definitions;
+ * exact up to `tokenizerMaxChars` characters of text, the rest scaled from that part (see {@link BoundedTokenCounter}).
+ */
+export function countPromptTokens(req: ChatCompletionRequest, tokenizerMaxChars = DEFAULT_TOKENIZER_MAX_CHARS): number {
+  const counter = new BoundedTokenCounter(tokenizerMaxChars);
+  let overhead = TOKENS_PER_REPLY;
+  for (const message of req.messages) overhead += TOKENS_PER_MESSAGE + countMessage(message, counter);
+  if (req.tools !== undefined && req.tools.length > 0) counter.add(JSON.stringify(req.tools));
+  return overhead + counter.total();
 }
 
-function countMessage(message: ChatMessage): number {
-  let total = 0;
+/** Adds a message's text to `counter`; returns its fixed costs (images). */
+function countMessage(message: ChatMessage, counter: BoundedTokenCounter): number {
+  let fixed = 0;
   const { content } = message;
-  if (typeof content === 'string') total += countTokens(content);
+  if (typeof content === 'string') counter.add(content);
   else if (Array.isArray(content)) {
     for (const part of content) {
-      if (part.type === 'text') total += countTokens(part.text);
-      else if (part.type === 'image_url') total += TOKENS_PER_IMAGE;
-      else if (part.type === 'refusal') total += countTokens(part.refusal);
+      if (part.type === 'text') counter.add(part.text);
+      else if (part.type === 'image_url') fixed += TOKENS_PER_IMAGE;
+      else if (part.type === 'refusal') counter.add(part.refusal);
     }
   }
   if (message.role === 'assistant' && message.tool_calls !== undefined) {
-    for (const call of message.tool_calls) total += countTokens(call.function.name) + countTokens(call.function.arguments);
+    for (const call of message.tool_calls) {
+      counter.add(call.function.name);
+      counter.add(call.function.arguments);
+    }
   }
-  return total;
+  return fixed;
 }
 
 /** The UTF-8 bytes of a message's text (content, refusals, tool calls), of its other parts, and its image count. */

@@ -5,15 +5,17 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { uniqueIdGenerator } from '../core/unique-id.js';
-import type { ModelConfig } from '../config/types.js';
+import type { ModelConfig, RequestBounds } from '../config/types.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
+import { RefusedRowBudget } from '../metering/refused-row-budget.js';
 import type { Router } from '../routing/router.js';
 import { requireApiKeyOnV1Routes, type KeyLookup } from './auth-hook.js';
 import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 import { handleError, renderError } from './error-handler.js';
 import { handleClientError, handleFrameworkError } from './framework-errors.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
 import { registerChatCompletions, type ProviderKeyLookup } from './routes/chat-completions.js';
@@ -38,6 +40,8 @@ export interface AppDeps {
   logger: PinoLoggerOptions | false;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
+  /** What one request may make the gateway do (`requests` in the config). */
+  requests: RequestBounds;
   /** Readiness checks for `/ready` (store reachable, Redis healthy, …); omitted: ready once listening. */
   ready?: () => Promise<Record<string, boolean>>;
   /** The dashboard's JSON API under `/api`; omitted: not served. */
@@ -62,6 +66,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     clientErrorHandler: handleClientError,
   });
   app.decorateRequest('apiKey', null);
+  registerJsonBodyParser(app, deps.requests.maxJsonDepth);
   closeIdleConnectionsWhileClosing(app);
 
   app.addHook('onRequest', (request, reply, done) => {
@@ -92,9 +97,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ledger: deps.ledger,
     metrics,
     now: Date.now,
+    tokenizerMaxChars: deps.requests.tokenizerMaxChars,
+    refusedRows: new RefusedRowBudget(deps.requests.refusedRowsPerKeyPerMinute, Date.now),
     ...(deps.providerKeys === undefined ? {} : { providerKeys: deps.providerKeys }),
   });
-  registerRoutingExplain(app, deps.router);
+  registerRoutingExplain(app, { router: deps.router, admission: deps.admission, tokenizerMaxChars: deps.requests.tokenizerMaxChars });
   if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
   if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);
   return app;

@@ -37,6 +37,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly refusedRowsDropped = new Counter({
+    name: 'op_refused_rows_dropped_total',
+    help: 'Refused requests (4xx) not written to the ledger because their key spent its per-minute row budget',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'op_' });
   }
@@ -45,6 +51,11 @@ export class GatewayMetrics {
   request(model: string, provider: string, status: number, overheadMs: number, stream: boolean): void {
     this.requests.inc({ model, provider, status: String(status) });
     this.overhead.observe({ stream: stream ? 'true' : 'false' }, overheadMs / 1000);
+  }
+
+  /** A refused request answered without a ledger row (see `RefusedRowBudget`). */
+  refusedRowDropped(): void {
+    this.refusedRowsDropped.inc();
   }
 
   /** One upstream attempt's outcome (the gateway's `onOutcome`). */

@@ -149,7 +149,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     store: await sql`select 1`.execute(store.db).then(() => true, () => false),
     redis: shared.redisHealthy(),
   });
-  const app = buildApp({ models: config.models, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir, ready });
+  const app = buildApp({ models: config.models, requests: config.requests, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir, ready });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 

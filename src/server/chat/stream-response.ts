@@ -2,14 +2,15 @@
  * @module The SSE answer: chunks written as they arrive (with backpressure), the usage chunk when the client asked,
  * `[DONE]`, then the end of the response. A failure after the first byte ends the stream with an OpenAI-shaped
  * error event. When the stream ends without the upstream's usage (client gone, upstream cut), the output already
- * delivered is counted with the tokenizer so the ledger still charges what the provider will bill.
+ * delivered is counted with the tokenizer — at most `tokenizerMaxChars` of it, the rest scaled — so the ledger still
+ * charges what the provider will bill.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatCompletionChunk, Usage } from '../../core/chat-response.js';
 import type { StreamResult } from '../../gateway/gateway.js';
 import { withCost } from '../../metering/pricing.js';
 import type { PromptSize } from '../../metering/token-count.js';
-import { countTokens } from '../../metering/tokenizer.js';
+import { BoundedTokenCounter } from '../../metering/tokenizer.js';
 import { writeSseData, writeSseDone } from '../sse.js';
 
 /** What the stream did, for settling and the ledger. */
@@ -26,11 +27,11 @@ export async function sendStream(
   request: FastifyRequest,
   reply: FastifyReply,
   result: StreamResult,
-  options: { includeUsage: boolean; prompt: PromptSize },
+  options: { includeUsage: boolean; prompt: PromptSize; tokenizerMaxChars: number },
 ): Promise<StreamOutcome> {
   const pricing = result.candidate.model.pricing;
   const outcome: StreamOutcome = { usage: undefined, errorCode: null, failedStatus: null };
-  const delivered: string[] = [];
+  const delivered = new BoundedTokenCounter(options.tokenizerMaxChars);
   const res = writeHead(reply);
   let last: ChatCompletionChunk | undefined;
   try {
@@ -63,9 +64,9 @@ export async function sendStream(
     res.end();
     return outcome;
   } finally {
-    if (outcome.usage === undefined && delivered.length > 0) {
+    if (outcome.usage === undefined && !delivered.empty) {
       const prompt = options.prompt.counted();
-      const completion = countTokens(delivered.join(''));
+      const completion = delivered.total();
       outcome.usage = withCost({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }, pricing);
     }
   }
@@ -83,15 +84,15 @@ function writeHead(reply: FastifyReply): FastifyReply['raw'] {
 }
 
 /** Output text of a chunk (content, reasoning, refusal, tool arguments), kept only until the upstream's usage arrives. */
-function collectOutput(chunk: ChatCompletionChunk, into: string[]): void {
+function collectOutput(chunk: ChatCompletionChunk, into: BoundedTokenCounter): void {
   for (const choice of chunk.choices) {
     const { delta } = choice;
-    if (delta.content) into.push(delta.content);
-    if (delta.reasoning_content) into.push(delta.reasoning_content);
-    if (delta.refusal) into.push(delta.refusal);
+    if (delta.content) into.add(delta.content);
+    if (delta.reasoning_content) into.add(delta.reasoning_content);
+    if (delta.refusal) into.add(delta.refusal);
     for (const call of delta.tool_calls ?? []) {
-      if (call.function?.name) into.push(call.function.name);
-      if (call.function?.arguments) into.push(call.function.arguments);
+      if (call.function?.name) into.add(call.function.name);
+      if (call.function?.arguments) into.add(call.function.arguments);
     }
   }
 }

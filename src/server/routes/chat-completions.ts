@@ -2,7 +2,9 @@
  * @module `POST /v1/chat/completions`: the request pipeline of DESIGN §1 wired to HTTP — route, admit, dispatch,
  * respond, settle. Business rules live in routing/, limits/, gateway/ and metering/; this file only orders them.
  * Every authenticated request writes one ledger row: those that reach the handler (schema violations included)
- * when they settle their ticket, bodies refused before it (malformed JSON, too large) from the route's onError hook.
+ * when they settle their ticket, bodies refused before it (malformed JSON, too large) from the route's onError hook —
+ * except refused requests past `refusedRows`' per-key budget, which only the metrics count. A request refused for
+ * its input (400, 404, 413, 415) counts one request against the key's rpm (see `Admission.countRefused`).
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 import { performance } from 'node:perf_hooks';
@@ -14,10 +16,12 @@ import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
 import { Cancellation } from '../../gateway/cancellation.js';
 import type { AttemptInfo, Gateway } from '../../gateway/gateway.js';
 import { assertImageUrlBound } from '../../gateway/image-bounds.js';
-import type { Admission, Ticket } from '../../limits/index.js';
+import { AdmissionError, type Admission, type Ticket } from '../../limits/index.js';
 import type { UsageLedger } from '../../metering/ledger.js';
 import { withCost } from '../../metering/pricing.js';
+import type { RefusedRowBudget } from '../../metering/refused-row-budget.js';
 import { measurePrompt } from '../../metering/token-count.js';
+import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
 import { createUsageRecord } from '../../metering/usage-record.js';
 import type { Candidate } from '../../routing/catalog.js';
 import type { Router } from '../../routing/router.js';
@@ -42,6 +46,10 @@ export interface ChatRouteDeps {
   providerKeys?: ProviderKeyLookup;
   /** Milliseconds since the epoch: the request's arrival in the ledger. Durations are timed with `performance.now()`. */
   now: () => number;
+  /** Characters of a request the tokenizer may count (`requests.tokenizerMaxChars`). */
+  tokenizerMaxChars: number;
+  /** Ledger rows refused requests may write, per key. */
+  refusedRows: RefusedRowBudget;
 }
 
 /** What one request did, for settling, metrics and the ledger row. */
@@ -62,14 +70,16 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
    * ledger row when the key was valid, so the dashboard's request log shows every request the account made. A
    * client that hung up before its body was complete made no request: no row.
    */
-  const recordRefusedBody = (request: FastifyRequest, reply: FastifyReply, error: Error, done: () => void): void => {
-    if (request.apiKey !== null && !handled.has(request) && !request.raw.readableAborted) {
-      const refused = toGatewayError(error);
-      const outcome: Outcome = { status: refused?.status ?? 500, errorCode: refused?.code ?? 'internal_error', usage: undefined, attempt: undefined, ttftMs: null };
-      const started = performance.now() - reply.elapsedTime;
-      record(deps, request, request.apiKey as KeyRecord, outcome, deps.now() - reply.elapsedTime, started);
-    }
-    done();
+  const recordRefusedBody = async (request: FastifyRequest, reply: FastifyReply, error: Error): Promise<void> => {
+    if (request.apiKey === null || handled.has(request) || request.raw.readableAborted) return;
+    const key = request.apiKey as KeyRecord;
+    const refused = toGatewayError(error);
+    const outcome: Outcome = { status: refused?.status ?? 500, errorCode: refused?.code ?? 'internal_error', usage: undefined, attempt: undefined, ttftMs: null };
+    const started = performance.now() - reply.elapsedTime;
+    record(deps, request, key, outcome, deps.now() - reply.elapsedTime, started);
+    // The answer is already decided (the body never parsed), so a full rpm window cannot turn it into a 429 here;
+    // the request still counts, so the key's next requests meet the limit.
+    if (refused !== undefined && countsAsRequest(refused)) await deps.admission.countRefused(key).catch(() => undefined);
   };
   const options = { schema: { body: ChatCompletionRequestSchema }, attachValidation: true, onError: recordRefusedBody };
   app.post('/v1/chat/completions', options, async (request, reply) => {
@@ -83,8 +93,9 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = request.body as ChatCompletionRequest;
       checkSampling(body);
+      refuseUnpricedParameters(body);
       assertImageUrlBound(body, deps.gateway.imageBounds);
-      const prompt = measurePrompt(body);
+      const prompt = measurePrompt(body, deps.tokenizerMaxChars);
       const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
       const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
       reply.header('x-op-routing', decision.mode);
@@ -97,7 +108,8 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         outcome.attempt = result;
         setRouteHeaders(reply, result, performance.now() - started);
         outcome.ttftMs = performance.now() - started;
-        const streamed = await sendStream(request, reply, result, { includeUsage: body.stream_options?.include_usage === true, prompt });
+        const includeUsage = body.stream_options?.include_usage === true;
+        const streamed = await sendStream(request, reply, result, { includeUsage, prompt, tokenizerMaxChars: deps.tokenizerMaxChars });
         outcome.usage = streamed.usage;
         outcome.errorCode = streamed.errorCode;
         if (streamed.failedStatus !== null) outcome.status = streamed.failedStatus;
@@ -110,9 +122,10 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         await reply.send(result.completion);
       }
     } catch (error) {
-      outcome.status = error instanceof GatewayError ? error.status : 500;
-      outcome.errorCode = error instanceof GatewayError ? error.code : 'internal_error';
-      throw error;
+      const answered = ticket === undefined ? await countRefusedInput(deps.admission, key, error, reply) : error;
+      outcome.status = answered instanceof GatewayError ? answered.status : 500;
+      outcome.errorCode = answered instanceof GatewayError ? answered.code : 'internal_error';
+      throw answered;
     } finally {
       await settle(ticket, outcome.usage);
       record(deps, request, key, outcome, startedAtMs, started);
@@ -127,6 +140,25 @@ async function settle(ticket: Ticket | undefined, usage: Usage | undefined): Pro
   else await ticket.fail();
 }
 
+/** Answers refused for their input (bad JSON, schema, unknown model, too large, wrong type): each counts against rpm. */
+function countsAsRequest(error: GatewayError): boolean {
+  return error.status === 400 || error.status === 404 || error.status === 413 || error.status === 415;
+}
+
+/**
+ * Counts a request refused before admission for its input against the key's rpm. Returns what to answer: the
+ * refusal (with the rate-limit headers counting it), or the 429 when the key's rpm window was already full.
+ */
+async function countRefusedInput(admission: Admission, key: KeyRecord, error: unknown, reply: FastifyReply): Promise<unknown> {
+  if (!(error instanceof GatewayError) || !countsAsRequest(error)) return error;
+  try {
+    setRateLimitHeaders(reply, await admission.countRefused(key));
+    return error;
+  } catch (limited) {
+    return limited instanceof AdmissionError ? limited : error;
+  }
+}
+
 /** Metrics and the ledger row; the body may be anything when validation failed. */
 function record(deps: ChatRouteDeps, request: FastifyRequest, key: KeyRecord, outcome: Outcome, startedAtMs: number, started: number): void {
   const body = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
@@ -134,6 +166,12 @@ function record(deps: ChatRouteDeps, request: FastifyRequest, key: KeyRecord, ou
   const latencyMs = performance.now() - started;
   const stream = body.stream === true;
   deps.metrics.request(candidate?.model.id ?? 'none', candidate?.deployment.provider ?? 'none', outcome.status, latencyMs - (outcome.attempt?.upstreamMs ?? 0), stream);
+  // A refused request (4xx, nothing used upstream) writes a row only within its key's budget, so a flood of bad or
+  // over-limit requests cannot grow the ledger without bound; the rest are counted in /metrics.
+  if (outcome.usage === undefined && outcome.status >= 400 && outcome.status < 500 && !deps.refusedRows.take(key.keyId)) {
+    deps.metrics.refusedRowDropped();
+    return;
+  }
   deps.ledger.record(
     createUsageRecord({
       requestId: request.id,

@@ -234,7 +234,7 @@ class RequestVariants {
 }
 
 function targetOf(candidate: Candidate): UpstreamTarget {
-  return { baseUrl: candidate.provider.baseUrl, apiKey: candidate.provider.apiKey, upstreamModel: candidate.deployment.model };
+  return { baseUrl: candidate.provider.baseUrl, apiKey: candidate.provider.apiKey, upstreamModel: candidate.deployment.model, byok: candidate.byok === true };
 }
 
 /**

@@ -19,6 +19,11 @@ export interface UpstreamTarget {
   apiKey: string;
   /** The provider's own model name, e.g. `claude-sonnet-4-5`. */
   upstreamModel: string;
+  /**
+   * True when `apiKey` is the account's own (BYOK): the provider account is the tenant's, so what it keeps there
+   * (OpenAI's `store`) is the tenant's choice. Absent: the gateway's key and the operator's account.
+   */
+  byok?: boolean;
 }
 
 /** An upstream HTTP call, described but not made. Always `POST` with a JSON body. */

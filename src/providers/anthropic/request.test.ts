@@ -106,6 +106,21 @@ describe('toUpstream: sampling and metadata', () => {
     assert.deepEqual(translate({ store: false }).warnings, []);
   });
 
+  it('never sends store or the priced OpenAI features, on the gateway key or a BYOK one', () => {
+    const req: ChatCompletionRequest = {
+      model: 'claude',
+      messages: [{ role: 'user', content: 'Hi' }],
+      store: true,
+      service_tier: 'priority',
+      web_search_options: {},
+      modalities: ['text', 'audio'],
+    };
+    for (const byok of [false, true]) {
+      const sent = anthropicAdapter.toUpstream(req, { ...target, byok }, false).request.body;
+      for (const field of ['store', 'service_tier', 'web_search_options', 'modalities']) assert.equal(field in sent, false, field);
+    }
+  });
+
   it('does not warn about settings that ask for nothing', () => {
     assert.deepEqual(translate({ n: 1, logprobs: false, seed: null, response_format: { type: 'text' } }).warnings, []);
   });

@@ -147,6 +147,16 @@ describe('toGeminiRequest: generationConfig and warnings', () => {
     }
   });
 
+  it('never sends store or the priced OpenAI features, on the gateway key or a BYOK one', () => {
+    const req = request({ store: true, service_tier: 'priority', web_search_options: {}, modalities: ['text', 'audio'] });
+    for (const byok of [false, true]) {
+      const { request: upstream, warnings } = toGeminiRequest(req, { ...target, byok }, false);
+      assert.deepEqual(warnings, ['service_tier', 'store', 'modalities', 'web_search_options']);
+      for (const field of ['store', 'service_tier', 'web_search_options', 'modalities']) assert.equal(field in upstream.body, false, field);
+      assert.equal(JSON.stringify(upstream.body).includes('priority'), false);
+    }
+  });
+
   it('warns about a tool_choice without tools', () => {
     const { request: upstream, warnings } = toGeminiRequest(request({ tool_choice: 'required' }), target, false);
     assert.deepEqual(warnings, ['tool_choice']);

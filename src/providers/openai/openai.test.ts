@@ -37,6 +37,29 @@ describe('openai request', () => {
     assert.equal(request.body.stream, true);
     assert.deepEqual(request.body.stream_options, { include_obfuscation: false, include_usage: true });
   });
+
+  it("on the gateway's key, store becomes false (the operator's account keeps no tenant conversation)", () => {
+    for (const stream of [false, true]) {
+      const asked = openAIAdapter.toUpstream({ ...req, store: true, metadata: { a: 'b' } }, target, stream);
+      assert.equal(asked.request.body.store, false);
+      assert.deepEqual(asked.warnings, ["store (not on the gateway's provider account)"]);
+      for (const store of [false, null]) {
+        const off = openAIAdapter.toUpstream({ ...req, store }, { ...target, byok: false }, stream);
+        assert.equal(off.request.body.store, false);
+        assert.deepEqual(off.warnings, []);
+      }
+    }
+    // Not sent at all: OpenAI's default for Chat Completions is false, and vendors that refuse unknown fields
+    // (Mistral answers 422) would fail every request if the gateway added it.
+    assert.equal('store' in openAIAdapter.toUpstream(req, target, false).request.body, false);
+  });
+
+  it("with the account's own key (BYOK), store passes through as sent", () => {
+    const byok = { ...target, apiKey: 'sk-tenant', byok: true };
+    assert.equal(openAIAdapter.toUpstream({ ...req, store: true }, byok, false).request.body.store, true);
+    assert.equal(openAIAdapter.toUpstream({ ...req, store: false }, byok, true).request.body.store, false);
+    assert.equal('store' in openAIAdapter.toUpstream(req, byok, false).request.body, false);
+  });
 });
 
 describe('openai response', () => {

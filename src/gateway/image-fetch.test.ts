@@ -136,6 +136,10 @@ describe('isBlockedAddress (the check on URLs and on every address a name resolv
     }
     assert.equal(isBlockedAddress(list, '8.8.8.8', 4), false);
   });
+
+  it('leaves public IPv4 open: BlockList checks IPv4 against IPv6 rules as ::ffff:a.b.c.d, so none may cover that', () => {
+    for (const address of ['8.8.8.8', '93.184.215.14', '1.1.1.1']) assert.equal(list.check(address, 'ipv4'), false, address);
+  });
 });
 
 describe('ImageFetcher bounds', () => {

@@ -13,13 +13,15 @@ let base: string;
 /** Requests the server received, by path. */
 let received: string[] = [];
 /**
- * `/held/…` requests are answered in rounds: held until `heldRound` of them are waiting, then all answered at once.
- * `maxHeld` is the most that were ever waiting together, i.e. downloads in flight at the same time.
+ * `/held/…` requests are answered in rounds: held until `heldRound` of them are waiting, then all answered a moment
+ * later (an unbounded client sends more meanwhile). `maxHeld` is the most that were ever waiting together, i.e.
+ * downloads in flight at the same time.
  */
 let held: ServerResponse[] = [];
 let heldRound = 0;
 let heldLeft = 0;
 let maxHeld = 0;
+let release: NodeJS.Timeout | undefined;
 
 function answer(req: IncomingMessage, res: ServerResponse): void {
   received.push(req.url ?? '');
@@ -28,10 +30,12 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   } else if (req.url?.startsWith('/held/') === true) {
     held.push(res);
     maxHeld = Math.max(maxHeld, held.length);
-    if (held.length >= Math.min(heldRound, heldLeft)) {
+    if (held.length < Math.min(heldRound, heldLeft) || release !== undefined) return;
+    release = setTimeout(() => {
+      release = undefined;
       heldLeft -= held.length;
       for (const waiting of held.splice(0)) waiting.writeHead(200, { 'content-type': 'image/png' }).end(IMAGE);
-    }
+    }, 50);
   } else {
     res.writeHead(200, { 'content-type': 'image/png' }).end(IMAGE);
   }

@@ -35,11 +35,15 @@ class ImageServer {
   requests = 0;
   connections = 0;
   bytesSent = 0;
-  /** Answers to `/held/…` wait until `round` of them are waiting (or all that are left), then go out together. */
+  /**
+   * Answers to `/held/…` wait until `round` of them are waiting (or all that are left), then go out together a
+   * moment later: a client that does not bound its downloads sends more in that moment, and `maxWaiting` shows it.
+   */
   round = 0;
   left = 0;
   maxWaiting = 0;
   private waiting: ServerResponse[] = [];
+  private release: NodeJS.Timeout | undefined;
 
   async start(): Promise<number> {
     this.server.on('connection', () => (this.connections += 1));
@@ -60,9 +64,12 @@ class ImageServer {
     if (req.url?.startsWith('/held/') !== true) return this.send(res);
     this.waiting.push(res);
     this.maxWaiting = Math.max(this.maxWaiting, this.waiting.length);
-    if (this.waiting.length < Math.min(this.round, this.left)) return;
-    this.left -= this.waiting.length;
-    for (const waiting of this.waiting.splice(0)) this.send(waiting);
+    if (this.waiting.length < Math.min(this.round, this.left) || this.release !== undefined) return;
+    this.release = setTimeout(() => {
+      this.release = undefined;
+      this.left -= this.waiting.length;
+      for (const waiting of this.waiting.splice(0)) this.send(waiting);
+    }, 50);
   }
 
   private send(res: ServerResponse): void {

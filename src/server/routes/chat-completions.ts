@@ -22,7 +22,6 @@ import { withCost } from '../../metering/pricing.js';
 import type { RefusedRowBudget } from '../../metering/refused-row-budget.js';
 import { measurePrompt } from '../../metering/token-count.js';
 import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
-import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
 import { createUsageRecord } from '../../metering/usage-record.js';
 import type { Candidate } from '../../routing/catalog.js';
 import type { Router } from '../../routing/router.js';
@@ -94,7 +93,6 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = request.body as ChatCompletionRequest;
       checkSampling(body);
-      refuseUnpricedParameters(body);
       refuseUnpricedParameters(body);
       assertImageUrlBound(body, deps.gateway.imageBounds);
       const prompt = measurePrompt(body, deps.tokenizerMaxChars);

@@ -170,9 +170,28 @@ describe('FallbackLimiterBackend', () => {
     assert.throws(() => new FallbackLimiterBackend({ primary: new FlakyBackend(Date.now), instances: 0 }));
   });
 
-  it('accepts a pino logger', () => {
-    const logger: LimiterLogger = pino({ enabled: false });
-    assert.ok(logger);
+  it('logs through a pino logger: a warn with the cause when it falls back, an info when Redis answers again', async () => {
+    const lines: string[] = [];
+    const logger: LimiterLogger = pino({ base: null, timestamp: false }, { write: (line: string) => lines.push(line) });
+    const { request } = world();
+    const primary = new FlakyBackend(() => T0);
+    const backend = new FallbackLimiterBackend({ primary, instances: 2, now: () => T0, probeIntervalMs: 0, logger });
+    primary.mode = 'down';
+    assert.ok((await backend.admit(request())).ok);
+    primary.mode = 'up';
+    assert.equal(await backend.probe(), true);
+    // Stack traces left out: they name this file's lines.
+    const records: unknown[] = lines.map((line) => JSON.parse(line, (key, value: unknown) => (key === 'stack' ? undefined : value)));
+    assert.deepEqual(records, [
+      {
+        level: 40,
+        err: { type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:6379' },
+        operation: 'admit',
+        instances: 2,
+        msg: 'limiter: Redis unavailable (admit); serving local limits at a 1/2 share',
+      },
+      { level: 30, droppedFinishes: 0, msg: 'limiter: Redis answers again; shared limits restored' },
+    ]);
   });
 });
 

@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'csrf_failed'
   | 'too_many_attempts'
   | 'email_taken'
-  | 'key_revoked';
+  | 'key_revoked'
+  | 'key_limit_reached';
 
 /** OpenAI's `error.type` for each HTTP status family. */
 export function errorTypeForStatus(status: number): string {
@@ -48,6 +49,14 @@ export interface GatewayErrorOptions {
   /** Overrides the `error.type` derived from the status. */
   type?: string;
   cause?: unknown;
+  /**
+   * The upstream caused it (it could not be reached or timed out, answered 5xx/429/4xx, or sent a malformed
+   * answer). Only such failures count against a deployment's health and circuit breaker; the gateway's own failures
+   * (serialisation, a body it refuses to relay, a bug) and the client's never do. Defaults to false.
+   */
+  upstream?: boolean;
+  /** Output tokens the provider generated (and bills) that the client never received; the tenant pays for them. */
+  unrelayedOutputTokens?: number;
 }
 
 export class GatewayError extends Error {
@@ -57,6 +66,10 @@ export class GatewayError extends Error {
   readonly param: string | null;
   readonly retryable: boolean;
   readonly retryAfterSeconds: number | undefined;
+  /** See {@link GatewayErrorOptions.upstream}. */
+  readonly upstream: boolean;
+  /** See {@link GatewayErrorOptions.unrelayedOutputTokens}. */
+  readonly unrelayedOutputTokens: number | undefined;
 
   constructor(status: number, code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -67,6 +80,8 @@ export class GatewayError extends Error {
     this.param = options.param ?? null;
     this.retryable = options.retryable ?? isRetryableStatus(status);
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.upstream = options.upstream ?? false;
+    this.unrelayedOutputTokens = options.unrelayedOutputTokens;
   }
 
   /** The OpenAI error body. */

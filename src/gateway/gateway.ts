@@ -1,7 +1,9 @@
 /**
  * @module The attempt loop: for each candidate deployment in order, translate the request with its adapter, call
  * the upstream, translate the answer back. A retryable failure before anything reached the client moves on to the
- * next candidate; the first success (or first non-retryable failure) ends the loop.
+ * next candidate; the first success (or first non-retryable failure) ends the loop. Only failures the upstream
+ * caused (`GatewayError.upstream`) are reported to routing health: the gateway's own — a body it could not encode,
+ * an answer it refuses to relay, a bug — answer the client and touch nothing shared.
  */
 import { performance } from 'node:perf_hooks';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
@@ -34,7 +36,7 @@ export interface GatewayDeps {
    * in ms; unbounded when omitted. Silence itself is the upstream client's idle timeout.
    */
   eventGapMs?: number;
-  /** Told what each attempt did (routing health, circuit breakers). Client aborts are not reported. */
+  /** Told what each attempt did (routing health, circuit breakers). Client aborts and the gateway's own failures are not reported. */
   onOutcome?: (candidate: Candidate, outcome: AttemptOutcome) => void;
 }
 
@@ -48,6 +50,21 @@ export interface AttemptInfo {
   attempts: number;
   /** Milliseconds spent in attempts (upstream calls, answers read up to the first chunk for streams). */
   upstreamMs: number;
+}
+
+/**
+ * An attempt that failed after the provider generated output the client never received (an answer over the size
+ * cap): the provider bills it, so the tenant pays for `unrelayedOutputTokens` of the deployment in `attempt`.
+ */
+export class UnrelayedAnswer extends GatewayError {
+  readonly attempt: AttemptInfo;
+  readonly outputTokens: number;
+
+  constructor(error: GatewayError, outputTokens: number, attempt: AttemptInfo) {
+    super(error.status, error.code, error.message, { param: error.param, retryable: false, type: error.type, cause: error });
+    this.attempt = attempt;
+    this.outputTokens = outputTokens;
+  }
 }
 
 export interface CompletionResult extends AttemptInfo {
@@ -108,7 +125,10 @@ export class Gateway {
       } catch (error) {
         upstreamMs += performance.now() - attemptStarted;
         const gatewayError = withoutCredential(toNetworkError(error, signal), candidate.provider.apiKey);
-        if (!signal.aborted) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
+        if (!signal.aborted && gatewayError.upstream) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
+        if (gatewayError.unrelayedOutputTokens !== undefined) {
+          throw new UnrelayedAnswer(gatewayError, gatewayError.unrelayedOutputTokens, { candidate, attempts: index + 1, upstreamMs });
+        }
         if (!gatewayError.retryable || signal.aborted) throw gatewayError;
         lastError = gatewayError;
         failures.push(`${candidate.deployment.provider}/${candidate.deployment.model}: ${gatewayError.message}`);
@@ -121,7 +141,7 @@ export class Gateway {
 
   /** One upstream call, or `n` parallel single-choice calls merged when the adapter has no native `n`. */
   private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: CancelSignal): Promise<ChatCompletion> {
-    const fanOut = fanOutCount(variants.original, candidate);
+    const fanOut = upstreamCallsFor(variants.original, candidate);
     if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal);
     const single = variants.withOneChoice();
     return mergeCompletions(await Promise.all(Array.from({ length: fanOut }, () => this.completeOnce(single, candidate, ctx, signal))));
@@ -134,7 +154,7 @@ export class Gateway {
     ctx: TranslateContext,
     signal: CancelSignal,
   ): Promise<AsyncGenerator<StreamStep>> {
-    const fanOut = fanOutCount(variants.original, candidate);
+    const fanOut = upstreamCallsFor(variants.original, candidate);
     if (fanOut === 1) return this.openStream(variants, candidate, ctx, signal);
     const single = variants.withOneChoice();
     const opened = await Promise.allSettled(Array.from({ length: fanOut }, () => this.openStream(single, candidate, ctx, signal)));
@@ -197,7 +217,7 @@ export class Gateway {
       if (outcome.kind === 'done') {
         const ttftMs = (firstOutputAt ?? headAt) - started;
         this.report(candidate, { ok: true, ttftMs, totalMs: performance.now() - started, outputTokens: outcome.outputTokens });
-      } else if (outcome.kind === 'failed') {
+      } else if (outcome.kind === 'failed' && outcome.upstream) {
         this.report(candidate, { ok: false, retryable: outcome.retryable });
       }
     };
@@ -206,8 +226,8 @@ export class Gateway {
   }
 }
 
-/** How many upstream calls one answer takes: `n` for adapters without native choices, else 1. */
-function fanOutCount(req: ChatCompletionRequest, candidate: Candidate): number {
+/** How many upstream calls one answer takes, all at once: `n` for adapters without native choices, else 1. */
+export function upstreamCallsFor(req: ChatCompletionRequest, candidate: Candidate): number {
   const n = req.n ?? 1;
   return n > 1 && adapterFor(candidate.provider.format).fanOutChoices === true ? n : 1;
 }
@@ -283,7 +303,7 @@ async function readUntilFirstChunk(
 }
 
 /** How a stream ended, for the attempt's outcome: finished, failed upstream, or abandoned by the client. */
-type StreamEnd = { kind: 'done'; outputTokens: number } | { kind: 'failed'; retryable: boolean } | { kind: 'abandoned' };
+type StreamEnd = { kind: 'done'; outputTokens: number } | { kind: 'failed'; retryable: boolean; upstream: boolean } | { kind: 'abandoned' };
 
 /** Whether a step carries model output (text, reasoning, a tool call or a refusal) rather than only a role or a finish. */
 function carriesOutput(step: StreamStep): boolean {
@@ -314,7 +334,7 @@ async function* continueStream(
   const track = (step: StreamStep): StreamStep => {
     if (step.usage !== undefined) outputTokens = step.usage.completion_tokens;
     if (step.error === undefined) return step;
-    end = signal.aborted ? { kind: 'abandoned' } : { kind: 'failed', retryable: step.error.retryable };
+    end = signal.aborted ? { kind: 'abandoned' } : { kind: 'failed', retryable: step.error.retryable, upstream: step.error.upstream };
     return { ...step, error: redact(step.error) };
   };
   try {

@@ -13,6 +13,8 @@ export function withoutCredential(error: GatewayError, apiKey: string | undefine
     param: error.param,
     retryable: error.retryable,
     type: error.type,
+    upstream: error.upstream,
+    ...(error.unrelayedOutputTokens === undefined ? {} : { unrelayedOutputTokens: error.unrelayedOutputTokens }),
     ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
   });
 }

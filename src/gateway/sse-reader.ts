@@ -6,6 +6,7 @@
  * `maxEventBytes` without completing an event is cut off, and so is one that goes `maxEventGapMs` without an event
  * while sending only comments (keep-alive pings reset the socket's idle timer, not this one).
  */
+import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/token-count.js';
 import { performance } from 'node:perf_hooks';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError } from '../core/gateway-error.js';
@@ -49,11 +50,17 @@ export async function* readSseBatches(body: AsyncIterable<Uint8Array>, bounds: S
     } else if (now() - lastEventAt > maxEventGapMs) {
       throw new GatewayError(503, 'provider_unavailable', `The provider timed out: no event for ${maxEventGapMs} ms, only keep-alive comments.`, {
         retryable: true,
+        upstream: true,
       });
     }
     if (sinceEvent > maxEventBytes) {
       const limit = maxEventBytes >= 1024 * 1024 ? `${Math.round(maxEventBytes / 1024 / 1024)} MiB` : `${maxEventBytes} bytes`;
-      throw new GatewayError(502, 'provider_error', `An event of the provider's stream exceeded the ${limit} limit.`, { retryable: true });
+      // The gateway refuses to relay it, which is no fault of the provider's: not retryable, not counted against its
+      // health, and what it generated is the tenant's to pay (estimated from the bytes that arrived).
+      throw new GatewayError(502, 'provider_error', `An event of the provider's stream exceeded the ${limit} limit.`, {
+        retryable: false,
+        unrelayedOutputTokens: Math.ceil(sinceEvent / ESTIMATE_BYTES_PER_TOKEN),
+      });
     }
   }
   parser.feed(decoder.decode());

@@ -1,9 +1,13 @@
 /**
  * @module Reading upstream bodies with bounds: a non-streaming answer is read whole only up to 8 MiB, an error body
  * only as far as its message needs, and a stream must really be an event stream. What breaks a bound is a 502
- * before anything reaches the client (so the attempt loop can still fail over), and the connection is closed.
+ * before anything reaches the client, and the connection is closed. An answer over the size cap is the gateway's
+ * refusal, not the provider's failure: it is not retried elsewhere (the provider has already billed it, and a
+ * failover would pay twice), does not count against the deployment's health, and carries the output tokens that
+ * arrived (estimated from their bytes) so the tenant pays what the provider generated.
  */
 import { GatewayError } from '../core/gateway-error.js';
+import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/token-count.js';
 import { headerValue } from '../providers/shared/upstream-error.js';
 import { toNetworkError, type UpstreamResponse } from './upstream-client.js';
 import type { CancelSignal } from './cancellation.js';
@@ -18,9 +22,10 @@ export const MAX_UPSTREAM_BODY_BYTES = 8 * 1024 * 1024;
 /** How much of an upstream error body is read for its message; the rest is discarded. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-function upstreamTooLarge(): GatewayError {
+function upstreamTooLarge(bytes: number): GatewayError {
   return new GatewayError(502, 'provider_error', `The provider's answer exceeded the ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MiB limit.`, {
-    retryable: true,
+    retryable: false,
+    unrelayedOutputTokens: Math.ceil(bytes / ESTIMATE_BYTES_PER_TOKEN),
   });
 }
 
@@ -29,10 +34,10 @@ export async function readBodyText(response: UpstreamResponse, signal: CancelSig
   const declared = Number(headerValue(response.headers, 'content-length'));
   if (declared > MAX_UPSTREAM_BODY_BYTES) {
     discardBody(response);
-    throw upstreamTooLarge();
+    throw upstreamTooLarge(declared);
   }
   const text = await readAtMost(response, signal, MAX_UPSTREAM_BODY_BYTES);
-  if (text === undefined) throw upstreamTooLarge();
+  if (text === undefined) throw upstreamTooLarge(MAX_UPSTREAM_BODY_BYTES);
   return text;
 }
 
@@ -84,5 +89,6 @@ export function assertEventStream(response: UpstreamResponse): void {
   const shown = type.split(';')[0]?.trim().slice(0, 100) ?? '';
   throw new GatewayError(502, 'provider_error', `The provider answered a stream request with ${shown} instead of an event stream.`, {
     retryable: true,
+    upstream: true,
   });
 }

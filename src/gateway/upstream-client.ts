@@ -37,13 +37,14 @@ export class UpstreamClient {
   /** POSTs `request` to `baseUrl` + its path. Resolves once response headers arrive; throws a GatewayError otherwise. */
   async send(baseUrl: string, request: UpstreamRequest, signal: CancelSignal): Promise<UpstreamResponse> {
     const base = this.parseBase(baseUrl);
+    const body = serialize(request.body);
     try {
       const response = await this.agent.request({
         origin: base.origin,
         path: base.pathPrefix + request.path,
         method: 'POST',
         headers: request.headers,
-        body: JSON.stringify(request.body),
+        body,
         signal,
         headersTimeout: this.timeouts.firstByteMs,
         bodyTimeout: this.timeouts.idleMs,
@@ -69,17 +70,44 @@ export class UpstreamClient {
   }
 }
 
-/** Maps a failure while talking to a provider (connect, timeout, reset, client abort) to a GatewayError. */
+/**
+ * The request body as JSON. A body that cannot be serialised is the gateway's failure, never the provider's: it is
+ * answered as a 500 and touches no deployment's health (request bodies are depth-limited at parse time, so this is
+ * a bug if it happens).
+ */
+function serialize(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new GatewayError(500, 'internal_error', 'The request could not be encoded for the provider.', { retryable: false, cause: error });
+  }
+}
+
+/**
+ * Maps a failure while talking to a provider (connect, timeout, reset, client abort) to a GatewayError. Only
+ * network failures are the provider's (503, retryable, counted against its health); anything else that was thrown
+ * is the gateway's own failure: a 500 that neither fails over nor counts against the deployment.
+ */
 export function toNetworkError(error: unknown, signal?: CancelSignal): GatewayError {
   if (error instanceof GatewayError) return error;
   if (signal?.aborted) {
     return new GatewayError(499, 'client_closed_request', 'The client closed the request.', { retryable: false, cause: error });
   }
   if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError(503, 'provider_unavailable', 'The provider timed out.', { retryable: true, cause: error });
+    return new GatewayError(503, 'provider_unavailable', 'The provider timed out.', { retryable: true, upstream: true, cause: error });
   }
   if (error instanceof undiciErrors.ConnectTimeoutError) {
-    return new GatewayError(503, 'provider_unavailable', 'Connecting to the provider timed out.', { retryable: true, cause: error });
+    return new GatewayError(503, 'provider_unavailable', 'Connecting to the provider timed out.', { retryable: true, upstream: true, cause: error });
   }
-  return new GatewayError(503, 'provider_unavailable', 'The provider is unreachable.', { retryable: true, cause: error });
+  if (isNetworkFailure(error)) {
+    return new GatewayError(503, 'provider_unavailable', 'The provider is unreachable.', { retryable: true, upstream: true, cause: error });
+  }
+  return new GatewayError(500, 'internal_error', 'The server had an error while processing your request.', { retryable: false, cause: error });
+}
+
+/** undici's errors and Node's socket and DNS errors (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, …). */
+function isNetworkFailure(error: unknown): boolean {
+  if (error instanceof undiciErrors.UndiciError) return true;
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^(E(?!RR_)[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code);
 }

@@ -44,6 +44,8 @@ export interface AdmitInput {
   readonly worstCaseCostUsd: number;
   /** Routed through the account's own provider key: no spend caps or included tokens; rpm/tpm/concurrency apply. */
   readonly byok: boolean;
+  /** Concurrency slots to hold: the request's parallel upstream calls (`n` when fanned out); default 1. */
+  readonly slots?: number;
 }
 
 /** What {@link Admission} needs. */
@@ -99,6 +101,12 @@ export class Admission {
   async admit(input: AdmitInput): Promise<Ticket> {
     assertAmounts(input);
     const limits = effectiveLimits(input.key, this.#plans);
+    const slots = input.slots ?? 1;
+    if (slots > limits.concurrent) {
+      // More parallel upstream calls than the account may ever hold: no wait would help, so it is the request's fault.
+      const message = `This request needs ${slots} parallel upstream calls (one per choice: the model has no native \`n\`), more than this account's ${limits.concurrent} concurrent requests; lower \`n\`.`;
+      throw new GatewayError(400, 'invalid_request', message, { param: 'n' });
+    }
     const tokens = input.promptTokens + input.maxOutputTokens;
     const result = await this.#backend.admit({
       id: this.#newId(),
@@ -107,6 +115,7 @@ export class Admission {
       rpm: limits.rpm,
       tpm: limits.tpm,
       concurrent: limits.concurrent,
+      slots,
       tokens,
       spend: input.byok ? null : spendRequest(input, limits),
       leaseTtlMs: this.#leaseTtlMs,
@@ -121,8 +130,9 @@ export class Admission {
 
   /**
    * Counts a request refused for its input (400, 404, 413, 415) as one request against its account's rpm, so bad input
-   * is not free: nothing else is reserved, and it holds no concurrency slot. Rejects with the 429 `AdmissionError`
-   * when the rpm window is full (answer that instead of the 400). Resolves to the headers with the request counted.
+   * is not free: nothing else is reserved, and it holds no concurrency slot (so there is nothing to finish). Rejects
+   * with the 429 `AdmissionError` when the rpm window is full (answer that instead of the 400). Resolves to the
+   * headers with the request counted.
    */
   async countRefused(key: AdmissionKey): Promise<RateLimitHeaders> {
     const limits = effectiveLimits(key, this.#plans);
@@ -132,14 +142,14 @@ export class Admission {
       keyId: key.keyId,
       rpm: limits.rpm,
       tpm: limits.tpm,
-      concurrent: Number.MAX_SAFE_INTEGER,
+      concurrent: limits.concurrent,
+      slots: 0,
       tokens: 0,
       spend: null,
       leaseTtlMs: this.#leaseTtlMs,
     });
     const headers = rateLimitHeaders(result.window);
     if (!result.ok) throw admissionError(result.rejection, { key, limits, tokens: 0, headers });
-    await this.#backend.finish(result.reservation, null);
     return headers;
   }
 

@@ -47,6 +47,11 @@ export interface AdmitRequest {
   readonly rpm: number;
   readonly tpm: number;
   readonly concurrent: number;
+  /**
+   * Concurrency slots the request holds while it runs: its parallel upstream calls (`n` for an answer fanned out to
+   * n calls), 1 for most; 0 holds none (a refused request counted against rpm only).
+   */
+  readonly slots: number;
   /** Tokens to reserve in the tpm window and against included tokens: prompt + maximum output. */
   readonly tokens: number;
   readonly spend: SpendRequest | null;
@@ -63,6 +68,8 @@ export interface Reservation {
   readonly month: string;
   readonly tokens: number;
   readonly spend: SpendRequest | null;
+  /** Concurrency slots held (see {@link AdmitRequest.slots}). */
+  readonly slots: number;
 }
 
 /** The request window of an account as rate-limit headers report it. */

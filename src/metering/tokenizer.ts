@@ -70,6 +70,7 @@ export class BoundedTokenCounter {
   #kept: string[] = [];
   #keptChars = 0;
   #scaledChars = 0;
+  #extraTokens = 0;
   #counted: number | undefined;
 
   constructor(maxChars: number) {
@@ -91,17 +92,22 @@ export class BoundedTokenCounter {
     this.#counted = undefined;
   }
 
+  /** Adds tokens counted another way (e.g. estimated from bytes that were never decoded). */
+  addTokens(tokens: number): void {
+    this.#extraTokens += tokens;
+  }
+
   /** Whether nothing was added. */
   get empty(): boolean {
-    return this.#keptChars === 0 && this.#scaledChars === 0;
+    return this.#keptChars === 0 && this.#scaledChars === 0 && this.#extraTokens === 0;
   }
 
   /** The count: exact when every text fit the bound, else the exact part plus the scaled remainder. */
   total(): number {
     this.#counted ??= this.#kept.length === 0 ? 0 : tokenizer.count(this.#kept.join(''));
-    if (this.#scaledChars === 0) return this.#counted;
+    if (this.#scaledChars === 0) return this.#counted + this.#extraTokens;
     const perChar = this.#keptChars > 0 ? this.#counted / this.#keptChars : DEFAULT_TOKENS_PER_CHAR;
-    return this.#counted + Math.ceil(this.#scaledChars * perChar);
+    return this.#counted + Math.ceil(this.#scaledChars * perChar) + this.#extraTokens;
   }
 }
 

@@ -73,6 +73,7 @@ function answer(
   res: ServerResponse,
 ): void {
   state.countModel(call.model);
+  res.once('close', state.enter());
   const knobs = state.knobs.resolve(call.model);
   // Draw only when a failure is possible, so the random sequence is untouched while errorRate is 0.
   const fails = knobs.errorRate > 0 && state.random() < knobs.errorRate;

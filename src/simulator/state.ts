@@ -16,6 +16,10 @@ export interface SimulatorStats {
    * (the gateway's or an account's own) a request was made with. Never the whole key.
    */
   keyTails: Record<string, string[]>;
+  /** Calls being answered right now (counted from when the body named a model until the response closed). */
+  inFlight: number;
+  /** The most calls answered at once since the simulator started. */
+  peakInFlight: number;
 }
 
 /** Everything request handlers share. */
@@ -28,6 +32,8 @@ export class SimulatorState {
   private requests = 0;
   private readonly byModel = new Map<string, number>();
   private readonly keyTails = new Map<string, Set<string>>();
+  private inFlight = 0;
+  private peakInFlight = 0;
 
   constructor(defaults: Partial<SimulatorKnobs> | undefined, random: (() => number) | undefined) {
     this.knobs = new KnobStore(defaults);
@@ -42,6 +48,18 @@ export class SimulatorState {
     this.byModel.set(model, (this.byModel.get(model) ?? 0) + 1);
   }
 
+  /** Counts a call as in flight until `done` is called. */
+  enter(): () => void {
+    this.inFlight += 1;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.inFlight -= 1;
+    };
+  }
+
   /** Remembers the tail of the credential a call for `model` came with. */
   recordKeyTail(model: string, credential: string | undefined): void {
     if (credential === undefined || credential === '') return;
@@ -52,6 +70,6 @@ export class SimulatorState {
 
   stats(): SimulatorStats {
     const keyTails = Object.fromEntries([...this.keyTails].map(([model, tails]) => [model, [...tails]]));
-    return { requests: this.requests, byModel: Object.fromEntries(this.byModel), keyTails };
+    return { requests: this.requests, byModel: Object.fromEntries(this.byModel), keyTails, inFlight: this.inFlight, peakInFlight: this.peakInFlight };
   }
 }

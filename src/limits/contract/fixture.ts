@@ -57,6 +57,7 @@ function buildContext(backend: LimiterBackend, clock: { t: number }): ContractCo
     rpm: 60,
     tpm: 1_000_000,
     concurrent: 1000,
+    slots: 1,
     tokens: 10,
     spend: null,
     leaseTtlMs: 600_000,

@@ -14,6 +14,7 @@ describe('MemoryLimiterBackend memory bounds', () => {
     rpm: 60,
     tpm: 1000,
     concurrent: 5,
+    slots: 1,
     tokens: 10,
     spend: { costNanoUsd: 1, keyCapNanoUsd: null, accountCapNanoUsd: null, includedTokens: 1000 },
     leaseTtlMs: 600_000,

@@ -74,13 +74,13 @@ export class MemoryLimiterBackend implements LimiterBackend {
     }
     windows.requests.add(now, 1);
     const tpmSeq = windows.tokens.add(now, request.tokens);
-    windows.leases.set(request.id, now + request.leaseTtlMs);
+    windows.addLease(request.id, request.slots, now + request.leaseTtlMs);
     if (request.spend !== null) {
       this.#accountCounters.reserve(request.accountId, month, request.spend.costNanoUsd, request.tokens);
       this.#keyCounters.reserve(request.keyId, month, request.spend.costNanoUsd, request.tokens);
     }
-    const { id, accountId, keyId, tokens, spend } = request;
-    const reservation: MemoryReservation = { id, accountId, keyId, month, tokens, spend, tpmSeq, tpmEpoch: windows.tokens.epoch };
+    const { id, accountId, keyId, tokens, spend, slots } = request;
+    const reservation: MemoryReservation = { id, accountId, keyId, month, tokens, spend, slots, tpmSeq, tpmEpoch: windows.tokens.epoch };
     return { ok: true, reservation, window: windows.snapshot(now, request.rpm, request.tpm) };
   }
 
@@ -98,11 +98,7 @@ export class MemoryLimiterBackend implements LimiterBackend {
 
   async renew(reservation: Reservation, ttlMs: number): Promise<boolean> {
     const now = this.#now();
-    const leases = this.#windows.get(reservation.accountId)?.leases;
-    const expiresAt = leases?.get(reservation.id);
-    if (leases === undefined || expiresAt === undefined || expiresAt <= now) return false;
-    leases.set(reservation.id, now + ttlMs);
-    return true;
+    return this.#windows.get(reservation.accountId)?.renewLease(reservation.id, now, now + ttlMs) ?? false;
   }
 
   async peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot> {
@@ -143,7 +139,7 @@ export class MemoryLimiterBackend implements LimiterBackend {
     const rpmWait = windows.requests.waitMs(1, request.rpm, now);
     const tpmWait = windows.tokens.waitMs(request.tokens, request.tpm, now);
     if (rpmWait !== 0) return { stage: 'rpm', retryAfterMs: laterOf(rpmWait, tpmWait) };
-    if (windows.liveLeases(now, request.concurrent) >= request.concurrent) return { stage: 'concurrency' };
+    if (windows.liveSlots(now, request.slots, request.concurrent) + request.slots > request.concurrent) return { stage: 'concurrency' };
     if (tpmWait !== 0) return { stage: 'tpm', retryAfterMs: tpmWait };
     return undefined;
   }

@@ -4,11 +4,12 @@
  *
  * KEYS: 1 window log (zset id → time: one entry per admitted request, so it is both the rpm log and the index of
  * the tpm reservations), 2 window amounts (hash id → reserved tokens), 3 window token total, 4 leases (zset
- * id → expiry), 5 account's monthly counter, 6 key's monthly counter (hashes: month, spent, reserved, tokens,
+ * member → expiry: a lease of k slots is the members id, id#2 … id#k, so ZCARD counts slots), 5 account's monthly counter, 6 key's monthly counter (hashes: month, spent, reserved, tokens,
  * reserved_tokens).
  *
  * ARGV: 1 now ('' = Redis TIME), 2 id, 3 rpm, 4 tpm, 5 concurrent, 6 tokens, 7 lease TTL ms, 8 '1' when there is
- * a spend part, 9 worst-case cost nano-USD, 10 key cap ('' = none), 11 account cap ('' = none), 12 included tokens.
+ * a spend part, 9 worst-case cost nano-USD, 10 key cap ('' = none), 11 account cap ('' = none), 12 included tokens,
+ * 13 concurrency slots (0 = hold none).
  *
  * Reply: { 1, month, 0, requests remaining, reset ms, tokens remaining } when admitted;
  * { 0, stage, retry-after ms (-1 = never), requests remaining, reset ms, tokens remaining } when rejected.
@@ -22,6 +23,7 @@ local month = month_of(now)
 local id = ARGV[2]
 local rpm, tpm, concurrent = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local tokens = tonumber(ARGV[6])
+local slots = tonumber(ARGV[13])
 
 local count = prune_window(KEYS[1], KEYS[2], KEYS[3], now - WINDOW_MS)
 local total = window_tokens(KEYS[3], count)
@@ -87,9 +89,9 @@ if rw ~= 0 then
   if rw == NEVER or tw == NEVER then return reply(0, 'rpm', NEVER) end
   return reply(0, 'rpm', math.max(rw, tw))
 end
-if redis.call('ZCARD', KEYS[4]) >= concurrent then
+if redis.call('ZCARD', KEYS[4]) + slots > concurrent then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
-  if redis.call('ZCARD', KEYS[4]) >= concurrent then return reply(0, 'concurrency', NEVER) end
+  if redis.call('ZCARD', KEYS[4]) + slots > concurrent then return reply(0, 'concurrency', NEVER) end
 end
 if tw ~= 0 then return reply(0, 'tpm', tw) end
 
@@ -109,8 +111,12 @@ redis.call('HSET', KEYS[2], id, ARGV[6])
 -- An empty window starts its total afresh, so no leftover can ever leak into it.
 if count == 0 then redis.call('SET', KEYS[3], ARGV[6]) else redis.call('INCRBY', KEYS[3], ARGV[6]) end
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], WINDOW_KEY_TTL_MS) end
-redis.call('ZADD', KEYS[4], now + tonumber(ARGV[7]), id)
-extend_ttl(KEYS[4], tonumber(ARGV[7]))
+if slots > 0 then
+  local expiry = now + tonumber(ARGV[7])
+  redis.call('ZADD', KEYS[4], expiry, id)
+  for i = 2, slots do redis.call('ZADD', KEYS[4], expiry, id .. '#' .. i) end
+  extend_ttl(KEYS[4], tonumber(ARGV[7]))
+end
 if spend then
   reserve(KEYS[5], account)
   reserve(KEYS[6], key)

@@ -271,8 +271,8 @@ export class FallbackLimiterBackend implements LimiterBackend {
 
   /** What a timed-out admission would hold in Redis if it ran: refunding it frees the lease and reservations. */
   #orphanOf(request: AdmitRequest): Reservation {
-    const { id, accountId, keyId, tokens, spend } = request;
-    return { id, accountId, keyId, month: this.#months.at(this.#now()), tokens, spend };
+    const { id, accountId, keyId, tokens, spend, slots } = request;
+    return { id, accountId, keyId, month: this.#months.at(this.#now()), tokens, spend, slots };
   }
 
   #call<T>(promise: Promise<T>, operation: string): Promise<T> {

@@ -5,7 +5,8 @@
  * KEYS: 1 leases, 2 window amounts, 3 window token total, 4 account's monthly counter, 5 key's monthly counter.
  *
  * ARGV: 1 now ('' = Redis TIME), 2 id, 3 month reserved in, 4 '1' when there is a spend part, 5 minus the reserved
- * cost, 6 minus the reserved tokens, 7 actual cost, 8 actual tokens (all integers; 0 for a refund).
+ * cost, 6 minus the reserved tokens, 7 actual cost, 8 actual tokens (all integers; 0 for a refund), 9 the lease's
+ * slots (its members are id, id#2 … id#slots; see the admit script).
  *
  * The window is not pruned here: an entry that has left the window but not yet been pruned is adjusted, and the
  * next prune subtracts the adjusted amount, so later reads are the same either way.
@@ -21,6 +22,7 @@ local id = ARGV[2]
 local expires = redis.call('ZSCORE', KEYS[1], id)
 if not expires then return 0 end
 redis.call('ZREM', KEYS[1], id)
+for i = 2, tonumber(ARGV[9]) do redis.call('ZREM', KEYS[1], id .. '#' .. i) end
 if tonumber(expires) <= now then return 0 end
 
 -- Only an entry whose window keys still exist is adjusted: a finish must never recreate a key without its TTL.

@@ -20,6 +20,7 @@ describeWithRedis('RedisLimiterBackend', redis, (client, prefixes) => {
     rpm: 60,
     tpm: 1000,
     concurrent: 2,
+    slots: 1,
     tokens: 10,
     spend: { costNanoUsd: 1, keyCapNanoUsd: 10, accountCapNanoUsd: null, includedTokens: 1000 },
     leaseTtlMs: 5000,

@@ -74,6 +74,7 @@ export class RedisLimiterBackend implements LimiterBackend {
       capArg(spend?.keyCapNanoUsd ?? null),
       capArg(spend?.accountCapNanoUsd ?? null),
       intArg(spend?.includedTokens ?? 0),
+      intArg(request.slots),
     ];
     const reply = replyArray(await ADMIT_SCRIPT.run(this.#redis, keys, args), 6, 'admit');
     const window: WindowSnapshot = {
@@ -84,9 +85,9 @@ export class RedisLimiterBackend implements LimiterBackend {
       tokensRemaining: replyNumber(reply[5], 'admit'),
     };
     if (replyNumber(reply[0], 'admit') === 1) {
-      const { id, accountId, keyId, tokens } = request;
+      const { id, accountId, keyId, tokens, slots } = request;
       const month = replyString(reply[1], 'admit');
-      return { ok: true, reservation: { id, accountId, keyId, month, tokens, spend }, window };
+      return { ok: true, reservation: { id, accountId, keyId, month, tokens, spend, slots }, window };
     }
     const rejection = rejectionOf(replyString(reply[1], 'admit'), replyNumber(reply[2], 'admit'));
     return { ok: false, rejection, window };
@@ -106,13 +107,14 @@ export class RedisLimiterBackend implements LimiterBackend {
       intArg(-reservation.tokens),
       intArg(actual?.costNanoUsd ?? 0),
       intArg(actual?.tokens ?? 0),
+      intArg(reservation.slots),
     ];
     return replyNumber(await FINISH_SCRIPT.run(this.#redis, keys, args), 'finish') === 1;
   }
 
   async renew(reservation: Reservation, ttlMs: number): Promise<boolean> {
     const keys = [this.#keys.windows(reservation.accountId).leases];
-    const reply = await RENEW_SCRIPT.run(this.#redis, keys, [this.#clock(), reservation.id, intArg(ttlMs)]);
+    const reply = await RENEW_SCRIPT.run(this.#redis, keys, [this.#clock(), reservation.id, intArg(ttlMs), intArg(reservation.slots)]);
     return replyNumber(reply, 'renew') === 1;
   }
 

@@ -232,7 +232,7 @@ export function createAnthropicStreamTranslator(ctx: TranslateContext): StreamTr
     },
     end(): StreamStep {
       if (state.stopped || state.failed) return nothing();
-      return fail(state, new GatewayError(502, 'provider_error', 'The provider stream ended before message_stop.'));
+      return fail(state, new GatewayError(502, 'provider_error', 'The provider stream ended before message_stop.', { upstream: true }));
     },
   };
 }

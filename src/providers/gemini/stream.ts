@@ -53,6 +53,7 @@ export function createGeminiStreamTranslator(ctx: TranslateContext): StreamTrans
       return {
         chunks: [],
         error: new GatewayError(502, 'provider_error', 'The provider stream ended before a finish reason.', {
+          upstream: true,
           retryable: true,
         }),
       };

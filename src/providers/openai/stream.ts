@@ -48,7 +48,7 @@ export function createOpenAIStreamTranslator(ctx: TranslateContext): StreamTrans
       if (state.done || state.finished) return { chunks: [] };
       return {
         chunks: [],
-        error: new GatewayError(502, 'provider_error', 'The provider stream ended before it finished.', { retryable: true }),
+        error: new GatewayError(502, 'provider_error', 'The provider stream ended before it finished.', { retryable: true, upstream: true }),
       };
     },
   };

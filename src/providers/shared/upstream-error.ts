@@ -14,17 +14,20 @@ import type { UpstreamHeaders } from '../types.js';
 export function mapUpstreamStatus(status: number, message: string, retryAfterSeconds?: number): GatewayError {
   const text = `Upstream provider error (${status}): ${message}`;
   if (status === 429) {
-    return new GatewayError(429, 'rate_limit_exceeded', text, { retryable: true, retryAfterSeconds });
+    return new GatewayError(429, 'rate_limit_exceeded', text, { retryable: true, retryAfterSeconds, upstream: true });
   }
-  if (status === 408 || status >= 500) return new GatewayError(503, 'provider_unavailable', text, { retryable: true, retryAfterSeconds });
+  if (status === 408 || status >= 500) {
+    return new GatewayError(503, 'provider_unavailable', text, { retryable: true, retryAfterSeconds, upstream: true });
+  }
   if (status === 401 || status === 403) {
     return new GatewayError(502, 'provider_error', `The provider rejected the gateway's credentials (${status}): ${message}`, {
       retryable: true,
+      upstream: true,
     });
   }
-  if (status === 404) return new GatewayError(404, 'model_not_found', text, { retryable: false });
-  if (status === 413) return new GatewayError(413, 'request_too_large', text, { retryable: false });
-  return new GatewayError(400, 'invalid_request', text, { retryable: false });
+  if (status === 404) return new GatewayError(404, 'model_not_found', text, { retryable: false, upstream: true });
+  if (status === 413) return new GatewayError(413, 'request_too_large', text, { retryable: false, upstream: true });
+  return new GatewayError(400, 'invalid_request', text, { retryable: false, upstream: true });
 }
 
 /**
@@ -65,5 +68,5 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A 502 for an upstream 2xx body or event that does not have the promised shape. */
 export function malformedUpstream(what: string): GatewayError {
-  return new GatewayError(502, 'provider_error', `The provider returned a malformed ${what}.`, { retryable: true });
+  return new GatewayError(502, 'provider_error', `The provider returned a malformed ${what}.`, { retryable: true, upstream: true });
 }

@@ -1,10 +1,13 @@
 /**
- * @module What a chat request reserves at admission: tokens for the rate window (the prompt estimate plus the
- * requested output, or a default), and the worst-case cost for spend caps (a prompt bound no tokenizer can exceed
- * plus the largest output the model may produce), over every candidate the gateway may try.
+ * @module What a chat request reserves at admission, over every candidate the gateway may try: tokens for the rate
+ * window (the prompt estimate plus the requested output, or a default), the worst-case cost for spend caps (a prompt
+ * bound no tokenizer can exceed plus the largest output the model may produce), and concurrency slots. `n` choices
+ * multiply the output (every choice may run to the limit), and for models without native `n` the gateway makes n
+ * upstream calls, each billed for the prompt and each holding a concurrency slot while it runs.
  */
 import type { KeyRecord } from '../../auth/index.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../../core/chat-request.js';
+import { upstreamCallsFor } from '../../gateway/gateway.js';
 import { reservedOutputTokens, type AdmitInput } from '../../limits/index.js';
 import { costUsd } from '../../metering/pricing.js';
 import type { PromptSize } from '../../metering/token-count.js';
@@ -23,16 +26,22 @@ export interface PromptTokens {
  */
 export function admissionInput(key: KeyRecord, body: ChatCompletionRequest, prompt: PromptTokens, candidates: readonly Candidate[]): AdmitInput {
   const requested = requestedMaxTokens(body);
-  const promptBound = prompt.size.bound;
-  const promptTokens = prompt.tokens;
+  const choices = body.n ?? 1;
+  let promptTokens = prompt.tokens;
   let maxOutputTokens = 0;
   let worstCaseCostUsd = 0;
-  for (const { model } of candidates) {
-    maxOutputTokens = Math.max(maxOutputTokens, reservedOutputTokens(requested, model.max_output_tokens));
-    const output = Math.min(requested ?? model.max_output_tokens, model.max_output_tokens);
+  let slots = 1;
+  for (const candidate of candidates) {
+    const { model } = candidate;
+    const calls = upstreamCallsFor(body, candidate);
+    slots = Math.max(slots, calls);
+    promptTokens = Math.max(promptTokens, prompt.tokens * calls);
+    maxOutputTokens = Math.max(maxOutputTokens, choices * reservedOutputTokens(requested, model.max_output_tokens));
+    const promptBound = prompt.size.bound * calls;
+    const output = choices * Math.min(requested ?? model.max_output_tokens, model.max_output_tokens);
     const cost = costUsd({ prompt_tokens: promptBound, completion_tokens: output, total_tokens: promptBound + output }, model.pricing);
     worstCaseCostUsd = Math.max(worstCaseCostUsd, cost);
   }
   const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
-  return { key, promptTokens, maxOutputTokens, worstCaseCostUsd, byok };
+  return { key, promptTokens, maxOutputTokens, worstCaseCostUsd, byok, slots };
 }

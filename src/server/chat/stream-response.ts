@@ -51,6 +51,8 @@ export async function sendStream(
         outcome.errorCode = step.error.code;
         // A client that hung up is not a failed request: the stream was answered (200), then abandoned.
         if (step.error.code !== 'client_closed_request') outcome.failedStatus = step.error.status;
+        // An event the gateway refused to relay (over the size cap) was still generated and billed.
+        if (step.error.unrelayedOutputTokens !== undefined) delivered.addTokens(step.error.unrelayedOutputTokens);
         await writeSseData(res, step.error.toBody());
         res.end();
         return outcome;

@@ -14,7 +14,7 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../c
 import type { Usage } from '../../core/chat-response.js';
 import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
 import { Cancellation } from '../../gateway/cancellation.js';
-import type { AttemptInfo, Gateway } from '../../gateway/gateway.js';
+import { UnrelayedAnswer, type AttemptInfo, type Gateway } from '../../gateway/gateway.js';
 import { assertImageUrlBound } from '../../gateway/image-bounds.js';
 import { AdmissionError, type Admission, type Ticket } from '../../limits/index.js';
 import type { UsageLedger } from '../../metering/ledger.js';
@@ -89,6 +89,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     const started = performance.now();
     const outcome: Outcome = { status: 200, errorCode: null, usage: undefined, attempt: undefined, ttftMs: null };
     let ticket: Ticket | undefined;
+    let promptTokens = 0;
     try {
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = request.body as ChatCompletionRequest;
@@ -99,7 +100,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
       const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
       reply.header('x-op-routing', decision.mode);
-      const promptTokens = decision.requirements?.promptTokens ?? prompt.estimate;
+      promptTokens = decision.requirements?.promptTokens ?? prompt.estimate;
       ticket = await deps.admission.admit(admissionInput(key, body, { tokens: promptTokens, size: prompt }, decision.candidates));
       setRateLimitHeaders(reply, ticket.headers());
       const cancellation = abortOnClientClose(reply);
@@ -122,6 +123,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
         await reply.send(result.completion);
       }
     } catch (error) {
+      if (error instanceof UnrelayedAnswer) chargeUnrelayed(outcome, error, promptTokens);
       const answered = ticket === undefined ? await countRefusedInput(deps.admission, key, error, reply) : error;
       outcome.status = answered instanceof GatewayError ? answered.status : 500;
       outcome.errorCode = answered instanceof GatewayError ? answered.code : 'internal_error';
@@ -138,6 +140,16 @@ async function settle(ticket: Ticket | undefined, usage: Usage | undefined): Pro
   if (ticket === undefined) return;
   if (usage !== undefined) await ticket.settle({ totalTokens: usage.total_tokens, costUsd: usage.cost_usd ?? 0 });
   else await ticket.fail();
+}
+
+/**
+ * What the provider generated but the gateway refused to relay (an answer over the size cap) is still the tenant's
+ * to pay: the prompt as admission measured it, and the output counted from the bytes that arrived.
+ */
+function chargeUnrelayed(outcome: Outcome, failure: UnrelayedAnswer, promptTokens: number): void {
+  outcome.attempt = failure.attempt;
+  const usage = { prompt_tokens: promptTokens, completion_tokens: failure.outputTokens, total_tokens: promptTokens + failure.outputTokens };
+  outcome.usage = withCost(usage, failure.attempt.candidate.model.pricing);
 }
 
 /** Answers refused for their input (bad JSON, schema, unknown model, too large, wrong type): each counts against rpm. */

@@ -57,6 +57,19 @@ await describeEachDialect('accounts service', (dialect) => {
     await accounts.createAccount({ email: 'dup@example.com' });
     await assert.rejects(accounts.createAccount({ email: 'DUP@example.com' }), hasCode('duplicate_email'));
   });
+
+  it('changes the password only with the current one, and only to a valid one', async () => {
+    const account = await accounts.createAccount({ email: 'p@example.com', password: 'first password' });
+    await assert.rejects(accounts.changePassword(account.id, 'wrong password', 'second password'), hasCode('wrong_password'));
+    await assert.rejects(accounts.changePassword(account.id, 'first password', 'short'), hasCode('invalid_password'));
+    await assert.rejects(accounts.changePassword('acct_missing', 'first password', 'second password'), hasCode('account_not_found'));
+    assert.ok(await accounts.authenticate('p@example.com', 'first password'), 'nothing changed yet');
+    await accounts.changePassword(account.id, 'first password', 'second password');
+    assert.equal(await accounts.authenticate('p@example.com', 'first password'), undefined);
+    assert.ok(await accounts.authenticate('p@example.com', 'second password'));
+    const keyOnly = await accounts.createAccount({ email: 'nopass@example.com' });
+    await assert.rejects(accounts.changePassword(keyOnly.id, '', 'second password'), hasCode('wrong_password'));
+  });
 });
 
 await describeEachDialect('accounts service limits', (dialect) => {

@@ -7,6 +7,7 @@ import {
   findAccountByEmail,
   findAccountById,
   updateAccountLimits,
+  updateAccountPassword,
   type AccountLimitsPatch,
   type AccountRecord,
   type CustomLimits,
@@ -82,6 +83,12 @@ export interface AccountsService {
    * without a password cost one scrypt too, so timing does not tell which accounts exist.
    */
   authenticate(email: string, password: string): Promise<AccountInfo | undefined>;
+  /**
+   * Replaces the password of the account with this id, after checking its current one (which costs one scrypt
+   * whether or not the account has a password). Ending the account's other sessions is the caller's part.
+   * @throws {AuthServiceError} `wrong_password`, `invalid_password` or `account_not_found`.
+   */
+  changePassword(accountId: string, currentPassword: string, newPassword: string): Promise<void>;
 }
 
 /** Builds the accounts service over a database handle. */
@@ -94,6 +101,18 @@ export function createAccountsService(deps: AccountsServiceDeps): AccountsServic
       const hash = account?.passwordHash ?? (await decoyHash());
       const matches = await verifyPassword(password.slice(0, MAX_LOGIN_PASSWORD_LENGTH), hash);
       return matches && account?.passwordHash ? withoutPasswordHash(account) : undefined;
+    },
+
+    async changePassword(accountId: string, currentPassword: string, newPassword: string): Promise<void> {
+      checkPassword(newPassword);
+      const account = await findAccountById(deps.db, accountId);
+      if (account === undefined) throw new AuthServiceError('account_not_found', `no account with id ${accountId}`);
+      const hash = currentPassword.length > MAX_LOGIN_PASSWORD_LENGTH ? null : account.passwordHash;
+      const matches = await verifyPassword(currentPassword.slice(0, MAX_LOGIN_PASSWORD_LENGTH), hash ?? (await decoyHash()));
+      if (!matches || hash === null) {
+        throw new AuthServiceError('wrong_password', 'the current password is not right');
+      }
+      await updateAccountPassword(deps.db, accountId, await hashPassword(newPassword));
     },
 
     async findAccountById(id: string): Promise<AccountInfo | undefined> {

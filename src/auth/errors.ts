@@ -16,7 +16,9 @@ export type AuthServiceErrorCode =
   | 'invalid_grace_period'
   | 'invalid_provider'
   | 'invalid_provider_key'
-  | 'credential_not_found';
+  | 'credential_not_found'
+  | 'key_limit_reached'
+  | 'wrong_password';
 
 /** A request the account or key service refuses; its message is fit to show the user as is. */
 export class AuthServiceError extends Error {

@@ -17,7 +17,7 @@ export type {
   AccountsServiceDeps,
   CreateAccountInput,
 } from './accounts-service.js';
-export { createKeysService, MAX_ROTATION_GRACE_SECONDS } from './keys-service.js';
+export { createKeysService, DEFAULT_MAX_KEYS_PER_ACCOUNT, MAX_ROTATION_GRACE_SECONDS } from './keys-service.js';
 export type {
   AccountRef,
   CreatedKey,
@@ -29,11 +29,27 @@ export type {
   RotateKeyOptions,
   UpdateKeyInput,
 } from './keys-service.js';
-export { createSessionService, sessionId, SESSION_TTL_MS } from './sessions.js';
+export { createSessionService, sessionId, SESSION_IDLE_TIMEOUT_MS, SESSION_TTL_MS } from './sessions.js';
 export type { NewSession, Session, SessionService, SessionServiceDeps } from './sessions.js';
 export { CSRF_HEADER, csrfTokensMatch, newCsrfToken } from './csrf.js';
-export { LOGIN_THROTTLE_DEFAULTS, LoginThrottle } from './login-throttle.js';
-export type { LoginThrottleOptions, ThrottleVerdict } from './login-throttle.js';
+export {
+  addressBucket,
+  DASHBOARD_THROTTLE_DEFAULTS,
+  DashboardThrottles,
+  FallbackAttemptLog,
+  MemoryAttemptLog,
+} from './throttle/index.js';
+export type {
+  AttemptLog,
+  AttemptLogLogger,
+  AttemptRule,
+  DashboardThrottleLimits,
+  LoginAttempt,
+  LoginVerdict,
+  TakeResult,
+  ThrottleLimit,
+  ThrottleVerdict,
+} from './throttle/index.js';
 export {
   encodeMasterKey,
   generateMasterKey,

@@ -32,6 +32,18 @@ await describeEachDialect('keys service', (dialect) => {
     await temp.cleanup();
   });
 
+  it('caps the keys an account holds at once, also when they are created concurrently; revoked keys do not count', async () => {
+    const capped = createKeysService({ db: temp.store.db, maxKeysPerAccount: 3 });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => capped.createKey({ accountId, name: `k${i}` })));
+    const created = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    assert.equal(created.length, 3);
+    for (const result of results) if (result.status === 'rejected') assert.ok(hasCode('key_limit_reached')(result.reason));
+    assert.equal((await capped.listKeys({ accountId })).length, 3);
+    await capped.revokeKey(created[0]?.id ?? '');
+    await capped.createKey({ email: 'k@example.com', name: 'after revoke' });
+    await assert.rejects(capped.createKey({ accountId, name: 'one too many' }), hasCode('key_limit_reached'));
+  });
+
   it('creates a key and returns its secret once', async () => {
     const created = await keys.createKey({ email: 'K@example.com', name: ' ci ', routing: 'cost', spendCapUsd: 5 });
     assert.ok(looksLikeApiKey(created.secret));

@@ -4,11 +4,13 @@
  */
 import type { Kysely } from 'kysely';
 import {
+  countActiveApiKeys,
   findAccountByEmail,
   findAccountById,
   findApiKeyById,
   insertApiKey,
   listApiKeys,
+  lockAccount,
   revokeApiKey,
   scheduleKeyRevocation,
   updateApiKey,
@@ -80,6 +82,9 @@ export interface RotateKeyOptions {
 /** The longest grace period a rotation may give the old key: one day. */
 export const MAX_ROTATION_GRACE_SECONDS = 86_400;
 
+/** How many keys (not revoked) an account may hold at once, unless the deps say otherwise. */
+export const DEFAULT_MAX_KEYS_PER_ACCOUNT = 100;
+
 /** I/O the keys service uses. */
 export interface KeysServiceDeps {
   db: Kysely<Database>;
@@ -90,14 +95,20 @@ export interface KeysServiceDeps {
    * connection's own writes.
    */
   onChange?: () => void | Promise<void>;
+  /**
+   * Keys (not revoked, a rotated one in its grace period included) an account may hold at once; defaults to
+   * {@link DEFAULT_MAX_KEYS_PER_ACCOUNT}. Every key created reloads the key cache on every instance, so an unbounded
+   * number of them is a cheap way to make the whole gateway busy.
+   */
+  maxKeysPerAccount?: number;
 }
 
 /** Key operations; each throws {@link AuthServiceError} on caller mistakes. */
 export interface KeysService {
   /**
-   * Issues a key for an existing account.
-   * @throws {AuthServiceError} `account_not_found`, `invalid_email`, `invalid_name`, `invalid_routing` or
-   * `invalid_spend_cap`.
+   * Issues a key for an existing account, unless it already holds the most keys it may.
+   * @throws {AuthServiceError} `account_not_found`, `invalid_email`, `invalid_name`, `invalid_routing`,
+   * `invalid_spend_cap` or `key_limit_reached`.
    */
   createKey(input: CreateKeyInput): Promise<CreatedKey>;
   /** Every key of the account, revoked ones included, oldest first. @throws {AuthServiceError} `account_not_found`. */
@@ -127,6 +138,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
     await deps.onChange?.();
   };
   const toKeyInfo = (record: ApiKeyRecord): KeyInfo => keyInfoAt(record, now().toISOString());
+  const maxKeys = deps.maxKeysPerAccount ?? DEFAULT_MAX_KEYS_PER_ACCOUNT;
 
   return {
     async createKey(input: CreateKeyInput): Promise<CreatedKey> {
@@ -135,15 +147,23 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       const spendCapUsd = checkSpendCap(input.spendCapUsd ?? null);
       const account = await requireAccount(deps.db, input);
       const secret = generateApiKey();
-      const record = await insertApiKey(deps.db, {
-        id: newKeyId(),
-        accountId: account.id,
-        name,
-        keyHash: hashApiKey(secret),
-        last4: last4(secret),
-        defaultRouting: routing,
-        spendCapUsd,
-        createdAt: now().toISOString(),
+      const createdAt = now().toISOString();
+      // Count and insert under the account's lock, so concurrent creations cannot all see room for one more.
+      const record = await deps.db.transaction().execute(async (trx) => {
+        if (!(await lockAccount(trx, account.id))) throw new AuthServiceError('account_not_found', `no account with id ${account.id}`);
+        if ((await countActiveApiKeys(trx, account.id, createdAt)) >= maxKeys) {
+          throw new AuthServiceError('key_limit_reached', `an account may hold at most ${maxKeys} active keys; revoke one to create another`);
+        }
+        return insertApiKey(trx, {
+          id: newKeyId(),
+          accountId: account.id,
+          name,
+          keyHash: hashApiKey(secret),
+          last4: last4(secret),
+          defaultRouting: routing,
+          spendCapUsd,
+          createdAt,
+        });
       });
       await changed();
       return { ...toKeyInfo(record), secret };

@@ -128,7 +128,7 @@ export function loadMasterKey(source: MasterKeySource): LoadedMasterKey {
   const file = join(source.dataDir, MASTER_KEY_FILE);
   const existing = readMasterKeyFile(file);
   if (existing !== undefined) return { cipher: new SecretCipher(existing), origin: { file } };
-  mkdirSync(source.dataDir, { recursive: true });
+  mkdirSync(source.dataDir, { recursive: true, mode: 0o700 });
   try {
     writeMasterKeyFile(file, generateMasterKey(), 'wx');
   } catch (error) {

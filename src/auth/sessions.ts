@@ -1,21 +1,39 @@
 /**
  * @module Dashboard sessions: a random token in the browser's cookie, its SHA-256 in the store. Every login makes
  * a new session (a new token), so a token planted before login is worthless after it (no session fixation).
- * Sessions last 30 days from login; activity is recorded at most once per `touchIntervalMs`.
+ *
+ * A session ends at the first of: its maximum age from sign-in (30 days by default), a spell without use longer
+ * than the idle timeout (7 days), a logout, a password change made in another session, or "sign out everywhere".
+ * Use slides the idle expiry, but is written to the store at most once per `touchIntervalMs` (5 minutes), so a
+ * busy dashboard does not write on every request; the idle timeout is therefore exact to within that interval.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { deleteExpiredSessions, deleteSession, findLiveSession, insertSession, touchSession, type Database } from '../store/index.js';
+import {
+  deleteAccountSessions,
+  deleteExpiredSessions,
+  deleteSession,
+  findLiveSession,
+  insertSession,
+  touchSession,
+  type Database,
+  type SessionLiveness,
+} from '../store/index.js';
 import { newCsrfToken } from './csrf.js';
 
-/** How long a session lasts from login: 30 days. */
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long a session lasts from login, however active: 30 days. */
+export const SESSION_TTL_MS = 30 * DAY_MS;
+
+/** How long a session lasts without use: 7 days. */
+export const SESSION_IDLE_TIMEOUT_MS = 7 * DAY_MS;
 
 /** A live session as the dashboard API sees it. */
 export interface Session {
   accountId: string;
   csrfToken: string;
-  /** ISO-8601. */
+  /** ISO-8601: the maximum age's end (the idle timeout may end it sooner). */
   expiresAt: string;
 }
 
@@ -24,13 +42,15 @@ export interface NewSession extends Session {
   token: string;
 }
 
-/** I/O the session service uses. */
+/** I/O and lifetimes of the session service. */
 export interface SessionServiceDeps {
   db: Kysely<Database>;
   /** Milliseconds since the epoch. */
   now: () => number;
-  /** Defaults to {@link SESSION_TTL_MS}. */
+  /** The maximum age from sign-in; defaults to {@link SESSION_TTL_MS}. */
   ttlMs?: number;
+  /** The longest spell without use; defaults to {@link SESSION_IDLE_TIMEOUT_MS}. */
+  idleTimeoutMs?: number;
   /** Minimum time between two `last_seen_at` writes of one session; defaults to 5 minutes. */
   touchIntervalMs?: number;
 }
@@ -39,11 +59,13 @@ export interface SessionServiceDeps {
 export interface SessionService {
   /** Starts a new session for an account. */
   create(accountId: string): Promise<NewSession>;
-  /** The live session a cookie token names, or undefined (malformed, unknown, expired). */
+  /** The live session a cookie token names, or undefined (malformed, unknown, expired, idle too long). */
   lookup(token: string): Promise<Session | undefined>;
   /** Ends the session a token names, if any. */
   destroy(token: string): Promise<void>;
-  /** Deletes expired sessions; returns how many. */
+  /** Ends every session of the account, except the one `keepToken` names; returns how many ended. */
+  destroyAll(accountId: string, keepToken?: string): Promise<number>;
+  /** Deletes expired and idle sessions; returns how many. */
   sweep(): Promise<number>;
 }
 
@@ -53,8 +75,10 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** Builds the session service. */
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const ttlMs = deps.ttlMs ?? SESSION_TTL_MS;
+  const idleTimeoutMs = deps.idleTimeoutMs ?? SESSION_IDLE_TIMEOUT_MS;
   const touchIntervalMs = deps.touchIntervalMs ?? 5 * 60 * 1000;
   const iso = (ms: number): string => new Date(ms).toISOString();
+  const liveAt = (now: number): SessionLiveness => ({ nowIso: iso(now), idleCutoffIso: iso(now - idleTimeoutMs) });
 
   return {
     async create(accountId: string): Promise<NewSession> {
@@ -68,7 +92,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     async lookup(token: string): Promise<Session | undefined> {
       if (!TOKEN_PATTERN.test(token)) return undefined;
       const now = deps.now();
-      const record = await findLiveSession(deps.db, sessionId(token), iso(now));
+      const record = await findLiveSession(deps.db, sessionId(token), liveAt(now));
       if (record === undefined) return undefined;
       if (now - Date.parse(record.lastSeenAt) >= touchIntervalMs) await touchSession(deps.db, record.id, iso(now));
       return { accountId: record.accountId, csrfToken: record.csrfToken, expiresAt: record.expiresAt };
@@ -78,8 +102,12 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       if (TOKEN_PATTERN.test(token)) await deleteSession(deps.db, sessionId(token));
     },
 
+    destroyAll(accountId: string, keepToken?: string): Promise<number> {
+      return deleteAccountSessions(deps.db, accountId, keepToken === undefined ? undefined : sessionId(keepToken));
+    },
+
     sweep(): Promise<number> {
-      return deleteExpiredSessions(deps.db, iso(deps.now()));
+      return deleteExpiredSessions(deps.db, liveAt(deps.now()));
     },
   };
 }

@@ -58,4 +58,38 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ file: auto, env: {} }), /reserved/);
     assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), /Cannot read config file/);
   });
+
+  it('has connection limits, throttles and session lifetimes with their defaults, and OP_TRUST_PROXY', () => {
+    const config = loadConfig({ env: {} });
+    assert.deepEqual(config.trustProxy, []);
+    assert.deepEqual(config.connections, {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      socketIdleTimeoutMs: 600_000,
+      maxRequestsPerSocket: 0,
+      maxConnections: 10_000,
+    });
+    assert.deepEqual(config.throttles, {
+      loginPerEmail: { limit: 5, windowMs: 900_000 },
+      loginPerAddress: { limit: 20, windowMs: 900_000 },
+      signupPerAddress: { limit: 5, windowMs: 3_600_000 },
+      providerKeyTestsPerAccount: { limit: 10, windowMs: 3_600_000 },
+      keysPerAccount: 100,
+    });
+    assert.deepEqual(config.sessions, { maxAgeMs: 30 * 86_400_000, idleTimeoutMs: 7 * 86_400_000, touchIntervalMs: 300_000 });
+    assert.deepEqual(loadConfig({ env: { OP_TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1 ,::1' } }).trustProxy, ['10.0.0.0/8', '127.0.0.1', '::1']);
+    const tuned = loadConfig({ file: file('t.yaml', 'throttles:\n  loginPerEmail: { limit: 3 }\nserver:\n  trustProxy: [loopback, fd00::/8]\n'), env: {} });
+    assert.deepEqual(tuned.throttles.loginPerEmail, { limit: 3, windowMs: 900_000 });
+    assert.deepEqual(tuned.trustProxy, ['loopback', 'fd00::/8']);
+  });
+
+  it('rejects proxies that are not addresses or CIDRs, a headers timeout past the request timeout, and a touch interval past the idle timeout', () => {
+    for (const bad of ['proxy.internal', '10.0.0.0/33', '::1/129', '1.2.3.4/8/9', '10.0.0.0/']) {
+      assert.throws(() => loadConfig({ env: { OP_TRUST_PROXY: bad } }), /\/server\/trustProxy/, bad);
+    }
+    assert.throws(() => loadConfig({ file: file('h.yaml', 'server: { headersTimeoutMs: 40000 }\n'), env: {} }), /headersTimeoutMs/);
+    assert.throws(() => loadConfig({ file: file('s.yaml', 'sessions: { touchIntervalMs: 604800000 }\n'), env: {} }), /touchIntervalMs/);
+    assert.throws(() => loadConfig({ file: file('z.yaml', 'throttles: { keysPerAccount: 0 }\n'), env: {} }), /\/throttles\/keysPerAccount/);
+  });
 });

@@ -3,6 +3,7 @@
  * overrides. This is the only place that reads configuration files or configuration variables.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
@@ -51,7 +52,32 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     redisPrefix: env.OP_REDIS_PREFIX || 'op',
     instances: parseInstances(env.OP_INSTANCES),
     ...(env.OP_LEASE_TTL_MS ? { leaseTtlMs: parsePositive('OP_LEASE_TTL_MS', env.OP_LEASE_TTL_MS) } : {}),
+    trustProxy: config.server.trustProxy,
+    connections: {
+      headersTimeoutMs: config.server.headersTimeoutMs,
+      requestTimeoutMs: config.server.requestTimeoutMs,
+      keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+      socketIdleTimeoutMs: config.server.socketIdleTimeoutMs,
+      maxRequestsPerSocket: config.server.maxRequestsPerSocket,
+      maxConnections: config.server.maxConnections,
+    },
+    throttles: config.throttles,
+    sessions: config.sessions,
   };
+}
+
+/** Proxy-addr's names for address ranges, which `trustProxy` accepts beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether `entry` is an IP address, a CIDR (`10.0.0.0/8`, `fd00::/8`) or a range name Fastify knows. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
 }
 
 function parsePositive(name: string, value: string): number {
@@ -81,7 +107,10 @@ function readYaml(path: URL | string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-/** `providers`, `plans`, `server`, `timeouts` and `requests` merge by key (one level deep); `models` replaces the catalog. */
+/**
+ * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles` and `sessions` merge by key (one level deep);
+ * `models` replaces the catalog.
+ */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
@@ -118,6 +147,7 @@ function applyEnv(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void
   if (port !== undefined && port !== '') server.port = Number(port);
   if (env.OP_HOST) server.host = env.OP_HOST;
   if (env.OP_DATA_DIR) server.dataDir = env.OP_DATA_DIR;
+  if (env.OP_TRUST_PROXY !== undefined) server.trustProxy = env.OP_TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean);
 }
 
 function validate(value: Record<string, unknown>): ConfigFile {
@@ -127,6 +157,7 @@ function validate(value: Record<string, unknown>): ConfigFile {
   }
   const config = value as ConfigFile;
   const seen = new Set<string>();
+  checkServerAndSessions(config);
   for (const [id, provider] of Object.entries(config.providers)) {
     if (provider.keyPattern !== undefined && !isValidPattern(provider.keyPattern)) {
       throw new ConfigError(`Invalid config at /providers/${id}/keyPattern: not a valid regular expression`);
@@ -143,6 +174,22 @@ function validate(value: Record<string, unknown>): ConfigFile {
     }
   }
   return config;
+}
+
+/** Cross-field rules of `server` and `sessions` the schema cannot say. */
+function checkServerAndSessions(config: ConfigFile): void {
+  const { server, sessions } = config;
+  const badProxy = server.trustProxy.find((entry) => !isProxyAddress(entry));
+  if (badProxy !== undefined) {
+    throw new ConfigError(`Invalid config at /server/trustProxy: "${badProxy}" is not an IP address, a CIDR or loopback/linklocal/uniquelocal`);
+  }
+  // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
+  if (server.headersTimeoutMs > server.requestTimeoutMs) {
+    throw new ConfigError('Invalid config at /server/headersTimeoutMs: must not exceed requestTimeoutMs');
+  }
+  if (sessions.touchIntervalMs >= sessions.idleTimeoutMs) {
+    throw new ConfigError('Invalid config at /sessions/touchIntervalMs: must be shorter than idleTimeoutMs, or sessions in use would expire');
+  }
 }
 
 function isValidPattern(pattern: string): boolean {

@@ -5,7 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { uniqueIdGenerator } from '../core/unique-id.js';
-import type { ModelConfig, RequestBounds } from '../config/types.js';
+import type { ConnectionLimits, ModelConfig, RequestBounds } from '../config/types.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
@@ -13,6 +13,7 @@ import { RefusedRowBudget } from '../metering/refused-row-budget.js';
 import type { Router } from '../routing/router.js';
 import { requireApiKeyOnV1Routes, type KeyLookup } from './auth-hook.js';
 import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
+import { fastifyConnectionOptions } from './connection-options.js';
 import { handleError, renderError } from './error-handler.js';
 import { handleClientError, handleFrameworkError } from './framework-errors.js';
 import { registerJsonBodyParser } from './json-body.js';
@@ -40,6 +41,10 @@ export interface AppDeps {
   logger: PinoLoggerOptions | false;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
+  /** Timeouts and caps of inbound connections (`server.*` in the config). */
+  connections: ConnectionLimits;
+  /** Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (`server.trustProxy`); empty: none. */
+  trustProxy: readonly string[];
   /** What one request may make the gateway do (`requests` in the config). */
   requests: RequestBounds;
   /** Readiness checks for `/ready` (store reachable, Redis healthy, …); omitted: ready once listening. */
@@ -64,7 +69,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return503OnClosing: false,
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
+    ...fastifyConnectionOptions(deps.connections, deps.trustProxy),
   });
+  app.server.maxConnections = deps.connections.maxConnections;
   app.decorateRequest('apiKey', null);
   registerJsonBodyParser(app, deps.requests.maxJsonDepth);
   closeIdleConnectionsWhileClosing(app);

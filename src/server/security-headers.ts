@@ -47,10 +47,11 @@ export function setSecurityHeaders(request: FastifyRequest, reply: FastifyReply)
   if (isHttps(request)) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
 }
 
-/** Whether the client reached us over HTTPS, directly or through a proxy that says so in `x-forwarded-proto`. */
+/**
+ * Whether the client reached us over HTTPS: directly, or through a proxy named in `server.trustProxy` that says so
+ * in `X-Forwarded-Proto`. Fastify reads that header only from trusted proxies (its `trustProxy` option), so anyone
+ * else sending it changes nothing (not the cookie's `Secure` flag, not HSTS).
+ */
 export function isHttps(request: FastifyRequest): boolean {
-  if (request.protocol === 'https') return true;
-  const forwarded = request.headers['x-forwarded-proto'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
-  return first === 'https';
+  return request.protocol === 'https';
 }

@@ -13,6 +13,7 @@ import {
   createAccountsService,
   createKeysService,
   createSessionService,
+  DashboardThrottles,
   loadMasterKey,
 } from '../auth/index.js';
 import type { GatewayConfig, ProviderConfig } from '../config/types.js';
@@ -94,7 +95,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     credentials.load().catch(() => undefined);
   }, options.keyPollMs ?? 250);
   credentialsWatch.unref();
-  const sessions = createSessionService({ db: store.db, now: Date.now });
+  const sessions = createSessionService({
+    db: store.db,
+    now: Date.now,
+    ttlMs: config.sessions.maxAgeMs,
+    idleTimeoutMs: config.sessions.idleTimeoutMs,
+    touchIntervalMs: config.sessions.touchIntervalMs,
+  });
   await sessions.sweep();
 
   const shared = await createSharedState(config, options.logger === false ? false : (options.logger.level ?? 'info'));
@@ -134,6 +141,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     keyCache: { invalidate: announceKeyChange },
     credentials,
     sessions,
+    throttles: new DashboardThrottles(shared.attempts, config.throttles),
+    maxKeysPerAccount: config.throttles.keysPerAccount,
     plans: config.plans,
     models: config.models,
     status: createStatusProvider({ providers, models: config.models, simulated, health, breakers, now: Date.now }),
@@ -149,7 +158,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     store: await sql`select 1`.execute(store.db).then(() => true, () => false),
     redis: shared.redisHealthy(),
   });
-  const app = buildApp({ models: config.models, requests: config.requests, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir, ready });
+  const app = buildApp({ models: config.models, requests: config.requests, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir, ready, connections: config.connections, trustProxy: config.trustProxy });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 

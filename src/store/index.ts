@@ -20,9 +20,17 @@ export type { OpenStoreOptions } from './open-store.js';
 export { migrateToLatest } from './migrate.js';
 export type { MigrationReport } from './migrate.js';
 export { DuplicateEmailError, MigrationError } from './errors.js';
-export { createAccount, findAccountByEmail, findAccountById, updateAccountLimits } from './repositories/accounts.js';
+export {
+  createAccount,
+  findAccountByEmail,
+  findAccountById,
+  lockAccount,
+  updateAccountLimits,
+  updateAccountPassword,
+} from './repositories/accounts.js';
 export type { AccountLimitsPatch, AccountRecord, CustomLimits, NewAccount } from './repositories/accounts.js';
 export {
+  countActiveApiKeys,
   findApiKeyById,
   insertApiKey,
   listActiveKeysWithAccounts,
@@ -56,13 +64,14 @@ export type {
   UsageTotals,
 } from './repositories/usage.js';
 export {
+  deleteAccountSessions,
   deleteExpiredSessions,
   deleteSession,
   findLiveSession,
   insertSession,
   touchSession,
 } from './repositories/sessions.js';
-export type { SessionRecord } from './repositories/sessions.js';
+export type { SessionLiveness, SessionRecord } from './repositories/sessions.js';
 export {
   deleteProviderCredential,
   listAllProviderCredentials,

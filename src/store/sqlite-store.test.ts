@@ -27,6 +27,30 @@ describe('createStore (SQLite)', () => {
     }
   });
 
+  it('keeps the data directory (0700) and the database, WAL and shared-memory files (0600) to their owner', async () => {
+    const dir = path.join(temp.dataDir, 'private');
+    const previous = process.umask(0o022);
+    try {
+      const store = createStore({ dataDir: dir });
+      try {
+        await sql`create table t (x integer)`.execute(store.db);
+        await sql`insert into t values (1)`.execute(store.db);
+        assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+        for (const name of [SQLITE_FILE_NAME, `${SQLITE_FILE_NAME}-wal`, `${SQLITE_FILE_NAME}-shm`]) {
+          assert.equal(fs.statSync(path.join(dir, name)).mode & 0o777, 0o600, name);
+        }
+      } finally {
+        await store.close();
+      }
+      // A database file left world-readable by an older version is made owner-only when opened.
+      fs.chmodSync(path.join(dir, SQLITE_FILE_NAME), 0o644);
+      await createStore({ dataDir: dir }).close();
+      assert.equal(fs.statSync(path.join(dir, SQLITE_FILE_NAME)).mode & 0o777, 0o600);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('runs in WAL mode with foreign keys on', async () => {
     const journal = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(temp.store.db);
     assert.equal(journal.rows[0]?.journal_mode, 'wal');

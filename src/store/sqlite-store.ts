@@ -12,7 +12,7 @@ export const SQLITE_FILE_NAME = 'originalpoint.db';
 
 /** Where the embedded store keeps its file. */
 export interface CreateStoreOptions {
-  /** Created (recursively) if missing. */
+  /** Created (recursively, mode 0700: owner only) if missing; an existing directory keeps its mode. */
   dataDir: string;
 }
 
@@ -26,9 +26,13 @@ export interface CreateStoreOptions {
  * @see https://www.sqlite.org/pragma.html#pragma_data_version
  */
 export function createStore(options: CreateStoreOptions): Store {
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  const raw = new SqliteDatabase(path.join(options.dataDir, SQLITE_FILE_NAME));
+  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(options.dataDir, SQLITE_FILE_NAME);
+  // The file holds password hashes and sealed provider keys: create it owner-only before SQLite opens it.
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  const raw = new SqliteDatabase(file);
   raw.pragma('journal_mode = WAL');
+  restrictToOwner(file);
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
@@ -55,6 +59,21 @@ export function createStore(options: CreateStoreOptions): Store {
       return closing;
     },
   };
+}
+
+/**
+ * Makes the database file and its WAL and shared-memory files owner-only (0600). SQLite creates the `-wal` and
+ * `-shm` files with the database file's mode, so this mostly repairs files made by an older version (0644) or
+ * through a wide umask; a file that does not exist yet is skipped.
+ */
+function restrictToOwner(file: string): void {
+  for (const name of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      fs.chmodSync(name, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 /**

@@ -22,6 +22,8 @@ export interface TestAccountOptions extends AccountLimitsInput {
   plan?: string;
   /** The key's monthly spend cap in USD; omitted: none. */
   keySpendCapUsd?: number;
+  /** A dashboard password; omitted: the account cannot log in. */
+  password?: string;
 }
 
 /** One account with one key on a running test gateway. */

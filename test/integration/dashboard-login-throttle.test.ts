@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createAccountsService, generateMasterKey, LoginThrottle, ProviderCredentialsService, SecretCipher } from '../../src/auth/index.js';
+import {
+  createAccountsService,
+  DashboardThrottles,
+  generateMasterKey,
+  MemoryAttemptLog,
+  ProviderCredentialsService,
+  SecretCipher,
+} from '../../src/auth/index.js';
 import { handleError } from '../../src/server/error-handler.js';
 import { registerDashboardApi } from '../../src/server/routes/api/index.js';
 import { openTempStore, type TempStore } from '../../src/store/testing.js';
@@ -28,7 +35,7 @@ before(async () => {
     models: [],
     status: () => ({ providers: [], updated_at: new Date(now).toISOString() }),
     now: () => now,
-    throttle: new LoginThrottle({ now: () => now }),
+    throttles: new DashboardThrottles(new MemoryAttemptLog({ now: () => now })),
   });
   await app.ready();
 });

@@ -110,6 +110,26 @@ export async function updateAccountLimits(
   return row === undefined ? undefined : toAccountRecord(row);
 }
 
+/** Replaces an account's password hash; false when no account has this id. */
+export async function updateAccountPassword(db: Kysely<Database>, id: string, passwordHash: string): Promise<boolean> {
+  const result = await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Inside a transaction: locks the account's row until the transaction ends (a no-op UPDATE takes SQLite's write
+ * lock and PostgreSQL's row lock alike), so checks of the account's other rows and the writes that follow cannot
+ * interleave with another transaction doing the same. False when no account has this id.
+ */
+export async function lockAccount(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set((eb) => ({ plan: eb.ref('plan') }))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 function toAccountRecord(row: Selectable<AccountsTable>): AccountRecord {
   return {
     id: row.id,

@@ -72,6 +72,17 @@ export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promis
   return toApiKeyRecord(row);
 }
 
+/** How many keys of an account are not revoked at `nowIso` (a rotated key in its grace period counts). */
+export async function countActiveApiKeys(db: Kysely<Database>, accountId: string, nowIso: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('account_id', '=', accountId)
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', nowIso)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /** Every key of an account, revoked ones included, oldest first. */
 export async function listApiKeys(db: Kysely<Database>, accountId: string): Promise<ApiKeyRecord[]> {
   // "Last used" comes from the ledger (indexed by key and time) rather than a write per request to api_keys,

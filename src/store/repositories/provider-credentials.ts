@@ -4,6 +4,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ProviderCredentialsTable } from '../database.js';
+import { lockAccount } from './accounts.js';
 
 /** The encrypted form of one secret, as AES-256-GCM produces it (each part base64). */
 export interface SealedSecret {
@@ -30,6 +31,8 @@ export interface ProviderCredentialRecord extends SealedSecret {
  */
 export async function replaceProviderCredential(db: Kysely<Database>, record: ProviderCredentialRecord): Promise<void> {
   const write = async (trx: Kysely<Database>): Promise<void> => {
+    // Two concurrent replacements would both delete, then both insert and break the unique constraint (a 500).
+    await lockAccount(trx, record.accountId);
     await trx
       .deleteFrom('provider_credentials')
       .where('account_id', '=', record.accountId)

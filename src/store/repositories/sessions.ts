@@ -29,13 +29,20 @@ export async function insertSession(db: Kysely<Database>, session: SessionRecord
     .execute();
 }
 
-/** The session with this id that has not expired at `nowIso`, if any. */
-export async function findLiveSession(db: Kysely<Database>, id: string, nowIso: string): Promise<SessionRecord | undefined> {
+/** When a session counts as live: not expired at `nowIso`, and used after `idleCutoffIso`. */
+export interface SessionLiveness {
+  nowIso: string;
+  idleCutoffIso: string;
+}
+
+/** The live session with this id, if any. */
+export async function findLiveSession(db: Kysely<Database>, id: string, live: SessionLiveness): Promise<SessionRecord | undefined> {
   const row = await db
     .selectFrom('sessions')
     .selectAll()
     .where('id', '=', id)
-    .where('expires_at', '>', nowIso)
+    .where('expires_at', '>', live.nowIso)
+    .where('last_seen_at', '>', live.idleCutoffIso)
     .executeTakeFirst();
   return row === undefined ? undefined : toSessionRecord(row);
 }
@@ -51,9 +58,20 @@ export async function deleteSession(db: Kysely<Database>, id: string): Promise<b
   return result.numDeletedRows > 0n;
 }
 
-/** Deletes every session expired at `nowIso`; returns how many went. */
-export async function deleteExpiredSessions(db: Kysely<Database>, nowIso: string): Promise<number> {
-  const result = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst();
+/** Deletes every session that is no longer live (expired, or idle since the cutoff); returns how many went. */
+export async function deleteExpiredSessions(db: Kysely<Database>, live: SessionLiveness): Promise<number> {
+  const result = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<=', live.nowIso), eb('last_seen_at', '<=', live.idleCutoffIso)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes every session of an account, but the one with id `exceptId` if given; returns how many went. */
+export async function deleteAccountSessions(db: Kysely<Database>, accountId: string, exceptId?: string): Promise<number> {
+  let query = db.deleteFrom('sessions').where('account_id', '=', accountId);
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

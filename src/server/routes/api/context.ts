@@ -2,8 +2,8 @@
 import type { Kysely } from 'kysely';
 import type {
   AccountsService,
+  DashboardThrottles,
   KeysService,
-  LoginThrottle,
   ProviderCredentialsService,
   SessionService,
 } from '../../../auth/index.js';
@@ -23,7 +23,7 @@ export interface DashboardContext {
   accounts: AccountsService;
   keys: KeysService;
   sessions: SessionService;
-  throttle: LoginThrottle;
+  throttles: DashboardThrottles;
   credentials: ProviderCredentialsService;
   testProviderKey: ProviderKeyTester | undefined;
   plans: Readonly<Record<string, PlanConfig>>;

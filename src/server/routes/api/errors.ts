@@ -1,4 +1,7 @@
-/** @module The dashboard API's answers to service errors: each `AuthServiceError` code has one status and `param`. */
+/**
+ * @module The dashboard API's answers to service errors (each `AuthServiceError` code has one status and `param`)
+ * and to throttle refusals (429 `too_many_attempts` with `Retry-After`).
+ */
 import { AuthServiceError, type AuthServiceErrorCode } from '../../../auth/index.js';
 import { GatewayError, invalidRequest } from '../../../core/gateway-error.js';
 
@@ -30,6 +33,11 @@ export function toApiError(error: unknown): GatewayError {
       return new GatewayError(409, 'email_taken', 'An account with this email already exists.', { param: 'email', cause: error });
     case 'key_revoked':
       return new GatewayError(409, 'key_revoked', capitalize(error.message) + '.', { cause: error });
+    case 'key_limit_reached':
+      return new GatewayError(409, 'key_limit_reached', capitalize(error.message) + '.', { cause: error });
+    case 'wrong_password':
+      // 400, not 401: the session is fine, and a 401 would sign the dashboard out.
+      return new GatewayError(400, 'invalid_credentials', 'The current password is not right.', { param: 'current_password', cause: error });
     case 'invalid_email':
     case 'invalid_password':
     case 'invalid_plan':
@@ -59,4 +67,15 @@ export async function callService<T>(run: () => Promise<T>): Promise<T> {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A throttle's refusal: how long until an attempt would be let through. */
+interface Refusal {
+  allowed: false;
+  retryAfterSeconds: number;
+}
+
+/** Throws 429 `too_many_attempts` with `Retry-After` when a throttle refused the attempt; narrows it otherwise. */
+export function refuseWhenThrottled<Allowed extends { allowed: true }>(verdict: Allowed | Refusal, message: string): asserts verdict is Allowed {
+  if (!verdict.allowed) throw new GatewayError(429, 'too_many_attempts', message, { retryAfterSeconds: verdict.retryAfterSeconds });
 }

@@ -9,7 +9,8 @@ import {
   createAccountsService,
   createKeysService,
   createSessionService,
-  LoginThrottle,
+  DashboardThrottles,
+  MemoryAttemptLog,
   type ProviderCredentialsService,
   type SessionService,
 } from '../../../auth/index.js';
@@ -45,8 +46,10 @@ export interface DashboardApiDeps {
   now: () => number;
   /** Defaults to sessions in the store on `now`. */
   sessions?: SessionService;
-  /** Defaults to 5 failures per email and 20 per IP in 15 minutes, on `now`. */
-  throttle?: LoginThrottle;
+  /** Defaults to the default limits (`DASHBOARD_THROTTLE_DEFAULTS`) in this process's memory, on `now`. */
+  throttles?: DashboardThrottles;
+  /** API keys (not revoked) an account may hold at once; defaults to the keys service's 100. */
+  maxKeysPerAccount?: number;
 }
 
 /** Registers `/api/*` (and the cookie plugin it relies on). */
@@ -57,9 +60,9 @@ export function registerDashboardApi(app: FastifyInstance, deps: DashboardApiDep
   const ctx: DashboardContext = {
     db,
     accounts: createAccountsService({ db, now: clock, onChange }),
-    keys: createKeysService({ db, now: clock, onChange }),
+    keys: createKeysService({ db, now: clock, onChange, ...(deps.maxKeysPerAccount === undefined ? {} : { maxKeysPerAccount: deps.maxKeysPerAccount }) }),
     sessions: deps.sessions ?? createSessionService({ db, now: deps.now }),
-    throttle: deps.throttle ?? new LoginThrottle({ now: deps.now }),
+    throttles: deps.throttles ?? new DashboardThrottles(new MemoryAttemptLog({ now: deps.now })),
     credentials: deps.credentials,
     testProviderKey: deps.testProviderKey,
     plans: deps.plans,

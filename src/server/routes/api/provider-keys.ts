@@ -1,13 +1,13 @@
 /**
  * @module `/api/provider-keys`: the signed-in account's own provider keys (BYOK). The key is checked for the
- * provider's format (and, with `test: true`, against the provider), sealed, and from then on shown only as its last
- * four characters. Another account's id answers 404 exactly like an unknown one.
+ * provider's format (and, with `test: true`, against the provider: 10 tests per account an hour by default), sealed,
+ * and from then on shown only as its last four characters. Another account's id answers 404 exactly like an unknown one.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../../core/gateway-error.js';
 import type { DashboardContext } from './context.js';
-import { callService } from './errors.js';
+import { callService, refuseWhenThrottled } from './errors.js';
 import { sessionOf } from './session.js';
 import { providerKeyJson } from './wire.js';
 
@@ -36,6 +36,8 @@ export function registerProviderKeyRoutes(api: FastifyInstance, ctx: DashboardCo
       if (ctx.testProviderKey === undefined) {
         throw new GatewayError(400, 'invalid_request', 'Testing provider keys is not available on this gateway.', { param: 'test' });
       }
+      // Counted before the call: a test tells whether someone's key works, which must not be asked at will.
+      refuseWhenThrottled(await ctx.throttles.beginProviderKeyTest(accountId), 'Too many provider key tests. Try again later.');
       await ctx.testProviderKey(provider, key);
     }
     const added = await callService(() => ctx.credentials.add(accountId, provider, key));

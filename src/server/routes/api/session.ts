@@ -1,11 +1,12 @@
 /**
  * @module The dashboard session on the wire: the `op_session` cookie (HttpOnly, SameSite=Lax, Path=/, Secure over
- * HTTPS), the hook that requires a live session on every `/api` route not marked public, and the CSRF check on
- * state-changing methods. Both run at `onRequest`, before the body is read.
+ * HTTPS — seen directly, or in a trusted proxy's `X-Forwarded-Proto`), the hook that requires a live session on
+ * every `/api` route not marked public, and the CSRF check on state-changing methods. Both run at `onRequest`,
+ * before the body is read.
  */
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CSRF_HEADER, csrfTokensMatch, SESSION_TTL_MS, type NewSession, type SessionService } from '../../../auth/index.js';
+import { CSRF_HEADER, csrfTokensMatch, type NewSession, type SessionService } from '../../../auth/index.js';
 import { GatewayError } from '../../../core/gateway-error.js';
 import { isHttps } from '../../security-headers.js';
 
@@ -57,12 +58,13 @@ export function sessionOf(request: FastifyRequest): DashboardSession {
   return session;
 }
 
-/** Sets the cookie for a new session. */
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: NewSession): void {
+/** Sets the cookie for a new session, living as long as the session's maximum age (`now`: ms since the epoch). */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: NewSession, now: number): void {
+  const expires = new Date(session.expiresAt);
   reply.setCookie(SESSION_COOKIE, session.token, {
     ...cookieAttributes(request),
-    maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    expires: new Date(session.expiresAt),
+    maxAge: Math.max(0, Math.floor((expires.getTime() - now) / 1000)),
+    expires,
   });
 }
 

@@ -19,6 +19,10 @@ export class Catalog {
   private readonly candidates = new Map<string, readonly Candidate[]>();
   /** The smallest context window of any model, in tokens: a prompt that surely fits it fits every model. */
   readonly smallestContext: number;
+  /** The largest context window of any model: a request that surely overflows it fits no model. */
+  readonly largestContext: number;
+  /** The largest output limit of any model: a larger `max_tokens` fits no model. */
+  readonly largestOutput: number;
 
   constructor(
     readonly models: readonly ModelConfig[],
@@ -27,6 +31,8 @@ export class Catalog {
   ) {
     this.byId = new Map(models.map((m) => [m.id, m]));
     this.smallestContext = Math.min(...models.map((m) => m.context_length));
+    this.largestContext = Math.max(...models.map((m) => m.context_length));
+    this.largestOutput = Math.max(...models.map((m) => m.max_output_tokens));
   }
 
   /**

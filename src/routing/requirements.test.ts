@@ -59,12 +59,30 @@ describe('deriveRequirements', () => {
     const measured = measurePrompt(req);
     let counts = 0;
     const spy: PromptSize = { estimate: measured.estimate, bound: measured.bound, counted: () => ((counts += 1), measured.counted()) };
-    const roomy = deriveRequirements(req, spy, measured.bound + 100);
+    const limits = (smallestContext: number) => ({ smallestContext, largestContext: 1_000_000, largestOutput: 100_000 });
+    const roomy = deriveRequirements(req, spy, limits(measured.bound + 100));
     assert.equal(roomy.promptTokens, measured.estimate);
     assert.equal(roomy.contextTokens, measured.estimate + 100);
     assert.equal(counts, 0);
-    const tight = deriveRequirements(req, spy, measured.bound + 99);
+    const tight = deriveRequirements(req, spy, limits(measured.bound + 99));
     assert.equal(tight.promptTokens, countPromptTokens(req));
+    assert.equal(counts, 1);
+  });
+
+  it('does not tokenize when no count could make the request fit: max_tokens beyond every context or output limit', () => {
+    let counts = 0;
+    const sized = (req: ReturnType<typeof textRequest>): PromptSize => {
+      const measured = measurePrompt(req);
+      return { estimate: measured.estimate, bound: measured.bound, counted: () => ((counts += 1), measured.counted()) };
+    };
+    const limits = { smallestContext: 10, largestContext: 1_000, largestOutput: 500 };
+    const overContext = textRequest({ max_tokens: 1_000 });
+    assert.equal(deriveRequirements(overContext, sized(overContext), limits).promptTokens, measurePrompt(overContext).estimate);
+    const overOutput = textRequest({ max_tokens: 501 });
+    deriveRequirements(overOutput, sized(overOutput), limits);
+    assert.equal(counts, 0);
+    const mayFit = textRequest({ max_tokens: 400 });
+    deriveRequirements(mayFit, sized(mayFit), limits);
     assert.equal(counts, 1);
   });
 

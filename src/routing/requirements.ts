@@ -5,7 +5,7 @@
 import type { Deployment, ModelConfig } from '../config/types.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
-import { measurePrompt, type PromptSize } from '../metering/token-count.js';
+import { measurePrompt, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, type PromptSize } from '../metering/token-count.js';
 import type { Candidate, Catalog } from './catalog.js';
 import { deploymentKey } from './health.js';
 
@@ -47,15 +47,30 @@ export interface FilterResult {
   excluded: Exclusion[];
 }
 
+/** The context and output limits of the models a request is routed over (see `Catalog`). */
+export interface CatalogLimits {
+  smallestContext: number;
+  largestContext: number;
+  largestOutput: number;
+}
+
+/** Limits under which every request's prompt gets counted: for callers without a catalog (tests, tools). */
+const COUNT_ALWAYS: CatalogLimits = { smallestContext: 0, largestContext: Number.POSITIVE_INFINITY, largestOutput: Number.POSITIVE_INFINITY };
+
 /**
- * Derives the request's requirements. The prompt's cheap estimate stands in for its token count when its byte
- * bound plus the output bound fits `smallestContext` (the smallest context window among the models considered):
- * then no context check can turn on the count. Otherwise the prompt is counted with the tokenizer. Pass the
- * `prompt` the caller already measured so the request's text is walked once.
+ * Derives the request's requirements. The prompt is counted with the tokenizer only where the count can change the
+ * answer; otherwise its cheap estimate stands in:
+ * - its byte bound plus the output bound fits the smallest context window: it fits every model, whatever the count;
+ * - the output bound alone (with the least a prompt of that many messages takes) overflows the largest context
+ *   window, or passes every model's output limit: it fits none, whatever the count.
+ * Pass the `prompt` the caller already measured so the request's text is walked once.
  */
-export function deriveRequirements(req: ChatCompletionRequest, prompt: PromptSize = measurePrompt(req), smallestContext = 0): Requirements {
+export function deriveRequirements(req: ChatCompletionRequest, prompt: PromptSize = measurePrompt(req), limits: CatalogLimits = COUNT_ALWAYS): Requirements {
   const max = requestedMaxTokens(req);
-  const promptTokens = prompt.bound + (max ?? 0) <= smallestContext ? prompt.estimate : prompt.counted();
+  const least = TOKENS_PER_REPLY + req.messages.length * TOKENS_PER_MESSAGE + (max ?? 0);
+  const fitsAll = prompt.bound + (max ?? 0) <= limits.smallestContext;
+  const fitsNone = least > limits.largestContext || (max ?? 0) > limits.largestOutput;
+  const promptTokens = fitsAll || fitsNone ? prompt.estimate : prompt.counted();
   return {
     promptTokens,
     maxOutputTokens: max,

@@ -124,7 +124,7 @@ export class Router {
     const catalog = options.providerKeys !== undefined && options.providerKeys.size > 0 ? this.deps.catalog.withProviderKeys(options.providerKeys) : this.deps.catalog;
     if (req.model !== AUTO_MODEL) return this.explicit(req, catalog, claim);
     const mode = this.resolveMode(req, keyMode);
-    const requirements = deriveRequirements(req, options.prompt ?? measurePrompt(req, this.deps.tokenizerMaxChars), catalog.smallestContext);
+    const requirements = deriveRequirements(req, options.prompt ?? measurePrompt(req, this.deps.tokenizerMaxChars), catalog);
     const { breakers, health } = this.deps;
     const { capable, excluded } = filterCatalog(catalog, requirements, (key) => breakers.state(key) === 'open');
     if (capable.length === 0) throw noCapableModelError(catalog, requirements);

@@ -145,10 +145,27 @@ describe('stats', () => {
         contents: [{ parts: [{ text: 'x' }] }],
       });
       await post(url, {}, { model: 'c', messages: [] });
-      const expected = { requests: 4, byModel: { a: 2, b: 1 }, keyTails: { a: ['test'], b: ['test'] } };
+      const expected = { requests: 4, byModel: { a: 2, b: 1 }, keyTails: { a: ['test'], b: ['test'] }, inFlight: 0, peakInFlight: 1 };
       assert.deepEqual(fresh.stats(), expected);
       const remote = await fetch(`${fresh.url}/_sim/stats`);
       assert.deepEqual(await remote.json(), expected);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('calls in flight', () => {
+  it('counts the calls being answered and the most at once', async () => {
+    const fresh = await startSimulator();
+    try {
+      fresh.setKnobs('slow', { latencyMs: 200 });
+      const url = `${fresh.url}/openai/v1/chat/completions`;
+      const calls = Array.from({ length: 3 }, () => post(url, PROVIDER_HEADERS.openai, { model: 'slow', messages: [{ role: 'user', content: 'x' }] }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(fresh.stats().inFlight, 3);
+      await Promise.all(calls);
+      assert.equal(fresh.stats().peakInFlight, 3);
     } finally {
       await fresh.close();
     }

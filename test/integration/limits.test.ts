@@ -354,13 +354,13 @@ describe('leases after aborted streams', () => {
       for (const controller of controllers) controller.abort();
       await Promise.all(pending);
       // Wait for the gateway to settle this round, so the next one is not refused for concurrency.
-      const rows = await settledRows(account.accountId, 200 + refused + 5 * (round + 1));
-      assert.equal(rows.length, 200 + refused + 5 * (round + 1));
+      const rows = await settledRows(account.accountId, 200 + refusedRows + 5 * (round + 1));
+      assert.equal(rows.length, 200 + refusedRows + 5 * (round + 1));
     }
 
-    const rows = await settledRows(account.accountId, 220 + refused);
-    assert.equal(rows.length, 220 + refused, 'one ledger row per request');
-    assert.equal(rows.filter((r) => r.status === 429).length, refused);
+    const rows = await settledRows(account.accountId, 220 + refusedRows);
+    assert.equal(rows.length, 220 + refusedRows, 'one ledger row per request');
+    assert.equal(rows.filter((r) => r.status === 429).length, refusedRows);
     const midStream = rows.filter((r) => r.status === 200);
     assert.equal(midStream.length, 200);
     const codes = new Map<string, number>();

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
-import type { ServerResponse } from 'node:http';
+import { EventEmitter, once } from 'node:events';
+import { createServer, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
-import { writeSseData, writeSseDone } from './sse.js';
+import { endSse, writeSseData, writeSseDone } from './sse.js';
 
 /** A response that records its writes and corks; `full` makes every write ask to wait for `drain`. */
 class FakeResponse extends EventEmitter {
@@ -86,5 +87,43 @@ describe('writeSseData', () => {
     assert.equal(res.listenerCount('close'), 0);
     assert.equal(await writeSseData(asResponse(res), {}), false);
     assert.equal(res.written.length, 1);
+  });
+});
+
+describe('endSse', () => {
+  it('sends the events still held by the cork before the end of the body (a real socket, Node 21+ regression)', async () => {
+    const server = createServer((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      void (async () => {
+        await writeSseData(res, { n: 1 });
+        await writeSseData(res, { n: 2 });
+        await writeSseDone(res);
+        endSse(res);
+      })();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      socket.end('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+      let raw = '';
+      socket.setEncoding('utf8').on('data', (text: string) => (raw += text));
+      await once(socket, 'close');
+      const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+      // Chunked framing: <hex size>\r\n<data>\r\n ... and the zero-size chunk last, nothing after it.
+      let decoded = '';
+      let rest = body;
+      for (;;) {
+        const size = Number.parseInt(rest.slice(0, rest.indexOf('\r\n')), 16);
+        rest = rest.slice(rest.indexOf('\r\n') + 2);
+        if (size === 0) break;
+        decoded += rest.slice(0, size);
+        rest = rest.slice(size + 2);
+      }
+      assert.equal(decoded, 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
+      assert.equal(rest, '\r\n', 'nothing follows the terminating chunk');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -19,6 +19,18 @@ export function writeSseDone(res: ServerResponse): Promise<boolean> {
   return writeRaw(res, 'data: [DONE]\n\n');
 }
 
+/**
+ * Ends the response after sending what {@link corkUntilNextTick} still holds. Since Node 21 a corked response keeps
+ * its chunks back to send them as one chunk on `uncork()`, while `end()` writes the terminating chunk at once: ended
+ * while corked, the body's last events would follow its end, and the client reads them as garbage (undici: "Response
+ * does not match the HTTP/1.1 protocol").
+ * @see https://github.com/nodejs/node/pull/50167
+ */
+export function endSse(res: ServerResponse): void {
+  while (res.writableCorked > 0) res.uncork();
+  res.end();
+}
+
 async function writeRaw(res: ServerResponse, text: string): Promise<boolean> {
   if (res.destroyed || res.writableEnded) return false;
   corkUntilNextTick(res);
@@ -32,7 +44,7 @@ async function writeRaw(res: ServerResponse, text: string): Promise<boolean> {
  * Holds this turn's writes and sends them in one system call once the current run of promise jobs is over. An
  * upstream read often carries many events, which the translation turns into chunks without yielding to the event
  * loop: they now leave in one packet instead of one each, while a lone chunk still leaves within microseconds.
- * `end()` flushes whatever is held.
+ * {@link endSse} flushes whatever is held.
  */
 function corkUntilNextTick(res: ServerResponse): void {
   if (res.writableCorked > 0) return;

@@ -11,7 +11,7 @@ import type { StreamResult } from '../../gateway/gateway.js';
 import { withCost } from '../../metering/pricing.js';
 import type { PromptSize } from '../../metering/token-count.js';
 import { BoundedTokenCounter } from '../../metering/tokenizer.js';
-import { writeSseData, writeSseDone } from '../sse.js';
+import { endSse, writeSseData, writeSseDone } from '../sse.js';
 
 /** What the stream did, for settling and the ledger. */
 export interface StreamOutcome {
@@ -54,7 +54,7 @@ export async function sendStream(
         // An event the gateway refused to relay (over the size cap) was still generated and billed.
         if (step.error.unrelayedOutputTokens !== undefined) delivered.addTokens(step.error.unrelayedOutputTokens);
         await writeSseData(res, step.error.toBody());
-        res.end();
+        endSse(res);
         return outcome;
       }
     }
@@ -63,7 +63,7 @@ export async function sendStream(
       await writeSseData(res, { id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [], usage });
     }
     await writeSseDone(res);
-    res.end();
+    endSse(res);
     return outcome;
   } finally {
     if (outcome.usage === undefined && !delivered.empty) {

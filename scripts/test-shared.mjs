@@ -36,7 +36,10 @@ if (missing.length > 0) {
   process.exit(0);
 }
 
-const files = readdirSync('test/integration').filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/integration/${f}`);
+const files = readdirSync('test/integration')
+  .filter((f) => f.endsWith('.test.ts'))
+  .sort()
+  .map((f) => `test/integration/${f}`);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
   env: { ...process.env, OP_TEST_SHARED: '1' },

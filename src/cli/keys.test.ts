@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Command } from 'commander';
-import { hashApiKey, looksLikeApiKey } from '../auth/index.js';
+import { createKeysService, DEFAULT_MAX_KEYS_PER_ACCOUNT, hashApiKey, looksLikeApiKey } from '../auth/index.js';
 import { createStore } from '../store/index.js';
 import { registerAccountCommands } from './accounts.js';
 import { registerKeyCommands } from './keys.js';
@@ -50,6 +50,19 @@ describe('originalpoint keys', () => {
 
     const listed = await cli('keys', 'list', '--email', 'dev@example.com');
     assert.ok(!listed.stdout.includes(secret));
+  });
+
+  it('refuses a key past the cap of 100 per account with a clear message and exit code 1', async () => {
+    const store = createStore({ dataDir });
+    try {
+      const keys = createKeysService({ db: store.db });
+      for (let i = 0; i < DEFAULT_MAX_KEYS_PER_ACCOUNT; i++) await keys.createKey({ email: 'dev@example.com', name: `k${i}` });
+    } finally {
+      await store.close();
+    }
+    const run = await cli('keys', 'create', '--email', 'dev@example.com');
+    assert.equal(run.exitCode, 1);
+    assert.match(run.stderr, /at most 100 active keys; revoke one/);
   });
 
   it('creates a key with a spend cap, stored and listed', async () => {

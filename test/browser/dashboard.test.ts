@@ -2,7 +2,8 @@
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against a test gateway with the
  * simulator: a new user signs up, creates an API key, calls the API with it (openai SDK), finds the request in Logs
  * and on the Usage chart, revokes the key and sees the API refuse it, adds a provider key and sees only its last 4,
- * and visits Overview, Models, Playground (a streamed answer with its routed model) and Status. Each test has a
+ * visits Overview, Models, Playground (a streamed answer with its routed model) and Status, and on Account changes
+ * the password (another browser is signed out, this one is not) and signs out everywhere. Each test has a
  * fresh browser context; they share the gateway and the account, in order. Screenshots of the main pages land in
  * `docs/screenshots/` (see `screenshot`).
  */
@@ -55,10 +56,10 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
     assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
   }
 
-  async function logIn(page: Page, next: string): Promise<void> {
+  async function logIn(page: Page, next: string, password = PASSWORD): Promise<void> {
     await page.goto(`/login?next=${encodeURIComponent(next)}`);
     await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL((url) => url.pathname === next);
   }
@@ -248,6 +249,44 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
     await assertNowhereOnPage(page, providerKey);
     await screenshot(page, 'provider-keys');
     assertNoPageErrors();
+  });
+
+  it('changes the password on Account, which signs another browser out, then signs out everywhere', async () => {
+    const newPassword = 'a brand new passphrase';
+    const other = await openPage(browser, gw.url);
+    try {
+      await logIn(other.page, '/keys');
+      const page = await freshPage();
+      await logIn(page, '/account');
+      await page.getByRole('heading', { level: 1, name: 'Account' }).waitFor();
+      await page.getByLabel('Current password').fill('not the password');
+      await page.getByLabel('New password').fill(newPassword);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByRole('alert').getByText('The current password is not right.').waitFor();
+
+      await page.getByLabel('Current password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.getByText('Password changed. Every other session was signed out.').waitFor();
+      // The other browser's session has ended: its next call answers 401 and it lands on the login page.
+      await other.page.reload();
+      await other.page.waitForURL((url) => url.pathname === '/login');
+      // This one stays signed in.
+      await goTo(page, 'API Keys');
+
+      await goTo(page, 'Account');
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Sign out everywhere?' });
+      await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page.waitForURL((url) => url.pathname === '/login');
+      await page.goto('/keys');
+      await page.waitForURL((url) => url.pathname === '/login');
+
+      await logIn(page, '/account', newPassword);
+      assert.deepEqual(other.pageErrors, [], 'uncaught errors in the other page');
+      assertNoPageErrors();
+    } finally {
+      await other.context.close();
+    }
   });
 });
 

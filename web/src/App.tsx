@@ -4,6 +4,7 @@ import { Spinner } from './components/ui';
 import { navigate, usePath, useSearchParams } from './lib/router';
 import { useSession } from './lib/session';
 import { AuthPage } from './pages/Auth';
+import { AccountPage } from './pages/Account';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { LogsPage } from './pages/Logs';
 import { ModelsPage } from './pages/Models';
@@ -29,6 +30,7 @@ const PRIVATE_ROUTES: Record<string, Route> = {
   '/logs': { title: 'Logs', component: LogsPage },
   '/models': { title: 'Models', component: ModelsPage },
   '/playground': { title: 'Playground', component: PlaygroundPage },
+  '/account': { title: 'Account', component: AccountPage },
 };
 
 function normalize(path: string): string {

@@ -21,7 +21,8 @@ export type IconName =
   | 'stop'
   | 'alert'
   | 'arrow-right'
-  | 'external';
+  | 'external'
+  | 'user';
 
 const paths: Record<IconName, ReactElement> = {
   overview: (
@@ -81,6 +82,12 @@ const paths: Record<IconName, ReactElement> = {
     </>
   ),
   menu: <path d="M4 6h16M4 12h16M4 18h16" />,
+  user: (
+    <>
+      <circle cx="12" cy="8" r="4" />
+      <path d="M4.5 20c1.2-3.6 4-5.5 7.5-5.5s6.3 1.9 7.5 5.5" />
+    </>
+  ),
   close: <path d="M6 6l12 12M18 6 6 18" />,
   refresh: (
     <>

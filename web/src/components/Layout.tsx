@@ -13,6 +13,7 @@ export const NAV_ITEMS: readonly { to: string; label: string; icon: IconName }[]
   { to: '/logs', label: 'Logs', icon: 'list' },
   { to: '/models', label: 'Models', icon: 'cube' },
   { to: '/playground', label: 'Playground', icon: 'chat' },
+  { to: '/account', label: 'Account', icon: 'user' },
   { to: '/status', label: 'Status', icon: 'pulse' },
 ];
 

@@ -73,6 +73,14 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   return new ApiError(message, response.status, code, param, Number.isFinite(retry) && retry > 0 ? retry : null);
 }
 
+/** A throttled attempt's error with when to try again added to its message (when the message has no figure yet). */
+export function withRetryHint(failure: unknown): unknown {
+  if (failure instanceof ApiError && failure.status === 429 && failure.retryAfter && !/\d/.test(failure.message)) {
+    return new Error(`${failure.message} Try again in ${Math.ceil(failure.retryAfter / 60)} min.`);
+  }
+  return failure;
+}
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -127,6 +135,9 @@ export const api = {
   signup: (email: string, password: string) => request<AuthAnswer>('POST', '/api/signup', { email, password }),
   login: (email: string, password: string) => request<AuthAnswer>('POST', '/api/login', { email, password }),
   logout: () => request<void>('POST', '/api/logout', {}),
+  logoutEverywhere: () => request<void>('POST', '/api/logout-everywhere', {}),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('POST', '/api/password', { current_password: currentPassword, new_password: newPassword }),
   me: (signal?: AbortSignal) => request<Me>('GET', '/api/me', undefined, signal),
 
   keys: (signal?: AbortSignal) => request<{ data: ApiKey[] }>('GET', '/api/keys', undefined, signal),

@@ -13,6 +13,8 @@ interface SessionValue {
   signup: (email: string, password: string) => Promise<void>;
   login: (email: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
+  /** Ends every session of the account, this browser's included. */
+  logoutEverywhere: () => Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -62,9 +64,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [refresh],
   );
 
-  const logout = useCallback(async () => {
+  /** Signs this browser out with `end` (one session or all), forgetting the account whatever the answer. */
+  const signOut = useCallback(async (end: () => Promise<void>) => {
     try {
-      await api.logout();
+      await end();
     } finally {
       setCsrfToken(null);
       setMe(null);
@@ -76,7 +79,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ me, refresh, signup, login, logout }), [me, refresh, signup, login, logout]);
+  const logout = useCallback(() => signOut(api.logout), [signOut]);
+  const logoutEverywhere = useCallback(() => signOut(api.logoutEverywhere), [signOut]);
+
+  const value = useMemo(
+    () => ({ me, refresh, signup, login, logout, logoutEverywhere }),
+    [me, refresh, signup, login, logout, logoutEverywhere],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -3,7 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Brand } from '../components/Layout';
 import { Icon } from '../components/Icon';
 import { ErrorAlert } from '../components/ui';
-import { ApiError } from '../lib/api';
+import { withRetryHint } from '../lib/api';
 import { Link, useSearchParams } from '../lib/router';
 import { useSession } from '../lib/session';
 
@@ -36,11 +36,7 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
       else await login(email.trim(), password);
       // App redirects once the session is known.
     } catch (failure) {
-      if (failure instanceof ApiError && failure.status === 429 && failure.retryAfter && !/\d/.test(failure.message)) {
-        setError(new Error(`${failure.message} Try again in ${Math.ceil(failure.retryAfter / 60)} min.`));
-      } else {
-        setError(failure);
-      }
+      setError(withRetryHint(failure));
       setBusy(false);
     }
   };

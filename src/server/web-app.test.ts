@@ -10,7 +10,8 @@ import { CONTENT_SECURITY_POLICY, registerSecurityHeaders } from './security-hea
 import { registerWebApp } from './web-app.js';
 
 async function appServing(distDir: string): Promise<FastifyInstance> {
-  const app = Fastify();
+  // `inject` connects from 127.0.0.1: a trusted proxy here, so its `x-forwarded-proto` counts.
+  const app = Fastify({ trustProxy: ['127.0.0.1'] });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => renderError(new GatewayError(404, 'not_found', `Unknown route: ${request.url}`), reply));
   registerSecurityHeaders(app);
@@ -97,6 +98,8 @@ describe('registerWebApp with a build', () => {
     assert.match(CONTENT_SECURITY_POLICY, /frame-ancestors 'none'/);
     const https = await app.inject({ method: 'GET', url: '/', headers: { 'x-forwarded-proto': 'https' } });
     assert.match(String(https.headers['strict-transport-security']), /max-age=/);
+    const spoofed = await app.inject({ method: 'GET', url: '/', remoteAddress: '203.0.113.9', headers: { 'x-forwarded-proto': 'https' } });
+    assert.equal(spoofed.headers['strict-transport-security'], undefined, 'not from an untrusted address');
     const api = await app.inject({ method: 'GET', url: '/v1/models' });
     assert.equal(api.headers['content-security-policy'], undefined);
   });

@@ -565,8 +565,17 @@ if (!postgresUp || probe === undefined) {
       const clientCost = sum(outcomes.map((o) => o.cost));
       assert.ok(clientCost <= CAP_USD, `clients were charged $${clientCost} > cap $${CAP_USD}`);
 
-      const rows = await usageRows(account.accountId, 200);
-      assert.equal(rows.length, 200, 'one ledger row per request, from both instances');
+      // Every admitted request has its row; refusals write rows within each instance's per-key budget (60 a minute).
+      const admittedCount = outcomes.filter((o) => o.status === 200).length;
+      const refusedCount = 200 - admittedCount;
+      let rows = await usageRows(account.accountId, admittedCount + Math.min(refusedCount, 60));
+      for (let tries = 0; rows.filter((r) => r.status === 200).length < admittedCount && tries < 100; tries += 1) {
+        await sleep(50);
+        rows = await usageRows(account.accountId, 0);
+      }
+      assert.equal(rows.filter((r) => r.status === 200).length, admittedCount, 'one ledger row per admitted request, from both instances');
+      const refusedRows = rows.filter((r) => r.status === 402).length;
+      assert.ok(refusedRows >= Math.min(refusedCount, 60) && refusedRows <= Math.min(refusedCount, 120), `${refusedRows} rows for ${refusedCount} refusals`);
       const ledgerCost = sum(rows.map((r) => r.cost_usd));
       assert.ok(ledgerCost <= CAP_USD, `ledger $${ledgerCost} > cap $${CAP_USD}`);
       assert.ok(Math.abs(ledgerCost - clientCost) < 1e-9, `ledger $${ledgerCost} vs clients $${clientCost}`);

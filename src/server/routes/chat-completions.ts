@@ -59,6 +59,8 @@ interface Outcome {
   usage: Usage | undefined;
   attempt: AttemptInfo | undefined;
   ttftMs: number | null;
+  /** Admission let it through: it is a request that ran, not a refusal, whatever its status. */
+  admitted: boolean;
 }
 
 /** Registers the chat completions route. */
@@ -74,7 +76,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     if (request.apiKey === null || handled.has(request) || request.raw.readableAborted) return;
     const key = request.apiKey as KeyRecord;
     const refused = toGatewayError(error);
-    const outcome: Outcome = { status: refused?.status ?? 500, errorCode: refused?.code ?? 'internal_error', usage: undefined, attempt: undefined, ttftMs: null };
+    const outcome: Outcome = { status: refused?.status ?? 500, errorCode: refused?.code ?? 'internal_error', usage: undefined, attempt: undefined, ttftMs: null, admitted: false };
     const started = performance.now() - reply.elapsedTime;
     record(deps, request, key, outcome, deps.now() - reply.elapsedTime, started);
     // The answer is already decided (the body never parsed), so a full rpm window cannot turn it into a 429 here;
@@ -87,7 +89,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
     const key = request.apiKey as KeyRecord;
     const startedAtMs = deps.now();
     const started = performance.now();
-    const outcome: Outcome = { status: 200, errorCode: null, usage: undefined, attempt: undefined, ttftMs: null };
+    const outcome: Outcome = { status: 200, errorCode: null, usage: undefined, attempt: undefined, ttftMs: null, admitted: false };
     let ticket: Ticket | undefined;
     let promptTokens = 0;
     try {
@@ -102,6 +104,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatRouteDep
       reply.header('x-op-routing', decision.mode);
       promptTokens = decision.requirements?.promptTokens ?? prompt.estimate;
       ticket = await deps.admission.admit(admissionInput(key, body, { tokens: promptTokens, size: prompt }, decision.candidates));
+      outcome.admitted = true;
       setRateLimitHeaders(reply, ticket.headers());
       const cancellation = abortOnClientClose(reply);
       if (body.stream === true) {
@@ -178,9 +181,9 @@ function record(deps: ChatRouteDeps, request: FastifyRequest, key: KeyRecord, ou
   const latencyMs = performance.now() - started;
   const stream = body.stream === true;
   deps.metrics.request(candidate?.model.id ?? 'none', candidate?.deployment.provider ?? 'none', outcome.status, latencyMs - (outcome.attempt?.upstreamMs ?? 0), stream);
-  // A refused request (4xx, nothing used upstream) writes a row only within its key's budget, so a flood of bad or
-  // over-limit requests cannot grow the ledger without bound; the rest are counted in /metrics.
-  if (outcome.usage === undefined && outcome.status >= 400 && outcome.status < 500 && !deps.refusedRows.take(key.keyId)) {
+  // A refused request (bad input, or over a limit: never admitted) writes a row only within its key's budget, so a
+  // flood of them cannot grow the ledger without bound; the rest are counted in /metrics.
+  if (!outcome.admitted && !deps.refusedRows.take(key.keyId)) {
     deps.metrics.refusedRowDropped();
     return;
   }

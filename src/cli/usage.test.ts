@@ -60,6 +60,8 @@ describe('originalpoint usage', () => {
         errorCode: null,
         stream: false,
         createdAt: '2025-06-10T08:00:00.000Z',
+        endpoint: 'chat.completions',
+        estimated: false,
         ...overrides,
       };
     };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { listUsageLog } from '../store/index.js';
 import { openTempStore, type TempStore } from '../store/testing.js';
 import {
   createStoreUsageSink,
@@ -29,6 +30,8 @@ function row(id: string, overrides: Partial<UsageRecord>): UsageRecord {
     errorCode: null,
     stream: false,
     createdAt: '2025-06-10T00:00:00.000Z',
+    endpoint: 'chat.completions',
+    estimated: false,
     ...overrides,
   };
 }
@@ -87,6 +90,14 @@ describe('ledger reads over the store', () => {
       completionTokens: 20,
       costUsd: 2,
     });
+  });
+
+  it('stores each row with its endpoint and whether its usage was estimated', async () => {
+    await createStoreUsageSink(temp.store).write([row('u5', { endpoint: 'embeddings', estimated: true, completionTokens: 0 })]);
+    const log = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
+    const stored = new Map(log.map((entry) => [entry.id, [entry.endpoint, entry.estimated]]));
+    assert.deepEqual(stored.get('u5'), ['embeddings', true]);
+    assert.deepEqual(stored.get('u1'), ['chat.completions', false]);
   });
 
   it('loads the charged totals that seed admission, BYOK excluded', async () => {

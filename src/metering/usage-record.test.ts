@@ -19,6 +19,8 @@ const FACTS: UsageFacts = {
   errorCode: null,
   stream: true,
   startedAtMs: Date.UTC(2025, 5, 30, 23, 59, 59, 500),
+  endpoint: 'chat.completions',
+  estimated: false,
 };
 
 describe('createUsageRecord', () => {
@@ -41,9 +43,17 @@ describe('createUsageRecord', () => {
       errorCode: null,
       stream: true,
       createdAt: '2025-06-30T23:59:59.500Z',
+      endpoint: 'chat.completions',
+      estimated: false,
     });
     assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{16}[0-9a-z]+$/);
     assert.notEqual(newUsageId(), newUsageId());
+  });
+
+  it('copies the endpoint and whether the usage was estimated', () => {
+    const record = createUsageRecord({ ...FACTS, endpoint: 'embeddings', estimated: true });
+    assert.equal(record.endpoint, 'embeddings');
+    assert.equal(record.estimated, true);
   });
 
   it('refuses amounts that would corrupt the ledger sums', () => {

@@ -2,7 +2,7 @@
 import { uniqueIdGenerator } from '../core/unique-id.js';
 import type { UsageRecord } from '../store/index.js';
 
-export type { UsageRecord } from '../store/index.js';
+export type { UsageEndpoint, UsageRecord } from '../store/index.js';
 
 /** Everything a ledger row holds except its id and timestamp, plus when the request arrived. */
 export interface UsageFacts extends Omit<UsageRecord, 'id' | 'createdAt'> {
@@ -48,6 +48,8 @@ export function createUsageRecord(facts: UsageFacts, generateId: () => string = 
     errorCode: facts.errorCode,
     stream: facts.stream,
     createdAt: new Date(facts.startedAtMs).toISOString(),
+    endpoint: facts.endpoint,
+    estimated: facts.estimated,
   };
 }
 

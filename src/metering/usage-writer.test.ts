@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { sumCost } from '../store/index.js';
+import { listUsageLog, sumCost } from '../store/index.js';
 import { openTempStore, type TempStore } from '../store/testing.js';
 import { createStoreUsageSink, type UsageSink } from './ledger.js';
 import type { UsageRecord } from './usage-record.js';
@@ -75,6 +75,8 @@ function rows(count: number, from = 0): UsageRecord[] {
     errorCode: null,
     stream: false,
     createdAt: '2025-06-15T12:00:00.000Z',
+    endpoint: 'chat.completions',
+    estimated: false,
   }));
 }
 
@@ -227,5 +229,21 @@ describe('UsageWriter with the store sink', () => {
     assert.ok(Math.abs((await sumCost(temp.store.db)) - clientSum) < 1e-8);
     const stored = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
     assert.equal(Number(stored?.n), 1_000);
+  });
+
+  it('stores the endpoint and the estimated flag each row was recorded with', async () => {
+    const writer = new UsageWriter({ sink: createStoreUsageSink(temp.store), flushMs: 1, maxBatch: 64 });
+    const recorded = rows(4).map((row, index) => ({
+      ...row,
+      endpoint: index % 2 === 0 ? ('embeddings' as const) : ('chat.completions' as const),
+      estimated: index < 2,
+    }));
+    for (const row of recorded) writer.record(row);
+    await writer.close();
+    const log = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
+    assert.deepEqual(
+      log.map((entry) => [entry.id, entry.endpoint, entry.estimated]).sort(),
+      recorded.map((row) => [row.id, row.endpoint, row.estimated]).sort(),
+    );
   });
 });

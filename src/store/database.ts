@@ -16,6 +16,12 @@ export const ROUTING_MODES = ['cost', 'latency', 'reliability'] as const;
 /** A routing strategy, as stored in `api_keys.default_routing`. */
 export type RoutingMode = (typeof ROUTING_MODES)[number];
 
+/**
+ * The API a ledger row's request came through, as stored in `usage.endpoint`: OpenAI Chat Completions, Embeddings
+ * or Responses, or Anthropic Messages.
+ */
+export type UsageEndpoint = 'chat.completions' | 'embeddings' | 'responses' | 'messages';
+
 /** `accounts`: one row per customer. Limits left null fall back to the plan's defaults. */
 export interface AccountsTable {
   id: string;
@@ -88,6 +94,10 @@ export interface UsageTable {
   stream: number;
   /** ISO-8601 UTC timestamp of the request's arrival. */
   created_at: string;
+  /** The API the request came through; rows from before migration 0005 read `chat.completions`. */
+  endpoint: ColumnType<UsageEndpoint, UsageEndpoint | undefined, UsageEndpoint>;
+  /** 1 when the upstream reported no usage and the token counts are the gateway's own estimate, else 0. */
+  usage_estimated: ColumnType<number, number | undefined, number>;
 }
 
 /**

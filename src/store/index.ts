@@ -8,6 +8,7 @@ export type {
   ProviderCredentialsTable,
   RoutingMode,
   SessionsTable,
+  UsageEndpoint,
   UsageTable,
 } from './database.js';
 export type { Store, StoreDialect } from './store.js';

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, it } from 'node:test';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { Client } from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { createPostgresStore } from './postgres-store.js';
+import { listUsageLog } from './repositories/usage.js';
 import { describeEachDialect, describeWithPostgres, openTempPostgresStore, TEST_DATABASE_URL, type TempStore } from './testing.js';
 
 await describeEachDialect('migrateToLatest', (dialect) => {
@@ -80,6 +81,7 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       'completion_tokens',
       'cost_usd',
       'created_at',
+      'endpoint',
       'error_code',
       'id',
       'key_id',
@@ -92,10 +94,34 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       'status',
       'stream',
       'ttft_ms',
+      'usage_estimated',
     ]);
     const nullable = usage?.columns.filter((column) => column.isNullable).map((column) => column.name).sort();
     assert.deepEqual(nullable, ['error_code', 'provider', 'routed_model', 'ttft_ms']);
     assert.deepEqual(await indexNames('usage'), ['usage_account_created_idx', 'usage_created_idx', 'usage_key_created_idx']);
+  });
+
+  it('0005 gives ledger rows written before it the endpoint chat.completions and reported (not estimated) usage', async () => {
+    const migrator = new Migrator({
+      db: temp.store.db,
+      provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+      ...(temp.schema === undefined ? {} : { migrationTableSchema: temp.schema }),
+    });
+    const before = await migrator.migrateTo('0004-change-notifications');
+    assert.equal(before.error, undefined);
+    await sql`
+      insert into usage (id, request_id, account_id, key_id, requested_model, routed_model, provider, byok,
+        prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_code, stream, created_at)
+      values ('usage_old', 'req_old', 'acct_a', 'key_a', 'gpt-4o-mini', 'gpt-4o-mini', 'openai', 0,
+        12, 3, 0.0001, 250, 90, 200, null, 1, '2025-06-01T00:00:00.000Z')`.execute(temp.store.db);
+
+    assert.deepEqual((await migrateToLatest(temp.store.db)).applied, ['0005-usage-endpoint']);
+    const [old] = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
+    assert.equal(old?.id, 'usage_old');
+    assert.equal(old?.endpoint, 'chat.completions');
+    assert.equal(old?.estimated, false);
+    assert.equal(old?.promptTokens, 12);
+    assert.equal(old?.stream, true);
   });
 
   it('is idempotent', async () => {

@@ -138,5 +138,7 @@ function usageRow() {
     errorCode: null,
     stream: false,
     createdAt: CREATED_AT,
+    endpoint: 'chat.completions' as const,
+    estimated: false,
   };
 }

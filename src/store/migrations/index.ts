@@ -7,6 +7,7 @@ import { accountsAndKeys } from './0001-accounts-and-keys.js';
 import { usage } from './0002-usage.js';
 import { dashboard } from './0003-dashboard.js';
 import { changeNotifications } from './0004-change-notifications.js';
+import { usageEndpoint } from './0005-usage-endpoint.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,6 +15,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-usage': usage,
   '0003-dashboard': dashboard,
   '0004-change-notifications': changeNotifications,
+  '0005-usage-endpoint': usageEndpoint,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

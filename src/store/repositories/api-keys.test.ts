@@ -65,6 +65,7 @@ await describeEachDialect('api keys repository', (dialect) => {
     const row = (id: string, keyId: string, createdAt: string) => ({
       id, requestId: `req_${id}`, accountId: 'acct_1', keyId, requestedModel: 'm', routedModel: 'm', provider: 'p', byok: false,
       promptTokens: 1, completionTokens: 1, costUsd: 0, latencyMs: 1, ttftMs: null, status: 200, errorCode: null, stream: false, createdAt,
+      endpoint: 'chat.completions' as const, estimated: false,
     });
     await insertUsageBatch(temp.store.db, [row('u1', 'key_a', '2025-02-01T00:00:00.000Z'), row('u2', 'key_a', '2025-03-01T00:00:00.000Z')]);
     const keys = await listApiKeys(temp.store.db, 'acct_1');

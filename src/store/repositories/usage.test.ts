@@ -3,6 +3,7 @@ import { afterEach, beforeEach, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
 import {
   insertUsageBatch,
+  listUsageLog,
   monthlyTotals,
   monthlyTotalsByAccountAndKey,
   sumCost,
@@ -33,6 +34,8 @@ function row(overrides: Partial<UsageRecord> = {}): UsageRecord {
     errorCode: null,
     stream: true,
     createdAt: '2025-06-15T12:00:00.000Z',
+    endpoint: 'chat.completions',
+    estimated: false,
     ...overrides,
   };
 }
@@ -63,6 +66,8 @@ await describeEachDialect('usage repository', (dialect) => {
         promptTokens: 0,
         completionTokens: 0,
         costUsd: 0,
+        endpoint: 'messages',
+        estimated: true,
       });
       await write([row(), failed]);
       const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
@@ -85,7 +90,19 @@ await describeEachDialect('usage repository', (dialect) => {
         error_code: 'rate_limit_exceeded',
         stream: 0,
         created_at: failed.createdAt,
+        endpoint: 'messages',
+        usage_estimated: 1,
       });
+    });
+
+    it(`${name} rows read back from the request log exactly as written`, async () => {
+      const rows = [row(), row({ endpoint: 'embeddings', estimated: true, completionTokens: 0, stream: false })];
+      await write(rows);
+      const log = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
+      assert.deepEqual(
+        log.sort((a, b) => a.id.localeCompare(b.id)),
+        rows.map((written) => ({ ...written, keyName: null })).sort((a, b) => a.id.localeCompare(b.id)),
+      );
     });
 
     it(`${name} skips rows whose id is already stored, so a retried batch counts once`, async () => {

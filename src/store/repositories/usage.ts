@@ -1,6 +1,6 @@
 /** @module Writing, summing and reading back the `usage` ledger (totals, dashboard charts and the request log). */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { Database, UsageTable } from '../database.js';
+import type { Database, UsageEndpoint, UsageTable } from '../database.js';
 
 /** One ledger row as the rest of the gateway sees it: one request, success or failure. */
 export interface UsageRecord {
@@ -33,6 +33,10 @@ export interface UsageRecord {
   stream: boolean;
   /** ISO-8601 UTC time of the request's arrival; decides which month the row counts in. */
   createdAt: string;
+  /** The API the request came through. */
+  endpoint: UsageEndpoint;
+  /** The upstream reported no usage: the token counts (and the cost priced from them) are the gateway's estimate. */
+  estimated: boolean;
 }
 
 /** Request count, tokens and cost over some rows of the ledger. */
@@ -67,7 +71,7 @@ export interface MonthlyChargedTotals {
   keys: (ChargedTotals & { keyId: string; accountId: string })[];
 }
 
-/** Rows per INSERT statement: 17 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT statement: 19 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 1000;
 
 /**
@@ -333,6 +337,8 @@ function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
     errorCode: row.error_code,
     stream: row.stream !== 0,
     createdAt: row.created_at,
+    endpoint: row.endpoint,
+    estimated: row.usage_estimated !== 0,
   };
 }
 
@@ -356,6 +362,8 @@ export function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
     error_code: record.errorCode,
     stream: record.stream ? 1 : 0,
     created_at: record.createdAt,
+    endpoint: record.endpoint,
+    usage_estimated: record.estimated ? 1 : 0,
   };
 }
 

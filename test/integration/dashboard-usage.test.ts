@@ -73,7 +73,9 @@ describe('usage and logs', () => {
       'byok',
       'completion_tokens',
       'cost_usd',
+      'endpoint',
       'error_code',
+      'estimated',
       'key_id',
       'key_name',
       'latency_ms',
@@ -101,6 +103,8 @@ describe('usage and logs', () => {
     assert.equal(byModel.body.data.length, 3);
     assert.equal(byModel.body.data[0]?.key_name, 'usage key');
     assert.equal(byModel.body.data[0]?.byok, false);
+    assert.equal(byModel.body.data[0]?.endpoint, 'chat.completions');
+    assert.equal(byModel.body.data[0]?.estimated, false);
     const byKey = await alice.get<Logs>(`/api/logs?key_id=${otherKeyId}`);
     assert.equal(byKey.body.data.length, 2);
     const errors = await alice.get<Logs>('/api/logs?status=error');

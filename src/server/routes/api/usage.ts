@@ -101,6 +101,7 @@ function logJson(row: UsageLogEntry) {
   return {
     time: row.createdAt,
     request_id: row.requestId,
+    endpoint: row.endpoint,
     key_id: row.keyId,
     key_name: row.keyName,
     requested_model: row.requestedModel,
@@ -109,6 +110,7 @@ function logJson(row: UsageLogEntry) {
     byok: row.byok,
     prompt_tokens: row.promptTokens,
     completion_tokens: row.completionTokens,
+    estimated: row.estimated,
     cost_usd: row.costUsd,
     latency_ms: row.latencyMs,
     status: row.status,

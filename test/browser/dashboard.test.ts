@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createUsageRecord } from '../../src/metering/usage-record.js';
+import { findAccountByEmail, listApiKeys } from '../../src/store/index.js';
 import { browserSkipReason, ensureWebBuild, launchChromium, openPage, screenshot, waitUntil } from '../helpers/browser.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -119,8 +121,49 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
     assert.ok(cells.includes(KEY_NAME), `key name in ${JSON.stringify(cells)}`);
     assert.ok(cells.includes('gpt-4o-mini'), `model in ${JSON.stringify(cells)}`);
     assert.ok(cells.includes('200'), `status in ${JSON.stringify(cells)}`);
+    assert.ok(cells.includes('Chat'), `endpoint in ${JSON.stringify(cells)}`);
+    assert.ok(!cells.some((cell) => cell.startsWith('≈')), `reported usage is not marked estimated: ${JSON.stringify(cells)}`);
     assert.equal(await page.getByRole('row').filter({ hasText: KEY_NAME }).count(), 5, 'all five requests are listed');
     await screenshot(page, 'logs');
+
+    // A ledger row whose upstream reported no usage: the log names its endpoint and marks its tokens as estimated.
+    const account = await findAccountByEmail(gw.store.db, EMAIL);
+    const key = (await listApiKeys(gw.store.db, account?.id ?? '')).find((listed) => listed.name === KEY_NAME);
+    assert.ok(account && key, 'the account and key the browser created');
+    gw.ledger.record(
+      createUsageRecord({
+        requestId: 'req_estimated_embedding',
+        accountId: account.id,
+        keyId: key.id,
+        requestedModel: 'text-embedding-3-small',
+        routedModel: 'text-embedding-3-small',
+        provider: 'openai',
+        byok: false,
+        promptTokens: 1234,
+        completionTokens: 0,
+        costUsd: 0.00002468,
+        latencyMs: 40,
+        ttftMs: null,
+        status: 200,
+        errorCode: null,
+        stream: false,
+        startedAtMs: Date.now(),
+        endpoint: 'embeddings',
+        estimated: true,
+      }),
+    );
+    await gw.ledger.flush();
+    const estimatedRow = page.getByRole('row').filter({ has: page.locator('span[title$="request req_estimated_embedding"]') });
+    await waitUntil('the estimated row in Logs', async () => {
+      if (await estimatedRow.count()) return true;
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return undefined;
+    });
+    const estimatedCells = (await estimatedRow.getByRole('cell').allInnerTexts()).map((text) => text.trim());
+    assert.ok(estimatedCells.includes('Embeddings'), `endpoint in ${JSON.stringify(estimatedCells)}`);
+    assert.ok(estimatedCells.includes('≈ 1,234'), `estimated tokens in ${JSON.stringify(estimatedCells)}`);
+    const tokensTitle = await estimatedRow.getByRole('cell').filter({ hasText: '≈' }).getAttribute('title');
+    assert.match(tokensTitle ?? '', /^Estimated: the provider reported no usage/);
 
     // Usage: the day chart is a recharts SVG with a drawn series; the by-model chart has a bar per model.
     await goTo(page, 'Usage');

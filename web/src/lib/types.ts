@@ -99,9 +99,13 @@ export interface UsageAnswer {
   totals: MonthTotals;
 }
 
+/** The API a logged request came through; a newer gateway may add more. */
+export type LogEndpoint = 'chat.completions' | 'embeddings' | 'responses' | 'messages' | (string & {});
+
 export interface LogEntry {
   time: string;
   request_id: string;
+  endpoint: LogEndpoint;
   key_id: string | null;
   key_name: string | null;
   requested_model: string | null;
@@ -110,6 +114,8 @@ export interface LogEntry {
   byok: boolean;
   prompt_tokens: number;
   completion_tokens: number;
+  /** The provider reported no usage: the tokens (and the cost priced from them) are the gateway's own count. */
+  estimated: boolean;
   cost_usd: number;
   latency_ms: number | null;
   status: number;

@@ -5,7 +5,7 @@ import { Badge, Card, EmptyState, ErrorAlert, PageHeader, Spinner } from '../com
 import { api } from '../lib/api';
 import { formatDateTime, formatInt, formatLogTime, formatMs, formatUsd } from '../lib/format';
 import { providerName } from '../lib/providers';
-import type { LogEntry } from '../lib/types';
+import type { LogEndpoint, LogEntry } from '../lib/types';
 import { useApi } from '../lib/useApi';
 
 const PAGE_SIZE = 50;
@@ -53,7 +53,7 @@ export function LogsPage() {
     <div className="page page-wide">
       <PageHeader
         title="Logs"
-        description="Every request to the gateway with its routed model, tokens, cost and latency."
+        description="Every request to the gateway with its endpoint, routed model, tokens, cost and latency."
         actions={
           <button type="button" className="btn btn-ghost" onClick={logs.reload} disabled={logs.loading}>
             <Icon name="refresh" /> Refresh
@@ -152,6 +152,7 @@ export function LogsPage() {
               <thead>
                 <tr>
                   <th scope="col">Time</th>
+                  <th scope="col">Endpoint</th>
                   <th scope="col">Key</th>
                   <th scope="col">Requested model</th>
                   <th scope="col">Routed model</th>
@@ -216,13 +217,32 @@ function statusTone(status: number): 'success' | 'warning' | 'danger' | 'neutral
   return 'neutral';
 }
 
+/** Each endpoint's name in the log and the route it is served at. */
+const ENDPOINTS: Record<string, { label: string; route: string }> = {
+  'chat.completions': { label: 'Chat', route: 'POST /v1/chat/completions' },
+  embeddings: { label: 'Embeddings', route: 'POST /v1/embeddings' },
+  responses: { label: 'Responses', route: 'POST /v1/responses' },
+  messages: { label: 'Messages', route: 'POST /v1/messages' },
+};
+
+function EndpointName({ endpoint }: { endpoint: LogEndpoint }) {
+  const known = ENDPOINTS[endpoint];
+  return known ? <span title={known.route}>{known.label}</span> : <code>{endpoint}</code>;
+}
+
+const ESTIMATED_TITLE = 'Estimated: the provider reported no usage, so the gateway counted these tokens itself and priced them';
+
 function LogRow({ row }: { row: LogEntry }) {
   const rerouted = row.requested_model && row.routed_model && row.requested_model !== row.routed_model;
   const tokens = row.prompt_tokens + row.completion_tokens;
+  const split = `${formatInt(row.prompt_tokens)} prompt + ${formatInt(row.completion_tokens)} completion`;
   return (
     <tr>
       <td className="nowrap">
         <span title={`${formatDateTime(row.time)} · request ${row.request_id}`}>{formatLogTime(row.time)}</span>
+      </td>
+      <td className="nowrap">
+        <EndpointName endpoint={row.endpoint} />
       </td>
       <td className="nowrap">{row.key_name ?? (row.key_id ? <code>{row.key_id}</code> : '—')}</td>
       <td className="nowrap">{row.requested_model ?? '—'}</td>
@@ -236,7 +256,8 @@ function LogRow({ row }: { row: LogEntry }) {
           </>
         ) : null}
       </td>
-      <td className="num" title={`${formatInt(row.prompt_tokens)} prompt + ${formatInt(row.completion_tokens)} completion`}>
+      <td className="num nowrap" title={row.estimated ? `${ESTIMATED_TITLE} (${split})` : split}>
+        {row.estimated ? <span className="estimated">≈ </span> : null}
         {formatInt(tokens)}
       </td>
       <td className="num">{formatUsd(row.cost_usd)}</td>

@@ -81,6 +81,12 @@ export interface ChatCompletionChunk {
   system_fingerprint?: string;
 }
 
+/**
+ * A completion as an upstream adapter translates it: `usage` is undefined when the upstream reported none (some
+ * OpenAI-compatible servers omit it), so settling can count the tokens itself instead of billing zero.
+ */
+export type UpstreamCompletion = Omit<ChatCompletion, 'usage'> & { usage: Usage | undefined };
+
 /** A usage with every count at zero. */
 export function emptyUsage(): Usage {
   return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };

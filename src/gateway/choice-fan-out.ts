@@ -3,7 +3,7 @@
  * parallel and merges the answers into one, choice i from request i, usage summed (each request was billed for
  * its prompt). Streams are merged as their events arrive, each chunk re-indexed to its choice.
  */
-import type { ChatCompletion, Usage } from '../core/chat-response.js';
+import type { UpstreamCompletion, Usage } from '../core/chat-response.js';
 import type { StreamStep } from '../providers/types.js';
 
 /** Sums usages; detail fields are kept when any part has them. */
@@ -26,8 +26,11 @@ export function sumUsage(parts: ReadonlyArray<Usage | undefined>): Usage {
   return total;
 }
 
-/** One completion from n single-choice completions (same id, model and created). */
-export function mergeCompletions(parts: readonly ChatCompletion[]): ChatCompletion {
+/**
+ * One completion from n single-choice completions (same id, model and created). Its usage is the sum, or undefined
+ * when no part reported one.
+ */
+export function mergeCompletions(parts: readonly UpstreamCompletion[]): UpstreamCompletion {
   const [first] = parts;
   if (first === undefined) throw new RangeError('mergeCompletions needs at least one completion');
   return {
@@ -37,7 +40,7 @@ export function mergeCompletions(parts: readonly ChatCompletion[]): ChatCompleti
       if (choice === undefined) throw new RangeError('a fanned-out completion has no choice');
       return { ...choice, index };
     }),
-    usage: sumUsage(parts.map((p) => p.usage)),
+    usage: parts.every((p) => p.usage === undefined) ? undefined : sumUsage(parts.map((p) => p.usage)),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
-import type { ChatCompletion } from '../core/chat-response.js';
+import type { UpstreamCompletion } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { adapterFor } from '../providers/registry.js';
 import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
@@ -68,7 +68,8 @@ export class UnrelayedAnswer extends GatewayError {
 }
 
 export interface CompletionResult extends AttemptInfo {
-  completion: ChatCompletion;
+  /** The answer as translated; `usage` undefined when the upstream reported none (settling counts it then). */
+  completion: UpstreamCompletion;
 }
 
 export interface StreamResult extends AttemptInfo {
@@ -140,7 +141,7 @@ export class Gateway {
   }
 
   /** One upstream call, or `n` parallel single-choice calls merged when the adapter has no native `n`. */
-  private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: CancelSignal): Promise<ChatCompletion> {
+  private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: CancelSignal): Promise<UpstreamCompletion> {
     const fanOut = upstreamCallsFor(variants.original, candidate);
     if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal);
     const single = variants.withOneChoice();
@@ -172,7 +173,7 @@ export class Gateway {
     candidate: Candidate,
     ctx: TranslateContext,
     signal: CancelSignal,
-  ): Promise<ChatCompletion> {
+  ): Promise<UpstreamCompletion> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
     const started = performance.now();
@@ -182,7 +183,7 @@ export class Gateway {
     if (body === undefined) throw malformedUpstream('response');
     const completion = adapter.fromUpstream(body, ctx);
     const elapsed = performance.now() - started;
-    this.report(candidate, { ok: true, ttftMs: elapsed, totalMs: elapsed, outputTokens: completion.usage.completion_tokens });
+    this.report(candidate, { ok: true, ttftMs: elapsed, totalMs: elapsed, outputTokens: completion.usage?.completion_tokens ?? 0 });
     return completion;
   }
 

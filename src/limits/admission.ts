@@ -10,7 +10,7 @@ import { uniqueIdGenerator } from '../core/unique-id.js';
 import { admissionError } from './admission-error.js';
 import { effectiveLimits, type AdmissionKey } from './effective-limits.js';
 import { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
-import { usdToNanos } from './money.js';
+import { nanosToUsd, usdToNanos } from './money.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { AdmissionTicket, isAmount, type Ticket } from './ticket.js';
 import type { EffectiveLimits, LimiterBackend, SpendRequest } from './types.js';
@@ -157,6 +157,12 @@ export class Admission {
   async peekHeaders(key: AdmissionKey): Promise<RateLimitHeaders> {
     const limits = effectiveLimits(key, this.#plans);
     return rateLimitHeaders(await this.#backend.peek(key.accountId, limits));
+  }
+
+  /** This month's settled spend (USD) and tokens of an account or a key, as the caps see them. */
+  async monthly(scope: { readonly accountId: string } | { readonly keyId: string }): Promise<{ spentUsd: number; tokens: number }> {
+    const totals = await this.#backend.readMonthly(scope);
+    return { spentUsd: nanosToUsd(totals.spentNanoUsd), tokens: totals.tokens };
   }
 
   /** Loads this month's totals from the ledger (at start) for an account or a key. */

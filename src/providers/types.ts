@@ -6,7 +6,7 @@
  * the answer come in through {@link TranslateContext}. Core code imports only this file and `registry.ts`.
  */
 import type { ChatCompletionRequest } from '../core/chat-request.js';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/chat-response.js';
+import type { ChatCompletionChunk, UpstreamCompletion, Usage } from '../core/chat-response.js';
 import type { GatewayError } from '../core/gateway-error.js';
 
 /** The three upstream APIs the gateway speaks. */
@@ -90,7 +90,7 @@ export interface ProviderAdapter {
   /** OpenAI request → upstream request. Throws a 400 GatewayError for input the provider cannot take at all. */
   toUpstream(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult;
   /** Upstream 2xx JSON body → OpenAI completion. Throws a GatewayError (502) when the body is not what was promised. */
-  fromUpstream(body: unknown, ctx: TranslateContext): ChatCompletion;
+  fromUpstream(body: unknown, ctx: TranslateContext): UpstreamCompletion;
   createStreamTranslator(ctx: TranslateContext): StreamTranslator;
   /** Upstream non-2xx answer → GatewayError with the upstream's message and, for 429, its retry delay. */
   toGatewayError(status: number, headers: UpstreamHeaders, body: string): GatewayError;

@@ -9,6 +9,7 @@ import type { ConnectionLimits, ModelConfig, RequestBounds } from '../config/typ
 import type { Gateway } from '../gateway/gateway.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
+import { Pipeline, type ProviderKeyLookup } from '../pipeline/index.js';
 import { RefusedRowBudget } from '../metering/refused-row-budget.js';
 import type { Router } from '../routing/router.js';
 import { requireApiKeyOnV1Routes, type KeyLookup } from './auth-hook.js';
@@ -19,7 +20,7 @@ import { handleClientError, handleFrameworkError } from './framework-errors.js';
 import { registerJsonBodyParser } from './json-body.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
-import { registerChatCompletions, type ProviderKeyLookup } from './routes/chat-completions.js';
+import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerRoutingExplain } from './routes/routing-explain.js';
 import { registerDashboardApi, type DashboardApiDeps } from './routes/api/index.js';
@@ -97,7 +98,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerModelRoutes(app, deps.models);
   const metrics = deps.metrics ?? new GatewayMetrics();
   registerMetricsRoute(app, metrics);
-  registerChatCompletions(app, {
+  const pipeline = new Pipeline({
     router: deps.router,
     admission: deps.admission,
     gateway: deps.gateway,
@@ -106,8 +107,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     now: Date.now,
     tokenizerMaxChars: deps.requests.tokenizerMaxChars,
     refusedRows: new RefusedRowBudget(deps.requests.refusedRowsPerKeyPerMinute, Date.now),
-    ...(deps.providerKeys === undefined ? {} : { providerKeys: deps.providerKeys }),
+    providerKeys: deps.providerKeys,
   });
+  registerChatCompletions(app, pipeline, deps.gateway.imageBounds);
   registerRoutingExplain(app, { router: deps.router, admission: deps.admission, tokenizerMaxChars: deps.requests.tokenizerMaxChars });
   if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
   if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);

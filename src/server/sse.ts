@@ -14,21 +14,23 @@ export function writeSseData(res: ServerResponse, ...values: unknown[]): Promise
   return writeRaw(res, text);
 }
 
+/**
+ * Writes events in a door's format, all in one write: `event: <name>` when named, then `data: <json>` (or the data
+ * as is when raw, for OpenAI's `[DONE]`). Resolves when the socket can take more; false when the client has gone.
+ */
+export function writeSseEvents(res: ServerResponse, events: ReadonlyArray<{ readonly event?: string; readonly data: unknown; readonly raw?: boolean }>): Promise<boolean> {
+  if (events.length === 0) return Promise.resolve(!res.destroyed && !res.writableEnded);
+  let text = '';
+  for (const { event, data, raw } of events) {
+    if (event !== undefined) text += `event: ${event}\n`;
+    text += `data: ${raw === true ? String(data) : JSON.stringify(data)}\n\n`;
+  }
+  return writeRaw(res, text);
+}
+
 /** Writes the closing `data: [DONE]` sentinel. */
 export function writeSseDone(res: ServerResponse): Promise<boolean> {
   return writeRaw(res, 'data: [DONE]\n\n');
-}
-
-/**
- * Ends the response after sending what {@link corkUntilNextTick} still holds. Since Node 21 a corked response keeps
- * its chunks back to send them as one chunk on `uncork()`, while `end()` writes the terminating chunk at once: ended
- * while corked, the body's last events would follow its end, and the client reads them as garbage (undici: "Response
- * does not match the HTTP/1.1 protocol").
- * @see https://github.com/nodejs/node/pull/50167
- */
-export function endSse(res: ServerResponse): void {
-  while (res.writableCorked > 0) res.uncork();
-  res.end();
 }
 
 async function writeRaw(res: ServerResponse, text: string): Promise<boolean> {
@@ -44,14 +46,19 @@ async function writeRaw(res: ServerResponse, text: string): Promise<boolean> {
  * Holds this turn's writes and sends them in one system call once the current run of promise jobs is over. An
  * upstream read often carries many events, which the translation turns into chunks without yielding to the event
  * loop: they now leave in one packet instead of one each, while a lone chunk still leaves within microseconds.
- * {@link endSse} flushes whatever is held.
+ * `end()` flushes whatever is held.
+ *
+ * The socket is corked, not the response: since Node 21 a corked response keeps its chunks back itself and hands
+ * them to the socket on `uncork()` without looking at the socket's buffer, so `write()` stops reporting backpressure
+ * (a paused client's stream either never drains or buffers without bound), and `end()` writes the terminating chunk
+ * ahead of the held ones. The socket's own cork keeps both as on Node 20.
+ * @see https://github.com/nodejs/node/pull/50167
  */
 function corkUntilNextTick(res: ServerResponse): void {
-  if (res.writableCorked > 0) return;
-  res.cork();
-  process.nextTick(() => {
-    if (!res.writableEnded) res.uncork();
-  });
+  const { socket } = res;
+  if (socket === null || socket.writableCorked > 0) return;
+  socket.cork();
+  process.nextTick(() => socket.uncork());
 }
 
 /**

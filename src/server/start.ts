@@ -62,6 +62,8 @@ export interface RunningGateway {
   demoKey: string | undefined;
   /** The usage ledger writer; `flush()` makes every finished request visible in the store. */
   ledger: UsageWriter;
+  /** Admission: limits, leases and the monthly spend counters. */
+  admission: Admission;
   close(): Promise<void>;
 }
 
@@ -172,6 +174,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     simulated,
     demoKey,
     ledger,
+    admission,
     async close() {
       await app.close();
       await ledger.close();

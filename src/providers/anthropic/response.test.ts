@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { validateOpenAI } from '../../../test/openai-schemas.js';
-import type { ChatCompletion } from '../../core/chat-response.js';
+import type { UpstreamCompletion } from '../../core/chat-response.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { anthropicAdapter } from './index.js';
 
@@ -12,13 +12,13 @@ function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8')) as unknown;
 }
 
-function translate(body: unknown): ChatCompletion {
+function translate(body: unknown): UpstreamCompletion {
   const completion = anthropicAdapter.fromUpstream(body, ctx);
   validateOpenAI('CreateChatCompletionResponse', completion);
   return completion;
 }
 
-function firstChoice(completion: ChatCompletion) {
+function firstChoice(completion: UpstreamCompletion) {
   assert.equal(completion.choices.length, 1);
   const choice = completion.choices[0];
   assert.ok(choice);
@@ -134,6 +134,7 @@ describe('fromUpstream translation rules', () => {
         usage: { input_tokens: 10, cache_creation_input_tokens: 20, cache_read_input_tokens: 30, output_tokens: 5 },
       }),
     ).usage;
+    assert.ok(usage !== undefined);
     assert.equal(usage.prompt_tokens, 60);
     assert.equal(usage.total_tokens, 65);
     assert.deepEqual(usage.prompt_tokens_details, { cached_tokens: 30 });

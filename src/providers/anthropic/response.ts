@@ -1,7 +1,7 @@
 /**
  * @module Anthropic Message → OpenAI chat completion.
  */
-import type { AssistantMessage, ChatCompletion, ToolCall } from '../../core/chat-response.js';
+import type { AssistantMessage, UpstreamCompletion, ToolCall } from '../../core/chat-response.js';
 import { malformedUpstream } from '../shared/upstream-error.js';
 import type { TranslateContext } from '../types.js';
 import { mapAnthropicStopReason } from './finish-reason.js';
@@ -60,7 +60,7 @@ function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
  * Throws a 502 GatewayError when the body is not an Anthropic Message.
  * @see https://platform.claude.com/docs/en/api/messages
  */
-export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): ChatCompletion {
+export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): UpstreamCompletion {
   const message = parseAnthropicMessage(body);
   if (message === undefined) throw malformedUpstream('response');
   const assistant = toAssistantMessage(message.blocks);

@@ -18,7 +18,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateOpenAI } from '../../../test/openai-schemas.js';
-import type { ChatCompletion } from '../../core/chat-response.js';
+import type { UpstreamCompletion } from '../../core/chat-response.js';
 import { GatewayError, type ErrorCode } from '../../core/gateway-error.js';
 import type { TranslateContext } from '../types.js';
 import { assertChoices, assertSubset, assertUsage } from './assert-answer.js';
@@ -43,7 +43,7 @@ export function runAdapterContract(name: string, set: AdapterFixtureSet): void {
   });
 }
 
-function assertStamped(completion: ChatCompletion): void {
+function assertStamped(completion: UpstreamCompletion): void {
   assert.deepEqual(
     [completion.id, completion.object, completion.model, completion.created],
     [ctx.id, 'chat.completion', ctx.model, ctx.created],

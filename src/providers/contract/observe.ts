@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import type {
-  ChatCompletion,
+  UpstreamCompletion,
   ChatCompletionChunk,
   FinishReason,
   ToolCall,
@@ -55,7 +55,7 @@ export function replayStream(adapter: ProviderAdapter, ctx: TranslateContext, ev
 }
 
 /** The choices of a non-streamed completion. */
-export function observeCompletion(completion: ChatCompletion): ObservedChoice[] {
+export function observeCompletion(completion: UpstreamCompletion): ObservedChoice[] {
   return completion.choices.map((choice) => ({
     index: choice.index,
     content: choice.message.content,

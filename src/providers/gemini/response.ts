@@ -8,8 +8,7 @@
  * @see https://ai.google.dev/api/generate-content#generatecontentresponse
  * @see shared/reference/wire-formats.md §4.4
  */
-import type { ChatCompletion, Choice, ToolCall } from '../../core/chat-response.js';
-import { emptyUsage } from '../../core/chat-response.js';
+import type { UpstreamCompletion, Choice, ToolCall } from '../../core/chat-response.js';
 import { malformedUpstream } from '../shared/upstream-error.js';
 import type { TranslateContext } from '../types.js';
 import { parseGeminiResponse, type GeminiCandidate, type GeminiFunctionCall } from './api-response.js';
@@ -18,7 +17,7 @@ import { encodeGeminiToolCallId } from './tool-call-id.js';
 import { convertGeminiUsage } from './usage.js';
 
 /** Translates a 2xx body. Throws a 502 GatewayError when the body is not a GenerateContentResponse. */
-export function fromGeminiResponse(body: unknown, ctx: TranslateContext): ChatCompletion {
+export function fromGeminiResponse(body: unknown, ctx: TranslateContext): UpstreamCompletion {
   const response = parseGeminiResponse(body);
   if (response === undefined) throw malformedUpstream('response');
   let choices: Choice[];
@@ -35,7 +34,7 @@ export function fromGeminiResponse(body: unknown, ctx: TranslateContext): ChatCo
     created: ctx.created,
     model: ctx.model,
     choices,
-    usage: response.usageMetadata === undefined ? emptyUsage() : convertGeminiUsage(response.usageMetadata),
+    usage: response.usageMetadata === undefined ? undefined : convertGeminiUsage(response.usageMetadata),
   };
 }
 

@@ -5,23 +5,23 @@
  * non-standard fields never reach the client and `id`, `model` and `created` are the gateway's own.
  * @see https://platform.openai.com/docs/api-reference/chat/object
  */
-import type { AssistantMessage, ChatCompletion, Choice, ToolCall } from '../../core/chat-response.js';
+import type { AssistantMessage, UpstreamCompletion, Choice, ToolCall } from '../../core/chat-response.js';
 import { isRecord, malformedUpstream } from '../shared/upstream-error.js';
 import type { TranslateContext } from '../types.js';
 import { mapOpenAIFinishReason } from './finish-reason.js';
 import { convertOpenAIUsage } from './usage.js';
 
 /** Translates an OpenAI-format `chat.completion` body. Throws a 502 GatewayError when it is not one. */
-export function fromOpenAIResponse(body: unknown, ctx: TranslateContext): ChatCompletion {
+export function fromOpenAIResponse(body: unknown, ctx: TranslateContext): UpstreamCompletion {
   if (!isRecord(body) || !Array.isArray(body.choices)) throw malformedUpstream('response');
   const choices = body.choices.map((raw: unknown, position: number) => toChoice(raw, position));
-  const completion: ChatCompletion = {
+  const completion: UpstreamCompletion = {
     id: ctx.id,
     object: 'chat.completion',
     created: ctx.created,
     model: ctx.model,
     choices,
-    usage: convertOpenAIUsage(body.usage) ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+    usage: convertOpenAIUsage(body.usage),
   };
   if (typeof body.system_fingerprint === 'string') completion.system_fingerprint = body.system_fingerprint;
   return completion;

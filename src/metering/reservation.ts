@@ -2,16 +2,15 @@
  * @module What a chat request reserves at admission, over every candidate the gateway may try: tokens for the rate
  * window (the prompt estimate plus the requested output, or a default), the worst-case cost for spend caps (a prompt
  * bound no tokenizer can exceed plus the largest output the model may produce), and concurrency slots. `n` choices
- * multiply the output (every choice may run to the limit), and for models without native `n` the gateway makes n
- * upstream calls, each billed for the prompt and each holding a concurrency slot while it runs.
+ * multiply the output (every choice may run to the limit), and where the gateway makes n upstream calls for one
+ * answer (models without native `n`) each call is billed for the prompt and holds a concurrency slot while it runs.
  */
-import type { KeyRecord } from '../../auth/index.js';
-import { requestedMaxTokens, type ChatCompletionRequest } from '../../core/chat-request.js';
-import { upstreamCallsFor } from '../../gateway/gateway.js';
-import { reservedOutputTokens, type AdmitInput } from '../../limits/index.js';
-import { costUsd } from '../../metering/pricing.js';
-import type { PromptSize } from '../../metering/token-count.js';
-import type { Candidate } from '../../routing/catalog.js';
+import type { AdmissionKey, AdmitInput } from '../limits/index.js';
+import { reservedOutputTokens } from '../limits/index.js';
+import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
+import type { Candidate } from '../routing/catalog.js';
+import { costUsd } from './pricing.js';
+import type { PromptSize } from './token-count.js';
 
 /** The prompt as admission sees it: the routed estimate (or count) for tpm, and its size for the spend bound. */
 export interface PromptTokens {
@@ -21,10 +20,17 @@ export interface PromptTokens {
 }
 
 /**
- * The admission input for a request. BYOK only when every candidate uses the account's own key: a failover to a
- * gateway key would spend the gateway's money, so a mixed route is reserved as non-BYOK.
+ * The admission input for a chat request. `callsFor` tells how many upstream calls one candidate makes at once.
+ * BYOK only when every candidate uses the account's own key: a failover to a gateway key would spend the gateway's
+ * money, so a mixed route is reserved as non-BYOK.
  */
-export function admissionInput(key: KeyRecord, body: ChatCompletionRequest, prompt: PromptTokens, candidates: readonly Candidate[]): AdmitInput {
+export function chatReservation(
+  key: AdmissionKey,
+  body: ChatCompletionRequest,
+  prompt: PromptTokens,
+  candidates: readonly Candidate[],
+  callsFor: (candidate: Candidate) => number,
+): AdmitInput {
   const requested = requestedMaxTokens(body);
   const choices = body.n ?? 1;
   let promptTokens = prompt.tokens;
@@ -33,7 +39,7 @@ export function admissionInput(key: KeyRecord, body: ChatCompletionRequest, prom
   let slots = 1;
   for (const candidate of candidates) {
     const { model } = candidate;
-    const calls = upstreamCallsFor(body, candidate);
+    const calls = callsFor(candidate);
     slots = Math.max(slots, calls);
     promptTokens = Math.max(promptTokens, prompt.tokens * calls);
     maxOutputTokens = Math.max(maxOutputTokens, choices * reservedOutputTokens(requested, model.max_output_tokens));

@@ -1,0 +1,120 @@
+/**
+ * @module The request pipeline of DESIGN §1, protocol-neutral: a front door hands it a parsed canonical request and
+ * its encoders; the pipeline routes, admits, dispatches with failover, aborts on client disconnect, answers through
+ * the door, settles and writes the ledger row. Business rules stay in routing/, limits/, gateway/ and metering/;
+ * this module only orders them.
+ */
+import { performance } from 'node:perf_hooks';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyRecord } from '../auth/index.js';
+import type { ChatCompletionRequest } from '../core/chat-request.js';
+import type { ChatCompletion } from '../core/chat-response.js';
+import { upstreamCallsFor, type Gateway } from '../gateway/gateway.js';
+import { chatReservation } from '../metering/reservation.js';
+import { settleUsage } from '../metering/settle.js';
+import { measurePrompt } from '../metering/token-count.js';
+import { BoundedTokenCounter } from '../metering/tokenizer.js';
+import type { Router } from '../routing/router.js';
+import { toGatewayError } from '../server/error-handler.js';
+import type { ChatFrontDoor, UsageEndpoint } from './front-door.js';
+import { relayStream } from './relay-stream.js';
+import { countsAsRequest, RequestLifecycle, type LifecycleDeps, type RequestFacts } from './request-lifecycle.js';
+
+/** The account's own provider keys (BYOK), from memory. */
+export interface ProviderKeyLookup {
+  keysForAccount(accountId: string): ReadonlyMap<string, string>;
+}
+
+/** What the pipeline needs. */
+export interface PipelineDeps extends LifecycleDeps {
+  router: Router;
+  gateway: Gateway;
+  providerKeys?: ProviderKeyLookup | undefined;
+  /** Characters of a request the tokenizer may count (`requests.tokenizerMaxChars`). */
+  tokenizerMaxChars: number;
+}
+
+/** The pipeline every front door runs its requests through. */
+export class Pipeline {
+  readonly #deps: PipelineDeps;
+  /** Requests a handler ran for: their lifecycle writes their ledger rows. */
+  readonly #handled = new WeakSet<FastifyRequest>();
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * A route's `onError` hook for bodies refused before the handler runs (malformed JSON, too large, an unsupported
+   * content type): they still get their ledger row when the key was valid, and count against rpm, so the request
+   * log shows every request the account made. A client that hung up before its body was complete made no request.
+   */
+  refusedBodyHook(endpoint: UsageEndpoint): (request: FastifyRequest, reply: FastifyReply, error: Error) => Promise<void> {
+    return async (request, reply, error) => {
+      if (request.apiKey === null || this.#handled.has(request) || request.raw.readableAborted) return;
+      const refused = toGatewayError(error);
+      const lifecycle = new RequestLifecycle(this.#deps, request, reply, { endpoint, requestedModel: '', stream: false }, this.#deps.now() - reply.elapsedTime, performance.now() - reply.elapsedTime);
+      await lifecycle.failedBeforeParse(refused ?? error, refused !== undefined && countsAsRequest(refused));
+      await lifecycle.finish();
+    };
+  }
+
+  /**
+   * Runs `work` as one request: whatever it throws is turned into the answer (see `RequestLifecycle.failed`) and
+   * rethrown for the door's error handler; the request is settled and recorded on every path.
+   */
+  async handle(request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, work: (lifecycle: RequestLifecycle) => Promise<void>): Promise<FastifyReply> {
+    this.#handled.add(request);
+    const lifecycle = new RequestLifecycle(this.#deps, request, reply, facts);
+    try {
+      await work(lifecycle);
+    } catch (error) {
+      throw await lifecycle.failed(error);
+    } finally {
+      await lifecycle.finish();
+    }
+    return reply;
+  }
+
+  /** Routes, admits, dispatches and answers a canonical chat request through `door`. */
+  async chat(lifecycle: RequestLifecycle, reply: FastifyReply, body: ChatCompletionRequest, door: ChatFrontDoor): Promise<void> {
+    const deps = this.#deps;
+    const key: KeyRecord = lifecycle.key;
+    const prompt = measurePrompt(body, deps.tokenizerMaxChars);
+    const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
+    const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
+    reply.header('x-op-routing', decision.mode);
+    const tokens = decision.requirements?.promptTokens ?? prompt.estimate;
+    await lifecycle.admit(chatReservation(key, body, { tokens, size: prompt }, decision.candidates, (candidate) => upstreamCallsFor(body, candidate)));
+    const cancellation = lifecycle.cancellation();
+    if (body.stream === true) {
+      const result = await deps.gateway.stream(body, decision.candidates, cancellation);
+      lifecycle.answeredBy(result);
+      lifecycle.firstByte();
+      await relayStream(lifecycle, reply, result, door.streamEncoder(), { prompt, tokenizerMaxChars: deps.tokenizerMaxChars });
+      return;
+    }
+    const result = await deps.gateway.complete(body, decision.candidates, cancellation);
+    lifecycle.answeredBy(result);
+    const output = (): number => countCompletionOutput(result.completion.choices, deps.tokenizerMaxChars);
+    const settled = settleUsage(result.completion.usage, { promptTokens: () => prompt.counted(), outputTokens: output }, result.candidate.model.pricing);
+    lifecycle.charge(settled);
+    const completion: ChatCompletion = { ...result.completion, usage: settled.usage };
+    await reply.send(door.encodeCompletion(completion));
+  }
+}
+
+/** Output tokens of a completion's choices (text, reasoning, refusals, tool calls), by the bounded tokenizer. */
+function countCompletionOutput(choices: ChatCompletion['choices'], tokenizerMaxChars: number): number {
+  const counter = new BoundedTokenCounter(tokenizerMaxChars);
+  for (const { message } of choices) {
+    if (message.content) counter.add(message.content);
+    if (message.reasoning_content) counter.add(message.reasoning_content);
+    if (message.refusal) counter.add(message.refusal);
+    for (const call of message.tool_calls ?? []) {
+      counter.add(call.function.name);
+      counter.add(call.function.arguments);
+    }
+  }
+  return counter.total();
+}

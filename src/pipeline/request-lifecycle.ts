@@ -1,0 +1,220 @@
+/**
+ * @module One request's passage through the pipeline, whatever door it came through: admission (with its
+ * `X-RateLimit-*` headers), the client-disconnect abort, what answered, and the end — the ticket settled to what was
+ * used (or refunded), the metrics, and exactly one ledger row. Every path (success, upstream error, client abort,
+ * mid-stream failure, bad input) ends in {@link RequestLifecycle.finish}.
+ */
+import { performance } from 'node:perf_hooks';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KeyRecord } from '../auth/index.js';
+import { GatewayError } from '../core/gateway-error.js';
+import { Cancellation } from '../gateway/cancellation.js';
+import { UnrelayedAnswer, type AttemptInfo } from '../gateway/gateway.js';
+import { AdmissionError, type Admission, type AdmitInput, type Ticket } from '../limits/index.js';
+import type { UsageLedger } from '../metering/ledger.js';
+import type { RefusedRowBudget } from '../metering/refused-row-budget.js';
+import { settleUnrelayed, type SettledUsage } from '../metering/settle.js';
+import { createUsageRecord } from '../metering/usage-record.js';
+import { setRateLimitHeaders } from '../server/rate-limit-headers.js';
+import type { UsageEndpoint } from './front-door.js';
+
+/** The metrics the pipeline reports (the server's `GatewayMetrics`). */
+export interface PipelineMetrics {
+  request(model: string, provider: string, status: number, overheadMs: number, stream: boolean): void;
+  refusedRowDropped(): void;
+}
+
+/** What every request's lifecycle needs. */
+export interface LifecycleDeps {
+  admission: Admission;
+  ledger: UsageLedger;
+  metrics: PipelineMetrics;
+  /** Ledger rows refused requests may write, per key. */
+  refusedRows: RefusedRowBudget;
+  /** Milliseconds since the epoch: the request's arrival in the ledger. Durations use `performance.now()`. */
+  now: () => number;
+}
+
+/** What the ledger row says about the request itself. */
+export interface RequestFacts {
+  endpoint: UsageEndpoint;
+  requestedModel: string;
+  stream: boolean;
+}
+
+/** Answers refused for their input (bad JSON, schema, unknown model, too large, wrong type): each counts against rpm. */
+export function countsAsRequest(error: GatewayError): boolean {
+  return error.status === 400 || error.status === 404 || error.status === 413 || error.status === 415;
+}
+
+/** One request, from arrival to its ledger row. */
+export class RequestLifecycle {
+  readonly key: KeyRecord;
+  readonly #deps: LifecycleDeps;
+  readonly #request: FastifyRequest;
+  readonly #reply: FastifyReply;
+  readonly #startedAtMs: number;
+  readonly #started: number;
+  #facts: RequestFacts;
+  #ticket: Ticket | undefined;
+  #attempt: AttemptInfo | undefined;
+  #settled: SettledUsage | undefined;
+  #status = 200;
+  #errorCode: string | null = null;
+  #ttftMs: number | null = null;
+  /** Prompt tokens as admission reserved them: what an unrelayed answer is charged for its prompt. */
+  #promptTokens = 0;
+
+  constructor(deps: LifecycleDeps, request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, startedAtMs = deps.now(), started = performance.now()) {
+    this.#deps = deps;
+    this.#request = request;
+    this.#reply = reply;
+    this.key = request.apiKey as KeyRecord;
+    this.#facts = facts;
+    this.#startedAtMs = startedAtMs;
+    this.#started = started;
+  }
+
+  /** Milliseconds since the request arrived. */
+  get elapsedMs(): number {
+    return performance.now() - this.#started;
+  }
+
+  /** Updates what the row says once the door has parsed the body (model, stream). */
+  describe(facts: Partial<RequestFacts>): void {
+    this.#facts = { ...this.#facts, ...facts };
+  }
+
+  /** Reserves what the request may use (429/402 `AdmissionError` otherwise) and sets the rate-limit headers. */
+  async admit(input: AdmitInput): Promise<void> {
+    this.#promptTokens = input.promptTokens;
+    this.#ticket = await this.#deps.admission.admit(input);
+    setRateLimitHeaders(this.#reply, this.#ticket.headers());
+  }
+
+  /**
+   * Cancels the upstream call when the client goes away before the response is complete. The client may already be
+   * gone (it hung up while admission awaited its backend, a network round trip with Redis); then `close` has fired
+   * already and waiting for it would hold the lease until the upstream finished on its own.
+   */
+  cancellation(): Cancellation {
+    const cancellation = new Cancellation();
+    const res = this.#reply.raw;
+    const onClose = (): void => {
+      if (!res.writableFinished) cancellation.cancel();
+    };
+    if (res.destroyed) onClose();
+    else res.once('close', onClose);
+    return cancellation;
+  }
+
+  /** The deployment that answered: `x-op-*` headers (model, provider, attempts, the gateway's own time so far). */
+  answeredBy(attempt: AttemptInfo): void {
+    this.#attempt = attempt;
+    const reply = this.#reply;
+    reply.header('x-op-model', attempt.candidate.model.id);
+    reply.header('x-op-provider', attempt.candidate.deployment.provider);
+    reply.header('x-op-attempts', String(attempt.attempts));
+    reply.header('x-op-overhead-ms', Math.max(0, this.elapsedMs - attempt.upstreamMs).toFixed(3));
+  }
+
+  /** The first byte of a streamed answer is going out now. */
+  firstByte(): void {
+    this.#ttftMs = this.elapsedMs;
+  }
+
+  /** What the request used and pays (the ledger's numbers, as the client was sent them). */
+  charge(settled: SettledUsage): void {
+    this.#settled = settled;
+  }
+
+  /** A stream that failed after its first byte: the client got 200, the ledger records the failure. */
+  streamFailed(error: GatewayError): void {
+    this.#errorCode = error.code;
+    // A client that hung up is not a failed request: the stream was answered (200), then abandoned.
+    if (error.code !== 'client_closed_request') this.#status = error.status;
+  }
+
+  /**
+   * Turns a failure into what to answer: an answer the gateway refused to relay is charged; a request refused for its
+   * input before admission counts against rpm (and becomes the 429 when the window was full). Rethrow the result.
+   */
+  async failed(error: unknown): Promise<unknown> {
+    if (error instanceof UnrelayedAnswer) {
+      this.#attempt = error.attempt;
+      this.#settled = settleUnrelayed(this.#promptTokens, error.outputTokens, error.attempt.candidate.model.pricing);
+    }
+    const answered = this.#ticket === undefined ? await this.#countRefused(error) : error;
+    this.#status = answered instanceof GatewayError ? answered.status : 500;
+    this.#errorCode = answered instanceof GatewayError ? answered.code : 'internal_error';
+    return answered;
+  }
+
+  /**
+   * A body refused before any handler ran (malformed JSON, too large): the answer is decided already, so a full rpm
+   * window cannot turn it into a 429 here; it still counts when `counts`, so the key's next requests meet the limit.
+   */
+  async failedBeforeParse(error: unknown, counts: boolean): Promise<void> {
+    this.#status = error instanceof GatewayError ? error.status : 500;
+    this.#errorCode = error instanceof GatewayError ? error.code : 'internal_error';
+    if (counts) await this.#deps.admission.countRefused(this.key).catch(() => undefined);
+  }
+
+  /** Ends the request: settles or refunds the ticket, then the metrics and the ledger row. Call exactly once. */
+  async finish(): Promise<void> {
+    const ticket = this.#ticket;
+    const usage = this.#settled?.usage;
+    if (ticket !== undefined) {
+      if (usage !== undefined) await ticket.settle({ totalTokens: usage.total_tokens, costUsd: usage.cost_usd ?? 0 });
+      else await ticket.fail();
+    }
+    this.#record();
+  }
+
+  async #countRefused(error: unknown): Promise<unknown> {
+    if (!(error instanceof GatewayError) || !countsAsRequest(error)) return error;
+    try {
+      setRateLimitHeaders(this.#reply, await this.#deps.admission.countRefused(this.key));
+      return error;
+    } catch (limited) {
+      return limited instanceof AdmissionError ? limited : error;
+    }
+  }
+
+  #record(): void {
+    const deps = this.#deps;
+    const candidate = this.#attempt?.candidate;
+    const latencyMs = performance.now() - this.#started;
+    const { endpoint, requestedModel, stream } = this.#facts;
+    deps.metrics.request(candidate?.model.id ?? 'none', candidate?.deployment.provider ?? 'none', this.#status, latencyMs - (this.#attempt?.upstreamMs ?? 0), stream);
+    // A refused request (bad input, or over a limit: never admitted) writes a row only within its key's budget, so a
+    // flood of them cannot grow the ledger without bound; the rest are counted in /metrics.
+    if (this.#ticket === undefined && !deps.refusedRows.take(this.key.keyId)) {
+      deps.metrics.refusedRowDropped();
+      return;
+    }
+    const usage = this.#settled?.usage;
+    deps.ledger.record(
+      createUsageRecord({
+        requestId: this.#request.id,
+        accountId: this.key.accountId,
+        keyId: this.key.keyId,
+        endpoint,
+        requestedModel: requestedModel.slice(0, 200),
+        routedModel: candidate?.model.id ?? null,
+        provider: candidate?.deployment.provider ?? null,
+        byok: candidate?.byok === true,
+        promptTokens: usage?.prompt_tokens ?? 0,
+        completionTokens: usage?.completion_tokens ?? 0,
+        costUsd: usage?.cost_usd ?? 0,
+        estimated: this.#settled?.estimated ?? false,
+        latencyMs,
+        ttftMs: this.#ttftMs,
+        status: this.#status,
+        errorCode: this.#errorCode,
+        stream,
+        startedAtMs: this.#startedAtMs,
+      }),
+    );
+  }
+}

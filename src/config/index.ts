@@ -1,3 +1,15 @@
 /** @module Configuration: loading, validation and the built-in catalog. */
 export { loadConfig, ConfigError, type LoadConfigOptions } from './load.js';
-export type { GatewayConfig, ProviderConfig, ModelConfig, Deployment, PlanConfig, ModelPricing, TimeoutConfig } from './types.js';
+export type {
+  GatewayConfig,
+  ProviderConfig,
+  ModelConfig,
+  ChatModelConfig,
+  EmbeddingModelConfig,
+  DimensionRange,
+  ModelKind,
+  Deployment,
+  PlanConfig,
+  ModelPricing,
+  TimeoutConfig,
+} from './types.js';

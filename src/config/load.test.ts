@@ -15,13 +15,15 @@ function file(name: string, text: string): string {
 }
 
 describe('loadConfig', () => {
-  it('ships the 16-model catalog with every deployment on a known provider and no keys', () => {
+  it('ships the 20-model catalog (16 chat, 4 embedding) with every deployment on a known provider and no keys', () => {
     const config = loadConfig({ env: {} });
-    assert.equal(config.models.length, 16);
+    assert.equal(config.models.length, 20);
     assert.deepEqual(
       config.models.map((m) => m.id),
-      ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4o-mini', 'claude-opus-4.5', 'claude-sonnet-4.5', 'claude-sonnet-4', 'claude-haiku-4.5', 'gemini-3-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'mistral-large', 'deepseek-chat', 'grok-4', 'llama-4-maverick'],
+      ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4o-mini', 'claude-opus-4.5', 'claude-sonnet-4.5', 'claude-sonnet-4', 'claude-haiku-4.5', 'gemini-3-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'mistral-large', 'deepseek-chat', 'grok-4', 'llama-4-maverick', 'text-embedding-3-small', 'text-embedding-3-large', 'gemini-embedding-001', 'mistral-embed'],
     );
+    assert.deepEqual(config.models.filter((m) => m.kind === 'embedding').map((m) => m.id), ['text-embedding-3-small', 'text-embedding-3-large', 'gemini-embedding-001', 'mistral-embed']);
+    assert.ok(config.models.slice(0, 16).every((m) => m.kind === 'chat'));
     assert.ok(Object.values(config.providers).every((p) => p.apiKey === undefined));
     assert.equal(config.port, 8080);
     assert.equal(config.host, '0.0.0.0');
@@ -91,5 +93,55 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ file: file('h.yaml', 'server: { headersTimeoutMs: 40000 }\n'), env: {} }), /headersTimeoutMs/);
     assert.throws(() => loadConfig({ file: file('s.yaml', 'sessions: { touchIntervalMs: 604800000 }\n'), env: {} }), /touchIntervalMs/);
     assert.throws(() => loadConfig({ file: file('z.yaml', 'throttles: { keysPerAccount: 0 }\n'), env: {} }), /\/throttles\/keysPerAccount/);
+  });
+
+  it('fills an embedding model in: vectors, limits, input price, output free, no chat capabilities', () => {
+    const small = loadConfig({ env: {} }).models.find((m) => m.id === 'text-embedding-3-small');
+    assert.deepEqual(small, {
+      id: 'text-embedding-3-small',
+      kind: 'embedding',
+      owned_by: 'openai',
+      created: 1705948997,
+      context_length: 8192,
+      max_output_tokens: 0,
+      pricing: { input_per_million: 0.02, output_per_million: 0 },
+      capabilities: { vision: false, tools: false },
+      deployments: [{ provider: 'openai', model: 'text-embedding-3-small' }],
+      dimensions: 1536,
+      dimension_range: { min: 1, max: 1536 },
+      max_input_tokens: 8192,
+      token_ids: 'cl100k_base',
+      upstream_base64: true,
+      upstream_user: true,
+    });
+    const mistral = loadConfig({ env: {} }).models.find((m) => m.id === 'mistral-embed');
+    assert.ok(mistral?.kind === 'embedding');
+    assert.equal(mistral.dimension_range, undefined, 'a fixed size: the dimensions parameter is refused');
+    assert.deepEqual([mistral.upstream_base64, mistral.upstream_user], [false, false]);
+  });
+
+  it('keeps a chat entry without kind valid, and rejects fields of the other kind, missing fields and bad embedding entries', () => {
+    const chat = '{ id: c, owned_by: o, created: 0, context_length: 10, max_output_tokens: 5, pricing: { input_per_million: 1, output_per_million: 1 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: openai, model: x }] }';
+    assert.equal(loadConfig({ file: file('chat.yaml', `models:\n  - ${chat}\n`), env: {} }).models[0]?.kind, 'chat');
+    const embedding = (extra: string, provider = 'openai') =>
+      `models:\n  - { id: e, kind: embedding, owned_by: o, created: 0, dimensions: 8, max_input_tokens: 100, pricing: { input_per_million: 1 }, deployments: [{ provider: ${provider}, model: x }]${extra} }\n`;
+    const rejects = (name: string, text: string, pattern: RegExp) => assert.throws(() => loadConfig({ file: file(name, text), env: {} }), pattern, name);
+    rejects('chat-dims.yaml', `models:\n  - ${chat.replace(' }, deployments', ' }, dimensions: 8, deployments')}\n`, /\/models\/0\/dimensions: only an embedding model/);
+    rejects('chat-missing.yaml', `models:\n  - ${chat.replace('context_length: 10, ', '')}\n`, /\/models\/0\/context_length: required for a chat model/);
+    rejects('emb-context.yaml', embedding(', context_length: 10'), /\/models\/0\/context_length: only a chat model/);
+    rejects('emb-missing.yaml', embedding('').replace('dimensions: 8, ', ''), /\/models\/0\/dimensions: required for an embedding model/);
+    rejects('emb-output.yaml', embedding('').replace('input_per_million: 1', 'input_per_million: 1, output_per_million: 2'), /output_per_million: an embedding model writes no tokens/);
+    rejects('emb-range.yaml', embedding(', dimension_range: { min: 16, max: 32 }'), /dimension_range: must hold the default dimensions 8/);
+    rejects('emb-anthropic.yaml', embedding('', 'anthropic'), /provider anthropic speaks anthropic, which has no embeddings API/);
+    const ok = loadConfig({ file: file('emb.yaml', embedding(', dimension_range: { min: 4, max: 8 }', 'google')), env: {} }).models[0];
+    assert.ok(ok?.kind === 'embedding');
+    assert.deepEqual([ok.dimensions, ok.dimension_range, ok.max_input_tokens, ok.context_length, ok.max_output_tokens], [8, { min: 4, max: 8 }, 100, 100, 0]);
+  });
+
+  it('has the embedding request caps with their defaults', () => {
+    const { requests } = loadConfig({ env: {} });
+    assert.equal(requests.embeddingMaxTokens, 300_000);
+    assert.equal(requests.embeddingMaxValues, 2048 * 3072);
+    assert.throws(() => loadConfig({ file: file('caps.yaml', 'requests: { embeddingMaxValues: 0 }\n'), env: {} }), /\/requests\/embeddingMaxValues/);
   });
 });

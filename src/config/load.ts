@@ -7,13 +7,12 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { ConfigError } from './config-error.js';
+import { toModelConfigs } from './models.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
 import type { GatewayConfig } from './types.js';
 
-/** A configuration problem, reported to the operator before the server starts. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './config-error.js';
 
 export interface LoadConfigOptions {
   /** A YAML file merged over the defaults (`--config` or `OP_CONFIG`). */
@@ -39,7 +38,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     timeouts: config.timeouts,
     requests: config.requests,
     plans: config.plans,
-    models: config.models,
+    models: toModelConfigs(config.models, config.providers),
     providers: Object.fromEntries(
       Object.entries(config.providers).map(([id, p]) => [
         id,
@@ -156,21 +155,10 @@ function validate(value: Record<string, unknown>): ConfigFile {
     throw new ConfigError(`Invalid config at ${first.path || '/'}: ${first.message}`);
   }
   const config = value as ConfigFile;
-  const seen = new Set<string>();
   checkServerAndSessions(config);
   for (const [id, provider] of Object.entries(config.providers)) {
     if (provider.keyPattern !== undefined && !isValidPattern(provider.keyPattern)) {
       throw new ConfigError(`Invalid config at /providers/${id}/keyPattern: not a valid regular expression`);
-    }
-  }
-  for (const model of config.models) {
-    if (model.id === 'auto') throw new ConfigError('Model id "auto" is reserved for smart routing');
-    if (seen.has(model.id)) throw new ConfigError(`Duplicate model id ${model.id}`);
-    seen.add(model.id);
-    for (const deployment of model.deployments) {
-      if (config.providers[deployment.provider] === undefined) {
-        throw new ConfigError(`Model ${model.id} names unknown provider ${deployment.provider}`);
-      }
     }
   }
   return config;

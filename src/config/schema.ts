@@ -36,6 +36,8 @@ export const ConfigFileSchema = Type.Object(
         imageBytesPerRequest: PositiveInt,
         imageFetchConcurrency: PositiveInt,
         refusedRowsPerKeyPerMinute: Type.Integer({ minimum: 0 }),
+        embeddingMaxTokens: PositiveInt,
+        embeddingMaxValues: PositiveInt,
       },
       { additionalProperties: false },
     ),
@@ -62,19 +64,27 @@ export const ConfigFileSchema = Type.Object(
       Type.Object(
         {
           id: Type.String({ pattern: '^[A-Za-z0-9._:/-]+$' }),
+          /** Absent: chat. Which of the other fields each kind needs is checked in `models.ts`. */
+          kind: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('embedding')])),
           owned_by: Type.String({ minLength: 1 }),
           created: Type.Integer({ minimum: 0 }),
-          context_length: PositiveInt,
-          max_output_tokens: PositiveInt,
+          context_length: Type.Optional(PositiveInt),
+          max_output_tokens: Type.Optional(PositiveInt),
           pricing: Type.Object(
             {
               input_per_million: Type.Number({ minimum: 0 }),
-              output_per_million: Type.Number({ minimum: 0 }),
+              output_per_million: Type.Optional(Type.Number({ minimum: 0 })),
               cached_input_per_million: Type.Optional(Type.Number({ minimum: 0 })),
             },
             { additionalProperties: false },
           ),
-          capabilities: Type.Object({ vision: Type.Boolean(), tools: Type.Boolean() }, { additionalProperties: false }),
+          capabilities: Type.Optional(Type.Object({ vision: Type.Boolean(), tools: Type.Boolean() }, { additionalProperties: false })),
+          dimensions: Type.Optional(PositiveInt),
+          dimension_range: Type.Optional(Type.Object({ min: PositiveInt, max: PositiveInt }, { additionalProperties: false })),
+          max_input_tokens: Type.Optional(PositiveInt),
+          token_ids: Type.Optional(Type.Literal('cl100k_base')),
+          upstream_base64: Type.Optional(Type.Boolean()),
+          upstream_user: Type.Optional(Type.Boolean()),
           deployments: Type.Array(
             Type.Object({ provider: Type.String(), model: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
             { minItems: 1 },

@@ -29,17 +29,59 @@ export interface ModelPricing {
   cached_input_per_million?: number | undefined;
 }
 
-export interface ModelConfig {
+/** What a model does: answer chat completions, or turn text into vectors (`/v1/embeddings`). */
+export type ModelKind = 'chat' | 'embedding';
+
+/** What every catalog model has, whatever its kind. */
+interface ModelBase {
   id: string;
   owned_by: string;
   /** Unix seconds the model was published, reported as `created` by /v1/models. */
   created: number;
+  /** Tokens the model reads: for an embedding model, its `max_input_tokens` (per input). */
   context_length: number;
+  /** Tokens the model may write: 0 for an embedding model. */
   max_output_tokens: number;
+  /** An embedding model's output price is 0. */
   pricing: ModelPricing;
+  /** An embedding model has neither. */
   capabilities: { vision: boolean; tools: boolean };
   deployments: Deployment[];
 }
+
+/** A chat model. `kind` is absent in catalogs built in code before embeddings existed; the loader always sets it. */
+export interface ChatModelConfig extends ModelBase {
+  kind?: 'chat';
+}
+
+/** The `dimensions` values an embedding model accepts, both ends included. */
+export interface DimensionRange {
+  min: number;
+  max: number;
+}
+
+/** An embedding model, served at `/v1/embeddings` only. */
+export interface EmbeddingModelConfig extends ModelBase {
+  kind: 'embedding';
+  /** Length of the vectors when the request sets no `dimensions`. */
+  dimensions: number;
+  /** The `dimensions` the model accepts; absent: it takes no `dimensions` parameter (a fixed size). */
+  dimension_range?: DimensionRange | undefined;
+  /** Tokens one input may have. */
+  max_input_tokens: number;
+  /** Token-id input is accepted in this encoding (OpenAI's `text-embedding-3-*`: cl100k_base); absent: text only. */
+  token_ids?: 'cl100k_base' | undefined;
+  /**
+   * OpenAI-format upstreams only: ask for `encoding_format: "base64"` (float32, a third of the JSON size). False
+   * for upstreams that refuse the field or encode otherwise; the answer then comes as JSON numbers.
+   */
+  upstream_base64: boolean;
+  /** OpenAI-format upstreams only: forward the client's `user`. False for upstreams whose schema forbids it. */
+  upstream_user: boolean;
+}
+
+/** A catalog model; narrow on `kind === 'embedding'` for the embedding fields. */
+export type ModelConfig = ChatModelConfig | EmbeddingModelConfig;
 
 export interface PlanConfig {
   rpm: number;
@@ -71,6 +113,10 @@ export interface RequestBounds {
   imageFetchConcurrency: number;
   /** Ledger rows refused requests (4xx) may write per key and minute; the rest are counted in `/metrics` only. */
   refusedRowsPerKeyPerMinute: number;
+  /** Input tokens one `/v1/embeddings` request may carry in all (OpenAI's own cap is 300,000); more is a 400. */
+  embeddingMaxTokens: number;
+  /** Inputs × dimensions one `/v1/embeddings` request may ask for (the size of its answer); more is a 400. */
+  embeddingMaxValues: number;
 }
 
 export interface GatewayConfig {

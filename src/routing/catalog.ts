@@ -1,8 +1,9 @@
 /**
  * @module The model catalog: the configured models and which of their deployments can be called right now.
  */
-import type { Deployment, ModelConfig, ProviderConfig } from '../config/types.js';
+import type { ChatModelConfig, Deployment, EmbeddingModelConfig, ModelConfig, ProviderConfig } from '../config/types.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+import { AUTO_MODEL } from './router.js';
 
 /** One deployment that can be attempted: the model, where it is served, and the provider to call. */
 export interface Candidate {
@@ -13,15 +14,44 @@ export interface Candidate {
   byok?: boolean;
 }
 
+/** Whether `model` answers chat completions (every model but an embedding one). */
+export function isChatModel(model: ModelConfig): model is ChatModelConfig {
+  return model.kind !== 'embedding';
+}
+
+/** 400 naming `model` when a chat completion names an embedding model. */
+export function requireChatModel(model: ModelConfig): ChatModelConfig {
+  if (isChatModel(model)) return model;
+  throw invalidRequest(`The model \`${model.id}\` is an embedding model: use it with POST /v1/embeddings, or choose a chat model.`, 'model');
+}
+
+/**
+ * The embedding model a `/v1/embeddings` request names, given what the catalog holds under that id. Each refusal is
+ * a 400 naming `model`: an unknown id; `"auto"` (vectors of different models are not comparable, so the model must be
+ * chosen by the client); a chat model.
+ */
+export function requireEmbeddingModel(model: ModelConfig | undefined, modelId: string): EmbeddingModelConfig {
+  if (model?.kind === 'embedding') return model;
+  if (modelId === AUTO_MODEL) {
+    throw invalidRequest('Embeddings need an explicit embedding model: vectors of different models are not comparable, so "auto" cannot choose one.', 'model');
+  }
+  if (model === undefined) {
+    throw invalidRequest(`The model \`${modelId}\` does not exist. GET /v1/models lists the available models.`, 'model');
+  }
+  throw invalidRequest(`The model \`${modelId}\` is a chat model: POST /v1/embeddings needs an embedding model (GET /v1/models lists each model's kind).`, 'model');
+}
+
 export class Catalog {
   private readonly byId: Map<string, ModelConfig>;
   /** candidatesFor's answers: the catalog never changes, so each model's list is built once. */
   private readonly candidates = new Map<string, readonly Candidate[]>();
-  /** The smallest context window of any model, in tokens: a prompt that surely fits it fits every model. */
+  /** The models that answer chat completions: the only ones `model: "auto"` considers. */
+  readonly chatModels: readonly ChatModelConfig[];
+  /** The smallest context window of any chat model, in tokens: a prompt that surely fits it fits every model. */
   readonly smallestContext: number;
-  /** The largest context window of any model: a request that surely overflows it fits no model. */
+  /** The largest context window of any chat model: a request that surely overflows it fits no model. */
   readonly largestContext: number;
-  /** The largest output limit of any model: a larger `max_tokens` fits no model. */
+  /** The largest output limit of any chat model: a larger `max_tokens` fits no model. */
   readonly largestOutput: number;
 
   constructor(
@@ -30,9 +60,10 @@ export class Catalog {
     private readonly byokProviders: ReadonlySet<string> = new Set(),
   ) {
     this.byId = new Map(models.map((m) => [m.id, m]));
-    this.smallestContext = Math.min(...models.map((m) => m.context_length));
-    this.largestContext = Math.max(...models.map((m) => m.context_length));
-    this.largestOutput = Math.max(...models.map((m) => m.max_output_tokens));
+    this.chatModels = models.filter(isChatModel);
+    this.smallestContext = Math.min(...this.chatModels.map((m) => m.context_length));
+    this.largestContext = Math.max(...this.chatModels.map((m) => m.context_length));
+    this.largestOutput = Math.max(...this.chatModels.map((m) => m.max_output_tokens));
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ModelConfig, ProviderConfig } from '../config/types.js';
+import type { ChatModelConfig, ProviderConfig } from '../config/types.js';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
 import { countPromptTokens, measurePrompt, type PromptSize } from '../metering/token-count.js';
 import { Catalog } from './catalog.js';
@@ -16,7 +16,7 @@ import {
 } from './requirements.js';
 import { defaultCatalog, promptOfSize, textRequest } from './strategies/strategy.contract.test.js';
 
-function model(id: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
+function model(id: string, overrides: Partial<ChatModelConfig> = {}): ChatModelConfig {
   return {
     id,
     owned_by: 'test',

@@ -120,7 +120,7 @@ function callableDeployments(catalog: Catalog): Map<Deployment, Candidate> {
   let byDeployment = callable.get(catalog);
   if (byDeployment === undefined) {
     byDeployment = new Map();
-    for (const model of catalog.models) {
+    for (const model of catalog.chatModels) {
       if (!model.deployments.some((d) => catalog.isAvailable(d.provider))) continue;
       for (const candidate of catalog.candidatesFor(model.id)) byDeployment.set(candidate.deployment, candidate);
     }
@@ -130,7 +130,8 @@ function callableDeployments(catalog: Catalog): Map<Deployment, Candidate> {
 }
 
 /**
- * Splits every deployment of the catalog into capable and excluded. A deployment is excluded for the first
+ * Splits every deployment of the catalog's chat models into capable and excluded (embedding models never answer a
+ * chat request, so they are not listed at all). A deployment is excluded for the first
  * failed check in this order: context length, max output, vision, tools, provider without credential, open circuit.
  * The Candidates are built once per Catalog instance: treat a catalog as immutable and replace it to change keys.
  * @param isOpen whether a deployment's circuit is open, by {@link deploymentKey}.
@@ -139,7 +140,7 @@ export function filterCatalog(catalog: Catalog, req: Requirements, isOpen: (key:
   const byDeployment = callableDeployments(catalog);
   const capable: Candidate[] = [];
   const excluded: Exclusion[] = [];
-  for (const model of catalog.models) {
+  for (const model of catalog.chatModels) {
     const mask = unmetMask(model, req);
     for (const deployment of model.deployments) {
       const candidate = byDeployment.get(deployment);
@@ -158,7 +159,7 @@ export function formatCount(n: number): string {
 }
 
 /**
- * The error for a request no deployment can serve. Only models with a configured provider are considered.
+ * The error for a request no deployment can serve. Only chat models with a configured provider are considered.
  * - none configured → 503 `provider_unavailable`;
  * - some model meets every requirement (so only open circuits are in the way) → 503 `provider_unavailable`;
  * - else 400 `invalid_request` naming the requirements no model meets on its own (e.g. "No model with a
@@ -166,7 +167,7 @@ export function formatCount(n: number): string {
  *   ("No model supports vision and tools"). Requirements are listed in the fixed order context, output, vision, tools.
  */
 export function noCapableModelError(catalog: Catalog, req: Requirements): GatewayError {
-  const masks = catalog.models.filter((m) => m.deployments.some((d) => catalog.isAvailable(d.provider))).map((m) => unmetMask(m, req));
+  const masks = catalog.chatModels.filter((m) => m.deployments.some((d) => catalog.isAvailable(d.provider))).map((m) => unmetMask(m, req));
   if (masks.length === 0) {
     return new GatewayError(503, 'provider_unavailable', 'No provider is configured: set an API key for at least one provider.');
   }

@@ -161,3 +161,42 @@ describe('Router with an explicit model', () => {
     assert.deepEqual(models(router.route(req)), ['claude-haiku-4.5']);
   });
 });
+
+describe('Router and embedding models', () => {
+  it('never hands an embedding model to "auto", though text-embedding-3-small is the cheapest model of all', () => {
+    const { router } = setup();
+    for (const mode of ['cost', 'latency', 'reliability'] as const) {
+      const decision = router.route(textRequest(), mode);
+      const seen = [...decision.scored.map((s) => s.candidate.model), ...decision.excluded.map((e) => e.model)];
+      assert.ok(seen.every((m) => m.kind !== 'embedding'), `${mode}: ${seen.map((m) => m.id).join(', ')}`);
+    }
+  });
+
+  it('answers a chat request naming an embedding model with a 400 naming `model`', () => {
+    const { router } = setup();
+    assert.throws(() => router.route(textRequest({ model: 'text-embedding-3-small' })), { status: 400, param: 'model', message: /is an embedding model/ });
+    assert.throws(() => router.preview(textRequest({ model: 'gemini-embedding-001' })), { status: 400, param: 'model' });
+  });
+
+  it('routes an embedding model to its own deployments, and refuses "auto", a chat model or an unknown id with 400s naming `model`', () => {
+    const { router } = setup();
+    const decision = router.routeEmbedding('gemini-embedding-001');
+    assert.equal(decision.mode, 'explicit');
+    assert.deepEqual(decision.candidates.map((c) => `${c.deployment.provider}/${c.deployment.model}`), ['google/gemini-embedding-001']);
+    assert.equal(router.embeddingModel('mistral-embed').dimensions, 1024);
+    for (const id of ['auto', 'gpt-4o-mini', 'nope']) {
+      assert.throws(() => router.routeEmbedding(id), { status: 400, param: 'model' }, id);
+      assert.throws(() => router.embeddingModel(id), { status: 400, param: 'model' }, id);
+    }
+  });
+
+  it('skips an embedding deployment whose circuit is open, and uses the account’s own provider key', () => {
+    const { router } = setup();
+    const [only] = router.routeEmbedding('text-embedding-3-small').candidates;
+    assert.ok(only !== undefined);
+    for (let i = 0; i < BREAKER_DEFAULTS.failureThreshold; i++) router.report(only, retryable);
+    assert.throws(() => router.routeEmbedding('text-embedding-3-small'), { status: 503, code: 'provider_unavailable' });
+    const byok = router.routeEmbedding('mistral-embed', { providerKeys: new Map([['mistral', 'sk-own']]) }).candidates[0];
+    assert.deepEqual([byok?.provider.apiKey, byok?.byok], ['sk-own', true]);
+  });
+});

@@ -5,12 +5,15 @@
  * - `model: "auto"`: derive the requirements, filter the catalog, rank with the mode's strategy, then take up to
  *   `maxAttempts` candidates, preferring one deployment per provider so a provider-wide outage cannot exhaust
  *   every attempt (the rest follow in rank order when there are fewer providers than attempts).
- * - An explicit model: its deployments in configured order, minus open circuits; 503 when all are open.
+ * - An explicit model: its deployments in configured order, minus open circuits; 503 when all are open. A chat
+ *   request naming an embedding model is a 400; `/v1/embeddings` routes with {@link Router.routeEmbedding}, over the
+ *   named embedding model's deployments only (failover never changes the model: vectors would not be comparable).
  */
+import type { EmbeddingModelConfig } from '../config/types.js';
 import type { ChatCompletionRequest, RoutingMode } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
 import { measurePrompt, type PromptSize } from '../metering/token-count.js';
-import type { Candidate, Catalog } from './catalog.js';
+import { requireChatModel, requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore } from './health.js';
 import { deriveRequirements, filterCatalog, hasImage, noCapableModelError, type Exclusion, type Requirements } from './requirements.js';
@@ -98,6 +101,25 @@ export class Router {
     return this.decide(req, mode, options, false);
   }
 
+  /**
+   * The embedding model a `/v1/embeddings` request names, for validating the request against it before routing.
+   * @throws GatewayError 400 naming `model`: unknown, `"auto"`, or a chat model.
+   */
+  embeddingModel(modelId: string): EmbeddingModelConfig {
+    return requireEmbeddingModel(this.deps.catalog.get(modelId), modelId);
+  }
+
+  /**
+   * Routes a `/v1/embeddings` request: the embedding model's deployments in configured order, minus open circuits,
+   * claiming half-open probes (as {@link route} does for an explicit chat model).
+   * @throws GatewayError 400 naming `model` (see {@link embeddingModel}), 503 provider_unavailable (no provider, circuits open).
+   */
+  routeEmbedding(modelId: string, options: RouteOptions = {}): RouteDecision {
+    const catalog = this.catalogFor(options);
+    requireEmbeddingModel(catalog.get(modelId), modelId);
+    return this.explicitModel(modelId, catalog.candidatesFor(modelId), true);
+  }
+
   /** The mode a request is routed with: body `routing`, else `keyMode`, else the router's default. */
   resolveMode(req: ChatCompletionRequest, keyMode?: RoutingMode): RoutingMode {
     return req.routing ?? keyMode ?? this.defaultMode;
@@ -120,8 +142,13 @@ export class Router {
     else this.deps.breakers.onSuccess(key);
   }
 
+  /** The catalog as the account sees it: its own provider keys (BYOK) replace the gateway's. */
+  private catalogFor(options: RouteOptions): Catalog {
+    return options.providerKeys !== undefined && options.providerKeys.size > 0 ? this.deps.catalog.withProviderKeys(options.providerKeys) : this.deps.catalog;
+  }
+
   private decide(req: ChatCompletionRequest, keyMode: RoutingMode | undefined, options: RouteOptions, claim: boolean): RouteDecision {
-    const catalog = options.providerKeys !== undefined && options.providerKeys.size > 0 ? this.deps.catalog.withProviderKeys(options.providerKeys) : this.deps.catalog;
+    const catalog = this.catalogFor(options);
     if (req.model !== AUTO_MODEL) return this.explicit(req, catalog, claim);
     const mode = this.resolveMode(req, keyMode);
     const requirements = deriveRequirements(req, options.prompt ?? measurePrompt(req, this.deps.tokenizerMaxChars), catalog);
@@ -136,10 +163,17 @@ export class Router {
 
   private explicit(req: ChatCompletionRequest, catalog: Catalog, claim: boolean): RouteDecision {
     const modelId = req.model;
+    const model = catalog.get(modelId);
+    if (model !== undefined) requireChatModel(model);
     const all = catalog.candidatesFor(modelId);
     if (all[0] !== undefined && !all[0].model.capabilities.vision && hasImage(req)) {
       throw invalidRequest(`The model \`${modelId}\` does not support image input; choose a vision model or "auto".`, 'messages');
     }
+    return this.explicitModel(modelId, all, claim);
+  }
+
+  /** A named model's deployments (`all`, in configured order) minus open circuits. */
+  private explicitModel(modelId: string, all: readonly Candidate[], claim: boolean): RouteDecision {
     const excluded: Exclusion[] = [];
     const scored: ScoredCandidate[] = [];
     for (const candidate of all) {

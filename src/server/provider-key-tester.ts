@@ -55,6 +55,7 @@ function isCredentialRejection(error: GatewayError): boolean {
 function cheapestCandidate(models: readonly ModelConfig[], provider: ProviderConfig & { apiKey: string }): Candidate | undefined {
   let best: Candidate | undefined;
   for (const model of models) {
+    if (model.kind === 'embedding') continue; // the key is tested with a chat completion
     const deployment = model.deployments.find((d) => d.provider === provider.id);
     if (deployment === undefined) continue;
     if (best === undefined || model.pricing.input_per_million < best.model.pricing.input_per_million) {

@@ -93,23 +93,37 @@ describe('streaming, one model of each provider', () => {
 });
 
 describe('models', () => {
-  it('lists the 16 catalog models in OpenAI shape with our fields', async () => {
+  it('lists the 20 catalog models (16 chat, 4 embedding) in OpenAI shape with our fields', async () => {
     const response = await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${gw.apiKey}` } });
     const list = (await response.json()) as { object: string; data: Array<Record<string, unknown>> };
     validateOpenAI('ListModelsResponse', list);
-    assert.equal(list.data.length, 16);
+    assert.equal(list.data.length, 20);
+    assert.equal(list.data.filter((m) => m.kind === 'embedding').length, 4);
     const gpt5 = list.data.find((m) => m.id === 'gpt-5');
     assert.deepEqual(gpt5, {
       id: 'gpt-5',
       object: 'model',
       created: 1754524800,
       owned_by: 'openai',
+      kind: 'chat',
       context_length: 131072,
       max_output_tokens: 128000,
       pricing: { input_per_million: 2.5, output_per_million: 10, cached_input_per_million: 0.25 },
       capabilities: { vision: true, tools: true },
     });
     assert.equal(list.data.find((m) => m.id === 'llama-4-maverick')?.owned_by, 'meta');
+    assert.deepEqual(list.data.find((m) => m.id === 'gemini-embedding-001'), {
+      id: 'gemini-embedding-001',
+      object: 'model',
+      created: 1752451200,
+      owned_by: 'google',
+      kind: 'embedding',
+      dimensions: 3072,
+      dimension_range: { min: 128, max: 3072 },
+      max_input_tokens: 2048,
+      pricing: { input_per_million: 0.15, output_per_million: 0 },
+    });
+    assert.equal(list.data.find((m) => m.id === 'mistral-embed')?.dimension_range, null);
   });
 
   it('retrieves one model through the SDK and 404s an unknown one', async () => {

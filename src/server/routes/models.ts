@@ -1,22 +1,39 @@
 /**
- * @module `GET /v1/models` and `GET /v1/models/{id}`: the catalog in OpenAI's list shape plus our context, output,
- * pricing and capability fields. The objects are built once at start.
+ * @module `GET /v1/models` and `GET /v1/models/{id}`: the catalog in OpenAI's list shape plus our fields: each
+ * model's `kind` (`chat` or `embedding`) and pricing; a chat model's context, output and capabilities; an embedding
+ * model's vector size, the `dimensions` it accepts and its per-input token limit. The objects are built once at start.
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
 import type { FastifyInstance } from 'fastify';
 import type { ModelConfig } from '../../config/types.js';
 import { GatewayError } from '../../core/gateway-error.js';
 
-export interface ModelObject {
+interface ModelObjectBase {
   id: string;
   object: 'model';
   created: number;
   owned_by: string;
+  pricing: { input_per_million: number; output_per_million: number; cached_input_per_million?: number };
+}
+
+export interface ChatModelObject extends ModelObjectBase {
+  kind: 'chat';
   context_length: number;
   max_output_tokens: number;
-  pricing: { input_per_million: number; output_per_million: number; cached_input_per_million?: number };
   capabilities: { vision: boolean; tools: boolean };
 }
+
+export interface EmbeddingModelObject extends ModelObjectBase {
+  kind: 'embedding';
+  /** Vector length when the request sets no `dimensions`. */
+  dimensions: number;
+  /** The `dimensions` the model accepts; null: a fixed size (the parameter is refused). */
+  dimension_range: { min: number; max: number } | null;
+  /** Tokens one input may have. */
+  max_input_tokens: number;
+}
+
+export type ModelObject = ChatModelObject | EmbeddingModelObject;
 
 /** A catalog model as `/v1/models` (and the dashboard's `/api/models`) shows it. */
 export function toModelObject(model: ModelConfig): ModelObject {
@@ -25,11 +42,27 @@ export function toModelObject(model: ModelConfig): ModelObject {
     output_per_million: model.pricing.output_per_million,
   };
   if (model.pricing.cached_input_per_million !== undefined) pricing.cached_input_per_million = model.pricing.cached_input_per_million;
+  const { id, created, owned_by } = model;
+  if (model.kind === 'embedding') {
+    const range = model.dimension_range;
+    return {
+      id,
+      object: 'model',
+      created,
+      owned_by,
+      kind: 'embedding',
+      dimensions: model.dimensions,
+      dimension_range: range === undefined ? null : { min: range.min, max: range.max },
+      max_input_tokens: model.max_input_tokens,
+      pricing,
+    };
+  }
   return {
-    id: model.id,
+    id,
     object: 'model',
-    created: model.created,
-    owned_by: model.owned_by,
+    created,
+    owned_by,
+    kind: 'chat',
     context_length: model.context_length,
     max_output_tokens: model.max_output_tokens,
     pricing,

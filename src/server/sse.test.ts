@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
-import { createServer, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { createServer, type RequestListener, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { endSse, writeSseData, writeSseDone } from './sse.js';
+import { writeSseData, writeSseDone } from './sse.js';
 
-/** A response that records its writes and corks; `full` makes every write ask to wait for `drain`. */
+/** A response that records its writes, on a socket that corks; `full` makes every write ask to wait for `drain`. */
 class FakeResponse extends EventEmitter {
   destroyed = false;
   writableEnded = false;
-  writableCorked = 0;
   readonly written: string[] = [];
-  /** How many writes had reached the socket (were not held by a cork) when each uncork happened. */
+  /** How many writes had reached the wire (were not held by a cork) when each uncork happened. */
   readonly flushes: number[] = [];
+  readonly socket = new FakeSocket(() => this.flushes.push(this.written.length));
 
   constructor(private readonly full: boolean) {
     super();
@@ -22,14 +22,22 @@ class FakeResponse extends EventEmitter {
     this.written.push(text);
     return !this.full;
   }
+}
+
+/** Corks like a stream: counted, and `uncork()` on an uncorked socket does nothing. */
+class FakeSocket {
+  writableCorked = 0;
+
+  constructor(private readonly onFlush: () => void) {}
 
   cork(): void {
     this.writableCorked += 1;
   }
 
   uncork(): void {
+    if (this.writableCorked === 0) return;
     this.writableCorked -= 1;
-    if (this.writableCorked === 0) this.flushes.push(this.written.length);
+    if (this.writableCorked === 0) this.onFlush();
   }
 }
 
@@ -54,10 +62,10 @@ describe('writeSseData', () => {
     await writeSseData(asResponse(res), { n: 1 });
     await writeSseData(asResponse(res), { n: 2 });
     await writeSseDone(asResponse(res));
-    assert.equal(res.writableCorked, 1);
+    assert.equal(res.socket.writableCorked, 1);
     assert.deepEqual(res.flushes, []);
     await nextTick();
-    assert.equal(res.writableCorked, 0);
+    assert.equal(res.socket.writableCorked, 0);
     assert.deepEqual(res.flushes, [3]);
     await writeSseData(asResponse(res), { n: 3 });
     await nextTick();
@@ -90,40 +98,89 @@ describe('writeSseData', () => {
   });
 });
 
-describe('endSse', () => {
-  it('sends the events still held by the cork before the end of the body (a real socket, Node 21+ regression)', async () => {
-    const server = createServer((_request, res) => {
+describe('SSE on a real socket (Node 21+ corks responses differently: nodejs/node#50167)', () => {
+  /** Serves `handler` on a loopback port and sends one GET; the client socket is paused until the caller reads. */
+  async function request(handler: RequestListener): Promise<{ client: Socket; close: () => void }> {
+    const server = createServer(handler);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    client.pause();
+    // write, not end: a client that half-closes gets its response cut short by the server.
+    client.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    return { client, close: () => server.close() };
+  }
+
+  /** Reads the whole response and decodes its chunked body; `rest` is what follows the terminating chunk. */
+  async function readBody(client: Socket): Promise<{ body: string; rest: string }> {
+    const parts: Buffer[] = [];
+    client.on('data', (part: Buffer) => parts.push(part));
+    client.resume();
+    await once(client, 'close');
+    const raw = Buffer.concat(parts).toString('latin1');
+    let rest = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+    let body = '';
+    for (;;) {
+      const size = Number.parseInt(rest.slice(0, rest.indexOf('\r\n')), 16);
+      assert.ok(Number.isInteger(size), `not a chunk size: ${JSON.stringify(rest.slice(0, 20))}`);
+      rest = rest.slice(rest.indexOf('\r\n') + 2);
+      if (size === 0) return { body, rest };
+      body += rest.slice(0, size);
+      rest = rest.slice(size + 2);
+    }
+  }
+
+  it('ends the body after the events of its last turn', async () => {
+    const { client, close } = await request((_request, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       void (async () => {
         await writeSseData(res, { n: 1 });
         await writeSseData(res, { n: 2 });
         await writeSseDone(res);
-        endSse(res);
+        res.end();
       })();
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
     try {
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
-      socket.end('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
-      let raw = '';
-      socket.setEncoding('utf8').on('data', (text: string) => (raw += text));
-      await once(socket, 'close');
-      const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
-      // Chunked framing: <hex size>\r\n<data>\r\n ... and the zero-size chunk last, nothing after it.
-      let decoded = '';
-      let rest = body;
-      for (;;) {
-        const size = Number.parseInt(rest.slice(0, rest.indexOf('\r\n')), 16);
-        rest = rest.slice(rest.indexOf('\r\n') + 2);
-        if (size === 0) break;
-        decoded += rest.slice(0, size);
-        rest = rest.slice(size + 2);
-      }
-      assert.equal(decoded, 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
+      const { body, rest } = await readBody(client);
+      assert.equal(body, 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: [DONE]\n\n');
       assert.equal(rest, '\r\n', 'nothing follows the terminating chunk');
     } finally {
-      server.close();
+      close();
+    }
+  });
+
+  it('waits for drain while the client does not read, and sends everything once it does', { timeout: 60_000 }, async () => {
+    // 64 MiB is far more than the kernel's socket buffers take: without backpressure every write would succeed.
+    const events = 1024;
+    const pad = 'x'.repeat(64 * 1024);
+    let blockedAfter: number | undefined;
+    let stopWaiting = (): void => undefined;
+    const blockedOrDone = new Promise<void>((resolve) => (stopWaiting = resolve));
+    const { client, close } = await request((_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      void (async () => {
+        for (let n = 0; n < events; n += 1) {
+          const written = writeSseData(res, { n, pad });
+          if (res.writableNeedDrain && blockedAfter === undefined) {
+            blockedAfter = n;
+            stopWaiting();
+          }
+          await written;
+        }
+        stopWaiting();
+        await writeSseDone(res);
+        res.end();
+      })();
+    });
+    try {
+      await blockedOrDone;
+      assert.ok(blockedAfter !== undefined && blockedAfter < events / 2, `the first wait for drain came after event ${blockedAfter}`);
+      const { body, rest } = await readBody(client);
+      assert.equal(body.split('\n\n').length - 1, events + 1);
+      assert.ok(body.endsWith(`data: {"n":${events - 1},"pad":"${pad}"}\n\ndata: [DONE]\n\n`));
+      assert.equal(rest, '\r\n');
+    } finally {
+      close();
     }
   });
 });

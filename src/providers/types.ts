@@ -7,6 +7,8 @@
  */
 import type { ChatCompletionRequest } from '../core/chat-request.js';
 import type { ChatCompletionChunk, UpstreamCompletion, Usage } from '../core/chat-response.js';
+import type { EmbeddingCall } from '../core/embedding-request.js';
+import type { EmbeddingResponse } from '../core/embedding-response.js';
 import type { GatewayError } from '../core/gateway-error.js';
 
 /** The three upstream APIs the gateway speaks. */
@@ -94,4 +96,16 @@ export interface ProviderAdapter {
   createStreamTranslator(ctx: TranslateContext): StreamTranslator;
   /** Upstream non-2xx answer → GatewayError with the upstream's message and, for 429, its retry delay. */
   toGatewayError(status: number, headers: UpstreamHeaders, body: string): GatewayError;
+  /** The format's embeddings API; absent where there is none (Anthropic). Its errors go through `toGatewayError`. */
+  readonly embeddings?: EmbeddingsAdapter;
+}
+
+/** An embeddings API: pure translation of one call, like the chat methods above. */
+export interface EmbeddingsAdapter {
+  /** Most inputs one upstream call takes; the gateway splits larger requests into calls of at most this many. */
+  readonly maxInputsPerCall: number;
+  /** A call (the request, or one batch of it) → the upstream request. */
+  toUpstream(call: EmbeddingCall, target: UpstreamTarget): { request: UpstreamRequest };
+  /** Upstream 2xx JSON body → the call's vectors; throws a 502 GatewayError when the body is not what was asked for. */
+  fromUpstream(body: unknown, call: EmbeddingCall): EmbeddingResponse;
 }

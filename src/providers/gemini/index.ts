@@ -4,6 +4,7 @@
  * @see https://ai.google.dev/api/generate-content
  */
 import type { ProviderAdapter } from '../types.js';
+import { geminiEmbeddings } from './embeddings.js';
 import { toGeminiGatewayError } from './errors.js';
 import { toGeminiRequest } from './request.js';
 import { fromGeminiResponse } from './response.js';
@@ -12,7 +13,7 @@ import { createGeminiStreamTranslator } from './stream.js';
 /**
  * Adapter for Gemini upstreams: OpenAI requests become `generateContent` / `streamGenerateContent?alt=sse` calls,
  * and candidates, thoughts, function calls (with their thought signatures carried in the tool-call ids), finish
- * reasons, usage and Google RPC errors come back in OpenAI's shapes.
+ * reasons, usage and Google RPC errors come back in OpenAI's shapes; embeddings go to `batchEmbedContents`.
  * @example
  * const { request } = geminiAdapter.toUpstream(req, { baseUrl, apiKey, upstreamModel: 'gemini-2.5-flash' }, true);
  * // request.path === '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse'
@@ -24,4 +25,5 @@ export const geminiAdapter: ProviderAdapter = {
   fromUpstream: fromGeminiResponse,
   createStreamTranslator: createGeminiStreamTranslator,
   toGatewayError: toGeminiGatewayError,
+  embeddings: geminiEmbeddings,
 };

@@ -1,7 +1,9 @@
 /**
- * @module The OpenAI Chat Completions wire format, spoken by OpenAI, Mistral, DeepSeek, xAI and Groq.
+ * @module The OpenAI Chat Completions wire format, spoken by OpenAI, Mistral, DeepSeek, xAI and Groq, and its
+ * embeddings API.
  */
 import type { ProviderAdapter } from '../types.js';
+import { openAIEmbeddings } from './embeddings.js';
 import { toOpenAIGatewayError } from './errors.js';
 import { toOpenAIRequest } from './request.js';
 import { fromOpenAIResponse } from './response.js';
@@ -14,4 +16,5 @@ export const openAIAdapter: ProviderAdapter = {
   fromUpstream: fromOpenAIResponse,
   createStreamTranslator: createOpenAIStreamTranslator,
   toGatewayError: toOpenAIGatewayError,
+  embeddings: openAIEmbeddings,
 };

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { handleProviderCall } from './handle-call.js';
+import { handleEmbeddingCall, matchEmbeddingRoute } from './handle-embeddings.js';
 import { guarded, sendJson } from './http-io.js';
 import type { SimulatorKnobs } from './knobs.js';
 import { matchProviderRoute } from './routes.js';
@@ -60,6 +61,11 @@ function route(state: SimulatorState, req: IncomingMessage, res: ServerResponse)
     return;
   }
   const query = mark < 0 ? NO_QUERY : new URLSearchParams(url.slice(mark + 1));
+  const embeddings = matchEmbeddingRoute(method, path, query);
+  if (embeddings !== undefined) {
+    handleEmbeddingCall(state, embeddings, req, res);
+    return;
+  }
   const provider = matchProviderRoute(method, path, query);
   if (provider === undefined) {
     notFound(method, path, req, res);

@@ -7,13 +7,15 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
+import type { EmbeddingRequest } from '../core/embedding-request.js';
 import type { UpstreamCompletion } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { adapterFor } from '../providers/registry.js';
 import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
-import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext, UpstreamTarget } from '../providers/types.js';
+import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
+import { embedOn, type EmbeddingResult } from './embed.js';
 import type { ImageBounds } from './image-bounds.js';
 import type { ImageFetcher } from './image-fetch.js';
 import { hasRemoteImages, inlineRemoteImages } from './inline-images.js';
@@ -21,6 +23,7 @@ import { withoutCredential } from './redact-credential.js';
 import { readSseBatches } from './sse-reader.js';
 import { assertEventStream, MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText } from './upstream-body.js';
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
+import { targetOf } from './upstream-target.js';
 import type { CancelSignal } from './cancellation.js';
 
 export interface GatewayDeps {
@@ -102,6 +105,11 @@ export class Gateway {
     return this.attempt(candidates, signal, async (candidate, ctx) => ({
       steps: await this.openChoiceStreams(variants, candidate, ctx, signal),
     }));
+  }
+
+  /** Embeddings over `candidates` (deployments of one embedding model), failing over on retryable errors; see `embed.ts`. */
+  embed(req: EmbeddingRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<EmbeddingResult> {
+    return this.attempt(candidates, signal, (candidate) => embedOn(this.deps, req, candidate, signal));
   }
 
   private async attempt<T>(
@@ -252,10 +260,6 @@ class RequestVariants {
     this.inlined ??= inlineRemoteImages(this.original, this.images);
     return this.inlined;
   }
-}
-
-function targetOf(candidate: Candidate): UpstreamTarget {
-  return { baseUrl: candidate.provider.baseUrl, apiKey: candidate.provider.apiKey, upstreamModel: candidate.deployment.model, byok: candidate.byok === true };
 }
 
 /**

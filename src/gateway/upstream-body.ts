@@ -22,22 +22,25 @@ export const MAX_UPSTREAM_BODY_BYTES = 8 * 1024 * 1024;
 /** How much of an upstream error body is read for its message; the rest is discarded. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-function upstreamTooLarge(bytes: number): GatewayError {
-  return new GatewayError(502, 'provider_error', `The provider's answer exceeded the ${MAX_UPSTREAM_BODY_BYTES / 1024 / 1024} MiB limit.`, {
+function upstreamTooLarge(bytes: number, limit: number): GatewayError {
+  return new GatewayError(502, 'provider_error', `The provider's answer exceeded the ${Number((limit / 1024 / 1024).toFixed(1))} MiB limit.`, {
     retryable: false,
     unrelayedOutputTokens: Math.ceil(bytes / ESTIMATE_BYTES_PER_TOKEN),
   });
 }
 
-/** A 2xx body read whole, up to {@link MAX_UPSTREAM_BODY_BYTES}; a larger one is a 502 (and the connection is closed). */
-export async function readBodyText(response: UpstreamResponse, signal: CancelSignal): Promise<string> {
+/**
+ * A 2xx body read whole, up to `limit` bytes ({@link MAX_UPSTREAM_BODY_BYTES}, or what an embeddings answer of the
+ * asked size can take); a larger one is a 502 (and the connection is closed).
+ */
+export async function readBodyText(response: UpstreamResponse, signal: CancelSignal, limit = MAX_UPSTREAM_BODY_BYTES): Promise<string> {
   const declared = Number(headerValue(response.headers, 'content-length'));
-  if (declared > MAX_UPSTREAM_BODY_BYTES) {
+  if (declared > limit) {
     discardBody(response);
-    throw upstreamTooLarge(declared);
+    throw upstreamTooLarge(declared, limit);
   }
-  const text = await readAtMost(response, signal, MAX_UPSTREAM_BODY_BYTES);
-  if (text === undefined) throw upstreamTooLarge(MAX_UPSTREAM_BODY_BYTES);
+  const text = await readAtMost(response, signal, limit);
+  if (text === undefined) throw upstreamTooLarge(limit, limit);
   return text;
 }
 

@@ -1,0 +1,13 @@
+/** @module Where an attempt calls: a routing candidate as the adapters' {@link UpstreamTarget}. */
+import type { UpstreamTarget } from '../providers/types.js';
+import type { Candidate } from '../routing/catalog.js';
+
+/** The deployment's base URL, credential (the account's own when BYOK) and upstream model name. */
+export function targetOf(candidate: Candidate): UpstreamTarget {
+  return {
+    baseUrl: candidate.provider.baseUrl,
+    apiKey: candidate.provider.apiKey,
+    upstreamModel: candidate.deployment.model,
+    byok: candidate.byok === true,
+  };
+}

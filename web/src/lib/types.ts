@@ -133,16 +133,25 @@ export interface ModelPricing {
   cached_input_per_million?: number | null;
 }
 
+/** What a model does; a newer gateway may add kinds. */
+export type ModelKind = 'chat' | 'embedding' | (string & {});
+
 export interface CatalogModel {
   id: string;
   object?: string;
   created?: number;
   owned_by?: string;
   provider?: string;
+  /** Absent from gateways that predate embeddings: chat. */
+  kind?: ModelKind;
   context_length?: number | null;
   max_output_tokens?: number | null;
   pricing?: ModelPricing;
   capabilities?: Record<string, boolean | undefined>;
+  /** Embedding models: the vector length by default, the `dimensions` accepted (null: fixed), tokens per input. */
+  dimensions?: number | null;
+  dimension_range?: { min: number; max: number } | null;
+  max_input_tokens?: number | null;
 }
 
 export type ProviderState = 'up' | 'degraded' | 'down' | (string & {});

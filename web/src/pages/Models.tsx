@@ -1,18 +1,32 @@
-/** The model catalog: prices per million tokens, context window, capabilities. */
+/** The model catalog: each model's kind (chat or embedding), prices per million tokens, limits, capabilities or vector size. */
 import { useId, useMemo, useState } from 'react';
 import { Icon } from '../components/Icon';
 import { Badge, Card, EmptyState, ErrorAlert, PageHeader, Spinner } from '../components/ui';
 import { api } from '../lib/api';
 import { formatInt, formatPrice } from '../lib/format';
+import { isChatModel } from '../lib/models';
 import { providerName } from '../lib/providers';
 import { Link } from '../lib/router';
 import type { CatalogModel } from '../lib/types';
 import { useApi } from '../lib/useApi';
 
 type SortKey = 'provider' | 'input' | 'output' | 'context';
+type KindFilter = '' | 'chat' | 'embedding';
 
 function vendorOf(model: CatalogModel): string {
   return model.provider ?? model.owned_by ?? '';
+}
+
+/** Tokens the model reads: a chat model's context window, an embedding model's limit per input. */
+function contextOf(model: CatalogModel): number | null | undefined {
+  return isChatModel(model) ? model.context_length : (model.max_input_tokens ?? model.context_length);
+}
+
+/** "1,536 dims (1–1,536)" or "1,024 dims (fixed)". */
+function dimensionsOf(model: CatalogModel): string {
+  const range = model.dimension_range;
+  const accepted = range ? `${formatInt(range.min)}–${formatInt(range.max)}` : 'fixed';
+  return `${formatInt(model.dimensions)} dims (${accepted})`;
 }
 
 function capabilitiesOf(model: CatalogModel): string[] {
@@ -25,9 +39,11 @@ export function ModelsPage() {
   const models = useApi((signal) => api.models(signal), []);
   const [search, setSearch] = useState('');
   const [vendor, setVendor] = useState('');
+  const [kind, setKind] = useState<KindFilter>('');
   const [sort, setSort] = useState<SortKey>('provider');
   const searchId = useId();
   const vendorId = useId();
+  const kindId = useId();
   const sortId = useId();
 
   const vendors = useMemo(
@@ -40,6 +56,7 @@ export function ModelsPage() {
     const list = (models.data ?? []).filter(
       (model) =>
         (!vendor || vendorOf(model) === vendor) &&
+        (!kind || (kind === 'chat') === isChatModel(model)) &&
         (!needle || model.id.toLowerCase().includes(needle) || vendorOf(model).toLowerCase().includes(needle)),
     );
     const price = (value: number | null | undefined) => value ?? Number.POSITIVE_INFINITY;
@@ -50,12 +67,12 @@ export function ModelsPage() {
         case 'output':
           return price(a.pricing?.output_per_million) - price(b.pricing?.output_per_million) || a.id.localeCompare(b.id);
         case 'context':
-          return (b.context_length ?? 0) - (a.context_length ?? 0) || a.id.localeCompare(b.id);
+          return (contextOf(b) ?? 0) - (contextOf(a) ?? 0) || a.id.localeCompare(b.id);
         default:
           return vendorOf(a).localeCompare(vendorOf(b)) || a.id.localeCompare(b.id);
       }
     });
-  }, [models.data, search, vendor, sort]);
+  }, [models.data, search, vendor, kind, sort]);
 
   return (
     <div className="page page-wide">
@@ -63,8 +80,9 @@ export function ModelsPage() {
         title="Models"
         description={
           <>
-            Use any id below as <code>model</code>, or <code>auto</code> to let the router choose by cost, latency or
-            reliability. Prices are USD per million tokens.
+            Use any chat model below as <code>model</code>, or <code>auto</code> to let the router choose by cost, latency
+            or reliability. Embedding models answer <code>POST /v1/embeddings</code> and are always named. Prices are USD
+            per million tokens.
           </>
         }
       />
@@ -75,7 +93,7 @@ export function ModelsPage() {
             <input
               id={searchId}
               type="search"
-              placeholder="gpt, claude, gemini…"
+              placeholder="gpt, claude, gemini, embedding…"
               value={search}
               onChange={(event) => setSearch(event.target.value)}
             />
@@ -89,6 +107,14 @@ export function ModelsPage() {
                   {providerName(item)}
                 </option>
               ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={kindId}>Kind</label>
+            <select id={kindId} value={kind} onChange={(event) => setKind(event.target.value as KindFilter)}>
+              <option value="">All kinds</option>
+              <option value="chat">Chat</option>
+              <option value="embedding">Embedding</option>
             </select>
           </div>
           <div className="field">
@@ -114,7 +140,8 @@ export function ModelsPage() {
                 <tr>
                   <th scope="col">Model</th>
                   <th scope="col">Vendor</th>
-                  <th scope="col" className="num">
+                  <th scope="col">Kind</th>
+                  <th scope="col" className="num" title="Chat: the context window. Embedding: tokens per input.">
                     Context
                   </th>
                   <th scope="col" className="num">
@@ -145,25 +172,34 @@ export function ModelsPage() {
                       <span className={`provider-dot provider-${vendorOf(model)}`} aria-hidden="true" />
                       {providerName(vendorOf(model))}
                     </td>
-                    <td className="num">{formatInt(model.context_length)}</td>
-                    <td className="num">{formatInt(model.max_output_tokens)}</td>
+                    <td>{isChatModel(model) ? 'Chat' : <Badge tone="info">Embedding</Badge>}</td>
+                    <td className="num">{formatInt(contextOf(model))}</td>
+                    <td className="num">{isChatModel(model) ? formatInt(model.max_output_tokens) : '—'}</td>
                     <td className="num">{formatPrice(model.pricing?.input_per_million)}</td>
                     <td className="num">{formatPrice(model.pricing?.cached_input_per_million)}</td>
                     <td className="num">{formatPrice(model.pricing?.output_per_million)}</td>
                     <td>
-                      <div className="badges">
-                        {capabilitiesOf(model).length === 0 ? <span className="muted">text only</span> : null}
-                        {capabilitiesOf(model).map((capability) => (
-                          <Badge key={capability} tone="accent">
-                            {capability}
-                          </Badge>
-                        ))}
-                      </div>
+                      {isChatModel(model) ? (
+                        <div className="badges">
+                          {capabilitiesOf(model).length === 0 ? <span className="muted">text only</span> : null}
+                          {capabilitiesOf(model).map((capability) => (
+                            <Badge key={capability} tone="accent">
+                              {capability}
+                            </Badge>
+                          ))}
+                        </div>
+                      ) : (
+                        <span className="nowrap">{dimensionsOf(model)}</span>
+                      )}
                     </td>
                     <td className="cell-actions">
-                      <Link to={`/playground?model=${encodeURIComponent(model.id)}`} className="text-link nowrap" aria-label={`Try ${model.id} in the Playground`}>
-                        Try <Icon name="arrow-right" />
-                      </Link>
+                      {isChatModel(model) ? (
+                        <Link to={`/playground?model=${encodeURIComponent(model.id)}`} className="text-link nowrap" aria-label={`Try ${model.id} in the Playground`}>
+                          Try <Icon name="arrow-right" />
+                        </Link>
+                      ) : (
+                        <code className="muted nowrap">/v1/embeddings</code>
+                      )}
                     </td>
                   </tr>
                 ))}

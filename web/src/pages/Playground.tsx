@@ -1,5 +1,5 @@
 /**
- * Chat with any catalog model or `auto`, streamed over SSE from /v1/chat/completions
+ * Chat with any catalog chat model (embedding models are left out) or `auto`, streamed over SSE from /v1/chat/completions
  * with the user's own API key (kept in sessionStorage only). Each answer shows the
  * routed model (x-op-model), tokens and cost from the final usage chunk.
  */
@@ -9,6 +9,7 @@ import { ROUTING_LABELS } from '../components/RoutingSelect';
 import { Badge, Card, ErrorAlert, PageHeader } from '../components/ui';
 import { api, errorFromResponse } from '../lib/api';
 import { errorMessage, formatInt, formatMs, formatUsd } from '../lib/format';
+import { isChatModel } from '../lib/models';
 import { providerName } from '../lib/providers';
 import { Link, useSearchParams } from '../lib/router';
 import { PLAYGROUND_KEY_STORAGE } from '../lib/session';
@@ -95,7 +96,8 @@ export function PlaygroundPage() {
   const ids = { model: useId(), routing: useId(), key: useId(), keyHint: useId(), system: useId(), message: useId() };
 
   const streaming = messages.some((message) => message.streaming);
-  const groups = useMemo(() => groupByVendor(models.data ?? []), [models.data]);
+  const chatModels = useMemo(() => (models.data ?? []).filter(isChatModel), [models.data]);
+  const groups = useMemo(() => groupByVendor(chatModels), [chatModels]);
   const totals = useMemo(
     () =>
       messages.reduce(
@@ -268,7 +270,7 @@ export function PlaygroundPage() {
     <div className="page page-wide">
       <PageHeader
         title="Playground"
-        description="Chat with any model through the gateway, exactly as your app would — streaming, routing and cost included."
+        description="Chat with any chat model through the gateway, exactly as your app would — streaming, routing and cost included."
       />
       <div className="playground">
         <Card className="playground-settings" title="Settings">
@@ -286,7 +288,7 @@ export function PlaygroundPage() {
                     ))}
                   </optgroup>
                 ))}
-                {model !== 'auto' && models.data && !models.data.some((item) => item.id === model) ? (
+                {model !== 'auto' && models.data && !chatModels.some((item) => item.id === model) ? (
                   <option value={model}>{model}</option>
                 ) : null}
               </select>

@@ -8,6 +8,7 @@
 import type { AdmissionKey, AdmitInput } from '../limits/index.js';
 import { reservedOutputTokens } from '../limits/index.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
+import type { EmbeddingRequest } from '../core/embedding-request.js';
 import type { Candidate } from '../routing/catalog.js';
 import { costUsd } from './pricing.js';
 import type { PromptSize } from './token-count.js';
@@ -50,4 +51,26 @@ export function chatReservation(
   }
   const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
   return { key, promptTokens, maxOutputTokens, worstCaseCostUsd, byok, slots };
+}
+
+/**
+ * The admission input for an embeddings request: its input tokens (the estimate, exact for token ids) for the rate
+ * window, their byte bound at the input price for spend caps (embeddings have no output), and one concurrency slot
+ * per upstream call the request runs at once (`callsFor`: Gemini's 100-input batches).
+ */
+export function embeddingReservation(
+  key: AdmissionKey,
+  req: EmbeddingRequest,
+  candidates: readonly Candidate[],
+  callsFor: (candidate: Candidate) => number,
+): AdmitInput {
+  let worstCaseCostUsd = 0;
+  let slots = 1;
+  for (const candidate of candidates) {
+    slots = Math.max(slots, callsFor(candidate));
+    const bound = req.prompt.bound;
+    worstCaseCostUsd = Math.max(worstCaseCostUsd, costUsd({ prompt_tokens: bound, completion_tokens: 0, total_tokens: bound }, candidate.model.pricing));
+  }
+  const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
+  return { key, promptTokens: req.prompt.estimate, maxOutputTokens: 0, worstCaseCostUsd, byok, slots };
 }

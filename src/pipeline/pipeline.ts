@@ -8,9 +8,12 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRecord } from '../auth/index.js';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
-import type { ChatCompletion } from '../core/chat-response.js';
+import type { ChatCompletion, Usage } from '../core/chat-response.js';
+import type { EmbeddingRequest } from '../core/embedding-request.js';
+import type { EmbeddingModelConfig } from '../config/types.js';
+import { embeddingCallsFor } from '../gateway/embed.js';
 import { upstreamCallsFor, type Gateway } from '../gateway/gateway.js';
-import { chatReservation } from '../metering/reservation.js';
+import { chatReservation, embeddingReservation } from '../metering/reservation.js';
 import { settleUsage } from '../metering/settle.js';
 import { measurePrompt } from '../metering/token-count.js';
 import { BoundedTokenCounter } from '../metering/tokenizer.js';
@@ -76,6 +79,29 @@ export class Pipeline {
     return reply;
   }
 
+  /** The embedding model `/v1/embeddings` names (400 naming `model`: unknown, `"auto"`, a chat model). */
+  embeddingModel(modelId: string): EmbeddingModelConfig {
+    return this.#deps.router.embeddingModel(modelId);
+  }
+
+  /**
+   * Routes, admits and dispatches a canonical embeddings request (failover only between deployments of its model),
+   * and settles it; the door encodes the answer. Gemini reports no token counts: the bounded count is billed then.
+   */
+  async embed(lifecycle: RequestLifecycle, req: EmbeddingRequest): Promise<EmbeddingOutcome> {
+    const deps = this.#deps;
+    const key: KeyRecord = lifecycle.key;
+    const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
+    const decision = deps.router.routeEmbedding(req.model, { providerKeys });
+    await lifecycle.admit(embeddingReservation(key, req, decision.candidates, (candidate) => embeddingCallsFor(req, candidate)));
+    const result = await deps.gateway.embed(req, decision.candidates, lifecycle.cancellation());
+    lifecycle.answeredBy(result);
+    const reported = result.usage === undefined ? undefined : { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.prompt_tokens };
+    const settled = settleUsage(reported, { promptTokens: () => req.prompt.counted(), outputTokens: () => 0 }, result.candidate.model.pricing);
+    lifecycle.charge(settled);
+    return { vectors: result.data, usage: settled.usage };
+  }
+
   /** Routes, admits, dispatches and answers a canonical chat request through `door`. */
   async chat(lifecycle: RequestLifecycle, reply: FastifyReply, body: ChatCompletionRequest, door: ChatFrontDoor): Promise<void> {
     const deps = this.#deps;
@@ -102,6 +128,13 @@ export class Pipeline {
     const completion: ChatCompletion = { ...result.completion, usage: settled.usage };
     await reply.send(door.encodeCompletion(completion));
   }
+}
+
+/** An embeddings answer as the pipeline settled it: the vectors in input order, and the billed usage. */
+export interface EmbeddingOutcome {
+  vectors: Float32Array[];
+  /** Input tokens (the upstream's, else the bounded count), with `cost_usd`. */
+  usage: Usage;
 }
 
 /** Output tokens of a completion's choices (text, reasoning, refusals, tool calls), by the bounded tokenizer. */

@@ -21,6 +21,7 @@ import { registerJsonBodyParser } from './json-body.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
+import { registerEmbeddings } from './routes/embeddings.js';
 import { registerModelRoutes } from './routes/models.js';
 import { registerRoutingExplain } from './routes/routing-explain.js';
 import { registerDashboardApi, type DashboardApiDeps } from './routes/api/index.js';
@@ -110,6 +111,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     providerKeys: deps.providerKeys,
   });
   registerChatCompletions(app, pipeline, deps.gateway.imageBounds);
+  registerEmbeddings(app, pipeline, deps.requests);
   registerRoutingExplain(app, { router: deps.router, admission: deps.admission, tokenizerMaxChars: deps.requests.tokenizerMaxChars });
   if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
   if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);

@@ -126,6 +126,15 @@ describe('models', () => {
     assert.equal(list.data.find((m) => m.id === 'mistral-embed')?.dimension_range, null);
   });
 
+  it('refuses a chat completion naming an embedding model with a 400 on `model`, streaming or not', async () => {
+    for (const stream of [false, true]) {
+      await assert.rejects(
+        gw.client().chat.completions.create({ model: 'text-embedding-3-small', stream, messages: [{ role: 'user', content: 'hi' }] }),
+        { status: 400, code: 'invalid_request', param: 'model', message: /is an embedding model/ },
+      );
+    }
+  });
+
   it('retrieves one model through the SDK and 404s an unknown one', async () => {
     const model = await gw.client().models.retrieve('claude-opus-4.5');
     validateOpenAI('Model', model);

@@ -7,7 +7,8 @@
  *   gateway — through OriginalPoint (auth, admission with an enterprise account whose limits do not bind,
  *             routing, metering all on);
  *   peer    — through Portkey's gateway (`--peer portkey`).
- * Scenarios: non-streaming and streaming at c=1 (latency, timed with hrtime) and c=50 (throughput, autocannon).
+ * Scenarios: non-streaming and streaming at c=1 (latency, timed with hrtime) and c=50 (throughput, autocannon);
+ * then embeddings (8 texts to `text-embedding-3-small`, base64 as the SDKs ask) direct and through the gateway.
  * Then a soak (`--soak SECONDS`, default 60): c=50 through the gateway with its RSS sampled, the first and last
  * tenth compared, and the RSS read again after 30 s of rest (V8 gives memory back some 20–30 s into idleness) —
  * memory must not grow under steady load, and must come back down after it.
@@ -40,6 +41,7 @@ const root = new URL('../', import.meta.url).pathname;
 /** The CLI: the built one for real runs; the sources (through tsx) for the smoke run, which must not need a build. */
 const cli = smoke ? ['--import', 'tsx', join(root, 'src/cli/main.ts')] : [join(root, 'dist/cli/main.js')];
 const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, benchmark! Say something short.' }] };
+const embeddingBody = { model: 'text-embedding-3-small', encoding_format: 'base64', input: Array.from({ length: 8 }, (_, i) => `Benchmark sentence number ${i}: embeddings for search.`) };
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-'));
@@ -90,6 +92,20 @@ async function main(): Promise<void> {
         const cpuUsPerRequest = pid === undefined || requests === 0 ? null : round((cpuUsed * 1000) / requests, 0);
         results.push({ target: target.name, scenario, ...figures, peakRssMb: pid === undefined ? null : round(peak), cpuUsPerRequest });
         process.stdout.write(`${target.name.padEnd(16)} ${scenario.padEnd(10)} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
+      }
+    }
+    const embeddingTargets: Array<{ target: Target; pid: number | undefined }> = [
+      { target: { name: 'direct', url: `${simulatorUrl}/openai/v1/embeddings`, headers: { authorization: 'Bearer sim' }, body: embeddingBody }, pid: undefined },
+      { target: { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/v1/embeddings`, headers: { authorization: `Bearer ${apiKey}` }, body: embeddingBody }, pid: gateway.child.pid },
+    ];
+    for (const { target, pid } of embeddingTargets) {
+      for (const concurrency of [1, 50]) {
+        const cpuBefore = cpuMs(pid);
+        const figures = concurrency === 1 ? await sequential(target, false, seconds) : await throughput(target, false, concurrency, seconds);
+        const requests = figures.requestsPerSecond * seconds;
+        const cpuUsPerRequest = pid === undefined || requests === 0 ? null : round(((cpuMs(pid) - cpuBefore) * 1000) / requests, 0);
+        results.push({ target: target.name, scenario: 'embeddings', ...figures, peakRssMb: null, cpuUsPerRequest });
+        process.stdout.write(`${target.name.padEnd(16)} embeddings c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
       }
     }
     await sleep(smoke ? 100 : 3000);
@@ -148,7 +164,7 @@ interface Report {
   seconds: number;
   results: Row[];
   gateway: { idleRssMb: number; afterRssMb: number; overheadP50Ms: number | null; overheadP99Ms: number | null; ttfcOverheadMs: number | null };
-  ratios: { throughputVsDirect: number | null; throughputVsFloor: number | null; throughputVsPeer: number | null };
+  ratios: { throughputVsDirect: number | null; throughputVsFloor: number | null; throughputVsPeer: number | null; embeddingsVsDirect: number | null };
   floor: { overheadP50Ms: number | null; overheadP99Ms: number | null };
   soak: Soak | null;
 }
@@ -173,6 +189,8 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
   const peer50 = find('peer (portkey)', 'non-stream', 50);
   const floor1 = find('floor', 'non-stream', 1);
   const floor50 = find('floor', 'non-stream', 50);
+  const gwEmbed50 = find('gateway', 'embeddings', 50);
+  const directEmbed50 = find('direct', 'embeddings', 50);
   const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : round(a - b, 3));
   return {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
@@ -189,6 +207,7 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
       throughputVsDirect: gw50 && direct50 ? round(gw50.requestsPerSecond / direct50.requestsPerSecond, 3) : null,
       throughputVsFloor: gw50 && floor50 ? round(gw50.requestsPerSecond / floor50.requestsPerSecond, 3) : null,
       throughputVsPeer: gw50 && peer50 ? round(gw50.requestsPerSecond / peer50.requestsPerSecond, 2) : null,
+      embeddingsVsDirect: gwEmbed50 && directEmbed50 ? round(gwEmbed50.requestsPerSecond / directEmbed50.requestsPerSecond, 3) : null,
     },
     floor: { overheadP50Ms: diff(floor1?.p50Ms, direct1?.p50Ms), overheadP99Ms: diff(floor1?.p99Ms, direct1?.p99Ms) },
     soak,
@@ -209,6 +228,7 @@ function renderMarkdown(report: Report): string {
     `Gateway overhead at c=1: p50 ${report.gateway.overheadP50Ms} ms, p99 ${report.gateway.overheadP99Ms} ms; stream first-chunk ${report.gateway.ttfcOverheadMs} ms.`,
     `Floor (bare Fastify + undici proxy) overhead at c=1: p50 ${report.floor.overheadP50Ms} ms, p99 ${report.floor.overheadP99Ms} ms.`,
     `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsFloor ?? '–'} × floor, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
+    `Embeddings at c=50 (8 texts, base64): ${report.ratios.embeddingsVsDirect ?? '–'} × direct.`,
     `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
     ...(report.soak === null
       ? []

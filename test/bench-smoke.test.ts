@@ -25,6 +25,7 @@ it('runs every scenario and the soak against direct, floor and gateway and write
     'direct/non-stream/1', 'direct/non-stream/50', 'direct/stream/1', 'direct/stream/50',
     'floor/non-stream/1', 'floor/non-stream/50', 'floor/stream/1', 'floor/stream/50',
     'gateway/non-stream/1', 'gateway/non-stream/50', 'gateway/stream/1', 'gateway/stream/50',
+    'direct/embeddings/1', 'direct/embeddings/50', 'gateway/embeddings/1', 'gateway/embeddings/50',
   ]);
   assert.ok(report.results.every((r) => r.errors === 0), JSON.stringify(report.results));
   assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| gateway \| stream \| 50 \|/);

@@ -57,7 +57,7 @@ function dispatch(
 }
 
 /** The credential a call came with, whatever the wire format's header (or Gemini's `?key=`). */
-function credentialOf(req: IncomingMessage): string | undefined {
+export function credentialOf(req: IncomingMessage): string | undefined {
   const bearer = req.headers.authorization?.replace(/^Bearer\s+/i, '');
   const header = bearer ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
   if (typeof header === 'string') return header;

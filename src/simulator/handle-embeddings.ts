@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEmbeddingCall, type EmbeddingEndpoint } from './embedding-call.js';
 import { geminiEmbeddings } from './gemini-embeddings.js';
+import { credentialOf } from './handle-call.js';
 import { afterDelay, parseJson, readBody, sendJson } from './http-io.js';
 import { openAIEmbeddings } from './openai-embeddings.js';
 import { OPENAI_COMPATIBLE_PROVIDERS } from './openai-format.js';
@@ -53,6 +54,7 @@ export function handleEmbeddingCall(state: SimulatorState, route: EmbeddingRoute
     const call = route.endpoint.parse(json.value, route);
     if (!isEmbeddingCall(call)) return sendJson(res, call, headers);
     state.countModel(call.model);
+    state.recordKeyTail(call.model, credentialOf(req));
     res.once('close', state.enter());
     const knobs = state.knobs.resolve(call.model);
     const fails = knobs.errorRate > 0 && state.random() < knobs.errorRate;

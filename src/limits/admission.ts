@@ -46,7 +46,22 @@ export interface AdmitInput {
   readonly byok: boolean;
   /** Concurrency slots to hold: the request's parallel upstream calls (`n` when fanned out); default 1. */
   readonly slots?: number;
+  /** What makes the parallel calls, for the 400 when there are more than the account may hold; default `n`'s. */
+  readonly fanOut?: FanOutReason;
 }
+
+/** Why one request makes several upstream calls at once, as the 400 refusing too many of them says. */
+export interface FanOutReason {
+  /** The request field to change. */
+  readonly param: string;
+  /** Where the calls come from, e.g. "one per choice: the model has no native `n`". */
+  readonly cause: string;
+  /** What the client can do, e.g. "lower `n`". */
+  readonly remedy: string;
+}
+
+/** Chat's fan-out: `n` choices from a model that answers one per call. */
+const CHOICES_FAN_OUT: FanOutReason = { param: 'n', cause: 'one per choice: the model has no native `n`', remedy: 'lower `n`' };
 
 /** What {@link Admission} needs. */
 export interface AdmissionDeps {
@@ -104,8 +119,9 @@ export class Admission {
     const slots = input.slots ?? 1;
     if (slots > limits.concurrent) {
       // More parallel upstream calls than the account may ever hold: no wait would help, so it is the request's fault.
-      const message = `This request needs ${slots} parallel upstream calls (one per choice: the model has no native \`n\`), more than this account's ${limits.concurrent} concurrent requests; lower \`n\`.`;
-      throw new GatewayError(400, 'invalid_request', message, { param: 'n' });
+      const { param, cause, remedy } = input.fanOut ?? CHOICES_FAN_OUT;
+      const message = `This request needs ${slots} parallel upstream calls (${cause}), more than this account's ${limits.concurrent} concurrent requests; ${remedy}.`;
+      throw new GatewayError(400, 'invalid_request', message, { param });
     }
     const tokens = input.promptTokens + input.maxOutputTokens;
     const result = await this.#backend.admit({

@@ -8,7 +8,7 @@ export {
   DEFAULT_MAX_OUTPUT_TOKENS,
   reservedOutputTokens,
 } from './admission.js';
-export type { AdmissionDeps, AdmitInput } from './admission.js';
+export type { AdmissionDeps, AdmitInput, FanOutReason } from './admission.js';
 export { AdmissionError, CONCURRENCY_RETRY_AFTER_SECONDS } from './admission-error.js';
 export type { RejectionStage } from './admission-error.js';
 export { effectiveLimits } from './effective-limits.js';

@@ -5,7 +5,7 @@
  * multiply the output (every choice may run to the limit), and where the gateway makes n upstream calls for one
  * answer (models without native `n`) each call is billed for the prompt and holds a concurrency slot while it runs.
  */
-import type { AdmissionKey, AdmitInput } from '../limits/index.js';
+import type { AdmissionKey, AdmitInput, FanOutReason } from '../limits/index.js';
 import { reservedOutputTokens } from '../limits/index.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
@@ -72,5 +72,12 @@ export function embeddingReservation(
     worstCaseCostUsd = Math.max(worstCaseCostUsd, costUsd({ prompt_tokens: bound, completion_tokens: 0, total_tokens: bound }, candidate.model.pricing));
   }
   const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
-  return { key, promptTokens: req.prompt.estimate, maxOutputTokens: 0, worstCaseCostUsd, byok, slots };
+  return { key, promptTokens: req.prompt.estimate, maxOutputTokens: 0, worstCaseCostUsd, byok, slots, fanOut: BATCHES_FAN_OUT };
 }
+
+/** An embeddings request over the inputs one upstream call takes (Gemini: 100) runs its batches in parallel. */
+const BATCHES_FAN_OUT: FanOutReason = {
+  param: 'input',
+  cause: 'one per batch of inputs: the provider embeds at most a fixed number per call',
+  remedy: 'send fewer inputs per request',
+};

@@ -222,6 +222,22 @@ describe('the official openai SDK: embeddings.create on every embedding model', 
     }
   });
 
+  it('an answer over 65,536 values (written a batch of items at a time) is whole, valid and in order, float and base64', async () => {
+    const client = gw.client();
+    const texts = Array.from({ length: 30 }, (_, i) => `large answer input ${i}`);
+    const asFloat = await client.embeddings.create({ model: 'text-embedding-3-large', input: texts, encoding_format: 'float' });
+    validateOpenAI('CreateEmbeddingResponse', asFloat);
+    assert.deepEqual(
+      asFloat.data.map((d) => [d.index, d.embedding.length]),
+      texts.map((_, i) => [i, 3072]),
+    );
+    assert.ok(usageOf(asFloat).cost_usd > 0);
+    const decoded = await client.embeddings.create({ model: 'text-embedding-3-large', input: texts });
+    assert.deepEqual(decoded.data, asFloat.data);
+    const alone = await client.embeddings.create({ model: 'text-embedding-3-large', input: texts[29] as string, encoding_format: 'float' });
+    assert.deepEqual(asFloat.data[29]?.embedding, alone.data[0]?.embedding);
+  });
+
   it('explicit base64 answers little-endian float32 that decode to the float answer', async () => {
     const body = { model: 'text-embedding-3-small', input: TEXTS[2], dimensions: 64 };
     const asBase64 = (await (await post(gw.apiKey, { ...body, encoding_format: 'base64' })).json()) as { data: { embedding: string }[] };

@@ -32,13 +32,25 @@ const dataDir = mkdtempSync(join(tmpdir(), 'op-profile-'));
 const simPort = await freePort();
 const sim = await startProcess(process.execPath, [cli, 'simulate', '--port', String(simPort)], {}, /listening/);
 const env = { ...process.env, OP_DATA_DIR: dataDir };
-execFileSync(process.execPath, [cli, 'accounts', 'create', '--email', 'p@x.dev', '--plan', 'enterprise', '--rpm', '100000000', '--tpm', '100000000000', '--concurrent', '100000'], { env });
-const key = /op_[A-Za-z0-9]+/.exec(execFileSync(process.execPath, [cli, 'keys', 'create', '--email', 'p@x.dev'], { env, encoding: 'utf8' }))?.[0] ?? '';
+execFileSync(
+  process.execPath,
+  [cli, 'accounts', 'create', '--email', 'p@x.dev', '--plan', 'enterprise', '--rpm', '100000000', '--tpm', '100000000000', '--concurrent', '100000'],
+  { env },
+);
+const key =
+  /op_[A-Za-z0-9]+/.exec(execFileSync(process.execPath, [cli, 'keys', 'create', '--email', 'p@x.dev'], { env, encoding: 'utf8' }))?.[0] ?? '';
 const port = await freePort();
 const gateway = await startProcess(
   process.execPath,
   ['--cpu-prof', `--cpu-prof-dir=${outDir}`, '--cpu-prof-name=gateway.cpuprofile', cli, 'serve'],
-  { OP_DATA_DIR: dataDir, OP_PORT: String(port), OP_HOST: '127.0.0.1', OP_LOG_LEVEL: 'warn', OP_OPENAI_API_KEY: 'sim', OP_OPENAI_BASE_URL: `http://127.0.0.1:${simPort}/openai/v1` },
+  {
+    OP_DATA_DIR: dataDir,
+    OP_PORT: String(port),
+    OP_HOST: '127.0.0.1',
+    OP_LOG_LEVEL: 'warn',
+    OP_OPENAI_API_KEY: 'sim',
+    OP_OPENAI_BASE_URL: `http://127.0.0.1:${simPort}/openai/v1`,
+  },
   /listening on/,
 );
 const target = {
@@ -75,7 +87,13 @@ const byPackage = new Map<string, number>();
 for (const id of profile.samples) {
   const frame = byId.get(id)?.callFrame;
   if (frame === undefined) continue;
-  const where = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1] ?? (frame.url.includes('/dist/') ? `ours: ${frame.url.replace(/^.*\/dist\//, '').split('/')[0]}` : frame.url.startsWith('node:') ? 'node internals' : frame.functionName || '(native)');
+  const where =
+    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1] ??
+    (frame.url.includes('/dist/')
+      ? `ours: ${frame.url.replace(/^.*\/dist\//, '').split('/')[0]}`
+      : frame.url.startsWith('node:')
+        ? 'node internals'
+        : frame.functionName || '(native)');
   byPackage.set(where, (byPackage.get(where) ?? 0) + 1);
 }
 const requests = Math.round(result.requestsPerSecond * Number(values.seconds));

@@ -66,7 +66,9 @@ await redis.connect();
 const prefix = `op-bench:${randomUUID().slice(0, 8)}`;
 try {
   console.log(`redis admission: admit + settle through Admission, ${ITERATIONS} ops after ${WARMUP} warm-up, ${ACCOUNTS} accounts, ${URL}`);
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(`  machine: ${cpus().length} CPUs, load average ${load} (loopback figures scale with contention)`);
   const started = performance.now();
   for (let i = 0; i < 10_000; i += 1) await redis.ping();

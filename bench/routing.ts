@@ -64,7 +64,8 @@ const health = new InMemoryHealthStore({ now });
 const breakers = new InMemoryCircuitBreakers({ now });
 for (const model of catalog.models) {
   for (const [i, deployment] of model.deployments.entries()) {
-    for (let k = 0; k < 50; k++) health.recordSuccess(deploymentKey(deployment), { ttftMs: 300 + 40 * i + (k % 7) * 10, totalMs: 3000 + k, outputTokens: 300 });
+    for (let k = 0; k < 50; k++)
+      health.recordSuccess(deploymentKey(deployment), { ttftMs: 300 + 40 * i + (k % 7) * 10, totalMs: 3000 + k, outputTokens: 300 });
   }
 }
 const router = new Router({ catalog, health, breakers, now, random: Math.random });

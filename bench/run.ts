@@ -41,7 +41,11 @@ const root = new URL('../', import.meta.url).pathname;
 /** The CLI: the built one for real runs; the sources (through tsx) for the smoke run, which must not need a build. */
 const cli = smoke ? ['--import', 'tsx', join(root, 'src/cli/main.ts')] : [join(root, 'dist/cli/main.js')];
 const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, benchmark! Say something short.' }] };
-const embeddingBody = { model: 'text-embedding-3-small', encoding_format: 'base64', input: Array.from({ length: 8 }, (_, i) => `Benchmark sentence number ${i}: embeddings for search.`) };
+const embeddingBody = {
+  model: 'text-embedding-3-small',
+  encoding_format: 'base64',
+  input: Array.from({ length: 8 }, (_, i) => `Benchmark sentence number ${i}: embeddings for search.`),
+};
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'op-bench-'));
@@ -55,18 +59,38 @@ async function main(): Promise<void> {
     const gateway = await startProcess(
       process.execPath,
       [...cli, 'serve'],
-      { OP_DATA_DIR: dataDir, OP_PORT: String(gatewayPort), OP_HOST: '127.0.0.1', OP_LOG_LEVEL: 'warn', OP_OPENAI_API_KEY: 'sim', OP_OPENAI_BASE_URL: `${simulatorUrl}/openai/v1` },
+      {
+        OP_DATA_DIR: dataDir,
+        OP_PORT: String(gatewayPort),
+        OP_HOST: '127.0.0.1',
+        OP_LOG_LEVEL: 'warn',
+        OP_OPENAI_API_KEY: 'sim',
+        OP_OPENAI_BASE_URL: `${simulatorUrl}/openai/v1`,
+      },
       /listening on/,
     );
     started.push(gateway);
 
     const floorPort = await freePort();
-    const floor = await startProcess(process.execPath, ['--import', 'tsx', join(root, 'bench/lib/floor-proxy.ts'), String(floorPort), simulatorUrl], {}, /floor listening/);
+    const floor = await startProcess(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench/lib/floor-proxy.ts'), String(floorPort), simulatorUrl],
+      {},
+      /floor listening/,
+    );
     started.push(floor);
 
-    const gatewayTarget: Target = { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`, headers: { authorization: `Bearer ${apiKey}` }, body };
+    const gatewayTarget: Target = {
+      name: 'gateway',
+      url: `http://127.0.0.1:${gatewayPort}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${apiKey}` },
+      body,
+    };
     const targets: Array<{ target: Target; pid: number | undefined }> = [
-      { target: { name: 'direct', url: `${simulatorUrl}/openai/v1/chat/completions`, headers: { authorization: 'Bearer sim' }, body }, pid: undefined },
+      {
+        target: { name: 'direct', url: `${simulatorUrl}/openai/v1/chat/completions`, headers: { authorization: 'Bearer sim' }, body },
+        pid: undefined,
+      },
       { target: { name: 'floor', url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, body }, pid: floor.child.pid },
       { target: gatewayTarget, pid: gateway.child.pid },
     ];
@@ -82,7 +106,12 @@ async function main(): Promise<void> {
     const results: Row[] = [];
     for (const { target, pid } of targets) {
       if (!smoke) await throughput(target, false, 10, 2);
-      for (const [scenario, stream, concurrency] of [['non-stream', false, 1], ['non-stream', false, 50], ['stream', true, 1], ['stream', true, 50]] as const) {
+      for (const [scenario, stream, concurrency] of [
+        ['non-stream', false, 1],
+        ['non-stream', false, 50],
+        ['stream', true, 1],
+        ['stream', true, 50],
+      ] as const) {
         const sampler = sampleRss(pid);
         const cpuBefore = cpuMs(pid);
         const figures = concurrency === 1 ? await sequential(target, stream, seconds) : await throughput(target, stream, concurrency, seconds);
@@ -91,12 +120,25 @@ async function main(): Promise<void> {
         const requests = figures.requestsPerSecond * seconds;
         const cpuUsPerRequest = pid === undefined || requests === 0 ? null : round((cpuUsed * 1000) / requests, 0);
         results.push({ target: target.name, scenario, ...figures, peakRssMb: pid === undefined ? null : round(peak), cpuUsPerRequest });
-        process.stdout.write(`${target.name.padEnd(16)} ${scenario.padEnd(10)} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
+        process.stdout.write(
+          `${target.name.padEnd(16)} ${scenario.padEnd(10)} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`,
+        );
       }
     }
     const embeddingTargets: Array<{ target: Target; pid: number | undefined }> = [
-      { target: { name: 'direct', url: `${simulatorUrl}/openai/v1/embeddings`, headers: { authorization: 'Bearer sim' }, body: embeddingBody }, pid: undefined },
-      { target: { name: 'gateway', url: `http://127.0.0.1:${gatewayPort}/v1/embeddings`, headers: { authorization: `Bearer ${apiKey}` }, body: embeddingBody }, pid: gateway.child.pid },
+      {
+        target: { name: 'direct', url: `${simulatorUrl}/openai/v1/embeddings`, headers: { authorization: 'Bearer sim' }, body: embeddingBody },
+        pid: undefined,
+      },
+      {
+        target: {
+          name: 'gateway',
+          url: `http://127.0.0.1:${gatewayPort}/v1/embeddings`,
+          headers: { authorization: `Bearer ${apiKey}` },
+          body: embeddingBody,
+        },
+        pid: gateway.child.pid,
+      },
     ];
     for (const { target, pid } of embeddingTargets) {
       for (const concurrency of [1, 50]) {
@@ -105,7 +147,9 @@ async function main(): Promise<void> {
         const requests = figures.requestsPerSecond * seconds;
         const cpuUsPerRequest = pid === undefined || requests === 0 ? null : round(((cpuMs(pid) - cpuBefore) * 1000) / requests, 0);
         results.push({ target: target.name, scenario: 'embeddings', ...figures, peakRssMb: null, cpuUsPerRequest });
-        process.stdout.write(`${target.name.padEnd(16)} embeddings c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
+        process.stdout.write(
+          `${target.name.padEnd(16)} embeddings c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`,
+        );
       }
     }
     await sleep(smoke ? 100 : 3000);
@@ -148,7 +192,22 @@ function sleep(ms: number): Promise<void> {
 function createBenchKey(dataDir: string): string {
   const env = { ...process.env, OP_DATA_DIR: dataDir };
   const run = (args: string[]): string => execFileSync(process.execPath, [...cli, ...args], { env, encoding: 'utf8' });
-  run(['accounts', 'create', '--email', 'bench@originalpoint.local', '--plan', 'enterprise', '--rpm', '100000000', '--tpm', '100000000000', '--concurrent', '100000', '--included-tokens', '1000000000000']);
+  run([
+    'accounts',
+    'create',
+    '--email',
+    'bench@originalpoint.local',
+    '--plan',
+    'enterprise',
+    '--rpm',
+    '100000000',
+    '--tpm',
+    '100000000000',
+    '--concurrent',
+    '100000',
+    '--included-tokens',
+    '1000000000000',
+  ]);
   const key = /op_[A-Za-z0-9]+/.exec(run(['keys', 'create', '--email', 'bench@originalpoint.local', '--name', 'bench']))?.[0];
   if (key === undefined) throw new Error('could not create the benchmark key');
   return key;
@@ -179,7 +238,8 @@ interface Soak {
 }
 
 function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak: Soak | null): Report {
-  const find = (target: string, scenario: string, c: number) => results.find((r) => r.target === target && r.scenario === scenario && r.concurrency === c);
+  const find = (target: string, scenario: string, c: number) =>
+    results.find((r) => r.target === target && r.scenario === scenario && r.concurrency === c);
   const gw1 = find('gateway', 'non-stream', 1);
   const direct1 = find('direct', 'non-stream', 1);
   const gwStream1 = find('gateway', 'stream', 1);
@@ -193,9 +253,21 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
   const directEmbed50 = find('direct', 'embeddings', 50);
   const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : round(a - b, 3));
   return {
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
     seconds,
-    results: results.map((r) => ({ ...r, requestsPerSecond: round(r.requestsPerSecond), p50Ms: round(r.p50Ms, 3), p99Ms: round(r.p99Ms, 3), ttfcP50Ms: r.ttfcP50Ms === null ? null : round(r.ttfcP50Ms, 3) })),
+    results: results.map((r) => ({
+      ...r,
+      requestsPerSecond: round(r.requestsPerSecond),
+      p50Ms: round(r.p50Ms, 3),
+      p99Ms: round(r.p99Ms, 3),
+      ttfcP50Ms: r.ttfcP50Ms === null ? null : round(r.ttfcP50Ms, 3),
+    })),
     gateway: {
       idleRssMb: round(idleRssMb),
       afterRssMb: round(afterRssMb),
@@ -222,7 +294,8 @@ function renderMarkdown(report: Report): string {
     '| target | scenario | c | req/s | p50 ms | p99 ms | first chunk p50 ms | errors | peak RSS MB | CPU µs/req |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...report.results.map(
-      (r) => `| ${r.target} | ${r.scenario} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.ttfcP50Ms ?? ''} | ${r.errors} | ${r.peakRssMb ?? ''} | ${r.cpuUsPerRequest ?? ''} |`,
+      (r) =>
+        `| ${r.target} | ${r.scenario} | ${r.concurrency} | ${r.requestsPerSecond} | ${r.p50Ms} | ${r.p99Ms} | ${r.ttfcP50Ms ?? ''} | ${r.errors} | ${r.peakRssMb ?? ''} | ${r.cpuUsPerRequest ?? ''} |`,
     ),
     '',
     `Gateway overhead at c=1: p50 ${report.gateway.overheadP50Ms} ms, p99 ${report.gateway.overheadP99Ms} ms; stream first-chunk ${report.gateway.ttfcOverheadMs} ms.`,

@@ -120,7 +120,9 @@ async function main(): Promise<void> {
       rssMb: { start: round(start), end: round(end), peak: round(Math.max(...samples, end)), min: round(Math.min(...samples, end)) },
       node: process.version,
     };
-    process.stdout.write(`RSS start ${start.toFixed(1)} MB, end ${end.toFixed(1)} MB (peak ${report.rssMb.peak} MB); unexpected 5xx: ${serverErrors}\n`);
+    process.stdout.write(
+      `RSS start ${start.toFixed(1)} MB, end ${end.toFixed(1)} MB (peak ${report.rssMb.peak} MB); unexpected 5xx: ${serverErrors}\n`,
+    );
     process.stdout.write(`SOAK ${JSON.stringify(report)}\n`);
   } finally {
     await gateway?.stop();
@@ -156,13 +158,20 @@ async function one(url: string, apiKey: string, kind: Kind, random: () => number
       return response.status;
     }
     case 'invalid': {
-      const bodies = ['{"model": "gpt-4o-mini", "messages": [', JSON.stringify({ model, messages: 'hi' }), JSON.stringify({ model: 'no-such-model', messages })];
+      const bodies = [
+        '{"model": "gpt-4o-mini", "messages": [',
+        JSON.stringify({ model, messages: 'hi' }),
+        JSON.stringify({ model: 'no-such-model', messages }),
+      ];
       const response = await chat(bodies[Math.floor(random() * bodies.length)] ?? '{}');
       await response.arrayBuffer();
       return response.status;
     }
     case 'unauthorized': {
-      const response = await chat({ model, messages }, { authorization: 'Bearer op_unknownunknownunknownunknownunknownunkn', 'content-type': 'application/json' });
+      const response = await chat(
+        { model, messages },
+        { authorization: 'Bearer op_unknownunknownunknownunknownunknownunkn', 'content-type': 'application/json' },
+      );
       await response.arrayBuffer();
       return response.status;
     }

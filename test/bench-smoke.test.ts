@@ -22,12 +22,27 @@ it('runs every scenario and the soak against direct, floor and gateway and write
   };
   const rows = report.results.map((r) => `${r.target}/${r.scenario}/${r.concurrency}`);
   assert.deepEqual(rows, [
-    'direct/non-stream/1', 'direct/non-stream/50', 'direct/stream/1', 'direct/stream/50',
-    'floor/non-stream/1', 'floor/non-stream/50', 'floor/stream/1', 'floor/stream/50',
-    'gateway/non-stream/1', 'gateway/non-stream/50', 'gateway/stream/1', 'gateway/stream/50',
-    'direct/embeddings/1', 'direct/embeddings/50', 'gateway/embeddings/1', 'gateway/embeddings/50',
+    'direct/non-stream/1',
+    'direct/non-stream/50',
+    'direct/stream/1',
+    'direct/stream/50',
+    'floor/non-stream/1',
+    'floor/non-stream/50',
+    'floor/stream/1',
+    'floor/stream/50',
+    'gateway/non-stream/1',
+    'gateway/non-stream/50',
+    'gateway/stream/1',
+    'gateway/stream/50',
+    'direct/embeddings/1',
+    'direct/embeddings/50',
+    'gateway/embeddings/1',
+    'gateway/embeddings/50',
   ]);
-  assert.ok(report.results.every((r) => r.errors === 0), JSON.stringify(report.results));
+  assert.ok(
+    report.results.every((r) => r.errors === 0),
+    JSON.stringify(report.results),
+  );
   assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| gateway \| stream \| 50 \|/);
   assert.equal(report.soak?.errors, 0);
   assert.ok((report.soak?.requestsPerSecond ?? 0) > 0 && (report.soak?.restedRssMb ?? 0) > 0, JSON.stringify(report.soak));

@@ -27,7 +27,12 @@ export interface ScenarioResult {
 }
 
 /** Throughput with autocannon at `connections` for `seconds`. */
-export async function throughput(target: Target, stream: boolean, connections: number, seconds: number): Promise<Omit<ScenarioResult, 'target' | 'scenario' | 'peakRssMb'>> {
+export async function throughput(
+  target: Target,
+  stream: boolean,
+  connections: number,
+  seconds: number,
+): Promise<Omit<ScenarioResult, 'target' | 'scenario' | 'peakRssMb'>> {
   const result = await autocannon({
     url: target.url,
     method: 'POST',
@@ -47,7 +52,11 @@ export async function throughput(target: Target, stream: boolean, connections: n
 }
 
 /** Sequential requests for `seconds`: latency percentiles and, for streams, time to first chunk. */
-export async function sequential(target: Target, stream: boolean, seconds: number): Promise<Omit<ScenarioResult, 'target' | 'scenario' | 'peakRssMb'>> {
+export async function sequential(
+  target: Target,
+  stream: boolean,
+  seconds: number,
+): Promise<Omit<ScenarioResult, 'target' | 'scenario' | 'peakRssMb'>> {
   const url = new URL(target.url);
   const pool = new Pool(url.origin, { connections: 1 });
   const body = JSON.stringify({ ...target.body, ...(stream ? { stream: true } : {}) });
@@ -58,7 +67,12 @@ export async function sequential(target: Target, stream: boolean, seconds: numbe
   try {
     while (Date.now() < end) {
       const start = process.hrtime.bigint();
-      const response = await pool.request({ path: url.pathname, method: 'POST', headers: { ...target.headers, 'content-type': 'application/json' }, body });
+      const response = await pool.request({
+        path: url.pathname,
+        method: 'POST',
+        headers: { ...target.headers, 'content-type': 'application/json' },
+        body,
+      });
       let first: bigint | undefined;
       for await (const _chunk of response.body) first ??= process.hrtime.bigint();
       const done = process.hrtime.bigint();

@@ -18,7 +18,12 @@ export function installPortkey(): void {
   mkdirSync(FOLDER, { recursive: true });
   writeFileSync(
     join(FOLDER, 'package.json'),
-    JSON.stringify({ name: 'op-bench-peer', private: true, dependencies: { '@portkey-ai/gateway': '1.15.2' }, overrides: { '@hono/node-server': '1.13.5' } }),
+    JSON.stringify({
+      name: 'op-bench-peer',
+      private: true,
+      dependencies: { '@portkey-ai/gateway': '1.15.2' },
+      overrides: { '@hono/node-server': '1.13.5' },
+    }),
   );
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: FOLDER, stdio: 'inherit' });
 }

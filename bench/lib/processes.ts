@@ -48,7 +48,14 @@ export function startProcess(command: string, args: string[], env: NodeJS.Proces
 export async function startServe(env: NodeJS.ProcessEnv): Promise<ServeProcess> {
   const port = await freePort();
   const args = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'serve'];
-  const running = await launch(process.execPath, args, { OP_PORT: String(port), OP_HOST: '127.0.0.1', OP_LOG_LEVEL: 'warn', ...env }, /listening on/, ROOT, true);
+  const running = await launch(
+    process.execPath,
+    args,
+    { OP_PORT: String(port), OP_HOST: '127.0.0.1', OP_LOG_LEVEL: 'warn', ...env },
+    /listening on/,
+    ROOT,
+    true,
+  );
   return { ...running, url: `http://127.0.0.1:${port}` };
 }
 

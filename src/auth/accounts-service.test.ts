@@ -47,10 +47,7 @@ await describeEachDialect('accounts service', (dialect) => {
     await assert.rejects(accounts.createAccount({ email: 'not-an-email' }), hasCode('invalid_email'));
     await assert.rejects(accounts.createAccount({ email: 'a@b' }), hasCode('invalid_email'));
     await assert.rejects(accounts.createAccount({ email: 'c@example.com', plan: 'gold' }), hasCode('invalid_plan'));
-    await assert.rejects(
-      accounts.createAccount({ email: 'c@example.com', password: 'short' }),
-      hasCode('invalid_password'),
-    );
+    await assert.rejects(accounts.createAccount({ email: 'c@example.com', password: 'short' }), hasCode('invalid_password'));
   });
 
   it('refuses a duplicate email whatever its case', async () => {
@@ -128,16 +125,10 @@ await describeEachDialect('accounts service limits', (dialect) => {
     for (const input of bad) {
       await assert.rejects(accounts.updateAccountLimits('ent@example.com', input), hasCode('invalid_limit'));
     }
-    await assert.rejects(
-      accounts.updateAccountLimits('ent@example.com', { monthlySpendCapUsd: -1 }),
-      hasCode('invalid_spend_cap'),
-    );
+    await assert.rejects(accounts.updateAccountLimits('ent@example.com', { monthlySpendCapUsd: -1 }), hasCode('invalid_spend_cap'));
     await assert.rejects(accounts.updateAccountLimits('ent@example.com', { plan: 'gold' }), hasCode('invalid_plan'));
     await assert.rejects(accounts.createAccount({ email: 'x@example.com', rpm: 0 }), hasCode('invalid_limit'));
-    await assert.rejects(
-      accounts.updateAccountLimits('ghost@example.com', { rpm: 5 }),
-      hasCode('account_not_found'),
-    );
+    await assert.rejects(accounts.updateAccountLimits('ghost@example.com', { rpm: 5 }), hasCode('account_not_found'));
     assert.equal((await accounts.findAccountByEmail('ent@example.com'))?.limits.rpm, 10);
     assert.equal(changes, 0);
   });

@@ -9,13 +9,7 @@
  * A rotated key in its grace period stays in the table with the time its revocation takes effect; `lookup`
  * refuses it from that moment on, without waiting for a reload.
  */
-import {
-  listActiveKeysWithAccounts,
-  type CustomLimits,
-  type Plan,
-  type RoutingMode,
-  type Store,
-} from '../store/index.js';
+import { listActiveKeysWithAccounts, type CustomLimits, type Plan, type RoutingMode, type Store } from '../store/index.js';
 import { hashApiKey, looksLikeApiKey } from './api-key.js';
 
 /** What authentication hands to the rest of the request pipeline for a valid key. */

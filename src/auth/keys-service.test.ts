@@ -135,7 +135,10 @@ await describeEachDialect('keys service', (dialect) => {
     assert.equal(during?.status, 'active');
     assert.equal(during?.graceUntil, new Date(now + 600_000).toISOString());
     assert.equal(rotated.graceUntil, null);
-    await assert.rejects(clocked.rotateKey(old.id, { accountId }), (error: unknown) => hasCode('key_revoked')(error) && /already been rotated/.test(String(error)));
+    await assert.rejects(
+      clocked.rotateKey(old.id, { accountId }),
+      (error: unknown) => hasCode('key_revoked')(error) && /already been rotated/.test(String(error)),
+    );
     now += 600_000;
     const after = (await clocked.listKeys({ accountId })).find((key) => key.id === old.id);
     assert.equal(after?.status, 'revoked');

@@ -7,10 +7,7 @@ describe('password hashing', () => {
     const encoded = await hashPassword('correct horse battery');
     assert.match(encoded, /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     assert.ok(!encoded.includes('correct horse battery'));
-    const [right, wrong] = await Promise.all([
-      verifyPassword('correct horse battery', encoded),
-      verifyPassword('correct horse battery!', encoded),
-    ]);
+    const [right, wrong] = await Promise.all([verifyPassword('correct horse battery', encoded), verifyPassword('correct horse battery!', encoded)]);
     assert.equal(right, true);
     assert.equal(wrong, false);
   });

@@ -31,7 +31,10 @@ await describeEachDialect('ProviderCredentialsService', (dialect) => {
 
   it('checks the provider and the format, without repeating the key in the message', () => {
     assert.equal(service.checkFormat('openai', `  ${OPENAI_KEY}\n`), OPENAI_KEY);
-    assert.throws(() => service.checkFormat('anthropic', OPENAI_KEY), (error: unknown) => error instanceof AuthServiceError && error.code === 'invalid_provider');
+    assert.throws(
+      () => service.checkFormat('anthropic', OPENAI_KEY),
+      (error: unknown) => error instanceof AuthServiceError && error.code === 'invalid_provider',
+    );
     assert.throws(
       () => service.checkFormat('google', 'AIza-too-short'),
       (error: unknown) => error instanceof AuthServiceError && error.code === 'invalid_provider_key' && !error.message.includes('too-short'),
@@ -58,13 +61,19 @@ await describeEachDialect('ProviderCredentialsService', (dialect) => {
     const first = await service.add('acct_a', 'openai', OPENAI_KEY);
     const second = await service.add('acct_a', 'openai', `${OPENAI_KEY}2`);
     assert.notEqual(first.id, second.id);
-    assert.deepEqual((await service.list('acct_a')).map((c) => c.id), [second.id]);
+    assert.deepEqual(
+      (await service.list('acct_a')).map((c) => c.id),
+      [second.id],
+    );
     assert.equal(service.keysForAccount('acct_a').get('openai'), `${OPENAI_KEY}2`);
   });
 
   it('removes only the owner’s credential; another account’s id is not found', async () => {
     const added = await service.add('acct_a', 'openai', OPENAI_KEY);
-    await assert.rejects(service.remove('acct_b', added.id), (error: unknown) => error instanceof AuthServiceError && error.code === 'credential_not_found');
+    await assert.rejects(
+      service.remove('acct_b', added.id),
+      (error: unknown) => error instanceof AuthServiceError && error.code === 'credential_not_found',
+    );
     assert.equal(service.keysForAccount('acct_a').get('openai'), OPENAI_KEY);
     await service.remove('acct_a', added.id);
     assert.equal(service.keysForAccount('acct_a').size, 0);

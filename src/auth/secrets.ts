@@ -59,9 +59,7 @@ export class SecretCipher {
    */
   open(sealed: SealedSecret, context: string): string {
     if (sealed.keyFingerprint !== this.fingerprint) {
-      throw new MasterKeyError(
-        `a secret was sealed with master key ${sealed.keyFingerprint}, but the configured key is ${this.fingerprint}`,
-      );
+      throw new MasterKeyError(`a secret was sealed with master key ${sealed.keyFingerprint}, but the configured key is ${this.fingerprint}`);
     }
     const iv = Buffer.from(sealed.iv, 'base64');
     const tag = Buffer.from(sealed.tag, 'base64');

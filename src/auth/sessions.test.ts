@@ -14,7 +14,13 @@ await describeEachDialect('sessions', (dialect) => {
     temp = await dialect.openTempStore();
     now = Date.UTC(2026, 0, 1);
     sessions = createSessionService({ db: temp.store.db, now: () => now, touchIntervalMs: 60_000 });
-    await createAccount(temp.store.db, { id: 'acct_1', email: 'a@example.com', passwordHash: null, plan: 'free', createdAt: new Date(now).toISOString() });
+    await createAccount(temp.store.db, {
+      id: 'acct_1',
+      email: 'a@example.com',
+      passwordHash: null,
+      plan: 'free',
+      createdAt: new Date(now).toISOString(),
+    });
   });
   afterEach(async () => {
     await temp.cleanup();
@@ -76,7 +82,13 @@ await describeEachDialect('sessions', (dialect) => {
   });
 
   it('destroyAll ends every session of the account, or every other one', async () => {
-    await createAccount(temp.store.db, { id: 'acct_2', email: 'b@example.com', passwordHash: null, plan: 'free', createdAt: new Date(now).toISOString() });
+    await createAccount(temp.store.db, {
+      id: 'acct_2',
+      email: 'b@example.com',
+      passwordHash: null,
+      plan: 'free',
+      createdAt: new Date(now).toISOString(),
+    });
     const [a, b, c] = [await sessions.create('acct_1'), await sessions.create('acct_1'), await sessions.create('acct_1')];
     const other = await sessions.create('acct_2');
     assert.equal(await sessions.destroyAll('acct_1', b.token), 2);

@@ -30,10 +30,7 @@ export function parsePlan(plan: string): Plan {
 export function parseRoutingMode(mode: string): RoutingMode {
   const found = ROUTING_MODES.find((known) => known === mode);
   if (found === undefined) {
-    throw new AuthServiceError(
-      'invalid_routing',
-      `invalid routing mode ${JSON.stringify(mode)}: expected ${ROUTING_MODES.join(', ')}`,
-    );
+    throw new AuthServiceError('invalid_routing', `invalid routing mode ${JSON.stringify(mode)}: expected ${ROUTING_MODES.join(', ')}`);
   }
   return found;
 }
@@ -41,10 +38,7 @@ export function parseRoutingMode(mode: string): RoutingMode {
 /** Rejects passwords too short to be worth hashing or too long to hash cheaply. @throws {AuthServiceError} */
 export function checkPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
-    throw new AuthServiceError(
-      'invalid_password',
-      `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`,
-    );
+    throw new AuthServiceError('invalid_password', `password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters long`);
   }
 }
 

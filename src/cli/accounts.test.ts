@@ -24,15 +24,7 @@ describe('originalpoint accounts create', () => {
   });
 
   it('prints JSON', async () => {
-    const run = await runCli(registerAccountCommands, dataDir, [
-      'accounts',
-      'create',
-      '--email',
-      'pro@example.com',
-      '--plan',
-      'pro',
-      '--json',
-    ]);
+    const run = await runCli(registerAccountCommands, dataDir, ['accounts', 'create', '--email', 'pro@example.com', '--plan', 'pro', '--json']);
     const printed = parseJsonObject(run.stdout);
     assert.deepEqual(Object.keys(printed).sort(), ['createdAt', 'email', 'id', 'limits', 'monthlySpendCapUsd', 'plan']);
     assert.equal(printed['plan'], 'pro');
@@ -77,14 +69,7 @@ describe('originalpoint accounts create', () => {
   });
 
   it('refuses an unknown plan and a malformed email', async () => {
-    const plan = await runCli(registerAccountCommands, dataDir, [
-      'accounts',
-      'create',
-      '--email',
-      'a@b.co',
-      '--plan',
-      'gold',
-    ]);
+    const plan = await runCli(registerAccountCommands, dataDir, ['accounts', 'create', '--email', 'a@b.co', '--plan', 'gold']);
     assert.equal(plan.exitCode, 1);
     assert.match(plan.stderr, /gold.*free, pro, enterprise/);
     const email = await runCli(registerAccountCommands, dataDir, ['accounts', 'create', '--email', 'nope']);

@@ -51,9 +51,7 @@ export function registerAccountCommands(program: Command, openStore: OpenStore):
       storeAction(openStore, async ({ store, command, options }) => {
         const input = limitsInput(options);
         if (Object.values(input).every((value) => value === undefined)) {
-          throw new Error(
-            'nothing to change: give --plan, --rpm, --tpm, --concurrent, --included-tokens or --spend-cap-usd',
-          );
+          throw new Error('nothing to change: give --plan, --rpm, --tpm, --concurrent, --included-tokens or --spend-cap-usd');
         }
         const email = stringOption(options, 'email') ?? '';
         const account = await createAccountsService({ db: store.db }).updateAccountLimits(email, input);

@@ -37,10 +37,7 @@ export function countOrNone(min: number): (value: string) => number | typeof NON
 }
 
 /** The value of an option parsed by the `…OrNone` parsers: null for `none`, undefined when not given. */
-export function nullableNumberOption(
-  options: Readonly<Record<string, unknown>>,
-  name: string,
-): number | null | undefined {
+export function nullableNumberOption(options: Readonly<Record<string, unknown>>, name: string): number | null | undefined {
   const value = options[name];
   if (value === NONE) return null;
   return typeof value === 'number' ? value : undefined;

@@ -32,11 +32,7 @@ export interface MasterKeyLocation {
 const RESTART_NOTE = 'Restart every running gateway now: until then they keep sealing new provider keys with the old master key.';
 
 /** Adds `rotate-master-key [--new-key <key>]` to the program; returns the new command. */
-export function registerRotateMasterKeyCommand(
-  program: Command,
-  openStore: OpenStore,
-  locate: () => MasterKeyLocation,
-): Command {
+export function registerRotateMasterKeyCommand(program: Command, openStore: OpenStore, locate: () => MasterKeyLocation): Command {
   return program
     .command('rotate-master-key')
     .description('re-encrypt every stored provider key (BYOK) under a new master key')
@@ -58,7 +54,9 @@ export function registerRotateMasterKeyCommand(
 async function rotateEnvKey(store: Store, envValue: string, next: Buffer, printKey: boolean): Promise<string[]> {
   const count = await resealAllCredentials(store.db, new SecretCipher(parseMasterKey(envValue, 'OP_MASTER_KEY')), new SecretCipher(next));
   const lines = [`Re-encrypted ${count} provider key(s). The old OP_MASTER_KEY no longer decrypts them.`];
-  lines.push(printKey ? `Set OP_MASTER_KEY to the new key before restarting: ${encodeMasterKey(next)}` : 'Set OP_MASTER_KEY to the new key before restarting.');
+  lines.push(
+    printKey ? `Set OP_MASTER_KEY to the new key before restarting: ${encodeMasterKey(next)}` : 'Set OP_MASTER_KEY to the new key before restarting.',
+  );
   return [...lines, RESTART_NOTE];
 }
 

@@ -11,23 +11,17 @@ export interface CliRun {
 }
 
 /** Registers commands on a fresh program with captured output and `exitOverride`, then parses `args`. */
-export async function runCli(
-  register: (program: Command, openStore: OpenStore) => unknown,
-  dataDir: string,
-  args: string[],
-): Promise<CliRun> {
+export async function runCli(register: (program: Command, openStore: OpenStore) => unknown, dataDir: string, args: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const program = new Command('originalpoint')
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => {
-        stdout += text;
-      },
-      writeErr: (text) => {
-        stderr += text;
-      },
-    });
+  const program = new Command('originalpoint').exitOverride().configureOutput({
+    writeOut: (text) => {
+      stdout += text;
+    },
+    writeErr: (text) => {
+      stderr += text;
+    },
+  });
   register(program, async () => createStore({ dataDir }));
   try {
     await program.parseAsync(args, { from: 'user' });

@@ -3,15 +3,7 @@ import type { Command } from 'commander';
 import { createAccountsService } from '../auth/index.js';
 import { monthBounds, readMonthlyUsage } from '../metering/ledger.js';
 import { findApiKeyById, type UsageTotals } from '../store/index.js';
-import {
-  flagOption,
-  formatTable,
-  printJson,
-  printLines,
-  storeAction,
-  stringOption,
-  type OpenStore,
-} from './store-command.js';
+import { flagOption, formatTable, printJson, printLines, storeAction, stringOption, type OpenStore } from './store-command.js';
 
 /** Ledger costs are exact to a billionth of a dollar; rounding there hides float noise from summing. */
 const NANOS_PER_USD = 1e9;

@@ -9,13 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import {
-  CLUSTER_EVENT_TYPES,
-  decodeClusterEvent,
-  encodeClusterEvent,
-  type ClusterEvent,
-  type ClusterEventType,
-} from './cluster-events.js';
+import { CLUSTER_EVENT_TYPES, decodeClusterEvent, encodeClusterEvent, type ClusterEvent, type ClusterEventType } from './cluster-events.js';
 import { createBlockingConnection } from './redis-client.js';
 
 /** What a {@link ClusterBus} needs. */

@@ -72,11 +72,7 @@ export async function deletePrefix(redis: Redis, prefix: string): Promise<void> 
  * A `describe` that runs `body` with a Redis connection and a prefix source, deleting the prefixes and closing the
  * connection after the suite; skipped with one line when `redis` is undefined.
  */
-export function describeWithRedis(
-  name: string,
-  redis: Redis | undefined,
-  body: (redis: Redis, prefixes: TestPrefixes) => void,
-): void {
+export function describeWithRedis(name: string, redis: Redis | undefined, body: (redis: Redis, prefixes: TestPrefixes) => void): void {
   if (redis === undefined) {
     describe(name, { skip: REDIS_SKIP_MESSAGE }, () => undefined);
     return;

@@ -20,9 +20,33 @@ describe('loadConfig', () => {
     assert.equal(config.models.length, 20);
     assert.deepEqual(
       config.models.map((m) => m.id),
-      ['gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'gpt-4.1', 'gpt-4o-mini', 'claude-opus-4.5', 'claude-sonnet-4.5', 'claude-sonnet-4', 'claude-haiku-4.5', 'gemini-3-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'mistral-large', 'deepseek-chat', 'grok-4', 'llama-4-maverick', 'text-embedding-3-small', 'text-embedding-3-large', 'gemini-embedding-001', 'mistral-embed'],
+      [
+        'gpt-5',
+        'gpt-5-mini',
+        'gpt-5-nano',
+        'gpt-4.1',
+        'gpt-4o-mini',
+        'claude-opus-4.5',
+        'claude-sonnet-4.5',
+        'claude-sonnet-4',
+        'claude-haiku-4.5',
+        'gemini-3-pro',
+        'gemini-2.5-flash',
+        'gemini-2.5-flash-lite',
+        'mistral-large',
+        'deepseek-chat',
+        'grok-4',
+        'llama-4-maverick',
+        'text-embedding-3-small',
+        'text-embedding-3-large',
+        'gemini-embedding-001',
+        'mistral-embed',
+      ],
     );
-    assert.deepEqual(config.models.filter((m) => m.kind === 'embedding').map((m) => m.id), ['text-embedding-3-small', 'text-embedding-3-large', 'gemini-embedding-001', 'mistral-embed']);
+    assert.deepEqual(
+      config.models.filter((m) => m.kind === 'embedding').map((m) => m.id),
+      ['text-embedding-3-small', 'text-embedding-3-large', 'gemini-embedding-001', 'mistral-embed'],
+    );
     assert.ok(config.models.slice(0, 16).every((m) => m.kind === 'chat'));
     assert.ok(Object.values(config.providers).every((p) => p.apiKey === undefined));
     assert.equal(config.port, 8080);
@@ -30,7 +54,9 @@ describe('loadConfig', () => {
   });
 
   it('applies OP_<P>_API_KEY, OP_<P>_BASE_URL, OP_PORT and OP_DATA_DIR', () => {
-    const config = loadConfig({ env: { OP_ANTHROPIC_API_KEY: 'sk-ant-x', OP_OPENAI_BASE_URL: 'http://127.0.0.1:1/v1/', OP_PORT: '9000', OP_DATA_DIR: dir } });
+    const config = loadConfig({
+      env: { OP_ANTHROPIC_API_KEY: 'sk-ant-x', OP_OPENAI_BASE_URL: 'http://127.0.0.1:1/v1/', OP_PORT: '9000', OP_DATA_DIR: dir },
+    });
     assert.equal(config.providers.anthropic?.apiKey, 'sk-ant-x');
     assert.equal(config.providers.openai?.baseUrl, 'http://127.0.0.1:1/v1');
     assert.equal(config.port, 9000);
@@ -49,14 +75,26 @@ describe('loadConfig', () => {
     const config = loadConfig({ file: path, env: {} });
     assert.equal(config.providers.openai?.apiKey, 'sk-1');
     assert.equal(config.providers.openai?.baseUrl, 'https://api.openai.com/v1');
-    assert.deepEqual(config.models.map((m) => m.id), ['only']);
+    assert.deepEqual(
+      config.models.map((m) => m.id),
+      ['only'],
+    );
   });
 
   it('rejects bad values with the path, unknown providers and the reserved id "auto"', () => {
-    assert.throws(() => loadConfig({ env: { OP_PORT: 'eighty' } }), (e: unknown) => e instanceof ConfigError && /\/server\/port/.test(e.message));
-    const unknown = file('u.yaml', 'models:\n  - { id: a, owned_by: o, created: 0, context_length: 1, max_output_tokens: 1, pricing: { input_per_million: 0, output_per_million: 0 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: nowhere, model: x }] }\n');
+    assert.throws(
+      () => loadConfig({ env: { OP_PORT: 'eighty' } }),
+      (e: unknown) => e instanceof ConfigError && /\/server\/port/.test(e.message),
+    );
+    const unknown = file(
+      'u.yaml',
+      'models:\n  - { id: a, owned_by: o, created: 0, context_length: 1, max_output_tokens: 1, pricing: { input_per_million: 0, output_per_million: 0 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: nowhere, model: x }] }\n',
+    );
     assert.throws(() => loadConfig({ file: unknown, env: {} }), /unknown provider nowhere/);
-    const auto = file('a.yaml', 'models:\n  - { id: auto, owned_by: o, created: 0, context_length: 1, max_output_tokens: 1, pricing: { input_per_million: 0, output_per_million: 0 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: openai, model: x }] }\n');
+    const auto = file(
+      'a.yaml',
+      'models:\n  - { id: auto, owned_by: o, created: 0, context_length: 1, max_output_tokens: 1, pricing: { input_per_million: 0, output_per_million: 0 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: openai, model: x }] }\n',
+    );
     assert.throws(() => loadConfig({ file: auto, env: {} }), /reserved/);
     assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), /Cannot read config file/);
   });
@@ -81,7 +119,10 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(config.sessions, { maxAgeMs: 30 * 86_400_000, idleTimeoutMs: 7 * 86_400_000, touchIntervalMs: 300_000 });
     assert.deepEqual(loadConfig({ env: { OP_TRUST_PROXY: ' 10.0.0.0/8, 127.0.0.1 ,::1' } }).trustProxy, ['10.0.0.0/8', '127.0.0.1', '::1']);
-    const tuned = loadConfig({ file: file('t.yaml', 'throttles:\n  loginPerEmail: { limit: 3 }\nserver:\n  trustProxy: [loopback, fd00::/8]\n'), env: {} });
+    const tuned = loadConfig({
+      file: file('t.yaml', 'throttles:\n  loginPerEmail: { limit: 3 }\nserver:\n  trustProxy: [loopback, fd00::/8]\n'),
+      env: {},
+    });
     assert.deepEqual(tuned.throttles.loginPerEmail, { limit: 3, windowMs: 900_000 });
     assert.deepEqual(tuned.trustProxy, ['loopback', 'fd00::/8']);
   });
@@ -121,21 +162,38 @@ describe('loadConfig', () => {
   });
 
   it('keeps a chat entry without kind valid, and rejects fields of the other kind, missing fields and bad embedding entries', () => {
-    const chat = '{ id: c, owned_by: o, created: 0, context_length: 10, max_output_tokens: 5, pricing: { input_per_million: 1, output_per_million: 1 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: openai, model: x }] }';
+    const chat =
+      '{ id: c, owned_by: o, created: 0, context_length: 10, max_output_tokens: 5, pricing: { input_per_million: 1, output_per_million: 1 }, capabilities: { vision: false, tools: false }, deployments: [{ provider: openai, model: x }] }';
     assert.equal(loadConfig({ file: file('chat.yaml', `models:\n  - ${chat}\n`), env: {} }).models[0]?.kind, 'chat');
     const embedding = (extra: string, provider = 'openai') =>
       `models:\n  - { id: e, kind: embedding, owned_by: o, created: 0, dimensions: 8, max_input_tokens: 100, pricing: { input_per_million: 1 }, deployments: [{ provider: ${provider}, model: x }]${extra} }\n`;
-    const rejects = (name: string, text: string, pattern: RegExp) => assert.throws(() => loadConfig({ file: file(name, text), env: {} }), pattern, name);
-    rejects('chat-dims.yaml', `models:\n  - ${chat.replace(' }, deployments', ' }, dimensions: 8, deployments')}\n`, /\/models\/0\/dimensions: only an embedding model/);
-    rejects('chat-missing.yaml', `models:\n  - ${chat.replace('context_length: 10, ', '')}\n`, /\/models\/0\/context_length: required for a chat model/);
+    const rejects = (name: string, text: string, pattern: RegExp) =>
+      assert.throws(() => loadConfig({ file: file(name, text), env: {} }), pattern, name);
+    rejects(
+      'chat-dims.yaml',
+      `models:\n  - ${chat.replace(' }, deployments', ' }, dimensions: 8, deployments')}\n`,
+      /\/models\/0\/dimensions: only an embedding model/,
+    );
+    rejects(
+      'chat-missing.yaml',
+      `models:\n  - ${chat.replace('context_length: 10, ', '')}\n`,
+      /\/models\/0\/context_length: required for a chat model/,
+    );
     rejects('emb-context.yaml', embedding(', context_length: 10'), /\/models\/0\/context_length: only a chat model/);
     rejects('emb-missing.yaml', embedding('').replace('dimensions: 8, ', ''), /\/models\/0\/dimensions: required for an embedding model/);
-    rejects('emb-output.yaml', embedding('').replace('input_per_million: 1', 'input_per_million: 1, output_per_million: 2'), /output_per_million: an embedding model writes no tokens/);
+    rejects(
+      'emb-output.yaml',
+      embedding('').replace('input_per_million: 1', 'input_per_million: 1, output_per_million: 2'),
+      /output_per_million: an embedding model writes no tokens/,
+    );
     rejects('emb-range.yaml', embedding(', dimension_range: { min: 16, max: 32 }'), /dimension_range: must hold the default dimensions 8/);
     rejects('emb-anthropic.yaml', embedding('', 'anthropic'), /provider anthropic speaks anthropic, which has no embeddings API/);
     const ok = loadConfig({ file: file('emb.yaml', embedding(', dimension_range: { min: 4, max: 8 }', 'google')), env: {} }).models[0];
     assert.ok(ok?.kind === 'embedding');
-    assert.deepEqual([ok.dimensions, ok.dimension_range, ok.max_input_tokens, ok.context_length, ok.max_output_tokens], [8, { min: 4, max: 8 }, 100, 100, 0]);
+    assert.deepEqual(
+      [ok.dimensions, ok.dimension_range, ok.max_input_tokens, ok.context_length, ok.max_output_tokens],
+      [8, { min: 4, max: 8 }, 100, 100, 0],
+    );
   });
 
   it('has the embedding request caps with their defaults', () => {

@@ -146,7 +146,10 @@ function applyEnv(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void
   if (port !== undefined && port !== '') server.port = Number(port);
   if (env.OP_HOST) server.host = env.OP_HOST;
   if (env.OP_DATA_DIR) server.dataDir = env.OP_DATA_DIR;
-  if (env.OP_TRUST_PROXY !== undefined) server.trustProxy = env.OP_TRUST_PROXY.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (env.OP_TRUST_PROXY !== undefined)
+    server.trustProxy = env.OP_TRUST_PROXY.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
 }
 
 function validate(value: Record<string, unknown>): ConfigFile {

@@ -24,10 +24,7 @@ export const ConfigFileSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    timeouts: Type.Object(
-      { connectMs: PositiveInt, firstByteMs: PositiveInt, idleMs: PositiveInt },
-      { additionalProperties: false },
-    ),
+    timeouts: Type.Object({ connectMs: PositiveInt, firstByteMs: PositiveInt, idleMs: PositiveInt }, { additionalProperties: false }),
     requests: Type.Object(
       {
         maxJsonDepth: PositiveInt,
@@ -85,10 +82,9 @@ export const ConfigFileSchema = Type.Object(
           token_ids: Type.Optional(Type.Literal('cl100k_base')),
           upstream_base64: Type.Optional(Type.Boolean()),
           upstream_user: Type.Optional(Type.Boolean()),
-          deployments: Type.Array(
-            Type.Object({ provider: Type.String(), model: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-            { minItems: 1 },
-          ),
+          deployments: Type.Array(Type.Object({ provider: Type.String(), model: Type.String({ minLength: 1 }) }, { additionalProperties: false }), {
+            minItems: 1,
+          }),
         },
         { additionalProperties: false },
       ),
@@ -104,10 +100,7 @@ export const ConfigFileSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    sessions: Type.Object(
-      { maxAgeMs: PositiveInt, idleTimeoutMs: PositiveInt, touchIntervalMs: PositiveInt },
-      { additionalProperties: false },
-    ),
+    sessions: Type.Object({ maxAgeMs: PositiveInt, idleTimeoutMs: PositiveInt, touchIntervalMs: PositiveInt }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );

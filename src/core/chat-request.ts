@@ -119,9 +119,7 @@ export const ChatCompletionRequestSchema = Type.Object({
       Type.Null(),
     ]),
   ),
-  stop: Type.Optional(
-    Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 }), Type.Null()]),
-  ),
+  stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 }), Type.Null()])),
   user: Type.Optional(Type.String()),
   safety_identifier: Type.Optional(Type.String({ maxLength: 64 })),
   presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),

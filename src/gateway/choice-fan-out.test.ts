@@ -49,7 +49,14 @@ describe('sumUsage', () => {
 describe('mergeCompletions', () => {
   it('indexes choice i from completion i and sums usage', () => {
     const merged = mergeCompletions([completion('a', 10, 1), completion('b', 10, 2), completion('c', 10, 3)]);
-    assert.deepEqual(merged.choices.map((c) => [c.index, c.message.content]), [[0, 'a'], [1, 'b'], [2, 'c']]);
+    assert.deepEqual(
+      merged.choices.map((c) => [c.index, c.message.content]),
+      [
+        [0, 'a'],
+        [1, 'b'],
+        [2, 'c'],
+      ],
+    );
     assert.deepEqual(merged.usage, { prompt_tokens: 30, completion_tokens: 6, total_tokens: 36 });
   });
 });
@@ -63,7 +70,8 @@ describe('mergeChoiceStreams', () => {
     const byChoice = new Map<number, string>();
     let usage;
     for await (const step of merged) {
-      for (const c of step.chunks) for (const choice of c.choices) byChoice.set(choice.index, (byChoice.get(choice.index) ?? '') + (choice.delta.content ?? ''));
+      for (const c of step.chunks)
+        for (const choice of c.choices) byChoice.set(choice.index, (byChoice.get(choice.index) ?? '') + (choice.delta.content ?? ''));
       if (step.usage !== undefined) usage = step.usage;
     }
     assert.deepEqual(Object.fromEntries(byChoice), { 0: 'a1a2', 1: 'b1' });
@@ -73,7 +81,10 @@ describe('mergeChoiceStreams', () => {
   it('ends at the first error', async () => {
     const error = new GatewayError(503, 'provider_unavailable', 'down');
     const seen: StreamStep[] = [];
-    for await (const step of mergeChoiceStreams([steps({ chunks: [], error }), steps({ chunks: [chunk('x')] }, { chunks: [chunk('y')] }, { chunks: [chunk('z')] })])) {
+    for await (const step of mergeChoiceStreams([
+      steps({ chunks: [], error }),
+      steps({ chunks: [chunk('x')] }, { chunks: [chunk('y')] }, { chunks: [chunk('z')] }),
+    ])) {
       seen.push(step);
     }
     assert.equal(seen.at(-1)?.error, error);

@@ -53,7 +53,11 @@ export async function* mergeChoiceStreams(streams: ReadonlyArray<AsyncGenerator<
   const pending = new Map<number, Promise<{ index: number; result: IteratorResult<StreamStep> }>>();
   const pull = (index: number): void => {
     const stream = streams[index];
-    if (stream !== undefined) pending.set(index, stream.next().then((result) => ({ index, result })));
+    if (stream !== undefined)
+      pending.set(
+        index,
+        stream.next().then((result) => ({ index, result })),
+      );
   };
   streams.forEach((_, index) => pull(index));
   try {

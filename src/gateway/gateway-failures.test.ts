@@ -27,9 +27,17 @@ class BrokenClient extends UpstreamClient {
 function setup(client: UpstreamClient) {
   const config = loadConfig({ env: {} });
   // Port 9 on loopback: nothing is ever sent there, the failures happen before any connection.
-  const providers = Object.fromEntries(Object.entries(config.providers).map(([id, p]) => [id, { ...p, baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unit' }]));
+  const providers = Object.fromEntries(
+    Object.entries(config.providers).map(([id, p]) => [id, { ...p, baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unit' }]),
+  );
   const breakers = new InMemoryCircuitBreakers({ now: () => 0 });
-  const router = new Router({ catalog: new Catalog(config.models, providers), health: new InMemoryHealthStore({ now: () => 0 }), breakers, now: () => 0, random: () => 0.5 });
+  const router = new Router({
+    catalog: new Catalog(config.models, providers),
+    health: new InMemoryHealthStore({ now: () => 0 }),
+    breakers,
+    now: () => 0,
+    random: () => 0.5,
+  });
   const reported: string[] = [];
   const gateway = new Gateway({
     client,

@@ -149,7 +149,12 @@ export class Gateway {
   }
 
   /** One upstream call, or `n` parallel single-choice calls merged when the adapter has no native `n`. */
-  private async completeChoices(variants: RequestVariants, candidate: Candidate, ctx: TranslateContext, signal: CancelSignal): Promise<UpstreamCompletion> {
+  private async completeChoices(
+    variants: RequestVariants,
+    candidate: Candidate,
+    ctx: TranslateContext,
+    signal: CancelSignal,
+  ): Promise<UpstreamCompletion> {
     const fanOut = upstreamCallsFor(variants.original, candidate);
     if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal);
     const single = variants.withOneChoice();

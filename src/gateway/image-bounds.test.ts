@@ -9,7 +9,10 @@ function withImages(urls: readonly string[]): ChatCompletionRequest {
     model: 'gemini-2.5-flash',
     messages: [
       { role: 'system', content: 'be brief' },
-      { role: 'user', content: [{ type: 'text', text: 'what are these?' }, ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } }))] },
+      {
+        role: 'user',
+        content: [{ type: 'text', text: 'what are these?' }, ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } }))],
+      },
     ],
   };
 }
@@ -66,14 +69,17 @@ describe('ImageByteBudget', () => {
     budget.charge(60);
     budget.charge(40);
     assert.equal(budget.signal.aborted, false);
-    assert.throws(() => budget.charge(1), (error: unknown) => {
-      assert.ok(error instanceof GatewayError);
-      assert.equal(error.status, 400);
-      assert.equal(error.param, 'messages');
-      assert.match(error.message, /more than 100 bytes/);
-      assert.equal(budget.signal.reason, error);
-      return true;
-    });
+    assert.throws(
+      () => budget.charge(1),
+      (error: unknown) => {
+        assert.ok(error instanceof GatewayError);
+        assert.equal(error.status, 400);
+        assert.equal(error.param, 'messages');
+        assert.match(error.message, /more than 100 bytes/);
+        assert.equal(budget.signal.reason, error);
+        return true;
+      },
+    );
     assert.equal(budget.signal.aborted, true);
   });
 

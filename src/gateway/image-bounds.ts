@@ -78,9 +78,14 @@ export class ImageByteBudget {
   charge(bytes: number): void {
     this.spent += bytes;
     if (this.spent <= this.limit) return;
-    const error = new GatewayError(400, 'invalid_request', `The request's remote images add up to more than ${this.limit} bytes (the limit per request).`, {
-      param: 'messages',
-    });
+    const error = new GatewayError(
+      400,
+      'invalid_request',
+      `The request's remote images add up to more than ${this.limit} bytes (the limit per request).`,
+      {
+        param: 'messages',
+      },
+    );
     this.abandon(error);
     throw error;
   }

@@ -66,12 +66,19 @@ async function withFetcher(options: ImageFetchOptions, run: (fetcher: ImageFetch
 function askAbout(paths: readonly string[]): ChatCompletionRequest {
   return {
     model: 'gemini-2.5-flash',
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, ...paths.map((path) => ({ type: 'image_url' as const, image_url: { url: `${base}${path}` } }))] }],
+    messages: [
+      {
+        role: 'user',
+        content: [{ type: 'text', text: 'what?' }, ...paths.map((path) => ({ type: 'image_url' as const, image_url: { url: `${base}${path}` } }))],
+      },
+    ],
   };
 }
 
 function imageUrls(req: ChatCompletionRequest): string[] {
-  return req.messages.flatMap((m) => (m.role === 'user' && Array.isArray(m.content) ? m.content.flatMap((p) => (p.type === 'image_url' ? [p.image_url.url] : [])) : []));
+  return req.messages.flatMap((m) =>
+    m.role === 'user' && Array.isArray(m.content) ? m.content.flatMap((p) => (p.type === 'image_url' ? [p.image_url.url] : [])) : [],
+  );
 }
 
 describe('inlineRemoteImages', () => {
@@ -81,16 +88,34 @@ describe('inlineRemoteImages', () => {
       model: 'gemini-2.5-flash',
       messages: [
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: [{ type: 'image_url', image_url: { url: `${base}/a.png`, detail: 'low' } }, { type: 'image_url', image_url: { url: inline } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'image_url', image_url: { url: `${base}/a.png`, detail: 'low' } },
+            { type: 'image_url', image_url: { url: inline } },
+          ],
+        },
         { role: 'assistant', content: 'two images' },
-        { role: 'user', content: [{ type: 'text', text: 'and this?' }, { type: 'image_url', image_url: { url: `${base}/b.png` } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'and this?' },
+            { type: 'image_url', image_url: { url: `${base}/b.png` } },
+          ],
+        },
       ],
     };
     await withFetcher({}, async (fetcher) => {
       const out = await inlineRemoteImages(req, fetcher);
       const data = `data:image/png;base64,${IMAGE.toString('base64')}`;
       assert.deepEqual(imageUrls(out), [data, inline, data]);
-      assert.deepEqual(out.messages[1], { role: 'user', content: [{ type: 'image_url', image_url: { url: data, detail: 'low' } }, { type: 'image_url', image_url: { url: inline } }] });
+      assert.deepEqual(out.messages[1], {
+        role: 'user',
+        content: [
+          { type: 'image_url', image_url: { url: data, detail: 'low' } },
+          { type: 'image_url', image_url: { url: inline } },
+        ],
+      });
       assert.deepEqual(out.messages.slice(2, 3), req.messages.slice(2, 3));
       assert.equal(hasRemoteImages(out), false);
       assert.equal(hasRemoteImages(req), true);

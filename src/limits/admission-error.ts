@@ -20,13 +20,7 @@ export class AdmissionError extends GatewayError {
   readonly stage: RejectionStage;
   readonly headers: RateLimitHeaders;
 
-  constructor(
-    status: 402 | 429,
-    stage: RejectionStage,
-    message: string,
-    headers: RateLimitHeaders,
-    options: GatewayErrorOptions,
-  ) {
+  constructor(status: 402 | 429, stage: RejectionStage, message: string, headers: RateLimitHeaders, options: GatewayErrorOptions) {
     super(status, status === 429 ? 'rate_limit_exceeded' : 'quota_exceeded', message, options);
     this.name = 'AdmissionError';
     this.stage = stage;
@@ -89,12 +83,7 @@ function rejectionMessage(rejection: Rejection, { key, limits, tokens }: Rejecti
 }
 
 /** 429; a null wait means no retry can succeed at these limits, so no Retry-After and not retryable. */
-function rateError(
-  stage: RejectionStage,
-  message: string,
-  waitMs: number | null,
-  headers: RateLimitHeaders,
-): AdmissionError {
+function rateError(stage: RejectionStage, message: string, waitMs: number | null, headers: RateLimitHeaders): AdmissionError {
   if (waitMs === null) return new AdmissionError(429, stage, message, headers, { retryable: false });
   const seconds = Math.max(1, wholeSeconds(waitMs));
   return new AdmissionError(429, stage, `${message} Please try again in ${seconds}s.`, headers, {

@@ -25,7 +25,10 @@ function input(overrides: Partial<AdmitInput> = {}): AdmitInput {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AdmissionError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof AdmissionError, `expected an AdmissionError, got ${String(error)}`);
   return error;
 }

@@ -32,7 +32,6 @@ export function reservedOutputTokens(requested: number | null | undefined, model
   return Math.min(requested ?? DEFAULT_MAX_OUTPUT_TOKENS, modelMaxOutput);
 }
 
-
 /** What to admit. */
 export interface AdmitInput {
   readonly key: AdmissionKey;

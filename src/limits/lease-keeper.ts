@@ -57,13 +57,16 @@ export class LeaseKeeper {
     if (this.#timer !== undefined || this.#renewing !== undefined || this.#live.size === 0) return;
     let due = Number.POSITIVE_INFINITY;
     for (const lease of this.#live.values()) due = Math.min(due, lease.renewedAt + renewInterval(lease.ttlMs));
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#renewing = this.#renewDue().finally(() => {
-        this.#renewing = undefined;
-        this.#schedule();
-      });
-    }, Math.max(MIN_RENEW_INTERVAL_MS, due - this.#now()));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#renewing = this.#renewDue().finally(() => {
+          this.#renewing = undefined;
+          this.#schedule();
+        });
+      },
+      Math.max(MIN_RENEW_INTERVAL_MS, due - this.#now()),
+    );
     // A pending renewal never keeps the process alive: a process that is exiting holds no requests.
     this.#timer.unref();
   }

@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { listUsageLog } from '../store/index.js';
 import { openTempStore, type TempStore } from '../store/testing.js';
-import {
-  createStoreUsageSink,
-  loadMonthlyCharges,
-  MemoryUsageSink,
-  monthBounds,
-  readMonthlyUsage,
-} from './ledger.js';
+import { createStoreUsageSink, loadMonthlyCharges, MemoryUsageSink, monthBounds, readMonthlyUsage } from './ledger.js';
 import type { UsageRecord } from './usage-record.js';
 
 function row(id: string, overrides: Partial<UsageRecord>): UsageRecord {

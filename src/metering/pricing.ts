@@ -15,10 +15,7 @@ export function costUsd(usage: Usage, pricing: ModelPricing): number {
   const cached = Math.min(usage.prompt_tokens_details?.cached_tokens ?? 0, usage.prompt_tokens);
   const cachedPrice = pricing.cached_input_per_million ?? pricing.input_per_million;
   const dollars =
-    ((usage.prompt_tokens - cached) * pricing.input_per_million +
-      cached * cachedPrice +
-      usage.completion_tokens * pricing.output_per_million) /
-    1e6;
+    ((usage.prompt_tokens - cached) * pricing.input_per_million + cached * cachedPrice + usage.completion_tokens * pricing.output_per_million) / 1e6;
   return Math.round(dollars * PRECISION) / PRECISION;
 }
 

@@ -69,7 +69,10 @@ export function embeddingReservation(
   for (const candidate of candidates) {
     slots = Math.max(slots, callsFor(candidate));
     const bound = req.prompt.bound;
-    worstCaseCostUsd = Math.max(worstCaseCostUsd, costUsd({ prompt_tokens: bound, completion_tokens: 0, total_tokens: bound }, candidate.model.pricing));
+    worstCaseCostUsd = Math.max(
+      worstCaseCostUsd,
+      costUsd({ prompt_tokens: bound, completion_tokens: 0, total_tokens: bound }, candidate.model.pricing),
+    );
   }
   const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
   return { key, promptTokens: req.prompt.estimate, maxOutputTokens: 0, worstCaseCostUsd, byok, slots, fanOut: BATCHES_FAN_OUT };

@@ -8,7 +8,10 @@ describe('settleUsage', () => {
   it('prices the upstream counts when there are some, without calling the fallback', () => {
     const fallback = { promptTokens: () => assert.fail('not needed'), outputTokens: () => assert.fail('not needed') };
     const settled = settleUsage({ prompt_tokens: 1_000_000, completion_tokens: 500_000, total_tokens: 1_500_000 }, fallback, pricing);
-    assert.deepEqual(settled, { usage: { prompt_tokens: 1_000_000, completion_tokens: 500_000, total_tokens: 1_500_000, cost_usd: 2 }, estimated: false });
+    assert.deepEqual(settled, {
+      usage: { prompt_tokens: 1_000_000, completion_tokens: 500_000, total_tokens: 1_500_000, cost_usd: 2 },
+      estimated: false,
+    });
   });
 
   it('counts with the fallback and marks the usage estimated when the upstream reported none', () => {

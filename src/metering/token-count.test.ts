@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BOUND_TOKENS_PER_MESSAGE, TOKENS_PER_IMAGE, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, countPromptTokens, measurePrompt, ESTIMATE_BYTES_PER_TOKEN } from './token-count.js';
+import {
+  BOUND_TOKENS_PER_MESSAGE,
+  TOKENS_PER_IMAGE,
+  TOKENS_PER_MESSAGE,
+  TOKENS_PER_REPLY,
+  countPromptTokens,
+  measurePrompt,
+  ESTIMATE_BYTES_PER_TOKEN,
+} from './token-count.js';
 
 describe('countPromptTokens', () => {
   it('counts text with the BPE tokenizer plus per-message and reply overhead', () => {
@@ -15,7 +23,15 @@ describe('countPromptTokens', () => {
     assert.ok(long > short + 900);
     const image = countPromptTokens({
       model: 'm',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'hello world' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AA' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hello world' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AA' } },
+          ],
+        },
+      ],
     });
     assert.equal(image, TOKENS_PER_REPLY + TOKENS_PER_MESSAGE + 2 + TOKENS_PER_IMAGE);
     const withTools = countPromptTokens({
@@ -33,7 +49,13 @@ describe('measurePrompt', () => {
       model: 'm',
       messages: [
         { role: 'system' as const, content: 'Be brief.' },
-        { role: 'user' as const, content: [{ type: 'text' as const, text: 'héllo wörld' }, { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AA' } }] },
+        {
+          role: 'user' as const,
+          content: [
+            { type: 'text' as const, text: 'héllo wörld' },
+            { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AA' } },
+          ],
+        },
       ],
     };
     const size = measurePrompt(req);

@@ -57,9 +57,18 @@ export function measurePrompt(req: ChatCompletionRequest, tokenizerMaxChars = DE
   const messages = req.messages.length;
   const toolBytes = req.tools !== undefined && req.tools.length > 0 ? Buffer.byteLength(JSON.stringify(req.tools)) : -1;
   const estimate =
-    TOKENS_PER_REPLY + messages * TOKENS_PER_MESSAGE + Math.ceil(textBytes / ESTIMATE_BYTES_PER_TOKEN) + images * TOKENS_PER_IMAGE + (toolBytes < 0 ? 0 : Math.ceil(toolBytes / ESTIMATE_BYTES_PER_TOKEN));
+    TOKENS_PER_REPLY +
+    messages * TOKENS_PER_MESSAGE +
+    Math.ceil(textBytes / ESTIMATE_BYTES_PER_TOKEN) +
+    images * TOKENS_PER_IMAGE +
+    (toolBytes < 0 ? 0 : Math.ceil(toolBytes / ESTIMATE_BYTES_PER_TOKEN));
   const bound =
-    TOKENS_PER_REPLY + messages * BOUND_TOKENS_PER_MESSAGE + textBytes + otherBytes + images * BOUND_TOKENS_PER_IMAGE + (toolBytes < 0 ? 0 : BOUND_TOKENS_FOR_TOOLS + toolBytes);
+    TOKENS_PER_REPLY +
+    messages * BOUND_TOKENS_PER_MESSAGE +
+    textBytes +
+    otherBytes +
+    images * BOUND_TOKENS_PER_IMAGE +
+    (toolBytes < 0 ? 0 : BOUND_TOKENS_FOR_TOOLS + toolBytes);
   let counted: number | undefined;
   return { estimate, bound, counted: () => (counted ??= countPromptTokens(req, tokenizerMaxChars)) };
 }

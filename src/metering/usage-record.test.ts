@@ -25,27 +25,30 @@ const FACTS: UsageFacts = {
 
 describe('createUsageRecord', () => {
   it('rounds latencies, stamps the arrival time and generates an id', () => {
-    assert.deepEqual(createUsageRecord(FACTS, () => 'usage_x'), {
-      id: 'usage_x',
-      requestId: 'req_1',
-      accountId: 'acct_a',
-      keyId: 'key_a',
-      requestedModel: 'auto',
-      routedModel: 'claude-haiku',
-      provider: 'anthropic',
-      byok: false,
-      promptTokens: 20,
-      completionTokens: 30,
-      costUsd: 0.00042,
-      latencyMs: 813,
-      ttftMs: 95,
-      status: 200,
-      errorCode: null,
-      stream: true,
-      createdAt: '2025-06-30T23:59:59.500Z',
-      endpoint: 'chat.completions',
-      estimated: false,
-    });
+    assert.deepEqual(
+      createUsageRecord(FACTS, () => 'usage_x'),
+      {
+        id: 'usage_x',
+        requestId: 'req_1',
+        accountId: 'acct_a',
+        keyId: 'key_a',
+        requestedModel: 'auto',
+        routedModel: 'claude-haiku',
+        provider: 'anthropic',
+        byok: false,
+        promptTokens: 20,
+        completionTokens: 30,
+        costUsd: 0.00042,
+        latencyMs: 813,
+        ttftMs: 95,
+        status: 200,
+        errorCode: null,
+        stream: true,
+        createdAt: '2025-06-30T23:59:59.500Z',
+        endpoint: 'chat.completions',
+        estimated: false,
+      },
+    );
     assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{16}[0-9a-z]+$/);
     assert.notEqual(newUsageId(), newUsageId());
   });

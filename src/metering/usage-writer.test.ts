@@ -114,7 +114,10 @@ describe('UsageWriter', () => {
       sink.batches.map((batch) => batch.length),
       [5, 5, 2],
     );
-    assert.deepEqual(sink.ids, rows(12).map((row) => row.id));
+    assert.deepEqual(
+      sink.ids,
+      rows(12).map((row) => row.id),
+    );
   });
 
   it('close writes every row, stops the timer and is idempotent', async () => {
@@ -124,7 +127,10 @@ describe('UsageWriter', () => {
     assert.equal(writer.close(), closing);
     await closing;
     assert.equal(timer.armed, 0);
-    assert.deepEqual(sink.ids, rows(1_234).map((row) => row.id));
+    assert.deepEqual(
+      sink.ids,
+      rows(1_234).map((row) => row.id),
+    );
     assert.deepEqual(writer.stats(), { written: 1_234, pending: 0, dropped: 0, failures: 0 });
     await writer.close();
     assert.equal(sink.ids.length, 1_234);
@@ -159,7 +165,10 @@ describe('UsageWriter', () => {
     assert.equal(sink.batches.length, 0);
     timer.fire();
     await settle();
-    assert.deepEqual(sink.ids, rows(8).map((row) => row.id));
+    assert.deepEqual(
+      sink.ids,
+      rows(8).map((row) => row.id),
+    );
   });
 
   it('bounds the buffer while the sink fails, dropping and counting the oldest rows', async () => {
@@ -172,7 +181,10 @@ describe('UsageWriter', () => {
 
     sink.failNext = 0;
     await writer.flush();
-    assert.deepEqual(sink.ids, rows(10, 5).map((row) => row.id));
+    assert.deepEqual(
+      sink.ids,
+      rows(10, 5).map((row) => row.id),
+    );
     assert.deepEqual(writer.stats(), { written: 10, pending: 0, dropped: 5, failures: 1 });
   });
 
@@ -227,7 +239,10 @@ describe('UsageWriter with the store sink', () => {
     await writer.close();
     const clientSum = recorded.reduce((sum, row) => sum + row.costUsd, 0);
     assert.ok(Math.abs((await sumCost(temp.store.db)) - clientSum) < 1e-8);
-    const stored = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const stored = await temp.store.db
+      .selectFrom('usage')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     assert.equal(Number(stored?.n), 1_000);
   });
 

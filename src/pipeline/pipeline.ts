@@ -56,7 +56,14 @@ export class Pipeline {
     return async (request, reply, error) => {
       if (request.apiKey === null || this.#handled.has(request) || request.raw.readableAborted) return;
       const refused = toGatewayError(error);
-      const lifecycle = new RequestLifecycle(this.#deps, request, reply, { endpoint, requestedModel: '', stream: false }, this.#deps.now() - reply.elapsedTime, performance.now() - reply.elapsedTime);
+      const lifecycle = new RequestLifecycle(
+        this.#deps,
+        request,
+        reply,
+        { endpoint, requestedModel: '', stream: false },
+        this.#deps.now() - reply.elapsedTime,
+        performance.now() - reply.elapsedTime,
+      );
       await lifecycle.failedBeforeParse(refused ?? error, refused !== undefined && countsAsRequest(refused));
       await lifecycle.finish();
     };
@@ -66,7 +73,12 @@ export class Pipeline {
    * Runs `work` as one request: whatever it throws is turned into the answer (see `RequestLifecycle.failed`) and
    * rethrown for the door's error handler; the request is settled and recorded on every path.
    */
-  async handle(request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, work: (lifecycle: RequestLifecycle) => Promise<void>): Promise<FastifyReply> {
+  async handle(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    facts: RequestFacts,
+    work: (lifecycle: RequestLifecycle) => Promise<void>,
+  ): Promise<FastifyReply> {
     this.#handled.add(request);
     const lifecycle = new RequestLifecycle(this.#deps, request, reply, facts);
     try {
@@ -96,7 +108,10 @@ export class Pipeline {
     await lifecycle.admit(embeddingReservation(key, req, decision.candidates, (candidate) => embeddingCallsFor(req, candidate)));
     const result = await deps.gateway.embed(req, decision.candidates, lifecycle.cancellation());
     lifecycle.answeredBy(result);
-    const reported = result.usage === undefined ? undefined : { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.prompt_tokens };
+    const reported =
+      result.usage === undefined
+        ? undefined
+        : { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.prompt_tokens };
     const settled = settleUsage(reported, { promptTokens: () => req.prompt.counted(), outputTokens: () => 0 }, result.candidate.model.pricing);
     lifecycle.charge(settled);
     return { vectors: result.data, usage: settled.usage };
@@ -111,7 +126,9 @@ export class Pipeline {
     const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
     reply.header('x-op-routing', decision.mode);
     const tokens = decision.requirements?.promptTokens ?? prompt.estimate;
-    await lifecycle.admit(chatReservation(key, body, { tokens, size: prompt }, decision.candidates, (candidate) => upstreamCallsFor(body, candidate)));
+    await lifecycle.admit(
+      chatReservation(key, body, { tokens, size: prompt }, decision.candidates, (candidate) => upstreamCallsFor(body, candidate)),
+    );
     const cancellation = lifecycle.cancellation();
     if (body.stream === true) {
       const result = await deps.gateway.stream(body, decision.candidates, cancellation);
@@ -123,7 +140,11 @@ export class Pipeline {
     const result = await deps.gateway.complete(body, decision.candidates, cancellation);
     lifecycle.answeredBy(result);
     const output = (): number => countCompletionOutput(result.completion.choices, deps.tokenizerMaxChars);
-    const settled = settleUsage(result.completion.usage, { promptTokens: () => prompt.counted(), outputTokens: output }, result.candidate.model.pricing);
+    const settled = settleUsage(
+      result.completion.usage,
+      { promptTokens: () => prompt.counted(), outputTokens: output },
+      result.candidate.model.pricing,
+    );
     lifecycle.charge(settled);
     const completion: ChatCompletion = { ...result.completion, usage: settled.usage };
     await reply.send(door.encodeCompletion(completion));

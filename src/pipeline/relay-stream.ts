@@ -33,7 +33,8 @@ export async function relayStream(
   const pricing = result.candidate.model.pricing;
   const delivered = new BoundedTokenCounter(fallback.tokenizerMaxChars);
   let reported: Usage | undefined;
-  const settle = (): SettledUsage => settleUsage(reported, { promptTokens: () => fallback.prompt.counted(), outputTokens: () => delivered.total() }, pricing);
+  const settle = (): SettledUsage =>
+    settleUsage(reported, { promptTokens: () => fallback.prompt.counted(), outputTokens: () => delivered.total() }, pricing);
   const res = writeHead(reply);
   let settled: SettledUsage | undefined;
   try {

@@ -65,7 +65,14 @@ export class RequestLifecycle {
   /** Prompt tokens as admission reserved them: what an unrelayed answer is charged for its prompt. */
   #promptTokens = 0;
 
-  constructor(deps: LifecycleDeps, request: FastifyRequest, reply: FastifyReply, facts: RequestFacts, startedAtMs = deps.now(), started = performance.now()) {
+  constructor(
+    deps: LifecycleDeps,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    facts: RequestFacts,
+    startedAtMs = deps.now(),
+    started = performance.now(),
+  ) {
     this.#deps = deps;
     this.#request = request;
     this.#reply = reply;
@@ -186,7 +193,13 @@ export class RequestLifecycle {
     const candidate = this.#attempt?.candidate;
     const latencyMs = performance.now() - this.#started;
     const { endpoint, requestedModel, stream } = this.#facts;
-    deps.metrics.request(candidate?.model.id ?? 'none', candidate?.deployment.provider ?? 'none', this.#status, latencyMs - (this.#attempt?.upstreamMs ?? 0), stream);
+    deps.metrics.request(
+      candidate?.model.id ?? 'none',
+      candidate?.deployment.provider ?? 'none',
+      this.#status,
+      latencyMs - (this.#attempt?.upstreamMs ?? 0),
+      stream,
+    );
     // A refused request (bad input, or over a limit: never admitted) writes a row only within its key's budget, so a
     // flood of them cannot grow the ledger without bound; the rest are counted in /metrics.
     if (this.#ticket === undefined && !deps.refusedRows.take(this.key.keyId)) {

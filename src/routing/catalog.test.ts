@@ -23,11 +23,17 @@ describe('Catalog.candidatesFor', () => {
       a: { id: 'a', format: 'openai', baseUrl: 'http://a' },
       b: { id: 'b', format: 'anthropic', baseUrl: 'http://b', apiKey: 'k' },
     });
-    assert.deepEqual(catalog.candidatesFor('m').map((c) => c.deployment.model), ['m-b']);
+    assert.deepEqual(
+      catalog.candidatesFor('m').map((c) => c.deployment.model),
+      ['m-b'],
+    );
   });
 
   it('answers 503 provider_unavailable when no deployment has a key', () => {
-    const catalog = new Catalog([model], { a: { id: 'a', format: 'openai', baseUrl: 'http://a' }, b: { id: 'b', format: 'openai', baseUrl: 'http://b' } });
+    const catalog = new Catalog([model], {
+      a: { id: 'a', format: 'openai', baseUrl: 'http://a' },
+      b: { id: 'b', format: 'openai', baseUrl: 'http://b' },
+    });
     assert.throws(() => catalog.candidatesFor('m'), { status: 503, code: 'provider_unavailable' });
   });
 
@@ -56,18 +62,28 @@ const embedder: EmbeddingModelConfig = {
 describe('Catalog and model kinds', () => {
   it('keeps embedding models out of the chat models and of the context and output limits', () => {
     const catalog = new Catalog([model, embedder], { a: { id: 'a', format: 'openai', baseUrl: 'http://a', apiKey: 'k' } });
-    assert.deepEqual(catalog.chatModels.map((m) => m.id), ['m']);
+    assert.deepEqual(
+      catalog.chatModels.map((m) => m.id),
+      ['m'],
+    );
     assert.deepEqual([catalog.smallestContext, catalog.largestContext, catalog.largestOutput], [1000, 1000, 100]);
-    assert.deepEqual(catalog.candidatesFor('e').map((c) => c.deployment.model), ['e-a'], 'an embedding model is still callable by name');
+    assert.deepEqual(
+      catalog.candidatesFor('e').map((c) => c.deployment.model),
+      ['e-a'],
+      'an embedding model is still callable by name',
+    );
   });
 
   it('requireChatModel refuses an embedding model with a 400 naming `model`', () => {
     assert.equal(requireChatModel(model), model);
-    assert.throws(() => requireChatModel(embedder), (error: unknown) => {
-      assert.ok(error instanceof Error);
-      assert.match(error.message, /`e` is an embedding model: use it with POST \/v1\/embeddings/);
-      return true;
-    });
+    assert.throws(
+      () => requireChatModel(embedder),
+      (error: unknown) => {
+        assert.ok(error instanceof Error);
+        assert.match(error.message, /`e` is an embedding model: use it with POST \/v1\/embeddings/);
+        return true;
+      },
+    );
     assert.throws(() => requireChatModel(embedder), { status: 400, code: 'invalid_request', param: 'model' });
   });
 

@@ -33,12 +33,18 @@ export function requireChatModel(model: ModelConfig): ChatModelConfig {
 export function requireEmbeddingModel(model: ModelConfig | undefined, modelId: string): EmbeddingModelConfig {
   if (model?.kind === 'embedding') return model;
   if (modelId === AUTO_MODEL) {
-    throw invalidRequest('Embeddings need an explicit embedding model: vectors of different models are not comparable, so "auto" cannot choose one.', 'model');
+    throw invalidRequest(
+      'Embeddings need an explicit embedding model: vectors of different models are not comparable, so "auto" cannot choose one.',
+      'model',
+    );
   }
   if (model === undefined) {
     throw invalidRequest(`The model \`${modelId}\` does not exist. GET /v1/models lists the available models.`, 'model');
   }
-  throw invalidRequest(`The model \`${modelId}\` is a chat model: POST /v1/embeddings needs an embedding model (GET /v1/models lists each model's kind).`, 'model');
+  throw invalidRequest(
+    `The model \`${modelId}\` is a chat model: POST /v1/embeddings needs an embedding model (GET /v1/models lists each model's kind).`,
+    'model',
+  );
 }
 
 export class Catalog {
@@ -126,4 +132,3 @@ export class Catalog {
     return candidates;
   }
 }
-

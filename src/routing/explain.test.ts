@@ -25,7 +25,12 @@ describe('explainRoute', () => {
     assert.equal(explanation.candidates.length, 16);
     assert.deepEqual(
       explanation.candidates.slice(0, 4).map((c) => [c.model, c.attempt]),
-      [['gpt-5-nano', 1], ['gemini-2.5-flash-lite', 2], ['deepseek-chat', 3], ['gpt-4o-mini', null]],
+      [
+        ['gpt-5-nano', 1],
+        ['gemini-2.5-flash-lite', 2],
+        ['deepseek-chat', 3],
+        ['gpt-4o-mini', null],
+      ],
     );
     const first = explanation.candidates[0];
     assert.equal(first?.provider, 'openai');
@@ -36,10 +41,18 @@ describe('explainRoute', () => {
 
   it('says why deployments were excluded, and what the request needs', () => {
     const full = defaultCatalog();
-    const catalog = new Catalog(full.models, { openai: { id: 'openai', format: 'openai', baseUrl: 'http://x', apiKey: 'k' }, google: { id: 'google', format: 'gemini', baseUrl: 'http://g' } });
+    const catalog = new Catalog(full.models, {
+      openai: { id: 'openai', format: 'openai', baseUrl: 'http://x', apiKey: 'k' },
+      google: { id: 'google', format: 'gemini', baseUrl: 'http://g' },
+    });
     const image = { type: 'image_url' as const, image_url: { url: 'data:image/png;base64,AA' } };
-    const explanation = explainRoute(router(catalog).preview(textRequest({ messages: [{ role: 'user', content: [image] }], max_tokens: 20_000 }), 'latency'));
-    assert.deepEqual(explanation.requirements && { vision: explanation.requirements.vision, max: explanation.requirements.max_output_tokens }, { vision: true, max: 20_000 });
+    const explanation = explainRoute(
+      router(catalog).preview(textRequest({ messages: [{ role: 'user', content: [image] }], max_tokens: 20_000 }), 'latency'),
+    );
+    assert.deepEqual(explanation.requirements && { vision: explanation.requirements.vision, max: explanation.requirements.max_output_tokens }, {
+      vision: true,
+      max: 20_000,
+    });
     const reasons = Object.fromEntries(explanation.excluded.map((e) => [e.model, [e.reason, e.detail]]));
     assert.deepEqual(reasons['gpt-4o-mini'], ['max_output_tokens', 'max output 16,384 < 20,000 requested']);
     assert.deepEqual(reasons['mistral-large'], ['vision', 'does not support image input']);
@@ -52,6 +65,9 @@ describe('explainRoute', () => {
     const explanation = explainRoute(router().preview(textRequest({ model: 'gpt-5' })));
     assert.equal(explanation.mode, 'explicit');
     assert.equal(explanation.requirements, null);
-    assert.deepEqual(explanation.candidates.map((c) => [c.model, c.attempt, c.details.order]), [['gpt-5', 1, 1]]);
+    assert.deepEqual(
+      explanation.candidates.map((c) => [c.model, c.attempt, c.details.order]),
+      [['gpt-5', 1, 1]],
+    );
   });
 });

@@ -46,22 +46,26 @@ const NOT_ATTEMPTED = Number.MAX_SAFE_INTEGER;
 /** Turns a decision into its explanation; attempted candidates come first, in attempt order, then the rest by rank. */
 export function explainRoute(decision: RouteDecision): RouteExplanation {
   const attemptOf = new Map<Candidate, number>(decision.candidates.map((c, i) => [c, i + 1]));
-  const candidates = decision.scored.map(({ candidate, score, details }): ExplainedCandidate => ({
-    model: candidate.model.id,
-    provider: candidate.deployment.provider,
-    upstream_model: candidate.deployment.model,
-    attempt: attemptOf.get(candidate) ?? null,
-    score: round(score),
-    details: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])),
-  }));
+  const candidates = decision.scored.map(
+    ({ candidate, score, details }): ExplainedCandidate => ({
+      model: candidate.model.id,
+      provider: candidate.deployment.provider,
+      upstream_model: candidate.deployment.model,
+      attempt: attemptOf.get(candidate) ?? null,
+      score: round(score),
+      details: Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'number' ? round(v) : v])),
+    }),
+  );
   candidates.sort((a, b) => (a.attempt ?? NOT_ATTEMPTED) - (b.attempt ?? NOT_ATTEMPTED));
-  const excluded = decision.excluded.map((e): ExplainedExclusion => ({
-    model: e.model.id,
-    provider: e.deployment.provider,
-    upstream_model: e.deployment.model,
-    reason: e.reason,
-    detail: describeExclusion(e, decision.requirements),
-  }));
+  const excluded = decision.excluded.map(
+    (e): ExplainedExclusion => ({
+      model: e.model.id,
+      provider: e.deployment.provider,
+      upstream_model: e.deployment.model,
+      reason: e.reason,
+      detail: describeExclusion(e, decision.requirements),
+    }),
+  );
   return { mode: decision.mode, requirements: explainRequirements(decision.requirements), candidates, excluded };
 }
 

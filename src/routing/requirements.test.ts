@@ -30,7 +30,9 @@ function model(id: string, overrides: Partial<ChatModelConfig> = {}): ChatModelC
   };
 }
 const providers = (keyed: string[]): Record<string, ProviderConfig> =>
-  Object.fromEntries(['p', 'q'].map((id) => [id, { id, format: 'openai' as const, baseUrl: `http://${id}`, apiKey: keyed.includes(id) ? 'k' : undefined }]));
+  Object.fromEntries(
+    ['p', 'q'].map((id) => [id, { id, format: 'openai' as const, baseUrl: `http://${id}`, apiKey: keyed.includes(id) ? 'k' : undefined }]),
+  );
 
 const imageMessage: ChatCompletionRequest['messages'][number] = {
   role: 'user',
@@ -110,13 +112,21 @@ describe('filterCatalog', () => {
         model('no-tools', { capabilities: { vision: true, tools: false } }),
         model('unkeyed', { deployments: [{ provider: 'q', model: 'u' }] }),
         model('open', { deployments: [{ provider: 'p', model: 'o' }] }),
-        model('good', { deployments: [{ provider: 'p', model: 'g1' }, { provider: 'q', model: 'g2' }] }),
+        model('good', {
+          deployments: [
+            { provider: 'p', model: 'g1' },
+            { provider: 'q', model: 'g2' },
+          ],
+        }),
       ],
       providers(['p']),
     );
     const req = needs({ contextTokens: 5000, maxOutputTokens: 1000, vision: true, tools: true });
     const { capable, excluded } = filterCatalog(catalog, req, (key) => key === 'p/o');
-    assert.deepEqual(capable.map((c) => c.deployment.model), ['g1']);
+    assert.deepEqual(
+      capable.map((c) => c.deployment.model),
+      ['g1'],
+    );
     const reasons = Object.fromEntries(excluded.map((e) => [e.deployment.model, e.reason]));
     assert.deepEqual(reasons, {
       'small-up': 'context_length',
@@ -169,7 +179,10 @@ describe('noCapableModelError', () => {
   });
 
   it('ignores models whose provider has no key', () => {
-    const catalog = new Catalog([model('big', { context_length: 2_000_000, deployments: [{ provider: 'q', model: 'b' }] }), model('small')], providers(['p']));
+    const catalog = new Catalog(
+      [model('big', { context_length: 2_000_000, deployments: [{ provider: 'q', model: 'b' }] }), model('small')],
+      providers(['p']),
+    );
     assert.match(noCapableModelError(catalog, needs({ promptTokens: 500_000, contextTokens: 500_000 })).message, /500,000-token context/);
   });
 

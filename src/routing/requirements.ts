@@ -65,7 +65,11 @@ const COUNT_ALWAYS: CatalogLimits = { smallestContext: 0, largestContext: Number
  *   window, or passes every model's output limit: it fits none, whatever the count.
  * Pass the `prompt` the caller already measured so the request's text is walked once.
  */
-export function deriveRequirements(req: ChatCompletionRequest, prompt: PromptSize = measurePrompt(req), limits: CatalogLimits = COUNT_ALWAYS): Requirements {
+export function deriveRequirements(
+  req: ChatCompletionRequest,
+  prompt: PromptSize = measurePrompt(req),
+  limits: CatalogLimits = COUNT_ALWAYS,
+): Requirements {
   const max = requestedMaxTokens(req);
   const least = TOKENS_PER_REPLY + req.messages.length * TOKENS_PER_MESSAGE + (max ?? 0);
   const fitsAll = prompt.bound + (max ?? 0) <= limits.smallestContext;

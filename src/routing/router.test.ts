@@ -54,12 +54,15 @@ describe('Router with model "auto"', () => {
 
   it('answers 400 naming the requirement nothing meets', () => {
     const { router } = setup();
-    assert.throws(() => router.route(textRequest(), 'cost', { prompt: promptOfSize(2_000_000) }), (error: unknown) => {
-      assert.ok(error instanceof GatewayError);
-      assert.equal(error.status, 400);
-      assert.match(error.message, /No model with a 2,000,000-token context/);
-      return true;
-    });
+    assert.throws(
+      () => router.route(textRequest(), 'cost', { prompt: promptOfSize(2_000_000) }),
+      (error: unknown) => {
+        assert.ok(error instanceof GatewayError);
+        assert.equal(error.status, 400);
+        assert.match(error.message, /No model with a 2,000,000-token context/);
+        return true;
+      },
+    );
   });
 
   it('skips deployments whose circuit opened after reported failures', () => {
@@ -127,7 +130,13 @@ describe('Router with an explicit model', () => {
 
   it('fails over between the deployments of a model, skipping an open circuit', () => {
     const base = defaultCatalog().get('claude-haiku-4.5')!;
-    const model = { ...base, deployments: [{ provider: 'a', model: 'haiku-a' }, { provider: 'b', model: 'haiku-b' }] };
+    const model = {
+      ...base,
+      deployments: [
+        { provider: 'a', model: 'haiku-a' },
+        { provider: 'b', model: 'haiku-b' },
+      ],
+    };
     const provider = (id: string) => ({ id, format: 'anthropic' as const, baseUrl: `http://${id}`, apiKey: 'k' });
     const { router } = setup({ catalog: new Catalog([model], { a: provider('a'), b: provider('b') }) });
     const req = textRequest({ model: model.id });
@@ -135,8 +144,14 @@ describe('Router with an explicit model', () => {
     assert.deepEqual([first?.deployment.model, second?.deployment.model], ['haiku-a', 'haiku-b']);
     for (let i = 0; i < BREAKER_DEFAULTS.failureThreshold; i++) router.report(first!, retryable);
     const decision = router.route(req);
-    assert.deepEqual(decision.candidates.map((c) => c.deployment.model), ['haiku-b']);
-    assert.deepEqual(decision.excluded.map((e) => [e.deployment.model, e.reason]), [['haiku-a', 'circuit_open']]);
+    assert.deepEqual(
+      decision.candidates.map((c) => c.deployment.model),
+      ['haiku-b'],
+    );
+    assert.deepEqual(
+      decision.excluded.map((e) => [e.deployment.model, e.reason]),
+      [['haiku-a', 'circuit_open']],
+    );
   });
 
   it('answers 400 for an unknown model', () => {
@@ -149,14 +164,17 @@ describe('Router with an explicit model', () => {
     const haiku = router.route(req).candidates[0]!;
     for (let i = 0; i < BREAKER_DEFAULTS.failureThreshold; i++) router.report(haiku, retryable);
     clock.advance(10_000);
-    assert.throws(() => router.route(req), (error: unknown) => {
-      assert.ok(error instanceof GatewayError);
-      assert.equal(error.status, 503);
-      assert.equal(error.code, 'provider_unavailable');
-      assert.match(error.message, /circuit is open/);
-      assert.equal(error.retryAfterSeconds, 20);
-      return true;
-    });
+    assert.throws(
+      () => router.route(req),
+      (error: unknown) => {
+        assert.ok(error instanceof GatewayError);
+        assert.equal(error.status, 503);
+        assert.equal(error.code, 'provider_unavailable');
+        assert.match(error.message, /circuit is open/);
+        assert.equal(error.retryAfterSeconds, 20);
+        return true;
+      },
+    );
     clock.advance(20_000);
     assert.deepEqual(models(router.route(req)), ['claude-haiku-4.5']);
   });
@@ -168,13 +186,20 @@ describe('Router and embedding models', () => {
     for (const mode of ['cost', 'latency', 'reliability'] as const) {
       const decision = router.route(textRequest(), mode);
       const seen = [...decision.scored.map((s) => s.candidate.model), ...decision.excluded.map((e) => e.model)];
-      assert.ok(seen.every((m) => m.kind !== 'embedding'), `${mode}: ${seen.map((m) => m.id).join(', ')}`);
+      assert.ok(
+        seen.every((m) => m.kind !== 'embedding'),
+        `${mode}: ${seen.map((m) => m.id).join(', ')}`,
+      );
     }
   });
 
   it('answers a chat request naming an embedding model with a 400 naming `model`', () => {
     const { router } = setup();
-    assert.throws(() => router.route(textRequest({ model: 'text-embedding-3-small' })), { status: 400, param: 'model', message: /is an embedding model/ });
+    assert.throws(() => router.route(textRequest({ model: 'text-embedding-3-small' })), {
+      status: 400,
+      param: 'model',
+      message: /is an embedding model/,
+    });
     assert.throws(() => router.preview(textRequest({ model: 'gemini-embedding-001' })), { status: 400, param: 'model' });
   });
 
@@ -182,7 +207,10 @@ describe('Router and embedding models', () => {
     const { router } = setup();
     const decision = router.routeEmbedding('gemini-embedding-001');
     assert.equal(decision.mode, 'explicit');
-    assert.deepEqual(decision.candidates.map((c) => `${c.deployment.provider}/${c.deployment.model}`), ['google/gemini-embedding-001']);
+    assert.deepEqual(
+      decision.candidates.map((c) => `${c.deployment.provider}/${c.deployment.model}`),
+      ['google/gemini-embedding-001'],
+    );
     assert.equal(router.embeddingModel('mistral-embed').dimensions, 1024);
     for (const id of ['auto', 'gpt-4o-mini', 'nope']) {
       assert.throws(() => router.routeEmbedding(id), { status: 400, param: 'model' }, id);

@@ -64,9 +64,7 @@ export interface RouteDecision {
 }
 
 /** What one attempt did, reported back with {@link Router.report}. */
-export type AttemptOutcome =
-  | { ok: true; ttftMs: number; totalMs: number; outputTokens: number }
-  | { ok: false; retryable: boolean };
+export type AttemptOutcome = { ok: true; ttftMs: number; totalMs: number; outputTokens: number } | { ok: false; retryable: boolean };
 
 export interface RouteOptions {
   /** The prompt's size, when the caller already measured it (the chat route does, for admission). */
@@ -144,7 +142,9 @@ export class Router {
 
   /** The catalog as the account sees it: its own provider keys (BYOK) replace the gateway's. */
   private catalogFor(options: RouteOptions): Catalog {
-    return options.providerKeys !== undefined && options.providerKeys.size > 0 ? this.deps.catalog.withProviderKeys(options.providerKeys) : this.deps.catalog;
+    return options.providerKeys !== undefined && options.providerKeys.size > 0
+      ? this.deps.catalog.withProviderKeys(options.providerKeys)
+      : this.deps.catalog;
   }
 
   private decide(req: ChatCompletionRequest, keyMode: RoutingMode | undefined, options: RouteOptions, claim: boolean): RouteDecision {

@@ -7,7 +7,14 @@ describe('streamArrayAnswer', () => {
   it('writes the same JSON as JSON.stringify, items built lazily', async () => {
     const items = Array.from({ length: 5 }, (_, i) => ({ index: i, values: [i, i + 0.5] }));
     let built = 0;
-    const stream = streamArrayAnswer({ head: { object: 'list' }, key: 'data', count: items.length, item: (i) => (built++, items[i]), valuesPerItem: 2, tail: { model: 'm', usage: { n: 1 } } });
+    const stream = streamArrayAnswer({
+      head: { object: 'list' },
+      key: 'data',
+      count: items.length,
+      item: (i) => (built++, items[i]),
+      valuesPerItem: 2,
+      tail: { model: 'm', usage: { n: 1 } },
+    });
     assert.equal(built, 0, 'nothing is built before it is read');
     const json = await text(stream);
     assert.deepEqual(JSON.parse(json), { object: 'list', data: items, model: 'm', usage: { n: 1 } });

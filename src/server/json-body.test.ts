@@ -35,7 +35,12 @@ describe('registerJsonBodyParser', () => {
   });
 
   it('keeps the prototype-poisoning check', async () => {
-    const response = await app.inject({ method: 'POST', url: '/', payload: '{"__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/',
+      payload: '{"__proto__":{"x":1}}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(response.statusCode, 400);
   });
 });

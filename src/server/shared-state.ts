@@ -41,13 +41,17 @@ export async function createSharedState(config: GatewayConfig, logLevel: string 
     };
   }
   // Loaded only when Redis is configured: the client library alone is ~10 MB of a lone instance's memory.
-  const [{ ClusterBus, createRedisClient }, { FallbackLimiterBackend, RedisLimiterBackend }, { RedisCircuitBreakers, RedisHealthStore }, { RedisAttemptLog }] =
-    await Promise.all([
-      import('../cluster/index.js'),
-      import('../limits/redis/index.js'),
-      import('../routing/redis/index.js'),
-      import('../auth/throttle/redis-attempt-log.js'),
-    ]);
+  const [
+    { ClusterBus, createRedisClient },
+    { FallbackLimiterBackend, RedisLimiterBackend },
+    { RedisCircuitBreakers, RedisHealthStore },
+    { RedisAttemptLog },
+  ] = await Promise.all([
+    import('../cluster/index.js'),
+    import('../limits/redis/index.js'),
+    import('../routing/redis/index.js'),
+    import('../auth/throttle/redis-attempt-log.js'),
+  ]);
   const log = pino({ level: logLevel === false ? 'silent' : logLevel, name: 'shared-state' });
   const onError = (err: unknown): void => log.warn({ err }, 'redis error');
   const redis: Redis = createRedisClient(config.redisUrl, { onError });

@@ -18,7 +18,10 @@ export function writeSseData(res: ServerResponse, ...values: unknown[]): Promise
  * Writes events in a door's format, all in one write: `event: <name>` when named, then `data: <json>` (or the data
  * as is when raw, for OpenAI's `[DONE]`). Resolves when the socket can take more; false when the client has gone.
  */
-export function writeSseEvents(res: ServerResponse, events: ReadonlyArray<{ readonly event?: string; readonly data: unknown; readonly raw?: boolean }>): Promise<boolean> {
+export function writeSseEvents(
+  res: ServerResponse,
+  events: ReadonlyArray<{ readonly event?: string; readonly data: unknown; readonly raw?: boolean }>,
+): Promise<boolean> {
   if (events.length === 0) return Promise.resolve(!res.destroyed && !res.writableEnded);
   let text = '';
   for (const { event, data, raw } of events) {

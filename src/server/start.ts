@@ -76,7 +76,8 @@ const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const { config } = options;
   const simulator = options.simulate && hasUnkeyedProvider(config) ? await startSimulator({ host: '127.0.0.1', port: 0 }) : undefined;
-  const { providers, simulated } = simulator === undefined ? { providers: config.providers, simulated: [] } : simulateProviders(config, simulator.url);
+  const { providers, simulated } =
+    simulator === undefined ? { providers: config.providers, simulated: [] } : simulateProviders(config, simulator.url);
 
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrateToLatest(store.db);
@@ -114,7 +115,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   shared.bus?.on((event) => {
     if (event.type === 'keys-changed') void keys.invalidate();
   });
-  const admission = new Admission({ backend: shared.limiter, plans: config.plans, ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }) });
+  const admission = new Admission({
+    backend: shared.limiter,
+    plans: config.plans,
+    ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
+  });
   const charges = await loadMonthlyCharges(store.db, Date.now());
   for (const account of charges.accounts) await admission.seedMonthly({ accountId: account.accountId }, account);
   for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);
@@ -157,10 +162,29 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   };
   const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
   const ready = async (): Promise<Record<string, boolean>> => ({
-    store: await sql`select 1`.execute(store.db).then(() => true, () => false),
+    store: await sql`select 1`.execute(store.db).then(
+      () => true,
+      () => false,
+    ),
     redis: shared.redisHealthy(),
   });
-  const app = buildApp({ models: config.models, requests: config.requests, router, admission, ledger, metrics, providerKeys: credentials, gateway, keys, logger: options.logger, dashboard, webDistDir, ready, connections: config.connections, trustProxy: config.trustProxy });
+  const app = buildApp({
+    models: config.models,
+    requests: config.requests,
+    router,
+    admission,
+    ledger,
+    metrics,
+    providerKeys: credentials,
+    gateway,
+    keys,
+    logger: options.logger,
+    dashboard,
+    webDistDir,
+    ready,
+    connections: config.connections,
+    trustProxy: config.trustProxy,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 

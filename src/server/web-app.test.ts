@@ -28,7 +28,10 @@ describe('registerWebApp with a build', () => {
   before(async () => {
     dist = fs.mkdtempSync(path.join(os.tmpdir(), 'op-web-'));
     fs.mkdirSync(path.join(dist, 'assets'));
-    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>OriginalPoint</title><script type="module" src="/assets/app-1.js"></script>');
+    fs.writeFileSync(
+      path.join(dist, 'index.html'),
+      '<!doctype html><title>OriginalPoint</title><script type="module" src="/assets/app-1.js"></script>',
+    );
     fs.writeFileSync(path.join(dist, 'assets', 'app-1.js'), 'console.log(1)');
     fs.writeFileSync(path.join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     app = await appServing(dist);

@@ -76,10 +76,16 @@ describe('Anthropic format: tool use', () => {
     assert.equal(none.stop_reason, 'end_turn');
     assert.equal(blocks(none)[0]?.type, 'text');
     const named = await create({ tools: [weatherTool, timeTool], tool_choice: { type: 'tool', name: 'get_time' } });
-    assert.deepEqual(blocks(named).map((block) => [block.name, block.input]), [['get_time', {}]]);
+    assert.deepEqual(
+      blocks(named).map((block) => [block.name, block.input]),
+      [['get_time', {}]],
+    );
     sim.setKnobs(model, { parallelToolCalls: 3 });
     const parallel = await create({ tools: [weatherTool, timeTool], tool_choice: { type: 'any' } });
-    assert.deepEqual(blocks(parallel).map((block) => block.name), ['get_weather', 'get_time', 'get_weather']);
+    assert.deepEqual(
+      blocks(parallel).map((block) => block.name),
+      ['get_weather', 'get_time', 'get_weather'],
+    );
     const single = await create({ tools: [weatherTool], tool_choice: { type: 'any', disable_parallel_tool_use: true } });
     assert.equal(blocks(single).length, 1);
     await expect400({ tools: [weatherTool], tool_choice: { type: 'tool', name: 'nope' } }, /nope/);
@@ -93,7 +99,13 @@ describe('Anthropic format: tool use', () => {
 
   it('answers tool results with text that mentions them, results split over user messages included', async () => {
     sim.setKnobs('*', { outputTokens: 12 });
-    const toolUse = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: {} }, { type: 'tool_use', id: 'toolu_b', name: 'get_time', input: {} }] };
+    const toolUse = {
+      role: 'assistant',
+      content: [
+        { type: 'tool_use', id: 'toolu_a', name: 'get_weather', input: {} },
+        { type: 'tool_use', id: 'toolu_b', name: 'get_time', input: {} },
+      ],
+    };
     const body = await create({
       tools: [weatherTool],
       messages: [
@@ -150,7 +162,10 @@ describe('Anthropic format: images', () => {
 
   it('rejects an unsupported media type and a non-http url', async () => {
     const tiff = { type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AAAA' } };
-    await expect400({ messages: [{ role: 'user', content: [tiff] }] }, /^messages\.0\.content\.0\.image\.source\.base64\.media_type: Input should be/);
+    await expect400(
+      { messages: [{ role: 'user', content: [tiff] }] },
+      /^messages\.0\.content\.0\.image\.source\.base64\.media_type: Input should be/,
+    );
     const ftp = { type: 'image', source: { type: 'url', url: 'ftp://example.com/a.png' } };
     await expect400({ messages: [{ role: 'user', content: [ftp] }] }, /url/);
   });
@@ -173,9 +188,15 @@ describe('Anthropic format: thinking', () => {
     sim.setKnobs(model, { reasoningTokens: 3 });
     const payloads = await events({});
     const starts = payloads.filter((payload) => payload.type === 'content_block_start').map((payload) => obj(payload.content_block));
-    assert.deepEqual(starts, [{ type: 'thinking', thinking: '', signature: '' }, { type: 'text', text: '' }]);
+    assert.deepEqual(starts, [
+      { type: 'thinking', thinking: '', signature: '' },
+      { type: 'text', text: '' },
+    ]);
     const thinkingDeltas = deltasOf(payloads, 0);
-    assert.deepEqual(thinkingDeltas.map((delta) => delta.type), ['thinking_delta', 'thinking_delta', 'thinking_delta', 'signature_delta']);
+    assert.deepEqual(
+      thinkingDeltas.map((delta) => delta.type),
+      ['thinking_delta', 'thinking_delta', 'thinking_delta', 'signature_delta'],
+    );
     const stopAt = payloads.findIndex((payload) => payload.type === 'content_block_stop' && payload.index === 0);
     assert.equal(obj(payloads[stopAt - 1]?.delta).type, 'signature_delta');
     assert.ok(deltasOf(payloads, 1).every((delta) => delta.type === 'text_delta'));
@@ -192,7 +213,10 @@ describe('Anthropic format: refusals', () => {
     assert.deepEqual(body.content, []);
     assert.equal(obj(body.stop_details).type, 'refusal');
     const payloads = await events({});
-    assert.deepEqual(payloads.map((payload) => payload.type), ['message_start', 'ping', 'message_delta', 'message_stop']);
+    assert.deepEqual(
+      payloads.map((payload) => payload.type),
+      ['message_start', 'ping', 'message_delta', 'message_stop'],
+    );
     assert.equal(obj(payloads[2]?.delta).stop_reason, 'refusal');
   });
 });
@@ -201,7 +225,12 @@ describe('Anthropic format: structured output', () => {
   const output_config = {
     format: {
       type: 'json_schema',
-      schema: { type: 'object', properties: { city: { type: 'string' }, ok: { type: 'boolean' } }, required: ['city', 'ok'], additionalProperties: false },
+      schema: {
+        type: 'object',
+        properties: { city: { type: 'string' }, ok: { type: 'boolean' } },
+        required: ['city', 'ok'],
+        additionalProperties: false,
+      },
     },
   };
 
@@ -210,7 +239,9 @@ describe('Anthropic format: structured output', () => {
     assert.equal(body.stop_reason, 'end_turn');
     assert.deepEqual(JSON.parse(String(blocks(body)[0]?.text)), { city: 'Weather', ok: true });
     const payloads = await events({ output_config });
-    const text = deltasOf(payloads, 0).map((delta) => String(delta.text)).join('');
+    const text = deltasOf(payloads, 0)
+      .map((delta) => String(delta.text))
+      .join('');
     assert.deepEqual(JSON.parse(text), { city: 'Weather', ok: true });
     await expect400({ output_config: { format: { type: 'xml' } } }, /json_schema/);
   });

@@ -136,7 +136,10 @@ describe('Anthropic format, streaming', () => {
     const response = await post(endpoint, headers, { ...request, stream: true });
     assert.equal(response.status, 200);
     const events = parseSse(await response.text());
-    assert.deepEqual(events.map((event) => event.event), ['message_start', 'error']);
+    assert.deepEqual(
+      events.map((event) => event.event),
+      ['message_start', 'error'],
+    );
     assert.deepEqual(JSON.parse(events[1]?.data ?? ''), {
       type: 'error',
       error: { type: 'overloaded_error', message: 'Overloaded' },

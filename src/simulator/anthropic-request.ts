@@ -40,9 +40,7 @@ function checkImage(block: Record<string, unknown>, where: string): HttpReply | 
   switch (source.type) {
     case 'base64':
       if (!IMAGE_MEDIA_TYPES.has(source.media_type)) {
-        return invalid(
-          `${where}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`,
-        );
+        return invalid(`${where}.image.source.base64.media_type: Input should be 'image/jpeg', 'image/png', 'image/gif' or 'image/webp'`);
       }
       return typeof source.data === 'string' ? undefined : invalid(`${where}.image.source.base64.data: Field required`);
     case 'url':
@@ -163,8 +161,7 @@ function scanMessages(messages: unknown[], texts: string[]): MessagesScan | Http
     result.lastTurnImages = (sameTurn ? result.lastTurnImages : 0) + images.count - before;
     const toolResult = scan.toolResults?.map((block) => block.text).join(' ');
     const earlier = sameTurn ? result.toolResult : undefined;
-    result.toolResult =
-      earlier === undefined || toolResult === undefined ? (earlier ?? toolResult) : `${earlier} ${toolResult}`;
+    result.toolResult = earlier === undefined || toolResult === undefined ? (earlier ?? toolResult) : `${earlier} ${toolResult}`;
   }
   if (lastRole === 'user' && pending !== undefined && pending.size > 0) return missingResults(pendingAt, pending);
   if (lastRole !== 'user') result.toolResult = undefined;

@@ -30,13 +30,7 @@ function setKnobs(state: SimulatorState, text: string, res: ServerResponse): voi
 }
 
 /** Answers a `/_sim/*` request. */
-export function handleControl(
-  state: SimulatorState,
-  method: string,
-  path: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+export function handleControl(state: SimulatorState, method: string, path: string, req: IncomingMessage, res: ServerResponse): void {
   const endpoint = `${method} ${path}`;
   if (endpoint === 'GET /_sim/stats') return sendJson(res, { status: 200, body: state.stats() });
   if (endpoint === 'GET /_sim/knobs') return sendJson(res, { status: 200, body: state.knobs.snapshot() });

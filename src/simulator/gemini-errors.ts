@@ -40,8 +40,7 @@ export const FAULT_MESSAGES: Readonly<Record<string, string>> = {
   PERMISSION_DENIED: 'The caller does not have permission',
   NOT_FOUND: 'Requested entity was not found.',
   RESOURCE_EXHAUSTED: 'You exceeded your current quota, please check your plan and billing details.',
-  INTERNAL:
-    'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+  INTERNAL: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
   UNAVAILABLE: 'The model is overloaded. Please try again later.',
   DEADLINE_EXCEEDED: 'Deadline expired before operation could complete.',
 };

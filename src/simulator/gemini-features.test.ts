@@ -121,7 +121,10 @@ describe('Gemini format: function calls', () => {
   it('rejects unnamed function responses and response counts that do not match the calls', async () => {
     const calls = { role: 'model', parts: [{ functionCall: { name: 'a', args: {} } }, { functionCall: { name: 'b', args: {} } }] };
     const response = (name: string): Record<string, unknown> => ({ functionResponse: { name, response: { output: 'x' } } });
-    await expect400({ contents: [user, calls, { role: 'user', parts: [response('a'), response('')] }] }, /function_response\.name: Name cannot be empty/);
+    await expect400(
+      { contents: [user, calls, { role: 'user', parts: [response('a'), response('')] }] },
+      /function_response\.name: Name cannot be empty/,
+    );
     await expect400({ contents: [user, calls, { role: 'user', parts: [response('a')] }] }, /number of function response parts is equal/);
     await expect400({ contents: [{ role: 'user', parts: [response('a')] }] }, /immediately after a function call turn/);
   });
@@ -170,13 +173,19 @@ describe('Gemini format: candidates', () => {
   it('answers candidateCount candidates with their index and own text, usage summed', async () => {
     const contents = [{ role: 'user', parts: [{ text: 'one two three' }] }];
     const body = await generate({ contents, generationConfig: { candidateCount: 3 } });
-    assert.deepEqual(candidates(body).map((entry) => entry.index), [0, 1, 2]);
+    assert.deepEqual(
+      candidates(body).map((entry) => entry.index),
+      [0, 1, 2],
+    );
     const texts = [0, 1, 2].map((index) => parts(body, index)[0]?.text);
     assert.equal(texts[1], 'Simulated reply from gemini-2.5-flash: two three one two');
     assert.equal(new Set(texts).size, 3);
     assert.equal(usage(body).candidatesTokenCount, 24);
     const chunks = await streamed({ contents, generationConfig: { candidateCount: 2 } });
-    assert.deepEqual([0, 1].map((index) => streamedText(chunks, index)), texts.slice(0, 2));
+    assert.deepEqual(
+      [0, 1].map((index) => streamedText(chunks, index)),
+      texts.slice(0, 2),
+    );
     assert.ok(chunks.every((chunk) => candidates(chunk).length === 2));
     assert.equal(usage(chunks.at(-1) ?? {}).candidatesTokenCount, 16);
     await expect400({ generationConfig: { candidateCount: 9 } }, /candidate_count/);

@@ -114,8 +114,7 @@ function scanContents(contents: unknown[], texts: string[], model: string): Cont
       }
       if (scan.responses.length !== previousCalls) {
         return invalid(
-          'Please ensure that the number of function response parts is equal to the number of function call parts ' +
-            'of the function call turn.',
+          'Please ensure that the number of function response parts is equal to the number of function call parts ' + 'of the function call turn.',
         );
       }
     } else unsigned = undefined;

@@ -12,24 +12,13 @@ import { generateReply } from './reply.js';
 import { isHttpReply, type ReplyContext, type SimCall } from './wire-format.js';
 
 /** Answers one request to a provider endpoint. Never throws; a broken request socket is destroyed. */
-export function handleProviderCall(
-  state: SimulatorState,
-  route: ProviderRoute,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+export function handleProviderCall(state: SimulatorState, route: ProviderRoute, req: IncomingMessage, res: ServerResponse): void {
   state.countRequest();
   readBody(req, res, (body) => dispatch(state, route, req, res, body));
 }
 
 /** Rejects what the real API would reject (size, credentials, JSON, fields), then answers the call. */
-function dispatch(
-  state: SimulatorState,
-  route: ProviderRoute,
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: BodyResult,
-): void {
+function dispatch(state: SimulatorState, route: ProviderRoute, req: IncomingMessage, res: ServerResponse, body: BodyResult): void {
   const { format } = route;
   const context: ReplyContext = { nextId: state.nextId, nowSeconds: Math.floor(Date.now() / 1000) };
   const headers = format.responseHeaders(context);

@@ -68,12 +68,7 @@ const NUMBER_KNOBS: ReadonlySet<string> = new Set<KnobName>([
 const BOOLEAN_KNOBS: ReadonlySet<string> = new Set<KnobName>(['midStreamError', 'refuse']);
 
 /** Knobs that count tokens or calls, so must be whole numbers. */
-const INTEGER_KNOBS: ReadonlySet<string> = new Set<KnobName>([
-  'outputTokens',
-  'parallelToolCalls',
-  'reasoningTokens',
-  'cachedPromptTokens',
-]);
+const INTEGER_KNOBS: ReadonlySet<string> = new Set<KnobName>(['outputTokens', 'parallelToolCalls', 'reasoningTokens', 'cachedPromptTokens']);
 
 /** Why one knob value is unacceptable, or `undefined` when it is fine. */
 function knobProblem(name: string, value: unknown): string | undefined {

@@ -7,13 +7,7 @@
 import type { HttpReply } from './wire-format.js';
 
 /** `{"error":{message,type,param,code}}`, all four keys present as in the spec's `ErrorResponse`. */
-export function openAIError(
-  status: number,
-  message: string,
-  type: string,
-  param: string | null = null,
-  code: string | null = null,
-): HttpReply {
+export function openAIError(status: number, message: string, type: string, param: string | null = null, code: string | null = null): HttpReply {
   return { status, body: { error: { message, type, param, code } } };
 }
 
@@ -30,17 +24,13 @@ export function openAIFault(status: number): HttpReply {
     case 401:
       return openAIError(401, 'Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key');
     case 403:
-      return openAIError(403, 'Country, region, or territory not supported', 'invalid_request_error', null,
-        'unsupported_country_region_territory');
+      return openAIError(403, 'Country, region, or territory not supported', 'invalid_request_error', null, 'unsupported_country_region_territory');
     case 404:
-      return openAIError(404, 'The model does not exist or you do not have access to it.',
-        'invalid_request_error', null, 'model_not_found');
+      return openAIError(404, 'The model does not exist or you do not have access to it.', 'invalid_request_error', null, 'model_not_found');
     case 429:
-      return openAIError(429, 'Rate limit reached for requests. Please try again in 1s.', 'requests', null,
-        'rate_limit_exceeded');
+      return openAIError(429, 'Rate limit reached for requests. Please try again in 1s.', 'requests', null, 'rate_limit_exceeded');
     case 500:
-      return openAIError(500, 'The server had an error while processing your request. Sorry about that!',
-        'server_error');
+      return openAIError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error');
     case 503:
     case 529:
       return openAIError(status, 'The server is overloaded or not ready yet.', 'server_error');

@@ -205,7 +205,10 @@ describe('OpenAI format: n choices', () => {
   it('answers n choices, each with its index and its own text, usage summed', async () => {
     const body = await complete({ messages: [{ role: 'user', content: 'one two three' }], n: 3 });
     const list = choices(body);
-    assert.deepEqual(list.map((choice) => choice.index), [0, 1, 2]);
+    assert.deepEqual(
+      list.map((choice) => choice.index),
+      [0, 1, 2],
+    );
     const texts = list.map((choice) => obj(choice.message).content);
     assert.equal(texts[0], 'Simulated reply from gpt-4o: one two three one');
     assert.equal(texts[1], 'Simulated reply from gpt-4o: two three one two');
@@ -218,13 +221,24 @@ describe('OpenAI format: n choices', () => {
     const whole = await complete(request);
     const chunks = await streamChunks(request);
     const rolesByIndex = chunks.flatMap((chunk) =>
-      choices(chunk).filter((choice) => obj(choice.delta).role === 'assistant').map((choice) => choice.index),
+      choices(chunk)
+        .filter((choice) => obj(choice.delta).role === 'assistant')
+        .map((choice) => choice.index),
     );
     assert.deepEqual(rolesByIndex, [0, 1]);
-    assert.ok(chunks.every((chunk) => choices(chunk).length <= 1), 'one choice per chunk');
+    assert.ok(
+      chunks.every((chunk) => choices(chunk).length <= 1),
+      'one choice per chunk',
+    );
     const assembled = assembleOpenAIStream(chunks);
-    assert.deepEqual(assembled.map((choice) => choice.content), choices(whole).map((choice) => obj(choice.message).content));
-    assert.deepEqual(assembled.map((choice) => choice.finish), ['stop', 'stop']);
+    assert.deepEqual(
+      assembled.map((choice) => choice.content),
+      choices(whole).map((choice) => obj(choice.message).content),
+    );
+    assert.deepEqual(
+      assembled.map((choice) => choice.finish),
+      ['stop', 'stop'],
+    );
     assert.equal(obj(chunks.at(-1)?.usage).completion_tokens, 16);
   });
 

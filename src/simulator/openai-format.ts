@@ -161,8 +161,7 @@ function streamOpenAI(call: SimCall, reply: Reply, context: ReplyContext, midStr
       choices,
       ...usageField,
     });
-  const delta: DeltaFrame = (index, content, finishReason = null) =>
-    chunk([{ index, delta: content, logprobs: null, finish_reason: finishReason }]);
+  const delta: DeltaFrame = (index, content, finishReason = null) => chunk([{ index, delta: content, logprobs: null, finish_reason: finishReason }]);
 
   // Text starts with content "", tool calls and refusals with content null, as OpenAI streams them.
   const head = reply.choices.map((choice, index) => {

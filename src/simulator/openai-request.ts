@@ -203,17 +203,17 @@ function readResponseFormat(format: unknown, texts: readonly string[]): { schema
     case 'json_object':
       // OpenAI's JSON mode insists that the conversation itself asks for JSON.
       if (!texts.some((text) => /json/i.test(text))) {
-        return invalid(
-          "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
-          'messages',
-        );
+        return invalid("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages');
       }
       return { schema: undefined };
     case 'json_schema': {
       const spec = format.json_schema;
       if (!isRecord(spec) || typeof spec.name !== 'string') {
-        return invalid("Missing required parameter: 'response_format.json_schema.name'.", 'response_format.json_schema.name',
-          'missing_required_parameter');
+        return invalid(
+          "Missing required parameter: 'response_format.json_schema.name'.",
+          'response_format.json_schema.name',
+          'missing_required_parameter',
+        );
       }
       return { schema: isAbsent(spec.schema) ? undefined : spec.schema };
     }

@@ -17,13 +17,15 @@ function offeredTools(tools: unknown[]): ToolSpec[] | HttpReply {
     }
     if (tool.type === 'custom') continue;
     if (tool.type !== 'function') {
-      return invalid(`Invalid value: '${String(tool.type)}'. Supported values are: 'function' and 'custom'.`,
-        `tools[${index}].type`, 'invalid_value');
+      return invalid(
+        `Invalid value: '${String(tool.type)}'. Supported values are: 'function' and 'custom'.`,
+        `tools[${index}].type`,
+        'invalid_value',
+      );
     }
     const fn = tool.function;
     if (!isRecord(fn) || typeof fn.name !== 'string' || fn.name.length === 0) {
-      return invalid(`Missing required parameter: 'tools[${index}].function.name'.`, `tools[${index}].function.name`,
-        'missing_required_parameter');
+      return invalid(`Missing required parameter: 'tools[${index}].function.name'.`, `tools[${index}].function.name`, 'missing_required_parameter');
     }
     offered.push({ name: fn.name, parameters: isAbsent(fn.parameters) ? undefined : fn.parameters });
   }
@@ -43,8 +45,7 @@ function choiceNames(choice: unknown): string[] | undefined | HttpReply {
       isRecord(tool) && isRecord(tool.function) && typeof tool.function.name === 'string' ? [tool.function.name] : [],
     );
   }
-  return invalid("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or a named function.", 'tool_choice',
-    'invalid_value');
+  return invalid("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or a named function.", 'tool_choice', 'invalid_value');
 }
 
 /**
@@ -55,8 +56,7 @@ export function readOpenAITools(body: Record<string, unknown>, answeringToolResu
   const { tools } = body;
   if (!Array.isArray(tools) || tools.length === 0) {
     if (isAbsent(body.tool_choice)) return NO_TOOLS;
-    return invalid("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
-      'tool_choice');
+    return invalid("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", 'tool_choice');
   }
   const offered = offeredTools(tools);
   if ('status' in offered) return offered;
@@ -64,8 +64,7 @@ export function readOpenAITools(body: Record<string, unknown>, answeringToolResu
   if (names !== undefined && 'status' in names) return names;
   const { tools: callable, unknown } = selectTools(offered, names);
   if (unknown.length > 0) {
-    return invalid(`Invalid value for 'tool_choice': no function named '${unknown[0] ?? ''}' in 'tools'.`, 'tool_choice',
-      'invalid_value');
+    return invalid(`Invalid value for 'tool_choice': no function named '${unknown[0] ?? ''}' in 'tools'.`, 'tool_choice', 'invalid_value');
   }
   return {
     callable: answeringToolResult ? [] : callable,

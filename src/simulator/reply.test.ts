@@ -36,7 +36,10 @@ describe('generateReply', () => {
     const reply = generateReply({ ...call, callableTools: [tool], maxParallelCalls: 2, maxTokens: 1 }, { ...knobs, parallelToolCalls: 5 });
     const [choice] = reply.choices;
     assert.equal(choice?.finish, 'tool_calls');
-    assert.deepEqual(choice?.toolCalls.map((planned) => planned.arguments), ['{"q":"alpha"}', '{"q":"beta"}']);
+    assert.deepEqual(
+      choice?.toolCalls.map((planned) => planned.arguments),
+      ['{"q":"alpha"}', '{"q":"beta"}'],
+    );
     assert.deepEqual(choice?.pieces, []);
   });
 
@@ -67,7 +70,13 @@ describe('generateReply', () => {
   it('refuses in every choice and caps cached tokens at the prompt', () => {
     const reply = generateReply({ ...call, candidates: 2 }, { ...knobs, refuse: true, cachedPromptTokens: 99 });
     assert.ok(reply.refused);
-    assert.deepEqual(reply.choices.map((choice) => [choice.finish, choice.text]), [['refusal', REFUSAL_TEXT], ['refusal', REFUSAL_TEXT]]);
+    assert.deepEqual(
+      reply.choices.map((choice) => [choice.finish, choice.text]),
+      [
+        ['refusal', REFUSAL_TEXT],
+        ['refusal', REFUSAL_TEXT],
+      ],
+    );
     assert.equal(reply.cachedTokens, 10);
   });
 });

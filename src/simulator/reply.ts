@@ -7,16 +7,7 @@
 
 import type { SimulatorKnobs } from './knobs.js';
 import { valueFromSchema } from './schema-value.js';
-import {
-  finishText,
-  generateCompletion,
-  NOTHING,
-  reasoningPieces,
-  sourceWords,
-  splitText,
-  type Completion,
-  type CompletionInput,
-} from './text.js';
+import { finishText, generateCompletion, NOTHING, reasoningPieces, sourceWords, splitText, type Completion, type CompletionInput } from './text.js';
 import { planToolCalls, toolCallTokens } from './tool-calls.js';
 import type { SimCall } from './wire-format.js';
 
@@ -75,12 +66,7 @@ function answer(call: SimCall, knobs: SimulatorKnobs, index: number, maxTokens: 
   return generateCompletion(input);
 }
 
-function completionInput(
-  call: SimCall,
-  knobs: SimulatorKnobs,
-  index: number,
-  maxTokens: number | undefined,
-): CompletionInput {
+function completionInput(call: SimCall, knobs: SimulatorKnobs, index: number, maxTokens: number | undefined): CompletionInput {
   const input: CompletionInput = {
     model: call.model,
     lastUserText: call.toolResult ?? call.lastUserText,

@@ -14,9 +14,7 @@ export interface ProviderRoute extends RouteInfo {
 }
 
 const FIXED_ROUTES: ReadonlyMap<string, { provider: string; format: WireFormat }> = new Map([
-  ...OPENAI_COMPATIBLE_PROVIDERS.map(
-    (provider) => [`/${provider}/v1/chat/completions`, { provider, format: openAIFormat }] as const,
-  ),
+  ...OPENAI_COMPATIBLE_PROVIDERS.map((provider) => [`/${provider}/v1/chat/completions`, { provider, format: openAIFormat }] as const),
   ['/anthropic/v1/messages', { provider: 'anthropic', format: anthropicFormat }],
 ]);
 

@@ -24,7 +24,10 @@ describe('valueFromSchema', () => {
   });
 
   it('fills every property when required is absent, and nests', () => {
-    const schema = { type: 'object', properties: { inner: { type: 'object', properties: { list: { type: 'array', items: { type: 'string' }, minItems: 2 } } } } };
+    const schema = {
+      type: 'object',
+      properties: { inner: { type: 'object', properties: { list: { type: 'array', items: { type: 'string' }, minItems: 2 } } } },
+    };
     assert.deepEqual(valueFromSchema(schema, words, 1), { inner: { list: ['beta', 'gamma'] } });
   });
 

@@ -98,9 +98,7 @@ function build(schema: unknown, state: BuildState, depth: number): unknown {
 
 function buildObject(schema: Record<string, unknown>, state: BuildState, depth: number): Record<string, unknown> {
   const properties = isRecord(schema.properties) ? schema.properties : {};
-  const keys = Array.isArray(schema.required)
-    ? schema.required.filter((key): key is string => typeof key === 'string')
-    : Object.keys(properties);
+  const keys = Array.isArray(schema.required) ? schema.required.filter((key): key is string => typeof key === 'string') : Object.keys(properties);
   const value: Record<string, unknown> = {};
   for (const key of keys) {
     // defineProperty, so that a property named `__proto__` stays a plain property.

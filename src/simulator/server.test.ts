@@ -161,7 +161,9 @@ describe('calls in flight', () => {
     try {
       fresh.setKnobs('slow', { latencyMs: 1_000 });
       const url = `${fresh.url}/openai/v1/chat/completions`;
-      const calls = Array.from({ length: 3 }, () => post(url, PROVIDER_HEADERS.openai, { model: 'slow', messages: [{ role: 'user', content: 'x' }] }));
+      const calls = Array.from({ length: 3 }, () =>
+        post(url, PROVIDER_HEADERS.openai, { model: 'slow', messages: [{ role: 'user', content: 'x' }] }),
+      );
       // Each call is held 1 s by its latency knob: poll until all three are inside (bounded), then they count.
       const deadline = Date.now() + 5_000;
       while (fresh.stats().inFlight < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  estimatePromptTokens,
-  estimateTextTokens,
-  generateCompletion,
-  reasoningPieces,
-  splitText,
-  type CompletionInput,
-} from './text.js';
+import { estimatePromptTokens, estimateTextTokens, generateCompletion, reasoningPieces, splitText, type CompletionInput } from './text.js';
 
 const base: CompletionInput = {
   model: 'gpt-4o-mini',

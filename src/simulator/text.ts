@@ -88,9 +88,7 @@ function replyPieces(input: CompletionInput, count: number): string[] {
   const prefix = ['Simulated', 'reply', 'from', `${input.model}:`, ...(input.lead ?? NOTHING)];
   const words = sourceWords(input.lastUserText);
   const shift = input.candidateIndex ?? 0;
-  return joinPieces(count, (i) =>
-    i < prefix.length ? (prefix[i] ?? '') : (words[(i - prefix.length + shift) % words.length] ?? ''),
-  );
+  return joinPieces(count, (i) => (i < prefix.length ? (prefix[i] ?? '') : (words[(i - prefix.length + shift) % words.length] ?? '')));
 }
 
 /** `count` reasoning pieces: "Thinking about: w1 w2 …", cycling the words of `text`. */

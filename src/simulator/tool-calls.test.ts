@@ -36,7 +36,10 @@ describe('argumentFragments', () => {
     assert.ok(fragments.length >= 2);
     assert.ok(fragments.every((fragment) => fragment.length <= 9));
     assert.equal(fragments.join(''), json);
-    assert.ok(fragments.every((fragment) => !/[\uD800-\uDBFF]$/.test(fragment)), 'no split surrogate pair');
+    assert.ok(
+      fragments.every((fragment) => !/[\uD800-\uDBFF]$/.test(fragment)),
+      'no split surrogate pair',
+    );
   });
 });
 

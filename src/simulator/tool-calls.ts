@@ -43,12 +43,7 @@ const FRAGMENT_CHARS = 8;
  * `count` calls, cycling through `tools` in order (all to the same tool when only one is callable). Call k fills
  * its string arguments starting at word `offset + k`, so parallel calls (and choices) differ.
  */
-export function planToolCalls(
-  tools: readonly ToolSpec[],
-  count: number,
-  words: readonly string[],
-  offset = 0,
-): ToolCallOut[] {
+export function planToolCalls(tools: readonly ToolSpec[], count: number, words: readonly string[], offset = 0): ToolCallOut[] {
   const calls: ToolCallOut[] = [];
   if (tools.length === 0) return calls;
   for (let k = 0; k < count; k++) {
@@ -75,10 +70,7 @@ export function argumentFragments(json: string): string[] {
  * Narrows offered tools to those a tool choice allows: `undefined` names means all of them. Returns the names
  * that matched no tool, so the format can answer the 400 its provider would.
  */
-export function selectTools(
-  tools: readonly ToolSpec[],
-  names: readonly string[] | undefined,
-): { tools: ToolSpec[]; unknown: string[] } {
+export function selectTools(tools: readonly ToolSpec[], names: readonly string[] | undefined): { tools: ToolSpec[]; unknown: string[] } {
   if (names === undefined) return { tools: [...tools], unknown: [] };
   const selected = tools.filter((tool) => names.includes(tool.name));
   return { tools: selected, unknown: names.filter((name) => !tools.some((tool) => tool.name === name)) };

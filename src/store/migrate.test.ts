@@ -42,8 +42,7 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     assert.deepEqual(report.applied, Object.keys(MIGRATIONS));
 
     const all = await tables();
-    const columns = (name: string): string[] =>
-      all.find((table) => table.name === name)?.columns.map((column) => column.name) ?? [];
+    const columns = (name: string): string[] => all.find((table) => table.name === name)?.columns.map((column) => column.name) ?? [];
     assert.deepEqual(columns('accounts').sort(), [
       'concurrent_limit',
       'created_at',
@@ -96,7 +95,10 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       'ttft_ms',
       'usage_estimated',
     ]);
-    const nullable = usage?.columns.filter((column) => column.isNullable).map((column) => column.name).sort();
+    const nullable = usage?.columns
+      .filter((column) => column.isNullable)
+      .map((column) => column.name)
+      .sort();
     assert.deepEqual(nullable, ['error_code', 'provider', 'routed_model', 'ttft_ms']);
     assert.deepEqual(await indexNames('usage'), ['usage_account_created_idx', 'usage_created_idx', 'usage_key_created_idx']);
   });
@@ -153,14 +155,17 @@ await describeWithPostgres('migrateToLatest [postgres, several instances]', () =
       const { rows } = await sql<{ schema: string }>`
         select table_schema as schema from information_schema.tables where table_name = 'kysely_migration'
         and table_schema in (${first.schema}, ${second.schema}) order by table_schema`.execute(second.store.db);
-      assert.deepEqual(rows.map((row) => row.schema), [first.schema, second.schema].sort());
+      assert.deepEqual(
+        rows.map((row) => row.schema),
+        [first.schema, second.schema].sort(),
+      );
     } finally {
       await first.cleanup();
       await second.cleanup();
     }
   });
 
-  it('introspects only its own schema, with its columns, and lists Kysely\'s tables only when asked', async () => {
+  it("introspects only its own schema, with its columns, and lists Kysely's tables only when asked", async () => {
     const first = await openTempPostgresStore();
     const second = await openTempPostgresStore();
     try {
@@ -168,7 +173,14 @@ await describeWithPostgres('migrateToLatest [postgres, several instances]', () =
       assert.deepEqual([...new Set(own.map((table) => table.schema))], [second.schema]);
       assert.deepEqual(own.map((table) => table.name).sort(), ['accounts', 'api_keys', 'provider_credentials', 'sessions', 'usage']);
       const email = own.find((table) => table.name === 'accounts')?.columns.find((column) => column.name === 'email');
-      assert.deepEqual(email, { name: 'email', dataType: 'text', dataTypeSchema: 'pg_catalog', isNullable: false, isAutoIncrementing: false, hasDefaultValue: false });
+      assert.deepEqual(email, {
+        name: 'email',
+        dataType: 'text',
+        dataTypeSchema: 'pg_catalog',
+        isNullable: false,
+        isAutoIncrementing: false,
+        hasDefaultValue: false,
+      });
       const withInternal = await second.store.db.introspection.getTables({ withInternalKyselyTables: true });
       assert.ok(withInternal.some((table) => table.name === 'kysely_migration' && table.schema === second.schema));
     } finally {

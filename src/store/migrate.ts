@@ -60,8 +60,7 @@ async function runMigrator(db: Kysely<Database>, schema: string | undefined): Pr
   if (error !== undefined) {
     const failed = results.find((result) => result.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);
-    const message =
-      failed === undefined ? `migration failed: ${reason}` : `migration ${failed} failed: ${reason}`;
+    const message = failed === undefined ? `migration failed: ${reason}` : `migration ${failed} failed: ${reason}`;
     throw new MigrationError(message, failed, error);
   }
   return {

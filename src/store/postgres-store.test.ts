@@ -45,9 +45,7 @@ await describeWithPostgres('createPostgresStore', () => {
 
   it('speaks postgres and returns int8 values as numbers, refusing unsafe ones', async () => {
     assert.equal(temp.store.dialect, 'postgres');
-    const row = await sql<{ big: unknown; n: unknown }>`select 9007199254740991::int8 as big, count(*) as n from accounts`.execute(
-      temp.store.db,
-    );
+    const row = await sql<{ big: unknown; n: unknown }>`select 9007199254740991::int8 as big, count(*) as n from accounts`.execute(temp.store.db);
     assert.deepEqual(row.rows[0], { big: Number.MAX_SAFE_INTEGER, n: 0 });
     await assert.rejects(sql`select 9007199254740993::int8 as big`.execute(temp.store.db), RangeError);
   });

@@ -82,9 +82,10 @@ function restrictToOwner(file: string): void {
  * {@link toUsageRow}, the mapping the repositories use, so the two cannot drift apart.
  */
 function prepareUsageInsert(raw: SqliteDatabase.Database, columns: readonly string[]): (rows: readonly UsageRecord[]) => void {
-  const insert = raw.prepare(`INSERT INTO usage (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`);
+  const insert = raw.prepare(
+    `INSERT INTO usage (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
+  );
   return raw.transaction((rows: readonly UsageRecord[]) => {
     for (const row of rows) insert.run(toUsageRow(row));
   });
 }
-

@@ -228,8 +228,14 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
     await screenshot(page, 'overview');
 
     await goTo(page, 'Models');
-    await page.getByRole('row', { name: /gpt-4o-mini/ }).first().waitFor();
-    await page.getByRole('row', { name: /claude-haiku-4\.5/ }).first().waitFor();
+    await page
+      .getByRole('row', { name: /gpt-4o-mini/ })
+      .first()
+      .waitFor();
+    await page
+      .getByRole('row', { name: /claude-haiku-4\.5/ })
+      .first()
+      .waitFor();
     await screenshot(page, 'models');
 
     await goTo(page, 'Playground');

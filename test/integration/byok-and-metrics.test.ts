@@ -33,7 +33,10 @@ async function rowsFor(accountId: string, count: number): Promise<Row[]> {
   const deadline = Date.now() + 5000;
   for (;;) {
     await gw.ledger.flush();
-    const result = await sql<Row>`select byok, status, error_code, cost_usd, routed_model from usage where account_id = ${accountId} order by created_at`.execute(gw.store.db);
+    const result =
+      await sql<Row>`select byok, status, error_code, cost_usd, routed_model from usage where account_id = ${accountId} order by created_at`.execute(
+        gw.store.db,
+      );
     if (result.rows.length >= count || Date.now() > deadline) return result.rows;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -49,9 +52,18 @@ describe('BYOK', () => {
     assert.equal(completion.object, 'chat.completion');
     assert.ok(gw.simulator!.stats().keyTails['claude-haiku-4-5']?.includes('WXYZ'), 'the upstream saw the account key');
     // The same tiny cap refuses a provider without the account's key.
-    await assert.rejects(account.client().chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 8 }), { status: 402, code: 'quota_exceeded' });
+    await assert.rejects(account.client().chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 8 }), {
+      status: 402,
+      code: 'quota_exceeded',
+    });
     const rows = await rowsFor(account.accountId, 2);
-    assert.deepEqual(rows.map((r) => [r.routed_model, r.byok, r.status]), [['claude-haiku-4.5', 1, 200], [null, 0, 402]]);
+    assert.deepEqual(
+      rows.map((r) => [r.routed_model, r.byok, r.status]),
+      [
+        ['claude-haiku-4.5', 1, 200],
+        [null, 0, 402],
+      ],
+    );
   });
 
   it("an account's failing key does not open the circuit for everyone else", async () => {

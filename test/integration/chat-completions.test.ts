@@ -112,17 +112,20 @@ describe('models', () => {
       capabilities: { vision: true, tools: true },
     });
     assert.equal(list.data.find((m) => m.id === 'llama-4-maverick')?.owned_by, 'meta');
-    assert.deepEqual(list.data.find((m) => m.id === 'gemini-embedding-001'), {
-      id: 'gemini-embedding-001',
-      object: 'model',
-      created: 1752451200,
-      owned_by: 'google',
-      kind: 'embedding',
-      dimensions: 3072,
-      dimension_range: { min: 128, max: 3072 },
-      max_input_tokens: 2048,
-      pricing: { input_per_million: 0.15, output_per_million: 0 },
-    });
+    assert.deepEqual(
+      list.data.find((m) => m.id === 'gemini-embedding-001'),
+      {
+        id: 'gemini-embedding-001',
+        object: 'model',
+        created: 1752451200,
+        owned_by: 'google',
+        kind: 'embedding',
+        dimensions: 3072,
+        dimension_range: { min: 128, max: 3072 },
+        max_input_tokens: 2048,
+        pricing: { input_per_million: 0.15, output_per_million: 0 },
+      },
+    );
     assert.equal(list.data.find((m) => m.id === 'mistral-embed')?.dimension_range, null);
   });
 
@@ -162,11 +165,16 @@ describe('n > 1', () => {
       const single = await gw.client().chat.completions.create({ model, messages, max_tokens: 8 });
       const completion = await gw.client().chat.completions.create({ model, messages, max_tokens: 8, n: 2 });
       validateOpenAI('CreateChatCompletionResponse', completion);
-      assert.deepEqual(completion.choices.map((c) => c.index), [0, 1]);
+      assert.deepEqual(
+        completion.choices.map((c) => c.index),
+        [0, 1],
+      );
       assert.ok(completion.choices.every((c) => (c.message.content ?? '').length > 0));
       assert.equal(completion.usage?.completion_tokens, 2 * (single.usage?.completion_tokens ?? 0));
 
-      const stream = await gw.client().chat.completions.create({ model, messages, max_tokens: 8, n: 2, stream: true, stream_options: { include_usage: true } });
+      const stream = await gw
+        .client()
+        .chat.completions.create({ model, messages, max_tokens: 8, n: 2, stream: true, stream_options: { include_usage: true } });
       const text = new Map<number, string>();
       const roles = new Set<number>();
       const finishes: number[] = [];

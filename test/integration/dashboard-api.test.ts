@@ -49,7 +49,11 @@ describe('signup, login, logout, me', () => {
     assertError(await anon.post('/api/signup', { email: 'ALICE@example.com', password: 'long enough pass' }), 409, 'email_taken', 'email');
     assertError(await anon.post('/api/signup', { email: 'y@example.com' }), 400, 'invalid_request', 'password');
     assertError(await anon.post('/api/signup', { email: 'z@example.com', password: 'long enough pass', plan: 'enterprise' }), 400, 'invalid_request');
-    assertError(await anon.post('/api/signup', undefined, { raw: '{"email":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request');
+    assertError(
+      await anon.post('/api/signup', undefined, { raw: '{"email":', headers: { 'content-type': 'application/json' } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('GET /api/me: account, plan limits, cap, month totals and the CSRF token', async () => {
@@ -244,7 +248,12 @@ describe('provider keys (BYOK)', () => {
     const bad = await alice.post('/api/provider-keys', { provider: 'anthropic', api_key: 'sk-proj-wrong-kind-of-key-123456' });
     assertError(bad, 400, 'invalid_request', 'api_key');
     assert.ok(!bad.text.includes('wrong-kind'));
-    assertError(await alice.post('/api/provider-keys', { provider: 'google', api_key: 'sk-0123456789012345678901234' }), 400, 'invalid_request', 'api_key');
+    assertError(
+      await alice.post('/api/provider-keys', { provider: 'google', api_key: 'sk-0123456789012345678901234' }),
+      400,
+      'invalid_request',
+      'api_key',
+    );
     assertError(await alice.post('/api/provider-keys', { provider: 'nope', api_key: OPENAI_KEY }), 400, 'invalid_request', 'provider');
     assertError(await alice.post('/api/provider-keys', { provider: 'openai' }), 400, 'invalid_request', 'api_key');
   });
@@ -255,7 +264,10 @@ describe('provider keys (BYOK)', () => {
     assert.deepEqual(Object.keys(added.body.provider_key).sort(), ['created_at', 'id', 'last4', 'provider']);
     assert.equal(added.body.provider_key.last4, 'WXYZ');
     const listed = await alice.get<{ data: ProviderKeyJson[] }>('/api/provider-keys');
-    assert.deepEqual(listed.body.data.map((k) => [k.provider, k.last4]), [['anthropic', 'WXYZ']]);
+    assert.deepEqual(
+      listed.body.data.map((k) => [k.provider, k.last4]),
+      [['anthropic', 'WXYZ']],
+    );
     assert.equal(gw.credentials.keysForAccount(aliceId).get('anthropic'), ANTHROPIC_KEY);
 
     const deleted = await alice.delete(`/api/provider-keys/${added.body.provider_key.id}`);
@@ -269,12 +281,19 @@ describe('provider keys (BYOK)', () => {
     const second = `${OPENAI_KEY.slice(0, -4)}9876`;
     await alice.post('/api/provider-keys', { provider: 'openai', api_key: `  ${second}\n` });
     const listed = await alice.get<{ data: ProviderKeyJson[] }>('/api/provider-keys');
-    assert.deepEqual(listed.body.data.map((k) => [k.provider, k.last4]), [['openai', '9876']]);
+    assert.deepEqual(
+      listed.body.data.map((k) => [k.provider, k.last4]),
+      [['openai', '9876']],
+    );
     assert.equal(gw.credentials.keysForAccount(aliceId).get('openai'), second);
   });
 
   it('with test: true, checks the key against the provider (the simulator) first', async () => {
-    const tested = await alice.post<{ provider_key: ProviderKeyJson }>('/api/provider-keys', { provider: 'anthropic', api_key: ANTHROPIC_KEY, test: true });
+    const tested = await alice.post<{ provider_key: ProviderKeyJson }>('/api/provider-keys', {
+      provider: 'anthropic',
+      api_key: ANTHROPIC_KEY,
+      test: true,
+    });
     assert.equal(tested.status, 201, tested.text);
   });
 

@@ -26,7 +26,10 @@ describe('usage and logs', () => {
       await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `hello ${i}` }], max_tokens: 5 });
     }
     await gw.client(other.secret).chat.completions.create({ model: 'claude-haiku-4.5', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
-    await gw.client(other.secret).chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
+    await gw
+      .client(other.secret)
+      .chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })
+      .catch(() => undefined);
     await gw.ledger.flush();
   });
 
@@ -135,8 +138,13 @@ describe('isolation between accounts', () => {
     assert.deepEqual(keys.body.data, []);
     const credentials = await bob.get<{ data: ProviderKeyJson[] }>('/api/provider-keys');
     assert.deepEqual(credentials.body.data, []);
-    const usage = await bob.get<{ series: { requests: number }[]; by_model: unknown[]; by_key: unknown[]; totals: { requests: number } }>('/api/usage');
-    assert.equal(usage.body.series.reduce((sum, p) => sum + p.requests, 0), 0);
+    const usage = await bob.get<{ series: { requests: number }[]; by_model: unknown[]; by_key: unknown[]; totals: { requests: number } }>(
+      '/api/usage',
+    );
+    assert.equal(
+      usage.body.series.reduce((sum, p) => sum + p.requests, 0),
+      0,
+    );
     assert.deepEqual(usage.body.by_model, []);
     assert.deepEqual(usage.body.by_key, []);
     assert.equal(usage.body.totals.requests, 0);

@@ -88,7 +88,9 @@ describe('400 invalid_request', () => {
     const { status, body } = await post(JSON.stringify({ model: 'gpt-5', messages: hello, temperature: 0.5, top_p: 0.9 }));
     assert.equal(status, 400);
     assert.equal(body.error.param, 'top_p');
-    const allowed = await gw.client().chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'hi' }], temperature: 0.5, top_p: 1 });
+    const allowed = await gw
+      .client()
+      .chat.completions.create({ model: 'gpt-5', messages: [{ role: 'user', content: 'hi' }], temperature: 0.5, top_p: 1 });
     assert.equal(allowed.object, 'chat.completion');
   });
 
@@ -132,7 +134,10 @@ describe('401 invalid_api_key', () => {
   });
 
   it('a key revoked by another process is refused within a second', async () => {
-    const created = await createKeysService({ db: gw.store.db, onChange: () => gw.keys.invalidate() }).createKey({ email: 'test@example.com', name: 'doomed' });
+    const created = await createKeysService({ db: gw.store.db, onChange: () => gw.keys.invalidate() }).createKey({
+      email: 'test@example.com',
+      name: 'doomed',
+    });
     const ok = await gw.client(created.secret).models.list();
     assert.ok(ok.data.length > 0);
     const other = gw.openAnotherStore();
@@ -159,7 +164,11 @@ describe('upstream failures', () => {
   });
 
   it('upstream 5xx → 503 provider_unavailable, on each wire format', async () => {
-    for (const [model, upstream] of [['gpt-4o-mini', 'gpt-4o-mini'], ['claude-haiku-4.5', 'claude-haiku-4-5'], ['gemini-2.5-flash', 'gemini-2.5-flash']] as const) {
+    for (const [model, upstream] of [
+      ['gpt-4o-mini', 'gpt-4o-mini'],
+      ['claude-haiku-4.5', 'claude-haiku-4-5'],
+      ['gemini-2.5-flash', 'gemini-2.5-flash'],
+    ] as const) {
       gw.simulator!.setKnobs(upstream, { errorRate: 1, errorStatus: 500 });
       try {
         const { status, body } = await post(JSON.stringify({ model, messages: hello }));
@@ -198,12 +207,17 @@ describe('upstream failures', () => {
   it('an error after the first byte ends the stream with an SSE error event that the SDK raises', async () => {
     gw.simulator!.setKnobs('claude-haiku-4-5', { midStreamError: true });
     try {
-      const stream = await gw.client().chat.completions.create({ model: 'claude-haiku-4.5', messages: [{ role: 'user', content: 'hi' }], stream: true });
-      await assert.rejects(async () => {
-        for await (const _chunk of stream) {
-          // drain
-        }
-      }, (error: unknown) => error instanceof OpenAI.APIError && /Overloaded|overloaded/.test(error.message));
+      const stream = await gw
+        .client()
+        .chat.completions.create({ model: 'claude-haiku-4.5', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      await assert.rejects(
+        async () => {
+          for await (const _chunk of stream) {
+            // drain
+          }
+        },
+        (error: unknown) => error instanceof OpenAI.APIError && /Overloaded|overloaded/.test(error.message),
+      );
     } finally {
       gw.simulator!.resetKnobs();
     }

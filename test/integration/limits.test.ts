@@ -159,7 +159,10 @@ describe('requests per minute (plan free: 60)', () => {
       assert.ok(h.remainingTokens < 150_000);
     }
     const tokens = seen.map((h) => h.remainingTokens);
-    assert.ok(tokens.every((t, i) => i === 0 || t < (tokens[i - 1] as number)), `remaining tokens should fall: ${tokens.join(',')}`);
+    assert.ok(
+      tokens.every((t, i) => i === 0 || t < (tokens[i - 1] as number)),
+      `remaining tokens should fall: ${tokens.join(',')}`,
+    );
 
     const error = await apiError(client.chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 8 }));
     assert.ok(error instanceof OpenAI.RateLimitError);
@@ -170,7 +173,10 @@ describe('requests per minute (plan free: 60)', () => {
     const retryAfter = Number(error.headers?.get('retry-after'));
     assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${String(error.headers?.get('retry-after'))}`);
     const rejected = limitHeaders(error.headers);
-    assert.deepEqual({ limit: rejected.limit, remaining: rejected.remaining, limitTokens: rejected.limitTokens }, { limit: 60, remaining: 0, limitTokens: 150_000 });
+    assert.deepEqual(
+      { limit: rejected.limit, remaining: rejected.remaining, limitTokens: rejected.limitTokens },
+      { limit: 60, remaining: 0, limitTokens: 150_000 },
+    );
     assert.ok(rejected.reset >= 1 && rejected.reset <= 60 && rejected.reset <= retryAfter, `reset ${rejected.reset}, retry-after ${retryAfter}`);
 
     // A rejected request uses no rpm: a stream asked for now is refused the same way, with the same headers.
@@ -201,7 +207,13 @@ describe('rate-limit headers on errors', () => {
     const account = await gw.addAccount({ plan: 'free' });
     const cases: Array<{ name: string; body: Record<string, unknown>; status: number; counted: boolean; row: boolean }> = [
       { name: 'schema violation', body: { model: 'gpt-4o-mini' }, status: 400, counted: true, row: true },
-      { name: 'temperature and top_p', body: { model: 'gpt-4o-mini', messages, temperature: 0.5, top_p: 0.5 }, status: 400, counted: true, row: true },
+      {
+        name: 'temperature and top_p',
+        body: { model: 'gpt-4o-mini', messages, temperature: 0.5, top_p: 0.5 },
+        status: 400,
+        counted: true,
+        row: true,
+      },
       { name: 'unknown model', body: { model: 'no-such-model', messages }, status: 400, counted: true, row: true },
       { name: 'upstream 500', body: { model: 'grok-4', messages, max_tokens: 8 }, status: 0, counted: true, row: true },
       { name: 'upstream 500, stream', body: { model: 'grok-4', messages, max_tokens: 8, stream: true }, status: 0, counted: true, row: true },
@@ -331,7 +343,11 @@ describe('leases after aborted streams', () => {
         return;
       }
     };
-    await mapLimit(Array.from({ length: 200 }, (_, i) => i), 5, (_, i) => abortOne(i));
+    await mapLimit(
+      Array.from({ length: 200 }, (_, i) => i),
+      5,
+      (_, i) => abortOne(i),
+    );
     assert.equal(aborted, 200);
     const refusedRows = (await settledRows(account.accountId, 200 + Math.min(refused, 60))).length - 200;
     assert.ok(refusedRows >= Math.min(refused, 60) && refusedRows <= refused, `${refusedRows} rows for ${refused} refusals`);
@@ -369,7 +385,9 @@ describe('leases after aborted streams', () => {
     assert.equal(rows.filter((r) => r.status === 499 && r.error_code === 'client_closed_request').length, 20);
 
     // All 5 slots are free: 5 new slow streams are admitted together, and a 6th is refused.
-    const open = await Promise.all(Array.from({ length: 5 }, () => client.chat.completions.create({ model: SLOW, messages, stream: true, max_tokens: 30 })));
+    const open = await Promise.all(
+      Array.from({ length: 5 }, () => client.chat.completions.create({ model: SLOW, messages, stream: true, max_tokens: 30 })),
+    );
     const sixth = await apiError(client.chat.completions.create({ model: SLOW, messages, stream: true, max_tokens: 30 }));
     assert.equal(sixth.status, 429);
     assert.match(sixth.message, /Concurrency limit reached: 5/);
@@ -378,7 +396,9 @@ describe('leases after aborted streams', () => {
       for await (const chunk of stream) if (chunk.choices[0]?.finish_reason) finished += 1;
       assert.equal(finished, 1);
     }
-    console.log(`# aborts: 200 mid-stream + 20 before the first byte, ${refused} retries refused while a lease was still being released; leaked leases: 0`);
+    console.log(
+      `# aborts: 200 mid-stream + 20 before the first byte, ${refused} retries refused while a lease was still being released; leaked leases: 0`,
+    );
   });
 });
 
@@ -430,7 +450,13 @@ describe('spend caps', () => {
             const completion = await client.chat.completions.create({ model, messages, max_tokens: 16 });
             return { who: i % 3, status: 200, cost: costOf(completion.usage), message: '' };
           }
-          const stream = await client.chat.completions.create({ model, messages, max_tokens: 16, stream: true, stream_options: { include_usage: true } });
+          const stream = await client.chat.completions.create({
+            model,
+            messages,
+            max_tokens: 16,
+            stream: true,
+            stream_options: { include_usage: true },
+          });
           let cost = 0;
           for await (const chunk of stream) if (chunk.usage) cost = costOf(chunk.usage);
           return { who: i % 3, status: 200, cost, message: '' };
@@ -464,32 +490,46 @@ describe('ledger reconciliation', () => {
   it('500 concurrent mixed requests: ledger rows = requests, ledger cost = what the clients saw', async () => {
     const account = await gw.addAccount({ plan: 'enterprise' });
     const client = account.client();
-    const models = ['gpt-4o-mini', 'claude-haiku-4.5', 'gemini-2.5-flash', 'deepseek-chat', 'claude-sonnet-4.5', 'gemini-2.5-flash-lite', 'mistral-large'];
+    const models = [
+      'gpt-4o-mini',
+      'claude-haiku-4.5',
+      'gemini-2.5-flash',
+      'deepseek-chat',
+      'claude-sonnet-4.5',
+      'gemini-2.5-flash-lite',
+      'mistral-large',
+    ];
     interface Seen {
       requestId: string;
       status: number;
       cost: number;
     }
-    const seen = await mapLimit(Array.from({ length: 500 }, (_, i) => i), 50, async (i): Promise<Seen> => {
-      const model = i % 50 === 23 ? 'no-such-model' : (models[i % models.length] as string);
-      const maxTokens = [undefined, 5, 30][i % 3];
-      const sampling = i % 50 === 7 ? { temperature: 0.5, top_p: 0.5 } : {};
-      const base = { model, messages, ...sampling, ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }) };
-      try {
-        if (Math.floor(i / 7) % 2 === 0) {
-          const { data, response } = await client.chat.completions.create(base).withResponse();
-          return { requestId: response.headers.get('x-request-id') ?? '', status: response.status, cost: costOf(data.usage) };
+    const seen = await mapLimit(
+      Array.from({ length: 500 }, (_, i) => i),
+      50,
+      async (i): Promise<Seen> => {
+        const model = i % 50 === 23 ? 'no-such-model' : (models[i % models.length] as string);
+        const maxTokens = [undefined, 5, 30][i % 3];
+        const sampling = i % 50 === 7 ? { temperature: 0.5, top_p: 0.5 } : {};
+        const base = { model, messages, ...sampling, ...(maxTokens === undefined ? {} : { max_tokens: maxTokens }) };
+        try {
+          if (Math.floor(i / 7) % 2 === 0) {
+            const { data, response } = await client.chat.completions.create(base).withResponse();
+            return { requestId: response.headers.get('x-request-id') ?? '', status: response.status, cost: costOf(data.usage) };
+          }
+          const { data, response } = await client.chat.completions
+            .create({ ...base, stream: true, stream_options: { include_usage: true } })
+            .withResponse();
+          let cost: number | undefined;
+          for await (const chunk of data) if (chunk.usage) cost = costOf(chunk.usage);
+          assert.ok(cost !== undefined, 'no usage chunk');
+          return { requestId: response.headers.get('x-request-id') ?? '', status: response.status, cost };
+        } catch (reason) {
+          const error = await apiError(Promise.reject(reason));
+          return { requestId: error.headers?.get('x-request-id') ?? '', status: error.status ?? 0, cost: 0 };
         }
-        const { data, response } = await client.chat.completions.create({ ...base, stream: true, stream_options: { include_usage: true } }).withResponse();
-        let cost: number | undefined;
-        for await (const chunk of data) if (chunk.usage) cost = costOf(chunk.usage);
-        assert.ok(cost !== undefined, 'no usage chunk');
-        return { requestId: response.headers.get('x-request-id') ?? '', status: response.status, cost };
-      } catch (reason) {
-        const error = await apiError(Promise.reject(reason));
-        return { requestId: error.headers?.get('x-request-id') ?? '', status: error.status ?? 0, cost: 0 };
-      }
-    });
+      },
+    );
     const statuses = new Map<number, number>();
     for (const s of seen) statuses.set(s.status, (statuses.get(s.status) ?? 0) + 1);
     assert.deepEqual([...statuses.keys()].sort(), [200, 400]);
@@ -508,7 +548,9 @@ describe('ledger reconciliation', () => {
     const clientSum = sum(seen.map((s) => s.cost));
     const ledgerSum = sum(rows.map((r) => r.cost_usd));
     assert.ok(Math.abs(ledgerSum - clientSum) < 1e-8, `ledger ${ledgerSum} vs clients ${clientSum}`);
-    console.log(`# 500 mixed requests: ledger rows ${rows.length}, ledger $${ledgerSum.toFixed(9)} vs clients $${clientSum.toFixed(9)} (diff ${Math.abs(ledgerSum - clientSum)})`);
+    console.log(
+      `# 500 mixed requests: ledger rows ${rows.length}, ledger $${ledgerSum.toFixed(9)} vs clients $${clientSum.toFixed(9)} (diff ${Math.abs(ledgerSum - clientSum)})`,
+    );
   });
 });
 
@@ -532,7 +574,9 @@ describe('graceful close', () => {
       );
       // Six slow streams are mid-flight when the gateway is told to close: it drains them before stopping.
       const slow = await Promise.all(
-        Array.from({ length: 6 }, () => client.chat.completions.create({ model: 'gpt-4.1', messages, stream: true, stream_options: { include_usage: true } })),
+        Array.from({ length: 6 }, () =>
+          client.chat.completions.create({ model: 'gpt-4.1', messages, stream: true, stream_options: { include_usage: true } }),
+        ),
       );
       const draining = slow.map(async (stream) => {
         let cost: number | undefined;

@@ -13,7 +13,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
-import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+  ChatCompletionTool,
+} from 'openai/resources/chat/completions';
 import { createKeysService } from '../../src/auth/index.js';
 import type { Deployment, GatewayConfig, ModelConfig } from '../../src/config/types.js';
 import type { RouteExplanation } from '../../src/routing/explain.js';
@@ -83,7 +87,11 @@ const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcS
 
 const WEATHER_TOOL: ChatCompletionTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
 };
 
 /** What a run of {@link sendMany} saw: successes, `x-op-attempts` counts, models that answered, failures. */
@@ -156,7 +164,14 @@ describe('cost mode: the cheapest capable model', () => {
     'c-tools': { context: 4_000, maxOutput: 1_000, price: [0.02, 0.04], tools: true, deployments: [{ provider: 'mistral', model: 'tools-up' }] },
     'c-vision': { context: 4_000, maxOutput: 1_000, price: [0.03, 0.06], vision: true, deployments: [{ provider: 'openai', model: 'vision-up' }] },
     'c-long': { context: 64_000, maxOutput: 4_000, price: [0.2, 0.4], deployments: [{ provider: 'google', model: 'long-up' }] },
-    'c-wide': { context: 200_000, maxOutput: 8_000, price: [0.5, 1], vision: true, tools: true, deployments: [{ provider: 'xai', model: 'wide-up' }] },
+    'c-wide': {
+      context: 200_000,
+      maxOutput: 8_000,
+      price: [0.5, 1],
+      vision: true,
+      tools: true,
+      deployments: [{ provider: 'xai', model: 'wide-up' }],
+    },
   };
 
   /** Our own answer: filter the catalog above by the request's needs, then minimise the expected cost. */
@@ -178,56 +193,80 @@ describe('cost mode: the cheapest capable model', () => {
   // ~12k tokens: more than the 1k/4k contexts, well inside c-long's 64k, and quick to tokenize.
   const longText = `Summarise these items: ${Array.from({ length: 3000 }, (_, i) => `item ${i}`).join(', ')}`;
 
-  const cases: Array<{ name: string; body: RoutedBody; vision: boolean; tools: boolean; expected: string; excludedBecause: Record<string, string> }> = [
-    { name: 'plain text', body: { model: 'auto', messages: say('Hello there') }, vision: false, tools: false, expected: 'c-tiny', excludedBecause: {} },
-    {
-      name: 'long-context prompt',
-      body: { model: 'auto', messages: say(longText) },
-      vision: false,
-      tools: false,
-      expected: 'c-long',
-      excludedBecause: { 'c-tiny': 'context_length', 'c-tools': 'context_length', 'c-vision': 'context_length' },
-    },
-    {
-      name: 'long-output request (max_tokens 2,000)',
-      body: { model: 'auto', messages: say('Write a long story'), max_tokens: 2_000 },
-      vision: false,
-      tools: false,
-      expected: 'c-long',
-      excludedBecause: { 'c-tiny': 'context_length', 'c-tools': 'max_output_tokens', 'c-vision': 'max_output_tokens' },
-    },
-    {
-      name: 'vision request (data: URL image)',
-      body: {
-        model: 'auto',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'What is in this picture?' }, { type: 'image_url', image_url: { url: PIXEL } }] }],
+  const cases: Array<{ name: string; body: RoutedBody; vision: boolean; tools: boolean; expected: string; excludedBecause: Record<string, string> }> =
+    [
+      {
+        name: 'plain text',
+        body: { model: 'auto', messages: say('Hello there') },
+        vision: false,
+        tools: false,
+        expected: 'c-tiny',
+        excludedBecause: {},
       },
-      vision: true,
-      tools: false,
-      expected: 'c-vision',
-      excludedBecause: { 'c-tiny': 'vision', 'c-tools': 'vision', 'c-long': 'vision' },
-    },
-    {
-      name: 'tools request',
-      body: { model: 'auto', messages: say('Weather in Paris?'), tools: [WEATHER_TOOL] },
-      vision: false,
-      tools: true,
-      expected: 'c-tools',
-      excludedBecause: { 'c-tiny': 'tools', 'c-vision': 'tools', 'c-long': 'tools' },
-    },
-    {
-      name: 'vision and tools request',
-      body: {
-        model: 'auto',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather where this was taken?' }, { type: 'image_url', image_url: { url: PIXEL } }] }],
-        tools: [WEATHER_TOOL],
+      {
+        name: 'long-context prompt',
+        body: { model: 'auto', messages: say(longText) },
+        vision: false,
+        tools: false,
+        expected: 'c-long',
+        excludedBecause: { 'c-tiny': 'context_length', 'c-tools': 'context_length', 'c-vision': 'context_length' },
       },
-      vision: true,
-      tools: true,
-      expected: 'c-wide',
-      excludedBecause: { 'c-tiny': 'vision', 'c-tools': 'vision', 'c-vision': 'tools', 'c-long': 'vision' },
-    },
-  ];
+      {
+        name: 'long-output request (max_tokens 2,000)',
+        body: { model: 'auto', messages: say('Write a long story'), max_tokens: 2_000 },
+        vision: false,
+        tools: false,
+        expected: 'c-long',
+        excludedBecause: { 'c-tiny': 'context_length', 'c-tools': 'max_output_tokens', 'c-vision': 'max_output_tokens' },
+      },
+      {
+        name: 'vision request (data: URL image)',
+        body: {
+          model: 'auto',
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'What is in this picture?' },
+                { type: 'image_url', image_url: { url: PIXEL } },
+              ],
+            },
+          ],
+        },
+        vision: true,
+        tools: false,
+        expected: 'c-vision',
+        excludedBecause: { 'c-tiny': 'vision', 'c-tools': 'vision', 'c-long': 'vision' },
+      },
+      {
+        name: 'tools request',
+        body: { model: 'auto', messages: say('Weather in Paris?'), tools: [WEATHER_TOOL] },
+        vision: false,
+        tools: true,
+        expected: 'c-tools',
+        excludedBecause: { 'c-tiny': 'tools', 'c-vision': 'tools', 'c-long': 'tools' },
+      },
+      {
+        name: 'vision and tools request',
+        body: {
+          model: 'auto',
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Weather where this was taken?' },
+                { type: 'image_url', image_url: { url: PIXEL } },
+              ],
+            },
+          ],
+          tools: [WEATHER_TOOL],
+        },
+        vision: true,
+        tools: true,
+        expected: 'c-wide',
+        excludedBecause: { 'c-tiny': 'vision', 'c-tools': 'vision', 'c-vision': 'tools', 'c-long': 'vision' },
+      },
+    ];
 
   let gw: TestGateway;
   before(async () => {
@@ -245,12 +284,21 @@ describe('cost mode: the cheapest capable model', () => {
       assert.ok(plan.requirements !== null);
       assert.equal(plan.requirements.vision, c.vision);
       assert.equal(plan.requirements.tools, c.tools);
-      const byHand = cheapestByHand({ promptTokens: plan.requirements.prompt_tokens, maxTokens: body.max_tokens ?? undefined, vision: c.vision, tools: c.tools });
+      const byHand = cheapestByHand({
+        promptTokens: plan.requirements.prompt_tokens,
+        maxTokens: body.max_tokens ?? undefined,
+        vision: c.vision,
+        tools: c.tools,
+      });
       assert.equal(byHand, c.expected);
       assert.equal(plan.candidates[0]?.model, c.expected);
       assert.equal(plan.candidates[0]?.attempt, 1);
       const scores = plan.candidates.map((x) => x.score);
-      assert.deepEqual(scores, [...scores].sort((a, b) => a - b), 'explain lists candidates cheapest first');
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => a - b),
+        'explain lists candidates cheapest first',
+      );
       const reasons = Object.fromEntries(plan.excluded.map((e) => [e.model, e.reason]));
       for (const [model, reason] of Object.entries(c.excludedBecause)) assert.equal(reasons[model], reason, `${model} excluded for ${reason}`);
 
@@ -266,7 +314,10 @@ describe('cost mode: the cheapest capable model', () => {
   }
 
   it('cost is the default mode when neither the body nor the key names one', async () => {
-    const { response } = await gw.client().chat.completions.create({ model: 'auto', messages: say('hi') }).withResponse();
+    const { response } = await gw
+      .client()
+      .chat.completions.create({ model: 'auto', messages: say('hi') })
+      .withResponse();
     assert.equal(routeHeaders(response).routing, 'cost');
     assert.equal(routeHeaders(response).model, 'c-tiny');
   });
@@ -396,7 +447,9 @@ describe('latency mode: time to first token and output rate are measured apart',
     if (maxTokens !== undefined) body.max_tokens = maxTokens;
     const plan = await explain(gw, body);
     const ranked = [...plan.candidates].sort((a, b) => a.score - b.score);
-    const figures = ranked.map((c) => `${c.upstream_model}: ttft ${c.details.ttft_ms} ms, ${c.details.tokens_per_second} tok/s → ${c.details.latency_ms} ms`);
+    const figures = ranked.map(
+      (c) => `${c.upstream_model}: ttft ${c.details.ttft_ms} ms, ${c.details.tokens_per_second} tok/s → ${c.details.latency_ms} ms`,
+    );
     return { upstream: ranked[0]?.upstream_model ?? '', figures: figures.join('; ') };
   }
 
@@ -407,7 +460,10 @@ describe('latency mode: time to first token and output rate are measured apart',
     assert.deepEqual(new Set(served.slice(0, 2)), new Set(['openai', 'groq']), 'each deployment is tried once from a cold start');
     // Explicit requests go to the first deployment and feed its health too, so one cold-start sample cannot dominate.
     for (let i = 0; i < 4; i++) {
-      const { data, response } = await gw.client().chat.completions.create({ model: 'w-model', stream: true, messages: say('explicit') }).withResponse();
+      const { data, response } = await gw
+        .client()
+        .chat.completions.create({ model: 'w-model', stream: true, messages: say('explicit') })
+        .withResponse();
       for await (const chunk of data) assert.equal(chunk.model, 'w-model');
       assert.equal(routeHeaders(response).routing, 'explicit');
       assert.equal(routeHeaders(response).provider, 'openai');
@@ -597,12 +653,15 @@ describe("the key's default routing mode", () => {
   });
 
   it('no capable model in the default catalog → 400 naming the requirement', async () => {
-    await assert.rejects(gw.client(latencyKey).chat.completions.create({ model: 'auto', messages: say('hi'), max_tokens: 2_000_000 }), (error: unknown) => {
-      assert.ok(error instanceof OpenAI.BadRequestError, String(error));
-      assert.equal(error.code, 'invalid_request');
-      assert.equal(error.param, 'max_tokens');
-      assert.match(error.message, /No model with a 2,000,\d{3}-token context and a 2,000,000-token output limit/);
-      return true;
-    });
+    await assert.rejects(
+      gw.client(latencyKey).chat.completions.create({ model: 'auto', messages: say('hi'), max_tokens: 2_000_000 }),
+      (error: unknown) => {
+        assert.ok(error instanceof OpenAI.BadRequestError, String(error));
+        assert.equal(error.code, 'invalid_request');
+        assert.equal(error.param, 'max_tokens');
+        assert.match(error.message, /No model with a 2,000,\d{3}-token context and a 2,000,000-token output limit/);
+        return true;
+      },
+    );
   });
 });

@@ -21,16 +21,34 @@ function usagelessUpstream(): Server {
     req.on('end', () => {
       const body = JSON.parse(text) as { stream?: boolean; model: string };
       if (body.stream !== true) {
-        const completion = { id: 'x', object: 'chat.completion', created: 1, model: body.model, choices: [{ index: 0, message: { role: 'assistant', content: ANSWER }, finish_reason: 'stop' }] };
+        const completion = {
+          id: 'x',
+          object: 'chat.completion',
+          created: 1,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: ANSWER }, finish_reason: 'stop' }],
+        };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const word of ANSWER.split(/(?= )/)) {
-        const chunk = { id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: { content: word }, finish_reason: null }] };
+        const chunk = {
+          id: 'x',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: body.model,
+          choices: [{ index: 0, delta: { content: word }, finish_reason: null }],
+        };
         res.write(`data: ${JSON.stringify(chunk)}\n\n`);
       }
-      const last = { id: 'x', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
+      const last = {
+        id: 'x',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: body.model,
+        choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+      };
       res.end(`data: ${JSON.stringify(last)}\n\ndata: [DONE]\n\n`);
     });
   });
@@ -75,7 +93,12 @@ describe('an upstream that reports no usage', () => {
       const [row] = rows;
       assert.ok(row !== undefined);
       assert.deepEqual(
-        { prompt: Number(row.prompt_tokens), completion: Number(row.completion_tokens), cost: Number(row.cost_usd), estimated: Number(row.usage_estimated) },
+        {
+          prompt: Number(row.prompt_tokens),
+          completion: Number(row.completion_tokens),
+          cost: Number(row.cost_usd),
+          estimated: Number(row.usage_estimated),
+        },
         { prompt: usage.prompt_tokens, completion: usage.completion_tokens, cost: usage.cost_usd, estimated: 1 },
       );
       const monthly = await gw.admission.monthly({ accountId: account.accountId });

@@ -330,7 +330,10 @@ describe('1,000 aborted streams', { timeout: 120_000 }, () => {
     assert.ok(socketsAfter <= ABORT_WORKERS, `${socketsAfter} sockets still open to the upstream`);
     assert.ok(heapAfter - heapBefore < 50, `the heap grew by ${(heapAfter - heapBefore).toFixed(1)} MB`);
     const codes = rows.slice(rowsBefore).filter((r) => r.status !== 429);
-    assert.ok(codes.every((r) => r.error_code === 'client_closed_request'), 'an aborted stream recorded as something else');
+    assert.ok(
+      codes.every((r) => r.error_code === 'client_closed_request'),
+      'an aborted stream recorded as something else',
+    );
 
     // Leases: the plan of 20 admits 20 streams at once, and not a 21st.
     const open = Array.from({ length: ABORT_WORKERS }, () => send(wide.apiKey, true));

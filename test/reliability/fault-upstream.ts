@@ -124,7 +124,13 @@ export function openAICompletion(model: string, content: string): Record<string,
 
 /** One OpenAI stream chunk as an SSE frame. */
 export function openAIChunk(model: string, delta: Record<string, unknown>, finishReason: string | null = null): string {
-  const chunk = { id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finishReason }] };
+  const chunk = {
+    id: 'chatcmpl-fault',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finishReason }],
+  };
   return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
@@ -135,7 +141,14 @@ export function openAIStreamHead(model: string): string {
 
 /** The rest of a well-formed OpenAI stream after {@link openAIStreamHead}: finish, usage, `[DONE]`. */
 export function openAIStreamTail(model: string): string {
-  const usage = { id: 'chatcmpl-fault', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
+  const usage = {
+    id: 'chatcmpl-fault',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model,
+    choices: [],
+    usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+  };
   return `${openAIChunk(model, {}, 'stop')}data: ${JSON.stringify(usage)}\n\ndata: [DONE]\n\n`;
 }
 

@@ -48,7 +48,11 @@ function serve(dataDir: string): Promise<ServeProcess> {
 /** A fresh data directory with a migrated database and one enterprise account whose limits do not bind. */
 async function prepareDataDir(): Promise<{ dataDir: string; apiKey: string; accountId: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'op-process-'));
-  const { apiKey, accountId } = await seedAccount(dataDir, { email: 'load@example.com', plan: 'enterprise', rpm: 1_000_000, concurrent: 1_000 }, 'load');
+  const { apiKey, accountId } = await seedAccount(
+    dataDir,
+    { email: 'load@example.com', plan: 'enterprise', rpm: 1_000_000, concurrent: 1_000 },
+    'load',
+  );
   return { dataDir, apiKey, accountId };
 }
 
@@ -181,7 +185,15 @@ describe('SIGKILL under load, then restart', () => {
 
       // Restart (in this process, to spare a second CLI boot): migrations, key cache, credentials and sessions load
       // from the file as the kill left it; the account's key still works.
-      const config = loadConfig({ env: { OP_DATA_DIR: dataDir, OP_PORT: '0', OP_HOST: '127.0.0.1', OP_OPENAI_API_KEY: 'sk-simulated', OP_OPENAI_BASE_URL: `${sim.url}/openai/v1` } });
+      const config = loadConfig({
+        env: {
+          OP_DATA_DIR: dataDir,
+          OP_PORT: '0',
+          OP_HOST: '127.0.0.1',
+          OP_OPENAI_API_KEY: 'sk-simulated',
+          OP_OPENAI_BASE_URL: `${sim.url}/openai/v1`,
+        },
+      });
       const restarted = await startGateway({ config, simulate: false, logger: false, seedDemo: true, webDistDir: false });
       try {
         const answer = await fetch(`${restarted.url}/v1/chat/completions`, {
@@ -193,7 +205,11 @@ describe('SIGKILL under load, then restart', () => {
         assert.equal(answer.status, 200, text);
         const accounts = await restarted.store.db.selectFrom('accounts').select('email').execute();
         assert.deepEqual(accounts.map((a) => a.email).sort(), ['demo@originalpoint.local', 'load@example.com']);
-        const keys = await restarted.store.db.selectFrom('api_keys').select(['account_id', 'revoked_at']).where('account_id', '=', accountId).execute();
+        const keys = await restarted.store.db
+          .selectFrom('api_keys')
+          .select(['account_id', 'revoked_at'])
+          .where('account_id', '=', accountId)
+          .execute();
         assert.deepEqual(keys, [{ account_id: accountId, revoked_at: null }]);
       } finally {
         await restarted.close();
@@ -220,7 +236,12 @@ describe('soak benchmark', () => {
     });
     const line = stdout.split('\n').find((l) => l.startsWith('SOAK '));
     assert.ok(line, stdout);
-    const report = JSON.parse(line.slice('SOAK '.length)) as { seconds: number; requests: Record<string, number>; rssMb: { start: number; end: number }; serverErrors: number };
+    const report = JSON.parse(line.slice('SOAK '.length)) as {
+      seconds: number;
+      requests: Record<string, number>;
+      rssMb: { start: number; end: number };
+      serverErrors: number;
+    };
     assert.equal(report.seconds, 10);
     assert.ok(report.rssMb.start > 0 && report.rssMb.end > 0);
     assert.ok(Object.values(report.requests).reduce((a, b) => a + b, 0) > 0);

@@ -164,14 +164,11 @@ class CountingProxy {
         counted = false;
         this.#inFlight.set(model, this.inFlight(model) - 1);
       };
-      const upstream = httpRequest(
-        { host: '127.0.0.1', port: this.simPort, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-          answer.on('error', () => res.destroy());
-        },
-      );
+      const upstream = httpRequest({ host: '127.0.0.1', port: this.simPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+        answer.on('error', () => res.destroy());
+      });
       upstream.on('error', () => {
         release();
         if (!res.headersSent) res.writeHead(502).end();
@@ -421,7 +418,9 @@ if (!postgresUp || probe === undefined) {
         assert.ok(seconds >= 1 && seconds <= 60, `Retry-After ${seconds}`);
       }
       const byInstance = [0, 1].map((n) => ok.filter((r) => r.instance === n).length);
-      console.log(`# rpm 20, 40 requests alternating A/B: ${ok.length} admitted (A ${byInstance[0]}, B ${byInstance[1]}), ${refused.length} refused with 429 + Retry-After`);
+      console.log(
+        `# rpm 20, 40 requests alternating A/B: ${ok.length} admitted (A ${byInstance[0]}, B ${byInstance[1]}), ${refused.length} refused with 429 + Retry-After`,
+      );
     });
 
     it('concurrency 4 across both instances with slow streams: never more than 4 in flight, the 5th+ are 429', async () => {
@@ -432,7 +431,9 @@ if (!postgresUp || probe === undefined) {
       const account = await addAccount({ email: `conc-${randomUUID().slice(0, 8)}@example.com`, plan: 'enterprise', concurrent: 4 });
       proxy.resetMax(SLOW);
       const started = Date.now();
-      const first = await Promise.all(Array.from({ length: 10 }, (_, i) => chat(other(i), account.apiKey, { model: SLOW, stream: true, max_tokens: 50 })));
+      const first = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => chat(other(i), account.apiKey, { model: SLOW, stream: true, max_tokens: 50 })),
+      );
       const open = first.filter((r) => r.status === 200);
       const refused = first.filter((r) => r.status !== 200);
       assert.equal(open.length, 4, `statuses ${JSON.stringify(first.map((r) => r.status))}`);
@@ -444,12 +445,18 @@ if (!postgresUp || probe === undefined) {
 
       // Past the lease TTL the 4 streams are still running: their slots must still be taken, on either instance.
       await sleep(Math.max(0, started + LEASE_TTL_MS + 600 - Date.now()));
-      const late = await Promise.all(Array.from({ length: 4 }, (_, i) => chat(other(i), account.apiKey, { model: SLOW, stream: true, max_tokens: 50 })));
+      const late = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => chat(other(i), account.apiKey, { model: SLOW, stream: true, max_tokens: 50 })),
+      );
       const lateStatuses = late.map((r) => r.status);
       const lateAtMs = Date.now() - started;
       const inFlightLate = proxy.inFlight(SLOW);
       await Promise.all(late.map((r) => r.body?.cancel()));
-      assert.deepEqual(lateStatuses, [429, 429, 429, 429], `streams outliving the lease TTL keep their slots (${inFlightLate} in flight upstream ${lateAtMs} ms in)`);
+      assert.deepEqual(
+        lateStatuses,
+        [429, 429, 429, 429],
+        `streams outliving the lease TTL keep their slots (${inFlightLate} in flight upstream ${lateAtMs} ms in)`,
+      );
       assert.equal(inFlightLate, 4, `the first 4 streams should still be running ${lateAtMs} ms in`);
 
       const texts = await Promise.all(open.map((r) => r.text()));
@@ -546,7 +553,12 @@ if (!postgresUp || probe === undefined) {
 
     it('a spend cap shared by both instances is never exceeded under 200 concurrent requests', async () => {
       const CAP_USD = 0.0002;
-      const account = await addAccount({ email: `cap-${randomUUID().slice(0, 8)}@example.com`, plan: 'enterprise', concurrent: 1000, monthlySpendCapUsd: CAP_USD });
+      const account = await addAccount({
+        email: `cap-${randomUUID().slice(0, 8)}@example.com`,
+        plan: 'enterprise',
+        concurrent: 1000,
+        monthlySpendCapUsd: CAP_USD,
+      });
       const outcomes = await Promise.all(
         Array.from({ length: 200 }, async (_, i) => {
           const stream = i % 4 >= 2;
@@ -575,7 +587,10 @@ if (!postgresUp || probe === undefined) {
       }
       assert.equal(rows.filter((r) => r.status === 200).length, admittedCount, 'one ledger row per admitted request, from both instances');
       const refusedRows = rows.filter((r) => r.status === 402).length;
-      assert.ok(refusedRows >= Math.min(refusedCount, 60) && refusedRows <= Math.min(refusedCount, 120), `${refusedRows} rows for ${refusedCount} refusals`);
+      assert.ok(
+        refusedRows >= Math.min(refusedCount, 60) && refusedRows <= Math.min(refusedCount, 120),
+        `${refusedRows} rows for ${refusedCount} refusals`,
+      );
       const ledgerCost = sum(rows.map((r) => r.cost_usd));
       assert.ok(ledgerCost <= CAP_USD, `ledger $${ledgerCost} > cap $${CAP_USD}`);
       assert.ok(Math.abs(ledgerCost - clientCost) < 1e-9, `ledger $${ledgerCost} vs clients $${clientCost}`);
@@ -585,7 +600,7 @@ if (!postgresUp || probe === undefined) {
       );
     });
 
-    it("SIGKILL of one instance mid-stream: its leases expire within the TTL and the survivor has the full concurrency again", async () => {
+    it('SIGKILL of one instance mid-stream: its leases expire within the TTL and the survivor has the full concurrency again', async () => {
       assert.ok(proxy);
       const SLOW = 'gpt-5-nano';
       // 10 s streams: far longer than the TTL, so only the expiry of the dead instance's leases can free the slots.
@@ -593,7 +608,10 @@ if (!postgresUp || probe === undefined) {
       const account = await addAccount({ email: `kill-${randomUUID().slice(0, 8)}@example.com`, plan: 'enterprise', concurrent: 4 });
       const [a, b] = [gw(0), gw(1)];
       const victims = await Promise.all(Array.from({ length: 4 }, () => chat(b, account.apiKey, { model: SLOW, stream: true, max_tokens: 100 })));
-      assert.deepEqual(victims.map((r) => r.status), [200, 200, 200, 200]);
+      assert.deepEqual(
+        victims.map((r) => r.status),
+        [200, 200, 200, 200],
+      );
       const readers = victims.map((r) => {
         assert.ok(r.body);
         return r.body.getReader();
@@ -628,7 +646,7 @@ if (!postgresUp || probe === undefined) {
           assert.equal(response.status, 429);
           assert.match((await errorOf(response)).message, /Concurrency limit reached/);
           refusedAfterKill += 1;
-          assert.ok(Date.now() - killedAt < LEASE_TTL_MS + 5000, 'the dead instance\'s leases never expired');
+          assert.ok(Date.now() - killedAt < LEASE_TTL_MS + 5000, "the dead instance's leases never expired");
           await sleep(50);
           continue;
         }
@@ -641,7 +659,10 @@ if (!postgresUp || probe === undefined) {
       // The full concurrency is back, through the survivor alone.
       const again = await Promise.all(Array.from({ length: 4 }, () => chat(a, account.apiKey, { model: SLOW, stream: true, max_tokens: 5 })));
       const fifth = await chat(a, account.apiKey, fast);
-      assert.deepEqual(again.map((r) => r.status), [200, 200, 200, 200]);
+      assert.deepEqual(
+        again.map((r) => r.status),
+        [200, 200, 200, 200],
+      );
       assert.equal(fifth.status, 429);
       await fifth.arrayBuffer();
       for (const response of again) assert.match(await response.text(), /data: \[DONE\]/);

@@ -15,7 +15,11 @@ describe('bad input is a request', () => {
   after(() => gw.close());
 
   const post = (apiKey: string, body: string): Promise<Response> =>
-    fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body });
+    fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body,
+    });
 
   it('a 60 rpm key sending 70 invalid requests meets 429, and at most 60 of them are written to the ledger', async () => {
     const account = await gw.addAccount({ plan: 'free' });
@@ -28,10 +32,16 @@ describe('bad input is a request', () => {
       if (answer.status === 429) retryAfter ??= answer.headers.get('retry-after');
       await answer.arrayBuffer();
     }
-    assert.deepEqual(statuses.slice(0, 60), Array.from({ length: 60 }, () => 400));
+    assert.deepEqual(
+      statuses.slice(0, 60),
+      Array.from({ length: 60 }, () => 400),
+    );
     const late = statuses.slice(60);
     assert.ok(late.includes(429), `after 60: ${late.join()}`);
-    assert.ok(late.every((s) => s === 429 || s === 400), late.join());
+    assert.ok(
+      late.every((s) => s === 429 || s === 400),
+      late.join(),
+    );
     assert.ok(retryAfter !== null && Number(retryAfter) > 0);
     // The rpm window is full: a valid request is refused too, without reaching an upstream.
     const valid = await post(account.apiKey, JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }));

@@ -95,7 +95,10 @@ describe('inbound connection limits', () => {
     await sleep(200);
     assert.equal(extra.closed(), true, 'the fourth connection was closed');
     assert.equal(extra.received(), '', 'and got no answer');
-    assert.ok(held.every((conn) => !conn.closed()), 'the three within the cap stay open');
+    assert.ok(
+      held.every((conn) => !conn.closed()),
+      'the three within the cap stay open',
+    );
     for (const conn of held) conn.socket.destroy();
     await sleep(50);
     const later = await open();

@@ -52,7 +52,11 @@ async function post(apiKey: string, body: Record<string, unknown>): Promise<{ st
 async function rowsFor(accountId: string, count: number): Promise<Array<{ status: number; cost_usd: number; error_code: string | null }>> {
   for (let tries = 0; ; tries++) {
     await gw.ledger.flush();
-    const result = await sql<{ status: number; cost_usd: number; error_code: string | null }>`select status, cost_usd, error_code from usage where account_id = ${accountId}`.execute(gw.store.db);
+    const result = await sql<{
+      status: number;
+      cost_usd: number;
+      error_code: string | null;
+    }>`select status, cost_usd, error_code from usage where account_id = ${accountId}`.execute(gw.store.db);
     if (result.rows.length >= count || tries > 250) return result.rows;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -104,7 +108,12 @@ describe('parameters billed beyond the catalog prices', () => {
   }
 
   it('what is priced through reported tokens still passes: service_tier auto/default, modalities ["text"]', async () => {
-    for (const extra of [{ service_tier: 'auto' }, { service_tier: 'default' }, { modalities: ['text'] }, { prediction: { type: 'content', content: 'hello' } }]) {
+    for (const extra of [
+      { service_tier: 'auto' },
+      { service_tier: 'default' },
+      { modalities: ['text'] },
+      { prediction: { type: 'content', content: 'hello' } },
+    ]) {
       received.length = 0;
       const { status, text } = await post(gw.apiKey, { model: 'gpt-4o-mini', messages: hello, ...extra });
       assert.equal(status, 200, text);

@@ -25,7 +25,10 @@ after(async () => {
 });
 
 async function countAccounts(): Promise<number> {
-  const row = await gw.store.db.selectFrom('accounts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await gw.store.db
+    .selectFrom('accounts')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -54,7 +57,9 @@ describe('dashboard throttles hold under concurrency', () => {
   it('30 concurrent signups from one address: at most 5 accounts are created', async () => {
     const before = await countAccounts();
     const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => new DashboardClient(gw.url).post('/api/signup', { email: `burst${i}@example.com`, password: 'a long enough password' })),
+      Array.from({ length: 30 }, (_, i) =>
+        new DashboardClient(gw.url).post('/api/signup', { email: `burst${i}@example.com`, password: 'a long enough password' }),
+      ),
     );
     const counts = statuses(answers);
     assert.ok((counts[201] ?? 0) <= 5, JSON.stringify(counts));
@@ -73,7 +78,11 @@ describe('dashboard throttles hold under concurrency', () => {
     const counts = statuses(answers);
     assert.equal(counts[429], 4, JSON.stringify(counts));
     assert.equal((counts[201] ?? 0) + (counts[429] ?? 0), 14, JSON.stringify(counts));
-    assert.equal((await browser.post('/api/provider-keys', { provider: 'openai', api_key: key })).status, 201, 'adding without a test is not throttled');
+    assert.equal(
+      (await browser.post('/api/provider-keys', { provider: 'openai', api_key: key })).status,
+      201,
+      'adding without a test is not throttled',
+    );
   });
 
   it('keys per account are capped, also against concurrent creation, with 409 key_limit_reached', async () => {

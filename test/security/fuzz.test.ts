@@ -85,17 +85,28 @@ class Gen {
       case 4:
         return this.pick(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '$ref', '#/definitions/x']);
       case 5:
-        return this.pick(["' OR 1=1 --", '"; DROP TABLE usage; --', '<script>alert(1)</script>', '../../../../etc/passwd', '%00', '${jndi:ldap://x}']);
+        return this.pick([
+          "' OR 1=1 --",
+          '"; DROP TABLE usage; --',
+          '<script>alert(1)</script>',
+          '../../../../etc/passwd',
+          '%00',
+          '${jndi:ldap://x}',
+        ]);
       case 6:
         return this.pick(['user', 'assistant', 'system', 'tool', 'developer', 'function', 'wizard', 'USER', 'user ', '']);
       case 7:
         return this.pick(['gpt-4o-mini', 'auto', 'claude-haiku-4.5', 'gemini-2.5-flash', 'gpt-99', 'openai/gpt-4o-mini', '']);
       case 8:
-        return String.fromCodePoint(...Array.from({ length: 1 + this.int(30) }, () => this.int(0x10ffff + 1)).filter((c) => c < 0xd800 || c > 0xdfff));
+        return String.fromCodePoint(
+          ...Array.from({ length: 1 + this.int(30) }, () => this.int(0x10ffff + 1)).filter((c) => c < 0xd800 || c > 0xdfff),
+        );
       case 9:
         return `op_${'A'.repeat(this.int(60))}`;
       default:
-        return this.int(1e9).toString(36).repeat(1 + this.int(3));
+        return this.int(1e9)
+          .toString(36)
+          .repeat(1 + this.int(3));
     }
   }
 
@@ -132,9 +143,31 @@ class Gen {
       messages: [{ role: 'user', content: 'hello fuzz' }],
     };
     const fields = [
-      'model', 'messages', 'stream', 'temperature', 'top_p', 'n', 'max_tokens', 'max_completion_tokens', 'stop', 'tools', 'tool_choice',
-      'response_format', 'logit_bias', 'user', 'seed', 'stream_options', 'routing', 'presence_penalty', 'frequency_penalty', 'parallel_tool_calls',
-      'reasoning_effort', 'logprobs', 'top_logprobs', 'metadata', 'modalities',
+      'model',
+      'messages',
+      'stream',
+      'temperature',
+      'top_p',
+      'n',
+      'max_tokens',
+      'max_completion_tokens',
+      'stop',
+      'tools',
+      'tool_choice',
+      'response_format',
+      'logit_bias',
+      'user',
+      'seed',
+      'stream_options',
+      'routing',
+      'presence_penalty',
+      'frequency_penalty',
+      'parallel_tool_calls',
+      'reasoning_effort',
+      'logprobs',
+      'top_logprobs',
+      'metadata',
+      'modalities',
     ];
     for (let i = 1 + this.int(3); i > 0; i--) {
       const field = this.pick(fields);
@@ -154,7 +187,9 @@ class Gen {
           message.content = this.string();
           break;
         case 1:
-          message.content = [{ type: this.pick(['text', 'image_url', 'input_audio', 'file', 'video', '']), text: this.value(1), image_url: this.value(2) }];
+          message.content = [
+            { type: this.pick(['text', 'image_url', 'input_audio', 'file', 'video', '']), text: this.value(1), image_url: this.value(2) },
+          ];
           break;
         case 2:
           message.tool_calls = [{ id: this.value(0), type: 'function', function: { name: this.value(0), arguments: this.value(1) } }];
@@ -163,7 +198,20 @@ class Gen {
           message.content = { type: 'text', text: 'object instead of array' };
           break;
         case 4:
-          message.content = [{ type: 'image_url', image_url: { url: this.pick(['http://169.254.169.254/latest/meta-data', 'file:///etc/passwd', 'data:image/png;base64,!!!', 'javascript:alert(1)', 'http://localhost/x.png']) } }];
+          message.content = [
+            {
+              type: 'image_url',
+              image_url: {
+                url: this.pick([
+                  'http://169.254.169.254/latest/meta-data',
+                  'file:///etc/passwd',
+                  'data:image/png;base64,!!!',
+                  'javascript:alert(1)',
+                  'http://localhost/x.png',
+                ]),
+              },
+            },
+          ];
           break;
         default:
           Object.assign(message, this.value(2));
@@ -180,7 +228,10 @@ class Gen {
         text = text.slice(0, this.int(text.length));
         break;
       case 1:
-        text = text.replace(/:(\s*)(-?\d+(\.\d+)?|null|true|false)/, `:$1${this.pick(['NaN', 'Infinity', '-Infinity', 'undefined', '1e99999', '0x10', '01'])}`);
+        text = text.replace(
+          /:(\s*)(-?\d+(\.\d+)?|null|true|false)/,
+          `:$1${this.pick(['NaN', 'Infinity', '-Infinity', 'undefined', '1e99999', '0x10', '01'])}`,
+        );
         break;
       case 2:
         text = text.replace(/[}\]]$/, ',$&');
@@ -203,7 +254,18 @@ class Gen {
         text = `${text}${text}`;
         break;
       case 7:
-        text = this.pick(['', ' ', 'null', '[]', '"string"', '0', 'true', '{}', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}']);
+        text = this.pick([
+          '',
+          ' ',
+          'null',
+          '[]',
+          '"string"',
+          '0',
+          'true',
+          '{}',
+          '{"__proto__":{"polluted":true}}',
+          '{"constructor":{"prototype":{"x":1}}}',
+        ]);
         break;
       case 8: {
         const bytes = Buffer.from(text);
@@ -254,7 +316,17 @@ function encode(text: string): string {
 }
 
 const ID_LIKE = (g: Gen): string =>
-  g.pick(['key_madeupmadeupmadeupmade', 'pk_nope', '0', '-1', '%00', '..%2F..%2Fetc%2Fpasswd', '%E0%A4%A', 'a'.repeat(2_000), encode(g.string().slice(0, 50))]);
+  g.pick([
+    'key_madeupmadeupmadeupmade',
+    'pk_nope',
+    '0',
+    '-1',
+    '%00',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%E0%A4%A',
+    'a'.repeat(2_000),
+    encode(g.string().slice(0, 50)),
+  ]);
 const QUERY = (g: Gen): string => {
   const names = ['granularity', 'days', 'limit', 'cursor', 'model', 'key_id', 'status', '__proto__', 'days[]'];
   const parts = Array.from({ length: g.int(5) }, () => `${g.pick(names)}=${encode(String(g.value(0)).slice(0, 100))}`);
@@ -271,22 +343,53 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: 'GET', path: () => '/health' },
   { method: 'GET', path: () => '/metrics' },
   { method: 'POST', path: () => '/api/signup', body: (g) => (g.chance(0.7) ? { email: g.string(), password: g.value(0) } : g.value(3)) },
-  { method: 'POST', path: () => '/api/login', body: (g) => (g.chance(0.7) ? { email: g.pick(['fuzz@example.com', g.string()]), password: g.value(0) } : g.value(3)) },
+  {
+    method: 'POST',
+    path: () => '/api/login',
+    body: (g) => (g.chance(0.7) ? { email: g.pick(['fuzz@example.com', g.string()]), password: g.value(0) } : g.value(3)),
+  },
   { method: 'GET', path: () => '/api/me', auth: 'session' },
   { method: 'GET', path: () => '/api/keys', auth: 'session' },
-  { method: 'POST', path: () => '/api/keys', auth: 'session', body: (g) => ({ name: g.value(0), default_routing: g.value(0), spend_cap_usd: g.value(0) }) },
+  {
+    method: 'POST',
+    path: () => '/api/keys',
+    auth: 'session',
+    body: (g) => ({ name: g.value(0), default_routing: g.value(0), spend_cap_usd: g.value(0) }),
+  },
   { method: 'PATCH', path: (g) => `/api/keys/${ID_LIKE(g)}`, auth: 'session', body: (g) => g.value(2) },
   { method: 'POST', path: (g) => `/api/keys/${ID_LIKE(g)}/rotate`, auth: 'session', body: (g) => ({ grace_seconds: g.value(0) }) },
   { method: 'POST', path: (g) => `/api/keys/${ID_LIKE(g)}/revoke`, auth: 'session', body: (g) => g.value(1) },
   { method: 'GET', path: () => '/api/provider-keys', auth: 'session' },
-  { method: 'POST', path: () => '/api/provider-keys', auth: 'session', body: (g) => ({ provider: g.string(), api_key: g.string(), test: g.value(0) }) },
+  {
+    method: 'POST',
+    path: () => '/api/provider-keys',
+    auth: 'session',
+    body: (g) => ({ provider: g.string(), api_key: g.string(), test: g.value(0) }),
+  },
   { method: 'DELETE', path: (g) => `/api/provider-keys/${ID_LIKE(g)}`, auth: 'session' },
   { method: 'GET', path: (g) => `/api/usage${QUERY(g)}`, auth: 'session' },
   { method: 'GET', path: (g) => `/api/logs${QUERY(g)}`, auth: 'session' },
   { method: 'GET', path: () => '/api/models', auth: 'session' },
   { method: 'GET', path: () => '/api/status' },
   { method: 'GET', path: (g) => `/api/${ID_LIKE(g)}`, auth: 'session' },
-  { method: 'GET', path: (g) => g.pick(['/', '/keys', '/login', '/usage', '/favicon.svg', '/assets/nope.js', '/index.html', '/.env', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fpackage.json', '/%ff', `/${ID_LIKE(g)}`]) },
+  {
+    method: 'GET',
+    path: (g) =>
+      g.pick([
+        '/',
+        '/keys',
+        '/login',
+        '/usage',
+        '/favicon.svg',
+        '/assets/nope.js',
+        '/index.html',
+        '/.env',
+        '/%2e%2e/%2e%2e/etc/passwd',
+        '/..%2f..%2fpackage.json',
+        '/%ff',
+        `/${ID_LIKE(g)}`,
+      ]),
+  },
 ];
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND'];
@@ -306,10 +409,27 @@ function generate(g: Gen): FuzzRequest {
   if (endpoint.auth === 'key' || g.chance(0.05)) {
     headers.authorization = g.chance(0.8)
       ? `Bearer ${gw.apiKey}`
-      : g.pick(['', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `bearer ${gw.apiKey}`, `Bearer ${gw.apiKey} extra`, `Bearer ${'x'.repeat(8_000)}`, 'Bearer op_\u00ff\u00fe']);
+      : g.pick([
+          '',
+          'Bearer',
+          'Bearer ',
+          'Basic dXNlcjpwYXNz',
+          `bearer ${gw.apiKey}`,
+          `Bearer ${gw.apiKey} extra`,
+          `Bearer ${'x'.repeat(8_000)}`,
+          'Bearer op_\u00ff\u00fe',
+        ]);
   }
   if (endpoint.auth === 'session' || g.chance(0.05)) {
-    if (g.chance(0.85)) headers.cookie = `op_session=${g.chance(0.9) ? session.cookie : g.string().replace(/[^\x21-\x7e]/g, '').slice(0, 200)}`;
+    if (g.chance(0.85))
+      headers.cookie = `op_session=${
+        g.chance(0.9)
+          ? session.cookie
+          : g
+              .string()
+              .replace(/[^\x21-\x7e]/g, '')
+              .slice(0, 200)
+      }`;
     if (g.chance(0.85)) headers['x-csrf-token'] = g.chance(0.9) ? session.csrf : 'wrong';
   }
   if (g.chance(0.05)) headers['x-forwarded-for'] = g.pick(['1.2.3.4', '::1', 'garbage', '1.1.1.1, 2.2.2.2']);
@@ -396,7 +516,10 @@ function rawRequests(g: Gen): Array<{ label: string; bytes: Buffer }> {
     if (c === 0x09) continue;
     const ch = String.fromCharCode(c);
     add(`control 0x${c.toString(16)} in a header value`, `GET /v1/models HTTP/1.1\r\nhost: x\r\n${auth}x-test: a${ch}b\r\nconnection: close\r\n\r\n`);
-    add(`control 0x${c.toString(16)} in the authorization header`, `GET /v1/models HTTP/1.1\r\nhost: x\r\nauthorization: Bearer op_${ch}\r\nconnection: close\r\n\r\n`);
+    add(
+      `control 0x${c.toString(16)} in the authorization header`,
+      `GET /v1/models HTTP/1.1\r\nhost: x\r\nauthorization: Bearer op_${ch}\r\nconnection: close\r\n\r\n`,
+    );
     add(`control 0x${c.toString(16)} in a header name`, `GET /api/me HTTP/1.1\r\nhost: x\r\nx-te${ch}st: 1\r\nconnection: close\r\n\r\n`);
   }
   add('DEL in a header value', `GET /v1/models HTTP/1.1\r\nhost: x\r\n${auth}x-test: a\x7fb\r\nconnection: close\r\n\r\n`);
@@ -418,7 +541,10 @@ function rawRequests(g: Gen): Array<{ label: string; bytes: Buffer }> {
     'two different content-lengths',
     `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${auth}content-type: application/json\r\ncontent-length: 5\r\ncontent-length: ${chat.length}\r\nconnection: close\r\n\r\n${chat}`,
   );
-  add('negative content-length', `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${auth}content-type: application/json\r\ncontent-length: -1\r\nconnection: close\r\n\r\n${chat}`);
+  add(
+    'negative content-length',
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${auth}content-type: application/json\r\ncontent-length: -1\r\nconnection: close\r\n\r\n${chat}`,
+  );
   add(
     'bad chunk size',
     `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n${auth}content-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\nzz\r\n${chat}\r\n0\r\n\r\n`,
@@ -433,7 +559,10 @@ function rawRequests(g: Gen): Array<{ label: string; bytes: Buffer }> {
   // Random bytes after a valid start.
   for (let i = 0; i < 60; i++) {
     const junk = Buffer.from(Array.from({ length: 1 + g.int(200) }, () => g.int(256)));
-    add('random bytes in the headers', Buffer.concat([Buffer.from(`GET /v1/models HTTP/1.1\r\nhost: x\r\n${auth}`), junk, Buffer.from('\r\nconnection: close\r\n\r\n')]));
+    add(
+      'random bytes in the headers',
+      Buffer.concat([Buffer.from(`GET /v1/models HTTP/1.1\r\nhost: x\r\n${auth}`), junk, Buffer.from('\r\nconnection: close\r\n\r\n')]),
+    );
   }
   return requests;
 }
@@ -447,7 +576,12 @@ describe('fuzz', () => {
     // Bodies over the limit, on both JSON parsers (/v1 and /api's own): 413, OpenAI-shaped.
     const huge = Buffer.alloc(BODY_LIMIT + 1024, 0x61);
     for (const path of ['/v1/chat/completions', '/v1/routing/explain', '/api/signup', '/api/keys']) {
-      const headers = { 'content-type': 'application/json', authorization: `Bearer ${gw.apiKey}`, cookie: `op_session=${session.cookie}`, 'x-csrf-token': session.csrf };
+      const headers = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${gw.apiKey}`,
+        cookie: `op_session=${session.cookie}`,
+        'x-csrf-token': session.csrf,
+      };
       const response = await pool.request({ method: 'POST', path, headers, body: huge });
       const text = await response.body.text();
       assert.equal(response.statusCode, 413, `${path}: ${text}`);

@@ -91,7 +91,12 @@ beforeEach(() => images.reset());
 function withImages(model: string, urls: readonly string[]): ChatCompletionRequest {
   return {
     model,
-    messages: [{ role: 'user', content: [{ type: 'text', text: 'what are these?' }, ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } }))] }],
+    messages: [
+      {
+        role: 'user',
+        content: [{ type: 'text', text: 'what are these?' }, ...urls.map((url) => ({ type: 'image_url' as const, image_url: { url } }))],
+      },
+    ],
   };
 }
 

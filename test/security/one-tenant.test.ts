@@ -104,7 +104,10 @@ describe('finding 3: n choices are reserved and held in full', () => {
     ];
     const answers = await Promise.all(bodies.map((body) => post(gw, account.apiKey, body)));
     const statuses = await Promise.all(answers.map(async (a) => (await a.arrayBuffer(), a.status)));
-    assert.ok(statuses.every((s) => s === 200 || s === 402), statuses.join());
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 402),
+      statuses.join(),
+    );
     assert.ok(statuses.includes(402), 'the cap refused some');
     const spent = (await ledgerCosts(gw, account.keyId)).reduce((sum, row) => sum + row.cost_usd, 0);
     assert.ok(spent <= 0.005, `spent $${spent}`);
@@ -118,10 +121,15 @@ describe('finding 3: n choices are reserved and held in full', () => {
     const tooMany = await post(own, account.apiKey, { model: 'claude-haiku-4.5', messages, n: 6, max_tokens: 4 });
     assert.equal(tooMany.status, 400);
     assert.equal(((await tooMany.json()) as { error: { param: string } }).error.param, 'n');
-    const answers = await Promise.all(Array.from({ length: 4 }, () => post(own, account.apiKey, { model: 'claude-haiku-4.5', messages, n: 5, max_tokens: 4 })));
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => post(own, account.apiKey, { model: 'claude-haiku-4.5', messages, n: 5, max_tokens: 4 })),
+    );
     const statuses = await Promise.all(answers.map(async (a) => (await a.arrayBuffer(), a.status)));
     assert.ok(statuses.includes(200), statuses.join());
-    assert.ok(statuses.every((s) => s === 200 || s === 429), statuses.join());
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 429),
+      statuses.join(),
+    );
     const peak = own.simulator?.stats().peakInFlight ?? 0;
     assert.ok(peak >= 5 && peak <= 5, `peak upstream calls in flight: ${peak}`);
   });

@@ -164,7 +164,9 @@ describe('every flow, then no secret in the logs or the database', () => {
     fault.handler = (req, res) => {
       const sent = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
       res.writeHead(200, SSE_HEADERS);
-      res.end(`${openAIStreamHead('deepseek-chat')}data: ${JSON.stringify({ error: { message: `Key ${sent} was revoked mid-stream`, code: 401 } })}\n\n`);
+      res.end(
+        `${openAIStreamHead('deepseek-chat')}data: ${JSON.stringify({ error: { message: `Key ${sent} was revoked mid-stream`, code: 401 } })}\n\n`,
+      );
     };
     const midStream = await v1(key, { model: 'deepseek-chat', messages: hello, stream: true });
     assert.equal(midStream.status, 200);
@@ -259,7 +261,19 @@ describe('keys are looked up by hash', () => {
       assert.equal(cache.lookup(value.slice(0, -1)), undefined);
       // What the cache was built from: no column can hold the secret.
       const row = await store.db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
-      assert.deepEqual(Object.keys(row).sort(), ['account_id', 'created_at', 'default_routing', 'id', 'key_hash', 'last4', 'last_used_at', 'name', 'revoked_at', 'rotated_from', 'spend_cap_usd']);
+      assert.deepEqual(Object.keys(row).sort(), [
+        'account_id',
+        'created_at',
+        'default_routing',
+        'id',
+        'key_hash',
+        'last4',
+        'last_used_at',
+        'name',
+        'revoked_at',
+        'rotated_from',
+        'spend_cap_usd',
+      ]);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -295,7 +309,7 @@ describe('isolation between accounts (additions)', () => {
     assert.ok(tails().includes(CAROL_XAI.slice(-4)), "carol's own request did not use her key");
   });
 
-  it("a logs cursor from one account shows nothing of it to another", async () => {
+  it('a logs cursor from one account shows nothing of it to another', async () => {
     for (let i = 0; i < 3; i++) await v1(carolKey, { model: 'gpt-4o-mini', messages: hello });
     await gw.ledger.flush();
     const page = await carol.get<{ data: unknown[]; next_cursor: string | null }>('/api/logs?limit=1');
@@ -331,10 +345,12 @@ describe('SSRF through the gateway', () => {
   after(() => images.close());
 
   it('a Gemini request with an image at a private or reserved address is a 400 and nothing is fetched', async () => {
-    const apiKey = (await createKeysService({ db: gw.store.db, onChange: () => gw.keys.invalidate() }).createKey({
-      accountId: (await createAccountsService({ db: gw.store.db }).createAccount({ email: 'ssrf@example.com', plan: 'enterprise' })).id,
-      name: 'ssrf',
-    })).secret;
+    const apiKey = (
+      await createKeysService({ db: gw.store.db, onChange: () => gw.keys.invalidate() }).createKey({
+        accountId: (await createAccountsService({ db: gw.store.db }).createAccount({ email: 'ssrf@example.com', plan: 'enterprise' })).id,
+        name: 'ssrf',
+      })
+    ).secret;
     await gw.keys.invalidate();
     const urls = [
       `http://127.0.0.1:${imagePort}/x.png`,
@@ -351,7 +367,15 @@ describe('SSRF through the gateway', () => {
     for (const url of urls) {
       const answer = await v1(apiKey, {
         model: 'gemini-2.5-flash',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what is this?' },
+              { type: 'image_url', image_url: { url } },
+            ],
+          },
+        ],
       });
       assert.equal(answer.status, 400, `${url}: ${answer.text}`);
       const body = JSON.parse(answer.text) as { error: { param: string } };
@@ -398,7 +422,15 @@ describe('SSRF through the gateway', () => {
     const ask = (url: string): Promise<unknown> => {
       const request: ChatCompletionRequest = {
         model: 'gemini-2.5-flash',
-        messages: [{ role: 'user', content: [{ type: 'text', text: 'what?' }, { type: 'image_url', image_url: { url } }] }],
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'what?' },
+              { type: 'image_url', image_url: { url } },
+            ],
+          },
+        ],
       };
       return gateway.complete(request, router.route(request).candidates, new AbortController().signal);
     };

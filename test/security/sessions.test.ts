@@ -50,7 +50,12 @@ describe('password change and sign out everywhere', () => {
     const bystander = await signedIn(other.email);
 
     assertError(await laptop.post('/api/password', { current_password: PASSWORD, new_password: NEW_PASSWORD }, { csrf: false }), 403, 'csrf_failed');
-    assertError(await laptop.post('/api/password', { current_password: 'not the password', new_password: NEW_PASSWORD }), 400, 'invalid_credentials', 'current_password');
+    assertError(
+      await laptop.post('/api/password', { current_password: 'not the password', new_password: NEW_PASSWORD }),
+      400,
+      'invalid_credentials',
+      'current_password',
+    );
     assertError(await laptop.post('/api/password', { current_password: PASSWORD, new_password: 'short' }), 400, 'invalid_request', 'new_password');
     assert.equal((await phone.get('/api/me')).status, 200, 'refused changes end nothing');
 

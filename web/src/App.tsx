@@ -50,13 +50,7 @@ export function App() {
 
   const isAuthPage = path === '/login' || path === '/signup';
   const privateRoute = PRIVATE_ROUTES[path];
-  const title = isAuthPage
-    ? path === '/login'
-      ? 'Log in'
-      : 'Sign up'
-    : path === '/status'
-      ? 'Status'
-      : (privateRoute?.title ?? 'Not found');
+  const title = isAuthPage ? (path === '/login' ? 'Log in' : 'Sign up') : path === '/status' ? 'Status' : (privateRoute?.title ?? 'Not found');
 
   useEffect(() => {
     document.title = `${title} · OriginalPoint`;

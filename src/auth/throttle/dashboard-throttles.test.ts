@@ -38,7 +38,10 @@ describe('DashboardThrottles', () => {
   });
 
   it('login: a success clears its email and gives its address place back', async () => {
-    const throttles = throttlesAt({ now: 0 }, { ...defaults(), loginPerEmail: { limit: 2, windowMs: 1000 }, loginPerAddress: { limit: 3, windowMs: 1000 } });
+    const throttles = throttlesAt(
+      { now: 0 },
+      { ...defaults(), loginPerEmail: { limit: 2, windowMs: 1000 }, loginPerAddress: { limit: 3, windowMs: 1000 } },
+    );
     allowed(await throttles.beginLogin('a@example.com', 'ip'));
     const second = allowed(await throttles.beginLogin('a@example.com', 'ip'));
     assert.equal((await throttles.beginLogin('a@example.com', 'other')).allowed, false);

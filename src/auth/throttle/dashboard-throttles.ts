@@ -61,10 +61,7 @@ export class DashboardThrottles {
   /** Takes a place for a login (or a password check) of `email` from `address`, before the password is hashed. */
   async beginLogin(email: string, address: string): Promise<LoginVerdict> {
     const attempt = { email: emailKey(email), address: `login:addr:${addressBucket(address)}` };
-    const result = await this.#log.take([
-      rule(attempt.email, this.#limits.loginPerEmail),
-      rule(attempt.address, this.#limits.loginPerAddress),
-    ]);
+    const result = await this.#log.take([rule(attempt.email, this.#limits.loginPerEmail), rule(attempt.address, this.#limits.loginPerAddress)]);
     return result.allowed ? { allowed: true, attempt: { ...attempt, id: result.id } } : refusal(result.retryAfterMs);
   }
 

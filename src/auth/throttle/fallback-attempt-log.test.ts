@@ -9,7 +9,11 @@ function flaky(mode: 'fail' | 'hang') {
   const inner = new MemoryAttemptLog({ now: () => 0 });
   const state = { down: false };
   const gate = <T>(run: () => Promise<T>): Promise<T> =>
-    !state.down ? run() : mode === 'fail' ? Promise.reject(new Error('ECONNREFUSED')) : new Promise<T>((_, reject) => setTimeout(() => reject(new Error('too late')), 200));
+    !state.down
+      ? run()
+      : mode === 'fail'
+        ? Promise.reject(new Error('ECONNREFUSED'))
+        : new Promise<T>((_, reject) => setTimeout(() => reject(new Error('too late')), 200));
   const log: AttemptLog = {
     take: (rules) => gate(() => inner.take(rules)),
     giveBack: (key, id) => gate(() => inner.giveBack(key, id)),
@@ -20,7 +24,13 @@ function flaky(mode: 'fail' | 'hang') {
 
 function recorder() {
   const lines: string[] = [];
-  return { lines, logger: { warn: (_: unknown, message: string) => lines.push(`warn ${message}`), info: (_: unknown, message: string) => lines.push(`info ${message}`) } };
+  return {
+    lines,
+    logger: {
+      warn: (_: unknown, message: string) => lines.push(`warn ${message}`),
+      info: (_: unknown, message: string) => lines.push(`info ${message}`),
+    },
+  };
 }
 
 describe('FallbackAttemptLog', () => {

@@ -57,8 +57,7 @@ export function runAdmissionContract(makeBackend: MakeBackend): void {
       const admission = new Admission({ backend, plans: PLANS });
       const key = keyOf(accountId, keyId, { limits: { rpm: null, tpm: null, concurrent: 5, includedTokens: null } });
       const input = { key, promptTokens: 10, maxOutputTokens: 10, worstCaseCostUsd: 0, byok: false };
-      const round = (): Promise<Outcome[]> =>
-        Promise.all(Array.from({ length: 50 }, () => outcome(admission.admit(input))));
+      const round = (): Promise<Outcome[]> => Promise.all(Array.from({ length: 50 }, () => outcome(admission.admit(input))));
       const first = await round();
       const held = first.flatMap((r) => ('ticket' in r ? [r.ticket] : []));
       assert.equal(held.length, 5);

@@ -111,18 +111,14 @@ export class MemoryLimiterBackend implements LimiterBackend {
 
   async seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void> {
     const month = this.#months.at(this.#now());
-    const counter = 'accountId' in scope
-      ? this.#accountCounters.current(scope.accountId, month)
-      : this.#keyCounters.current(scope.keyId, month);
+    const counter = 'accountId' in scope ? this.#accountCounters.current(scope.accountId, month) : this.#keyCounters.current(scope.keyId, month);
     counter.spentNanoUsd = spentNanoUsd;
     counter.tokens = tokens;
   }
 
   async readMonthly(scope: MonthlyScope): Promise<MonthlyTotals> {
     const month = this.#months.at(this.#now());
-    return 'accountId' in scope
-      ? this.#accountCounters.read(scope.accountId, month)
-      : this.#keyCounters.read(scope.keyId, month);
+    return 'accountId' in scope ? this.#accountCounters.read(scope.accountId, month) : this.#keyCounters.read(scope.keyId, month);
   }
 
   #windowsOf(accountId: string): AccountWindows {

@@ -321,9 +321,7 @@ export class FallbackLimiterBackend implements LimiterBackend {
   }
 
   #replayFinishes(): Promise<void> {
-    return this.#owed.replayFinishes((entry) =>
-      this.#call(this.#primary.finish(entry.reservation, entry.actual), 'finish'),
-    );
+    return this.#owed.replayFinishes((entry) => this.#call(this.#primary.finish(entry.reservation, entry.actual), 'finish'));
   }
 
   #replayUsage(): Promise<void> {

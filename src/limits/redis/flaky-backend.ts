@@ -4,16 +4,7 @@
  * code.
  */
 import { MemoryLimiterBackend } from '../memory/memory-backend.js';
-import type {
-  ActualUsage,
-  AdmitRequest,
-  AdmitResult,
-  EffectiveLimits,
-  MonthlyScope,
-  MonthlyTotals,
-  Reservation,
-  WindowSnapshot,
-} from '../types.js';
+import type { ActualUsage, AdmitRequest, AdmitResult, EffectiveLimits, MonthlyScope, MonthlyTotals, Reservation, WindowSnapshot } from '../types.js';
 import type { SharedLimiterBackend } from './fallback-backend.js';
 
 /** `up`: answers; `down`: rejects at once; `slow`: applies the call but answers only after `release()`. */

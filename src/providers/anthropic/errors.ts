@@ -6,13 +6,7 @@
  * @see https://platform.claude.com/docs/en/api/errors
  */
 import type { GatewayError } from '../../core/gateway-error.js';
-import {
-  headerValue,
-  isRecord,
-  mapUpstreamStatus,
-  parseJsonSafe,
-  retryAfterFromHeaders,
-} from '../shared/upstream-error.js';
+import { headerValue, isRecord, mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
 import type { UpstreamHeaders } from '../types.js';
 
 /** The `error.type` values Anthropic documents. */

@@ -16,7 +16,13 @@ describe('convertToAnthropicMessages: system and turns', () => {
     const out = convertToAnthropicMessages([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Hi' },
-      { role: 'developer', content: [{ type: 'text', text: 'Line 1' }, { type: 'text', text: 'Line 2' }] },
+      {
+        role: 'developer',
+        content: [
+          { type: 'text', text: 'Line 1' },
+          { type: 'text', text: 'Line 2' },
+        ],
+      },
       { role: 'assistant', content: 'Hello' },
       { role: 'system', content: 'Answer in French.' },
       { role: 'user', content: 'Bye' },
@@ -40,10 +46,22 @@ describe('convertToAnthropicMessages: system and turns', () => {
       { role: 'system', content: 'sys' },
       { role: 'user', content: [{ type: 'text', text: 'two' }] },
       { role: 'assistant', content: 'a' },
-      { role: 'assistant', content: [{ type: 'text', text: 'b' }, { type: 'refusal', refusal: 'no' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'b' },
+          { type: 'refusal', refusal: 'no' },
+        ],
+      },
     ]);
     assert.deepEqual(out.messages, [
-      { role: 'user', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'one' },
+          { type: 'text', text: 'two' },
+        ],
+      },
       {
         role: 'assistant',
         content: [
@@ -65,9 +83,23 @@ describe('convertToAnthropicMessages: system and turns', () => {
     const out = convertToAnthropicMessages([
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: '' },
-      { role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'again' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '' },
+          { type: 'text', text: 'again' },
+        ],
+      },
     ]);
-    assert.deepEqual(out.messages, [{ role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'text', text: 'again' }] }]);
+    assert.deepEqual(out.messages, [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Hi' },
+          { type: 'text', text: 'again' },
+        ],
+      },
+    ]);
   });
 });
 
@@ -97,15 +129,18 @@ describe('convertToAnthropicMessages: images and media', () => {
 
   it('rejects images and media Anthropic cannot take, naming the part', () => {
     const image = (url: string): ChatMessage[] => [
-      { role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image_url', image_url: { url } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'x' },
+          { type: 'image_url', image_url: { url } },
+        ],
+      },
     ];
     assertInvalid(image('data:image/bmp;base64,Qk0='), 'messages[0].content[1].image_url.url');
     assertInvalid(image('ftp://example.com/a.png'), 'messages[0].content[1].image_url.url');
     assertInvalid(image('data:image/png,rawbytes'), 'messages[0].content[1].image_url.url');
-    assertInvalid(
-      [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAA', format: 'wav' } }] }],
-      'messages[0].content[0]',
-    );
+    assertInvalid([{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAA', format: 'wav' } }] }], 'messages[0].content[0]');
     assertInvalid([{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-1' } }] }], 'messages[0].content[0]');
   });
 });

@@ -19,11 +19,7 @@ export type AnthropicImageBlockParam = {
 };
 export type AnthropicToolUseBlockParam = { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 export type AnthropicToolResultBlockParam = { type: 'tool_result'; tool_use_id: string; content?: string };
-export type AnthropicBlockParam =
-  | AnthropicTextBlockParam
-  | AnthropicImageBlockParam
-  | AnthropicToolUseBlockParam
-  | AnthropicToolResultBlockParam;
+export type AnthropicBlockParam = AnthropicTextBlockParam | AnthropicImageBlockParam | AnthropicToolUseBlockParam | AnthropicToolResultBlockParam;
 /** One Anthropic turn; content is always a block list so that same-role turns can be merged. */
 export type AnthropicMessageParam = { role: 'user' | 'assistant'; content: AnthropicBlockParam[] };
 
@@ -112,11 +108,7 @@ function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>, i
 }
 
 /** Appends blocks to the conversation, merging them into the previous turn when it has the same role. */
-function appendTurn(
-  turns: AnthropicMessageParam[],
-  role: AnthropicMessageParam['role'],
-  blocks: AnthropicBlockParam[],
-): void {
+function appendTurn(turns: AnthropicMessageParam[], role: AnthropicMessageParam['role'], blocks: AnthropicBlockParam[]): void {
   if (blocks.length === 0) return;
   const last = turns.at(-1);
   if (last !== undefined && last.role === role) last.content.push(...blocks);

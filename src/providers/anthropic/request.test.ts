@@ -86,15 +86,7 @@ describe('toUpstream: sampling and metadata', () => {
       n: 2,
       response_format: { type: 'json_object' },
     });
-    assert.deepEqual(warnings, [
-      'presence_penalty',
-      'frequency_penalty',
-      'logit_bias',
-      'seed',
-      'logprobs',
-      'top_logprobs',
-      'n',
-    ]);
+    assert.deepEqual(warnings, ['presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'logprobs', 'top_logprobs', 'n']);
     for (const field of ['presence_penalty', 'frequency_penalty', 'logit_bias', 'seed', 'logprobs', 'top_logprobs', 'n', 'response_format']) {
       assert.equal(field in request.body, false, `${field} is not sent`);
     }

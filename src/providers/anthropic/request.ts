@@ -102,11 +102,7 @@ function addTools(body: AnthropicRequestBody, req: ChatCompletionRequest): strin
  * Translates an OpenAI request for one Anthropic deployment. Throws a 400 GatewayError for input Anthropic cannot
  * take at all (malformed tool-call arguments, unsupported media, no user or assistant message).
  */
-export function toAnthropicRequest(
-  req: ChatCompletionRequest,
-  target: UpstreamTarget,
-  stream: boolean,
-): ToUpstreamResult {
+export function toAnthropicRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult {
   const converted = convertToAnthropicMessages(req.messages);
   if (converted.messages.length === 0) {
     throw invalidRequest('Anthropic models need at least one non-empty user or assistant message.', 'messages');

@@ -115,10 +115,7 @@ describe('stream translator with recorded streams', () => {
   it('anthropic-clear-thinking.1.chunks.txt: thinking to reasoning_content, then text', () => {
     const result = replay(fixtureEvents('anthropic-clear-thinking.1.chunks.txt'));
     assertWellFormed(result, 'stop');
-    assert.equal(
-      joined(result.chunks, 'reasoning_content'),
-      'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185',
-    );
+    assert.equal(joined(result.chunks, 'reasoning_content'), 'The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185');
     assert.equal(joined(result.chunks, 'content'), '925 ÷ 5 = 185');
     for (const delta of deltas(result.chunks)) {
       assert.ok(!(delta.content ?? '').includes('previous result'), 'thinking never reaches content');
@@ -190,8 +187,7 @@ const start = (usage: Record<string, unknown> = { input_tokens: 10, output_token
   JSON.stringify({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', content: [], usage } });
 const blockStart = (index: number, block: Record<string, unknown>): string =>
   JSON.stringify({ type: 'content_block_start', index, content_block: block });
-const blockDelta = (index: number, delta: Record<string, unknown>): string =>
-  JSON.stringify({ type: 'content_block_delta', index, delta });
+const blockDelta = (index: number, delta: Record<string, unknown>): string => JSON.stringify({ type: 'content_block_delta', index, delta });
 const blockStop = (index: number): string => JSON.stringify({ type: 'content_block_stop', index });
 const messageDelta = (stopReason: string | null, usage: Record<string, unknown> = { output_tokens: 5 }): string =>
   JSON.stringify({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage });

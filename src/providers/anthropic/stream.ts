@@ -46,11 +46,7 @@ function nothing(): StreamStep {
   return { chunks: [] };
 }
 
-function chunk(
-  state: AnthropicStreamState,
-  delta: ChunkDelta,
-  finishReason: FinishReason | null = null,
-): ChatCompletionChunk {
+function chunk(state: AnthropicStreamState, delta: ChunkDelta, finishReason: FinishReason | null = null): ChatCompletionChunk {
   const { id, model, created } = state.ctx;
   return {
     id,

@@ -13,7 +13,11 @@ function translate(overrides: Partial<ChatCompletionRequest>): ToUpstreamResult 
 
 describe('reasoning_effort → thinking', () => {
   it('enables thinking with a budget per effort, adding it to the default answer room', () => {
-    for (const [effort, budget] of [['low', 1024], ['medium', 8192], ['high', 24_576]] as const) {
+    for (const [effort, budget] of [
+      ['low', 1024],
+      ['medium', 8192],
+      ['high', 24_576],
+    ] as const) {
       const { request, warnings } = translate({ reasoning_effort: effort });
       assert.deepEqual(request.body.thinking, { type: 'enabled', budget_tokens: budget });
       assert.equal(request.body.max_tokens, 4096 + budget);
@@ -60,11 +64,7 @@ describe('reasoning_effort → thinking', () => {
       { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'required' },
       'reasoning_effort (thinking is off: the tool choice forces a tool)',
     ],
-    [
-      'the json_object emulation',
-      { response_format: { type: 'json_object' } },
-      'reasoning_effort (thinking is off: the tool choice forces a tool)',
-    ],
+    ['the json_object emulation', { response_format: { type: 'json_object' } }, 'reasoning_effort (thinking is off: the tool choice forces a tool)'],
     ['a max_tokens too small for a budget', { max_tokens: 1024 }, 'reasoning_effort (thinking is off: max_tokens is at most 1024)'],
     [
       'a continued tool loop',

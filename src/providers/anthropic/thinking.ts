@@ -62,12 +62,7 @@ function obstacle(body: AnthropicThinkingBody, clientMax: number | undefined): s
  * @param clientMax the client's `max_completion_tokens` / `max_tokens`, if any
  * @param defaultMax the answer room used when the client sets no limit
  */
-export function applyAnthropicThinking(
-  body: AnthropicThinkingBody,
-  effort: unknown,
-  clientMax: number | undefined,
-  defaultMax: number,
-): string[] {
+export function applyAnthropicThinking(body: AnthropicThinkingBody, effort: unknown, clientMax: number | undefined, defaultMax: number): string[] {
   if (effort === undefined || effort === null) return [];
   if (typeof effort !== 'string' || !Object.hasOwn(BUDGETS, effort)) return ['reasoning_effort'];
   const budget = BUDGETS[effort];

@@ -37,7 +37,10 @@ describe('convertToAnthropicTools', () => {
     ['auto', { type: 'auto' }],
     ['none', { type: 'none' }],
     ['required', { type: 'any' }],
-    [{ type: 'function', function: { name: 'get_weather' } }, { type: 'tool', name: 'get_weather' }],
+    [
+      { type: 'function', function: { name: 'get_weather' } },
+      { type: 'tool', name: 'get_weather' },
+    ],
   ];
   for (const [choice, expected] of choices) {
     it(`maps tool_choice ${JSON.stringify(choice)}`, () => {

@@ -57,10 +57,7 @@ function toAnthropicToolChoice(choice: OpenAIToolChoice): AnthropicToolChoice {
  * when the client gave none); with `none` there is nothing to disable.
  * @see https://platform.claude.com/docs/en/agents-and-tools/tool-use/implement-tool-use#parallel-tool-use
  */
-function withParallelSetting(
-  choice: AnthropicToolChoice | undefined,
-  parallel: boolean | undefined,
-): AnthropicToolChoice | undefined {
+function withParallelSetting(choice: AnthropicToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice | undefined {
   if (parallel !== false) return choice;
   const base = choice ?? { type: 'auto' };
   return base.type === 'none' ? base : { ...base, disable_parallel_tool_use: true };

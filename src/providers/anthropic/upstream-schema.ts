@@ -51,11 +51,7 @@ const Delta = Type.Union([
 ]);
 /** The `content_block_delta` payloads the gateway translates (signatures and citations are skipped). */
 export type AnthropicDelta = Static<typeof Delta>;
-const DELTA_TYPES: ReadonlySet<string> = new Set<AnthropicDelta['type']>([
-  'text_delta',
-  'thinking_delta',
-  'input_json_delta',
-]);
+const DELTA_TYPES: ReadonlySet<string> = new Set<AnthropicDelta['type']>(['text_delta', 'thinking_delta', 'input_json_delta']);
 
 const Message = Type.Object({
   type: Type.Literal('message'),
@@ -87,11 +83,7 @@ const checks = {
 };
 
 /** `null`: a type the gateway does not translate; `undefined`: a known type with the wrong shape. */
-function narrowKnown<T extends TSchema>(
-  value: { type: string },
-  known: ReadonlySet<string>,
-  check: TypeCheck<T>,
-): Static<T> | null | undefined {
+function narrowKnown<T extends TSchema>(value: { type: string }, known: ReadonlySet<string>, check: TypeCheck<T>): Static<T> | null | undefined {
   if (!known.has(value.type)) return null;
   return check.Check(value) ? value : undefined;
 }
@@ -154,9 +146,7 @@ export function parseAnthropicEvent(data: string): AnthropicStreamEvent | undefi
     case 'message_stop':
       return { type: 'message_stop' };
     case 'error':
-      return checks.error.Check(value)
-        ? { type: 'error', errorType: value.error.type, message: value.error.message ?? value.error.type }
-        : undefined;
+      return checks.error.Check(value) ? { type: 'error', errorType: value.error.type, message: value.error.message ?? value.error.type } : undefined;
     default:
       return { type: 'skipped' };
   }

@@ -44,10 +44,7 @@ export function runAdapterContract(name: string, set: AdapterFixtureSet): void {
 }
 
 function assertStamped(completion: UpstreamCompletion): void {
-  assert.deepEqual(
-    [completion.id, completion.object, completion.model, completion.created],
-    [ctx.id, 'chat.completion', ctx.model, ctx.created],
-  );
+  assert.deepEqual([completion.id, completion.object, completion.model, completion.created], [ctx.id, 'chat.completion', ctx.model, ctx.created]);
 }
 
 function validateChunks(replay: StreamReplay): void {

@@ -55,7 +55,10 @@ function parseJson(text: string | null, label: string): unknown {
 /** Tool-call ids are the provider's; they must be usable, and distinct within an answer. */
 function assertToolCallIds(choices: ObservedChoice[], label: string): void {
   const ids = choices.flatMap((choice) => choice.toolCalls.map((call) => call.id));
-  assert.ok(ids.every((id) => /^[A-Za-z0-9_-]+$/.test(id)), `${label}: tool call ids are non-empty and URL-safe`);
+  assert.ok(
+    ids.every((id) => /^[A-Za-z0-9_-]+$/.test(id)),
+    `${label}: tool call ids are non-empty and URL-safe`,
+  );
   assert.equal(new Set(ids).size, ids.length, `${label}: tool call ids are distinct`);
 }
 

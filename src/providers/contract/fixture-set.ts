@@ -26,10 +26,7 @@ const Closed = { additionalProperties: false } as const;
 const SkipFixture = Type.Object({ skip: Type.String({ minLength: 1 }) }, Closed);
 const PlayFixture = Type.Object(
   {
-    request: Type.Object(
-      { path: Type.Optional(Type.String()), body: JsonObject, warnings: Type.Optional(Type.Array(Type.String())) },
-      Closed,
-    ),
+    request: Type.Object({ path: Type.Optional(Type.String()), body: JsonObject, warnings: Type.Optional(Type.Array(Type.String())) }, Closed),
     response: Type.Object({ body: Type.Unknown(), events: Events }, Closed),
   },
   Closed,

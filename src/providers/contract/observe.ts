@@ -9,14 +9,7 @@
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 import assert from 'node:assert/strict';
-import type {
-  UpstreamCompletion,
-  ChatCompletionChunk,
-  FinishReason,
-  ToolCall,
-  ToolCallDelta,
-  Usage,
-} from '../../core/chat-response.js';
+import type { UpstreamCompletion, ChatCompletionChunk, FinishReason, ToolCall, ToolCallDelta, Usage } from '../../core/chat-response.js';
 import type { GatewayError } from '../../core/gateway-error.js';
 import type { ProviderAdapter, SseEvent, TranslateContext } from '../types.js';
 

@@ -95,8 +95,7 @@ const weatherSchema = {
 };
 
 /** A 1×1 PNG, as a client would inline it. */
-export const CONTRACT_IMAGE_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+export const CONTRACT_IMAGE_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 const weatherJson = '{"city":"Paris","temperature_c":18}';
 const stopAnswer = (content: string | null): ExpectedChoice => ({ content, finishReason: 'stop' });

@@ -89,8 +89,7 @@ function readPartialArg(raw: Record<string, unknown>): GeminiPartialArg {
   const jsonPath = field(raw, 'jsonPath', isString);
   if (jsonPath === undefined) throw new ShapeError('jsonPath');
   const arg: GeminiPartialArg = { jsonPath, willContinue: field(raw, 'willContinue', isBoolean) ?? false };
-  const value =
-    field(raw, 'stringValue', isString) ?? field(raw, 'numberValue', isNumber) ?? field(raw, 'boolValue', isBoolean);
+  const value = field(raw, 'stringValue', isString) ?? field(raw, 'numberValue', isNumber) ?? field(raw, 'boolValue', isBoolean);
   if (value !== undefined) arg.value = value;
   else if (raw.nullValue !== undefined) arg.value = null;
   return arg;

@@ -44,12 +44,7 @@ export function geminiStreamError(error: unknown, raw: string): GatewayError {
   return fromRpcError(streamErrorStatus(rpc), rpc, raw, undefined);
 }
 
-function fromRpcError(
-  status: number,
-  rpc: Record<string, unknown> | undefined,
-  raw: string,
-  headerRetryAfter: number | undefined,
-): GatewayError {
+function fromRpcError(status: number, rpc: Record<string, unknown> | undefined, raw: string, headerRetryAfter: number | undefined): GatewayError {
   const message = typeof rpc?.message === 'string' ? rpc.message : raw.slice(0, 500) || 'no error body';
   const effectiveStatus = hasApiKeyInvalidReason(rpc) ? 401 : status;
   return mapUpstreamStatus(effectiveStatus, message, retryDelaySeconds(rpc) ?? headerRetryAfter);

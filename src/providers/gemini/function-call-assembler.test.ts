@@ -13,9 +13,7 @@ describe('FunctionCallAssembler', () => {
     assert.deepEqual(assembler.accept({ name: 'read_theme', willContinue: false }, 'c2ln'), [
       { name: 'read_theme', args: {}, thoughtSignature: 'c2ln' },
     ]);
-    assert.deepEqual(assembler.accept({ name: 'f', args: { a: 1 }, willContinue: false }, undefined), [
-      { name: 'f', args: { a: 1 } },
-    ]);
+    assert.deepEqual(assembler.accept({ name: 'f', args: { a: 1 }, willContinue: false }, undefined), [{ name: 'f', args: { a: 1 } }]);
     assert.deepEqual(assembler.flush(), []);
   });
 

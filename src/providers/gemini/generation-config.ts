@@ -36,9 +36,7 @@ function responseFormatConfig(format: ChatCompletionRequest['response_format']):
       return { responseMimeType: 'application/json' };
     case 'json_schema': {
       const schema = format.json_schema.schema;
-      return schema === undefined
-        ? { responseMimeType: 'application/json' }
-        : { responseMimeType: 'application/json', responseJsonSchema: schema };
+      return schema === undefined ? { responseMimeType: 'application/json' } : { responseMimeType: 'application/json', responseJsonSchema: schema };
     }
     default: {
       const exhaustive: never = format;

@@ -42,7 +42,13 @@ describe('convertToGeminiPrompt: turns', () => {
       { role: 'user', content: 'a' },
       { role: 'user', content: [{ type: 'text', text: 'b' }] },
       { role: 'assistant', content: 'c' },
-      { role: 'assistant', content: [{ type: 'text', text: 'd' }, { type: 'refusal', refusal: 'no' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'd' },
+          { type: 'refusal', refusal: 'no' },
+        ],
+      },
       { role: 'assistant', content: '' },
       { role: 'user', content: 'e' },
     ]);
@@ -145,9 +151,7 @@ describe('convertToGeminiPrompt: tool calls and results', () => {
     const signature = 'EqUCCqICAb4+9vsh8Pd5taZVoPzSvjWW/wzBrvhEQw==';
     const id = encodeGeminiToolCallId('chatcmpl-prev', 0, 0, signature);
     const prompt = convertToGeminiPrompt([{ role: 'user', content: 'q' }, weatherCall(id), { role: 'tool', tool_call_id: id, content: '20C' }]);
-    assert.deepEqual(prompt.contents[1]?.parts, [
-      { functionCall: { name: 'weather', args: { location: 'Paris' } }, thoughtSignature: signature },
-    ]);
+    assert.deepEqual(prompt.contents[1]?.parts, [{ functionCall: { name: 'weather', args: { location: 'Paris' } }, thoughtSignature: signature }]);
   });
 
   it('rejects arguments that are not a JSON object, naming the param', () => {

@@ -65,10 +65,7 @@ describe('toGeminiRequest: tools', () => {
     ];
     assert.deepEqual(body(request({ tools })).tools, [
       {
-        functionDeclarations: [
-          { name: 'weather', description: 'Get weather', parametersJsonSchema: parameters },
-          { name: 'now' },
-        ],
+        functionDeclarations: [{ name: 'weather', description: 'Get weather', parametersJsonSchema: parameters }, { name: 'now' }],
       },
     ]);
     const config = (tool_choice: ChatCompletionRequest['tool_choice']) => body(request({ tools, tool_choice })).toolConfig;

@@ -59,9 +59,7 @@ export function toGeminiRequest(req: ChatCompletionRequest, target: UpstreamTarg
 
 function geminiPath(upstreamModel: string, stream: boolean): string {
   const model = encodeURIComponent(upstreamModel.replace(/^models\//, ''));
-  return stream
-    ? `/v1beta/models/${model}:streamGenerateContent?alt=sse`
-    : `/v1beta/models/${model}:generateContent`;
+  return stream ? `/v1beta/models/${model}:streamGenerateContent?alt=sse` : `/v1beta/models/${model}:generateContent`;
 }
 
 function unsupportedFields(req: ChatCompletionRequest): string[] {

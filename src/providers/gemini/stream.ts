@@ -102,12 +102,7 @@ function translateCandidate(
   return true;
 }
 
-function candidateDelta(
-  ctx: TranslateContext,
-  stream: CandidateStream,
-  candidate: GeminiCandidate,
-  index: number,
-): ChunkDelta | undefined {
+function candidateDelta(ctx: TranslateContext, stream: CandidateStream, candidate: GeminiCandidate, index: number): ChunkDelta | undefined {
   let content = '';
   let reasoning = '';
   const completed: CompletedFunctionCall[] = [];
@@ -129,12 +124,7 @@ function candidateDelta(
   return delta;
 }
 
-function toolCallDelta(
-  ctx: TranslateContext,
-  stream: CandidateStream,
-  index: number,
-  call: CompletedFunctionCall,
-): ToolCallDelta {
+function toolCallDelta(ctx: TranslateContext, stream: CandidateStream, index: number, call: CompletedFunctionCall): ToolCallDelta {
   const k = stream.toolCalls;
   stream.toolCalls += 1;
   return {
@@ -149,12 +139,7 @@ function blockedChunks(ctx: TranslateContext): ChatCompletionChunk[] {
   return [chunkOf(ctx, 0, { role: 'assistant', content: '' }, null), chunkOf(ctx, 0, {}, 'content_filter')];
 }
 
-function chunkOf(
-  ctx: TranslateContext,
-  index: number,
-  delta: ChunkDelta,
-  finishReason: FinishReason | null,
-): ChatCompletionChunk {
+function chunkOf(ctx: TranslateContext, index: number, delta: ChunkDelta, finishReason: FinishReason | null): ChatCompletionChunk {
   return {
     id: ctx.id,
     object: 'chat.completion.chunk',

@@ -27,12 +27,7 @@ const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9
  * Builds the OpenAI tool-call id for the `callIndex`-th function call of choice `choiceIndex` in completion
  * `completionId`, embedding `thoughtSignature` when there is one.
  */
-export function encodeGeminiToolCallId(
-  completionId: string,
-  choiceIndex: number,
-  callIndex: number,
-  thoughtSignature?: string,
-): string {
+export function encodeGeminiToolCallId(completionId: string, choiceIndex: number, callIndex: number, thoughtSignature?: string): string {
   const hash = createHash('sha256').update(`${completionId}\u0000${choiceIndex}\u0000${callIndex}`).digest('hex');
   const base = `${PREFIX}${hash.slice(0, 24)}`;
   if (thoughtSignature === undefined || thoughtSignature === '' || !CANONICAL_BASE64.test(thoughtSignature)) {

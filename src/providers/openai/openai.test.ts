@@ -138,7 +138,9 @@ function replay(lines: string[], withDone: boolean): { chunks: ChatCompletionChu
 }
 
 describe('openai stream', () => {
-  const lines = fixture('azure-model-router.1.chunks.txt').split('\n').filter((l) => l.trim() !== '');
+  const lines = fixture('azure-model-router.1.chunks.txt')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
 
   it('replays a recorded Azure stream: content, finish chunk, usage kept off the chunks', () => {
     const { chunks, steps } = replay(lines, true);

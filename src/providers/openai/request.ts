@@ -21,7 +21,7 @@ export function toOpenAIRequest(req: ChatCompletionRequest, target: UpstreamTarg
   }
   const warnings: string[] = [];
   if (target.byok !== true && body.store !== undefined) {
-    if (body.store === true) warnings.push('store (not on the gateway\'s provider account)');
+    if (body.store === true) warnings.push("store (not on the gateway's provider account)");
     body.store = false;
   }
   return {

@@ -128,12 +128,7 @@ export class RoutingEventStream {
   }
 
   /** One XREAD after `lastId` (blocking up to `blockMs` when > 0); returns the id to read after next. */
-  async #readOnce(
-    reader: Redis,
-    lastId: string,
-    blockMs: number,
-    consume: (events: readonly unknown[]) => void,
-  ): Promise<string> {
+  async #readOnce(reader: Redis, lastId: string, blockMs: number, consume: (events: readonly unknown[]) => void): Promise<string> {
     const block = blockMs > 0 ? ['BLOCK', blockMs] : [];
     const reply = await reader.call('XREAD', 'COUNT', 1000, ...block, 'STREAMS', this.#key, lastId);
     let next = lastId;

@@ -39,7 +39,11 @@ describe('cost strategy on the default catalog', () => {
     { name: 'tools', req: deriveRequirements(textRequest({ tools: [tool] })), expected: 'gpt-5-nano' },
     // 600k tokens only fit the 1M-context models; flash-lite is the cheapest of them.
     { name: 'long context', req: deriveRequirements(textRequest(), promptOfSize(600_000)), expected: 'gemini-2.5-flash-lite' },
-    { name: 'long context with tools and vision', req: deriveRequirements(textRequest({ messages: [image], tools: [tool] }), promptOfSize(900_000)), expected: 'gemini-2.5-flash-lite' },
+    {
+      name: 'long context with tools and vision',
+      req: deriveRequirements(textRequest({ messages: [image], tools: [tool] }), promptOfSize(900_000)),
+      expected: 'gemini-2.5-flash-lite',
+    },
   ];
   for (const { name, req, expected } of cases) {
     it(`picks the cheapest capable model for a ${name} request`, () => {
@@ -59,7 +63,10 @@ describe('cost strategy on the default catalog', () => {
     const req = deriveRequirements(textRequest({ max_tokens: 4000 }));
     const { capable } = filterCatalog(catalog, req, () => false);
     const costs = costStrategy.rank(capable, req, health, clock.now()).map((s) => s.score);
-    assert.deepEqual(costs, [...costs].sort((a, b) => a - b));
+    assert.deepEqual(
+      costs,
+      [...costs].sort((a, b) => a - b),
+    );
     const nano = expectedCostUsd({ input_per_million: 0.05, output_per_million: 0.4 }, req);
     assert.equal(costs[0], nano);
     assert.equal(nano, (req.promptTokens * 0.05 + 4000 * 0.4) / 1e6);

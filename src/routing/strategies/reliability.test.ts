@@ -46,7 +46,10 @@ describe('reliability strategy', () => {
       health.recordSuccess(keyOf(1), { ttftMs: 200, totalMs: 900, outputTokens: 200 });
     }
     const ranked = reliabilityStrategy.rank(capable.slice(0, 2), req, health, clock.now());
-    assert.deepEqual(ranked.map((s) => s.candidate), [capable[1], capable[0]]);
+    assert.deepEqual(
+      ranked.map((s) => s.candidate),
+      [capable[1], capable[0]],
+    );
   });
 
   it('forgets failures once they leave the 60 s window', () => {

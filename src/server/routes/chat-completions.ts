@@ -21,7 +21,11 @@ export function registerChatCompletions(app: FastifyInstance, pipeline: Pipeline
   app.post('/v1/chat/completions', options, (request, reply) => {
     const raw: unknown = request.body;
     const described = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-    const facts = { endpoint: 'chat.completions' as const, requestedModel: typeof described.model === 'string' ? described.model : '', stream: described.stream === true };
+    const facts = {
+      endpoint: 'chat.completions' as const,
+      requestedModel: typeof described.model === 'string' ? described.model : '',
+      stream: described.stream === true,
+    };
     return pipeline.handle(request, reply, facts, async (lifecycle) => {
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = raw as ChatCompletionRequest;

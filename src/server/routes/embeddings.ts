@@ -41,7 +41,9 @@ export function registerEmbeddings(app: FastifyInstance, pipeline: Pipeline, bou
         return { object: 'embedding', index, embedding: base64 ? encodeFloat32Base64(vector) : Array.from(vector) };
       };
       reply.type('application/json; charset=utf-8');
-      await reply.send(streamArrayAnswer({ head: { object: 'list' }, key: 'data', count: vectors.length, item, valuesPerItem: req.dimensions, tail }));
+      await reply.send(
+        streamArrayAnswer({ head: { object: 'list' }, key: 'data', count: vectors.length, item, valuesPerItem: req.dimensions, tail }),
+      );
     });
   });
 }

@@ -35,11 +35,7 @@ export const usage: Migration = {
       .addColumn('created_at', 'text', (column) => column.notNull())
       .execute();
 
-    await db.schema
-      .createIndex('usage_account_created_idx')
-      .on('usage')
-      .columns(['account_id', 'created_at'])
-      .execute();
+    await db.schema.createIndex('usage_account_created_idx').on('usage').columns(['account_id', 'created_at']).execute();
     await db.schema.createIndex('usage_key_created_idx').on('usage').columns(['key_id', 'created_at']).execute();
     await db.schema.createIndex('usage_created_idx').on('usage').column('created_at').execute();
   },

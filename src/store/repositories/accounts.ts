@@ -86,11 +86,7 @@ export async function findAccountById(db: Kysely<Database>, id: string): Promise
  * Applies `patch` to the account with this id in one UPDATE.
  * @returns the account as stored afterwards, or undefined when no account has this id.
  */
-export async function updateAccountLimits(
-  db: Kysely<Database>,
-  id: string,
-  patch: AccountLimitsPatch,
-): Promise<AccountRecord | undefined> {
+export async function updateAccountLimits(db: Kysely<Database>, id: string, patch: AccountLimitsPatch): Promise<AccountRecord | undefined> {
   const changes: Updateable<AccountsTable> = {
     plan: patch.plan,
     rpm_limit: patch.limits?.rpm,
@@ -101,12 +97,7 @@ export async function updateAccountLimits(
   };
   // Kysely leaves undefined values out of SET; with nothing to set there is no statement to run.
   if (Object.values(changes).every((value) => value === undefined)) return findAccountById(db, id);
-  const row = await db
-    .updateTable('accounts')
-    .set(changes)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await db.updateTable('accounts').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
   return row === undefined ? undefined : toAccountRecord(row);
 }
 

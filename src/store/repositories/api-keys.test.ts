@@ -63,13 +63,35 @@ await describeEachDialect('api keys repository', (dialect) => {
     await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
     await insertApiKey(temp.store.db, newKey('key_b', '2025-01-02T00:00:00.000Z'));
     const row = (id: string, keyId: string, createdAt: string) => ({
-      id, requestId: `req_${id}`, accountId: 'acct_1', keyId, requestedModel: 'm', routedModel: 'm', provider: 'p', byok: false,
-      promptTokens: 1, completionTokens: 1, costUsd: 0, latencyMs: 1, ttftMs: null, status: 200, errorCode: null, stream: false, createdAt,
-      endpoint: 'chat.completions' as const, estimated: false,
+      id,
+      requestId: `req_${id}`,
+      accountId: 'acct_1',
+      keyId,
+      requestedModel: 'm',
+      routedModel: 'm',
+      provider: 'p',
+      byok: false,
+      promptTokens: 1,
+      completionTokens: 1,
+      costUsd: 0,
+      latencyMs: 1,
+      ttftMs: null,
+      status: 200,
+      errorCode: null,
+      stream: false,
+      createdAt,
+      endpoint: 'chat.completions' as const,
+      estimated: false,
     });
     await insertUsageBatch(temp.store.db, [row('u1', 'key_a', '2025-02-01T00:00:00.000Z'), row('u2', 'key_a', '2025-03-01T00:00:00.000Z')]);
     const keys = await listApiKeys(temp.store.db, 'acct_1');
-    assert.deepEqual(keys.map((k) => [k.id, k.lastUsedAt]), [['key_a', '2025-03-01T00:00:00.000Z'], ['key_b', null]]);
+    assert.deepEqual(
+      keys.map((k) => [k.id, k.lastUsedAt]),
+      [
+        ['key_a', '2025-03-01T00:00:00.000Z'],
+        ['key_b', null],
+      ],
+    );
   });
 
   it('refuses a key for an account that does not exist', async () => {
@@ -109,7 +131,10 @@ await describeEachDialect('api keys repository', (dialect) => {
     assert.equal(await scheduleKeyRevocation(temp.store.db, 'key_a', '2025-02-01T01:00:00.000Z'), true);
     assert.equal(await scheduleKeyRevocation(temp.store.db, 'key_a', '2025-02-01T02:00:00.000Z'), false);
     const during = await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T00:30:00.000Z');
-    assert.deepEqual(during.map((row) => [row.keyId, row.revokeAt]), [['key_a', '2025-02-01T01:00:00.000Z']]);
+    assert.deepEqual(
+      during.map((row) => [row.keyId, row.revokeAt]),
+      [['key_a', '2025-02-01T01:00:00.000Z']],
+    );
     assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T01:00:00.000Z'), []);
     assert.equal(await revokeApiKey(temp.store.db, 'key_a', '2025-02-01T00:40:00.000Z'), true);
     assert.equal((await findApiKeyById(temp.store.db, 'key_a'))?.revokedAt, '2025-02-01T00:40:00.000Z');

@@ -91,7 +91,11 @@ export async function listApiKeys(db: Kysely<Database>, accountId: string): Prom
     .selectFrom('api_keys')
     .selectAll('api_keys')
     .select((eb) =>
-      eb.selectFrom('usage').select((u) => u.fn.max('usage.created_at').as('last')).whereRef('usage.key_id', '=', 'api_keys.id').as('ledger_last_used_at'),
+      eb
+        .selectFrom('usage')
+        .select((u) => u.fn.max('usage.created_at').as('last'))
+        .whereRef('usage.key_id', '=', 'api_keys.id')
+        .as('ledger_last_used_at'),
     )
     .where('account_id', '=', accountId)
     .orderBy('created_at')
@@ -130,12 +134,7 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, now: string
  * @returns false when the key is unknown, revoked, or already scheduled (rotated before).
  */
 export async function scheduleKeyRevocation(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
-  const result = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: at })
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+  const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 

@@ -33,11 +33,7 @@ export async function replaceProviderCredential(db: Kysely<Database>, record: Pr
   const write = async (trx: Kysely<Database>): Promise<void> => {
     // Two concurrent replacements would both delete, then both insert and break the unique constraint (a 500).
     await lockAccount(trx, record.accountId);
-    await trx
-      .deleteFrom('provider_credentials')
-      .where('account_id', '=', record.accountId)
-      .where('provider', '=', record.provider)
-      .execute();
+    await trx.deleteFrom('provider_credentials').where('account_id', '=', record.accountId).where('provider', '=', record.provider).execute();
     await trx.insertInto('provider_credentials').values(toRow(record)).execute();
   };
   if (db.isTransaction) await write(db);
@@ -64,11 +60,7 @@ export async function listAllProviderCredentials(db: Kysely<Database>): Promise<
 
 /** Deletes the credential with this id if it belongs to `accountId`; false otherwise. */
 export async function deleteProviderCredential(db: Kysely<Database>, accountId: string, id: string): Promise<boolean> {
-  const result = await db
-    .deleteFrom('provider_credentials')
-    .where('id', '=', id)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('provider_credentials').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 

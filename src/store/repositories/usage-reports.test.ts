@@ -38,7 +38,13 @@ await describeEachDialect('usage reports', (dialect) => {
   before(async () => {
     sequence = 0;
     temp = await dialect.openTempStore();
-    await createAccount(temp.store.db, { id: 'acct_a', email: 'a@example.com', passwordHash: null, plan: 'free', createdAt: '2025-01-01T00:00:00.000Z' });
+    await createAccount(temp.store.db, {
+      id: 'acct_a',
+      email: 'a@example.com',
+      passwordHash: null,
+      plan: 'free',
+      createdAt: '2025-01-01T00:00:00.000Z',
+    });
     await insertApiKey(temp.store.db, {
       id: 'key_a1',
       accountId: 'acct_a',
@@ -52,7 +58,14 @@ await describeEachDialect('usage reports', (dialect) => {
     await insertUsageBatch(temp.store.db, [
       row({ createdAt: '2025-06-14T23:59:59.999Z' }),
       row({ createdAt: '2025-06-15T00:00:00.000Z', byok: true }),
-      row({ createdAt: '2025-06-15T00:30:00.000Z', keyId: 'key_a2', routedModel: 'claude-haiku-4.5', costUsd: 1, endpoint: 'messages', estimated: true }),
+      row({
+        createdAt: '2025-06-15T00:30:00.000Z',
+        keyId: 'key_a2',
+        routedModel: 'claude-haiku-4.5',
+        costUsd: 1,
+        endpoint: 'messages',
+        estimated: true,
+      }),
       row({ createdAt: '2025-06-15T01:00:00.000Z', routedModel: null, provider: null, requestedModel: 'nope', status: 400, costUsd: 0 }),
       row({ createdAt: '2025-06-15T01:00:00.000Z', status: 503, errorCode: 'provider_unavailable' }),
       row({ createdAt: '2025-06-15T02:00:00.000Z', accountId: 'acct_b', keyId: 'key_b1' }),
@@ -96,17 +109,29 @@ await describeEachDialect('usage reports', (dialect) => {
 
   it('pages the log newest first with a stable order among equal times, and filters', async () => {
     const all = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 100 });
-    assert.deepEqual(all.map((r) => r.id), ['usage_005', 'usage_004', 'usage_003', 'usage_002', 'usage_001']);
+    assert.deepEqual(
+      all.map((r) => r.id),
+      ['usage_005', 'usage_004', 'usage_003', 'usage_002', 'usage_001'],
+    );
     assert.equal(all[0]?.keyName, 'first');
     assert.equal(all[3]?.byok, true);
     assert.deepEqual(
       all.map((r) => [r.endpoint, r.estimated]),
-      [['chat.completions', false], ['chat.completions', false], ['messages', true], ['chat.completions', false], ['chat.completions', false]],
+      [
+        ['chat.completions', false],
+        ['chat.completions', false],
+        ['messages', true],
+        ['chat.completions', false],
+        ['chat.completions', false],
+      ],
     );
     const first = all[1];
     assert.ok(first !== undefined);
     const next = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 2, before: { createdAt: first.createdAt, id: first.id } });
-    assert.deepEqual(next.map((r) => r.id), ['usage_003', 'usage_002']);
+    assert.deepEqual(
+      next.map((r) => r.id),
+      ['usage_003', 'usage_002'],
+    );
     const ids = async (filter: object): Promise<string[]> =>
       (await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 100, ...filter })).map((r) => r.id);
     assert.deepEqual(await ids({ model: 'nope' }), ['usage_004']);

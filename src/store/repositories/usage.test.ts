@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
-import {
-  insertUsageBatch,
-  listUsageLog,
-  monthlyTotals,
-  monthlyTotalsByAccountAndKey,
-  sumCost,
-  type UsageRecord,
-} from './usage.js';
+import { insertUsageBatch, listUsageLog, monthlyTotals, monthlyTotalsByAccountAndKey, sumCost, type UsageRecord } from './usage.js';
 
 const JUNE = '2025-06-01T00:00:00.000Z';
 const JULY = '2025-07-01T00:00:00.000Z';
@@ -72,27 +65,30 @@ await describeEachDialect('usage repository', (dialect) => {
       await write([row(), failed]);
       const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
       assert.equal(stored.length, 2);
-      assert.deepEqual(stored.find((r) => r.id === failed.id), {
-        id: failed.id,
-        request_id: failed.requestId,
-        account_id: 'acct_a',
-        key_id: 'key_a1',
-        requested_model: 'auto',
-        routed_model: null,
-        provider: null,
-        byok: 1,
-        prompt_tokens: 0,
-        completion_tokens: 0,
-        cost_usd: 0,
-        latency_ms: 120,
-        ttft_ms: null,
-        status: 429,
-        error_code: 'rate_limit_exceeded',
-        stream: 0,
-        created_at: failed.createdAt,
-        endpoint: 'messages',
-        usage_estimated: 1,
-      });
+      assert.deepEqual(
+        stored.find((r) => r.id === failed.id),
+        {
+          id: failed.id,
+          request_id: failed.requestId,
+          account_id: 'acct_a',
+          key_id: 'key_a1',
+          requested_model: 'auto',
+          routed_model: null,
+          provider: null,
+          byok: 1,
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          cost_usd: 0,
+          latency_ms: 120,
+          ttft_ms: null,
+          status: 429,
+          error_code: 'rate_limit_exceeded',
+          stream: 0,
+          created_at: failed.createdAt,
+          endpoint: 'messages',
+          usage_estimated: 1,
+        },
+      );
     });
 
     it(`${name} rows read back from the request log exactly as written`, async () => {
@@ -109,14 +105,20 @@ await describeEachDialect('usage repository', (dialect) => {
       const batch = [row(), row()];
       await write(batch);
       await write([...batch, row()]);
-      const count = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      const count = await temp.store.db
+        .selectFrom('usage')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
       assert.equal(Number(count?.n), 3);
     });
 
     it(`${name} stores all of a batch or none of it`, async () => {
       const broken = { ...row(), accountId: null } as unknown as UsageRecord;
       await assert.rejects(write([row(), broken]));
-      const count = await temp.store.db.selectFrom('usage').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      const count = await temp.store.db
+        .selectFrom('usage')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
       assert.equal(Number(count?.n), 0);
     });
   }
@@ -144,10 +146,12 @@ await describeEachDialect('usage repository', (dialect) => {
       completionTokens: 52,
       costUsd: 0.75,
     });
-    assert.deepEqual(
-      await monthlyTotals(db, { accountId: 'acct_a', keyId: 'key_a2', monthStartIso: JUNE, monthEndIso: JULY }),
-      { requests: 1, promptTokens: 1, completionTokens: 2, costUsd: 0.5 },
-    );
+    assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_a', keyId: 'key_a2', monthStartIso: JUNE, monthEndIso: JULY }), {
+      requests: 1,
+      promptTokens: 1,
+      completionTokens: 2,
+      costUsd: 0.5,
+    });
     assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_z', monthStartIso: JUNE }), {
       requests: 0,
       promptTokens: 0,

@@ -121,11 +121,7 @@ export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQu
  * Charged (non-BYOK) cost and tokens from `monthStartIso` (inclusive) to `monthEndIso` (exclusive; omitted: no
  * upper bound), per account and per key.
  */
-export async function monthlyTotalsByAccountAndKey(
-  db: Kysely<Database>,
-  monthStartIso: string,
-  monthEndIso?: string,
-): Promise<MonthlyChargedTotals> {
+export async function monthlyTotalsByAccountAndKey(db: Kysely<Database>, monthStartIso: string, monthEndIso?: string): Promise<MonthlyChargedTotals> {
   let charged = db.selectFrom('usage').where('byok', '=', 0).where('created_at', '>=', monthStartIso);
   if (monthEndIso !== undefined) charged = charged.where('created_at', '<', monthEndIso);
   const accounts = await charged
@@ -215,10 +211,7 @@ const BUCKET_LENGTH: Record<UsageBucket, number> = { day: 10, hour: 13 };
  * Totals per day or hour (UTC) over a range, BYOK included; buckets without rows are absent, in time order. ISO-8601
  * text timestamps make a bucket a prefix of `created_at`, so one portable `substr` groups them.
  */
-export async function usageSeries(
-  db: Kysely<Database>,
-  range: UsageRange & { bucket: UsageBucket },
-): Promise<UsageSeriesPoint[]> {
+export async function usageSeries(db: Kysely<Database>, range: UsageRange & { bucket: UsageBucket }): Promise<UsageSeriesPoint[]> {
   // A literal, not a bound parameter: PostgreSQL only matches GROUP BY to the select list when both are identical.
   const bucket = sql<string>`substr(created_at, 1, ${sql.lit(BUCKET_LENGTH[range.bucket])})`;
   const rows = await inRange(db, range)
@@ -252,10 +245,7 @@ export async function usageByModel(db: Kysely<Database>, range: UsageRange): Pro
 }
 
 /** Usage per key over a range, with each key's name, costliest first. */
-export async function usageByKey(
-  db: Kysely<Database>,
-  range: UsageRange,
-): Promise<(UsageShare & { keyId: string; name: string | null })[]> {
+export async function usageByKey(db: Kysely<Database>, range: UsageRange): Promise<(UsageShare & { keyId: string; name: string | null })[]> {
   const rows = await inRange(db, range)
     .leftJoin('api_keys', 'api_keys.id', 'usage.key_id')
     .select(['usage.key_id', 'api_keys.name', ...shareColumns()])
@@ -275,10 +265,7 @@ export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): 
   const { before, model, keyId, status } = query;
   if (before !== undefined) {
     select = select.where((eb) =>
-      eb.or([
-        eb('usage.created_at', '<', before.createdAt),
-        eb.and([eb('usage.created_at', '=', before.createdAt), eb('usage.id', '<', before.id)]),
-      ]),
+      eb.or([eb('usage.created_at', '<', before.createdAt), eb.and([eb('usage.created_at', '=', before.createdAt), eb('usage.id', '<', before.id)])]),
     );
   }
   if (model !== undefined) {
@@ -293,10 +280,7 @@ export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): 
 }
 
 function inRange(db: Kysely<Database>, range: UsageRange) {
-  let select = db
-    .selectFrom('usage')
-    .where('usage.account_id', '=', range.accountId)
-    .where('usage.created_at', '>=', range.fromIso);
+  let select = db.selectFrom('usage').where('usage.account_id', '=', range.accountId).where('usage.created_at', '>=', range.fromIso);
   if (range.toIso !== undefined) select = select.where('usage.created_at', '<', range.toIso);
   return select;
 }

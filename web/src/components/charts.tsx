@@ -1,17 +1,5 @@
 /** Recharts wrappers with the dashboard's colours, axes and tooltips. */
-import {
-  Area,
-  AreaChart,
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Cell,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-  type TooltipContentProps,
-} from 'recharts';
+import { Area, AreaChart, Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { formatCompact, formatInt, formatUsd } from '../lib/format';
 import type { ChartPoint } from '../lib/series';
 
@@ -121,7 +109,15 @@ export function TimeChart({ data, metric, height = 280, label }: { data: ChartPo
             {xAxis}
             {yAxis}
             {tooltip}
-            <Area type="monotone" dataKey="cost_usd" name="Spend" stroke={COLORS.accent} strokeWidth={2} fill="url(#spend-fill)" isAnimationActive={false} />
+            <Area
+              type="monotone"
+              dataKey="cost_usd"
+              name="Spend"
+              stroke={COLORS.accent}
+              strokeWidth={2}
+              fill="url(#spend-fill)"
+              isAnimationActive={false}
+            />
           </AreaChart>
         ) : metric === 'requests' ? (
           <BarChart {...common}>
@@ -138,7 +134,15 @@ export function TimeChart({ data, metric, height = 280, label }: { data: ChartPo
             {yAxis}
             {tooltip}
             <Bar dataKey="prompt_tokens" name="Prompt tokens" stackId="tokens" fill={COLORS.accent} maxBarSize={28} isAnimationActive={false} />
-            <Bar dataKey="completion_tokens" name="Completion tokens" stackId="tokens" fill={COLORS.teal} radius={[4, 4, 0, 0]} maxBarSize={28} isAnimationActive={false} />
+            <Bar
+              dataKey="completion_tokens"
+              name="Completion tokens"
+              stackId="tokens"
+              fill={COLORS.teal}
+              radius={[4, 4, 0, 0]}
+              maxBarSize={28}
+              isAnimationActive={false}
+            />
           </BarChart>
         )}
       </ResponsiveContainer>
@@ -198,7 +202,14 @@ export function RankChart({ rows, metric, label }: { rows: RankRow[]; metric: Me
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={sorted} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }} accessibilityLayer>
           <CartesianGrid horizontal={false} stroke={COLORS.grid} />
-          <XAxis type="number" tickLine={false} axisLine={false} tick={{ fill: COLORS.axis, fontSize: 12 }} tickFormatter={axisTick(metric)} allowDecimals={metric === 'cost_usd'} />
+          <XAxis
+            type="number"
+            tickLine={false}
+            axisLine={false}
+            tick={{ fill: COLORS.axis, fontSize: 12 }}
+            tickFormatter={axisTick(metric)}
+            allowDecimals={metric === 'cost_usd'}
+          />
           <YAxis type="category" dataKey="name" tickLine={false} axisLine={false} width={150} tick={{ fill: '#374151', fontSize: 12 }} />
           <Tooltip content={RankTooltip} cursor={{ fill: 'rgba(79,70,229,0.06)' }} />
           <Bar dataKey={metric} radius={[0, 4, 4, 0]} maxBarSize={22} isAnimationActive={false}>

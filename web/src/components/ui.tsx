@@ -87,17 +87,7 @@ export function EmptyState({ title, children, action }: { title: string; childre
   );
 }
 
-export function StatCard({
-  label,
-  value,
-  hint,
-  children,
-}: {
-  label: string;
-  value: ReactNode;
-  hint?: ReactNode;
-  children?: ReactNode;
-}) {
+export function StatCard({ label, value, hint, children }: { label: string; value: ReactNode; hint?: ReactNode; children?: ReactNode }) {
   return (
     <div className="stat">
       <p className="stat-label">{label}</p>
@@ -207,6 +197,12 @@ export function ActionsTable({ columns, children }: { columns: readonly string[]
   );
 }
 
-export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'accent'; children: ReactNode }) {
+export function Badge({
+  tone = 'neutral',
+  children,
+}: {
+  tone?: 'neutral' | 'success' | 'warning' | 'danger' | 'info' | 'accent';
+  children: ReactNode;
+}) {
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }

@@ -3,18 +3,7 @@
  * token from the last signup/login/me answer on every state-changing call, and
  * OpenAI-shaped errors turned into an `ApiError` carrying `error.message`.
  */
-import type {
-  ApiKey,
-  AuthAnswer,
-  CatalogModel,
-  KeyWithSecret,
-  LogsAnswer,
-  Me,
-  ProviderKey,
-  RoutingMode,
-  StatusAnswer,
-  UsageAnswer,
-} from './types';
+import type { ApiKey, AuthAnswer, CatalogModel, KeyWithSecret, LogsAnswer, Me, ProviderKey, RoutingMode, StatusAnswer, UsageAnswer } from './types';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -141,16 +130,10 @@ export const api = {
   me: (signal?: AbortSignal) => request<Me>('GET', '/api/me', undefined, signal),
 
   keys: (signal?: AbortSignal) => request<{ data: ApiKey[] }>('GET', '/api/keys', undefined, signal),
-  createKey: (body: { name: string; default_routing?: RoutingMode; spend_cap_usd?: number }) =>
-    request<KeyWithSecret>('POST', '/api/keys', body),
-  updateKey: (id: string, patch: KeyPatch) =>
-    request<{ key: ApiKey }>('PATCH', `/api/keys/${encodeURIComponent(id)}`, patch),
+  createKey: (body: { name: string; default_routing?: RoutingMode; spend_cap_usd?: number }) => request<KeyWithSecret>('POST', '/api/keys', body),
+  updateKey: (id: string, patch: KeyPatch) => request<{ key: ApiKey }>('PATCH', `/api/keys/${encodeURIComponent(id)}`, patch),
   rotateKey: (id: string, graceSeconds: number) =>
-    request<KeyWithSecret>(
-      'POST',
-      `/api/keys/${encodeURIComponent(id)}/rotate`,
-      graceSeconds > 0 ? { grace_seconds: graceSeconds } : {},
-    ),
+    request<KeyWithSecret>('POST', `/api/keys/${encodeURIComponent(id)}/rotate`, graceSeconds > 0 ? { grace_seconds: graceSeconds } : {}),
   revokeKey: (id: string) => request<{ key: ApiKey }>('POST', `/api/keys/${encodeURIComponent(id)}/revoke`, {}),
 
   providerKeys: (signal?: AbortSignal) => request<{ data: ProviderKey[] }>('GET', '/api/provider-keys', undefined, signal),
@@ -160,10 +143,8 @@ export const api = {
 
   usage: (granularity: 'day' | 'hour', days: number, signal?: AbortSignal) =>
     request<UsageAnswer>('GET', `/api/usage${query({ granularity, days })}`, undefined, signal),
-  logs: (
-    filters: { limit?: number; cursor?: string | null; model?: string; key_id?: string; status?: string },
-    signal?: AbortSignal,
-  ) => request<LogsAnswer>('GET', `/api/logs${query(filters)}`, undefined, signal),
+  logs: (filters: { limit?: number; cursor?: string | null; model?: string; key_id?: string; status?: string }, signal?: AbortSignal) =>
+    request<LogsAnswer>('GET', `/api/logs${query(filters)}`, undefined, signal),
   models: async (signal?: AbortSignal): Promise<CatalogModel[]> => {
     const answer = await request<{ data?: CatalogModel[] } | CatalogModel[]>('GET', '/api/models', undefined, signal);
     return Array.isArray(answer) ? answer : (answer.data ?? []);

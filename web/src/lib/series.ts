@@ -41,12 +41,7 @@ const dayFull = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 's
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const hourFull = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
-export function fillSeries(
-  series: readonly UsagePoint[],
-  granularity: 'day' | 'hour',
-  count: number,
-  now: number = Date.now(),
-): ChartPoint[] {
+export function fillSeries(series: readonly UsagePoint[], granularity: 'day' | 'hour', count: number, now: number = Date.now()): ChartPoint[] {
   const byKey = new Map<string, UsagePoint>();
   for (const point of series) {
     const key = bucketKey(point.bucket, granularity);

@@ -82,10 +82,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const logout = useCallback(() => signOut(api.logout), [signOut]);
   const logoutEverywhere = useCallback(() => signOut(api.logoutEverywhere), [signOut]);
 
-  const value = useMemo(
-    () => ({ me, refresh, signup, login, logout, logoutEverywhere }),
-    [me, refresh, signup, login, logout, logoutEverywhere],
-  );
+  const value = useMemo(() => ({ me, refresh, signup, login, logout, logoutEverywhere }), [me, refresh, signup, login, logout, logoutEverywhere]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

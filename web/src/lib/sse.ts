@@ -4,11 +4,7 @@
  * an OpenAI-style stream (comments, CRLF, multi-line data, a final event
  * without a trailing blank line).
  */
-export async function readSseData(
-  body: ReadableStream<Uint8Array>,
-  onData: (data: string) => void,
-  signal?: AbortSignal,
-): Promise<void> {
+export async function readSseData(body: ReadableStream<Uint8Array>, onData: (data: string) => void, signal?: AbortSignal): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

@@ -104,10 +104,7 @@ function SignOutEverywhere() {
   };
 
   return (
-    <Card
-      title="Sessions"
-      description="Signed in somewhere you no longer trust, or on a device you lost? End every session of this account at once."
-    >
+    <Card title="Sessions" description="Signed in somewhere you no longer trust, or on a device you lost? End every session of this account at once.">
       <div>
         <button type="button" className="btn btn-danger-ghost" onClick={() => setConfirming(true)}>
           <Icon name="logout" /> Sign out everywhere

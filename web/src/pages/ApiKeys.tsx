@@ -61,10 +61,7 @@ export function ApiKeysPage() {
 
   return (
     <div className="page">
-      <PageHeader
-        title="API Keys"
-        description="Keys authenticate your apps to the gateway. Use them as the api_key of any OpenAI SDK."
-      />
+      <PageHeader title="API Keys" description="Keys authenticate your apps to the gateway. Use them as the api_key of any OpenAI SDK." />
 
       {revealed ? <SecretReveal {...revealed} onDone={() => setRevealed(null)} /> : null}
 
@@ -108,7 +105,10 @@ export function ApiKeysPage() {
               setAction(null);
               upsert(result.key);
               setRevealed({
-                title: graceSeconds > 0 ? 'Key rotated — the old secret keeps working during the grace period' : 'Key rotated — the old secret no longer works',
+                title:
+                  graceSeconds > 0
+                    ? 'Key rotated — the old secret keeps working during the grace period'
+                    : 'Key rotated — the old secret no longer works',
                 secret: result.secret,
                 name: result.key.name,
               });
@@ -206,8 +206,7 @@ function SecretReveal({ title, secret, name, onDone }: { title: string; secret: 
         <div>
           <h2 id="secret-title">{title}</h2>
           <p>
-            Copy the secret of <strong>{name}</strong> now and store it somewhere safe. It is shown only once — we keep
-            just a hash.
+            Copy the secret of <strong>{name}</strong> now and store it somewhere safe. It is shown only once — we keep just a hash.
           </p>
         </div>
       </div>
@@ -396,8 +395,8 @@ function RevokeForm({ apiKey, onClose, onRevoked }: { apiKey: ApiKey; onClose: (
   return (
     <DialogForm submitLabel="Revoke" danger onCancel={onClose} onSubmit={revoke}>
       <p>
-        <strong>{apiKey.name}</strong> (<code>op_…{apiKey.last4}</code>) stops working immediately. Apps using it will get
-        401 errors. This cannot be undone.
+        <strong>{apiKey.name}</strong> (<code>op_…{apiKey.last4}</code>) stops working immediately. Apps using it will get 401 errors. This cannot be
+        undone.
       </p>
     </DialogForm>
   );

@@ -50,8 +50,8 @@ export function AuthPage({ mode }: { mode: 'login' | 'signup' }) {
           </div>
           <p className="auth-tagline">One API key. Every model.</p>
           <p className="auth-lead">
-            An OpenAI-compatible gateway to OpenAI, Anthropic, Google, Mistral, DeepSeek, xAI and Meta models — with
-            smart routing, spend caps and per-request costs.
+            An OpenAI-compatible gateway to OpenAI, Anthropic, Google, Mistral, DeepSeek, xAI and Meta models — with smart routing, spend caps and
+            per-request costs.
           </p>
           <ul className="auth-points">
             <li>

@@ -39,10 +39,7 @@ export function LogsPage() {
 
   const models = useApi((signal) => api.models(signal), []);
   const keys = useApi((signal) => api.keys(signal), []);
-  const logs = useApi(
-    (signal) => api.logs({ limit: PAGE_SIZE, cursor, model, key_id: keyId, status }, signal),
-    [cursor, model, keyId, status],
-  );
+  const logs = useApi((signal) => api.logs({ limit: PAGE_SIZE, cursor, model, key_id: keyId, status }, signal), [cursor, model, keyId, status]);
 
   const resetPaging = () => setCursors([null]);
   const rows = logs.data?.data ?? [];
@@ -62,11 +59,7 @@ export function LogsPage() {
       />
 
       <Card>
-        <form
-          className="filters"
-          onSubmit={(event) => event.preventDefault()}
-          aria-label="Filter requests"
-        >
+        <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter requests">
           <div className="field">
             <label htmlFor={modelId}>Model</label>
             <select

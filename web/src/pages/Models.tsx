@@ -46,10 +46,7 @@ export function ModelsPage() {
   const kindId = useId();
   const sortId = useId();
 
-  const vendors = useMemo(
-    () => [...new Set((models.data ?? []).map(vendorOf).filter(Boolean))].sort(),
-    [models.data],
-  );
+  const vendors = useMemo(() => [...new Set((models.data ?? []).map(vendorOf).filter(Boolean))].sort(), [models.data]);
 
   const rows = useMemo(() => {
     const needle = search.trim().toLowerCase();
@@ -80,9 +77,8 @@ export function ModelsPage() {
         title="Models"
         description={
           <>
-            Use any chat model below as <code>model</code>, or <code>auto</code> to let the router choose by cost, latency
-            or reliability. Embedding models answer <code>POST /v1/embeddings</code> and are always named. Prices are USD
-            per million tokens.
+            Use any chat model below as <code>model</code>, or <code>auto</code> to let the router choose by cost, latency or reliability. Embedding
+            models answer <code>POST /v1/embeddings</code> and are always named. Prices are USD per million tokens.
           </>
         }
       />
@@ -194,7 +190,11 @@ export function ModelsPage() {
                     </td>
                     <td className="cell-actions">
                       {isChatModel(model) ? (
-                        <Link to={`/playground?model=${encodeURIComponent(model.id)}`} className="text-link nowrap" aria-label={`Try ${model.id} in the Playground`}>
+                        <Link
+                          to={`/playground?model=${encodeURIComponent(model.id)}`}
+                          className="text-link nowrap"
+                          aria-label={`Try ${model.id} in the Playground`}
+                        >
                           Try <Icon name="arrow-right" />
                         </Link>
                       ) : (

@@ -116,9 +116,7 @@ print(reply.usage.cost_usd)`}</pre>
           <ul className="checklist">
             <li className={activeKeys ? 'done' : ''}>
               <Icon name={activeKeys ? 'check' : 'key'} />
-              <span>
-                {activeKeys ? `${activeKeys} active API ${activeKeys === 1 ? 'key' : 'keys'}` : 'No API key yet'}
-              </span>
+              <span>{activeKeys ? `${activeKeys} active API ${activeKeys === 1 ? 'key' : 'keys'}` : 'No API key yet'}</span>
               <Link to="/keys" className="text-link">
                 {activeKeys ? 'Manage' : 'Create one'}
               </Link>

@@ -288,9 +288,7 @@ export function PlaygroundPage() {
                     ))}
                   </optgroup>
                 ))}
-                {model !== 'auto' && models.data && !chatModels.some((item) => item.id === model) ? (
-                  <option value={model}>{model}</option>
-                ) : null}
+                {model !== 'auto' && models.data && !chatModels.some((item) => item.id === model) ? <option value={model}>{model}</option> : null}
               </select>
             </div>
             <div className="field">
@@ -386,12 +384,7 @@ export function PlaygroundPage() {
             </div>
             <ErrorAlert error={formError} />
             <div className="composer-actions">
-              <button
-                type="button"
-                className="btn btn-ghost"
-                onClick={() => setMessages([])}
-                disabled={streaming || messages.length === 0}
-              >
+              <button type="button" className="btn btn-ghost" onClick={() => setMessages([])} disabled={streaming || messages.length === 0}>
                 Clear
               </button>
               {streaming ? (

@@ -15,7 +15,9 @@ export function ProviderKeysPage() {
   const keys = useApi((signal) => api.providerKeys(signal), []);
   const [deleting, setDeleting] = useState<ProviderKey | null>(null);
   const toast = useToast();
-  const list = [...(keys.data?.data ?? [])].sort((a, b) => a.provider.localeCompare(b.provider) || (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+  const list = [...(keys.data?.data ?? [])].sort(
+    (a, b) => a.provider.localeCompare(b.provider) || (b.created_at ?? '').localeCompare(a.created_at ?? ''),
+  );
 
   return (
     <div className="page">

@@ -78,7 +78,10 @@ export function StatusPage() {
             <div>
               <p className="status-title">{overall.text}</p>
               <p className="status-updated">
-                Updated <time dateTime={status.data.updated_at} title={formatDateTime(status.data.updated_at)}>{formatRelative(status.data.updated_at)}</time>
+                Updated{' '}
+                <time dateTime={status.data.updated_at} title={formatDateTime(status.data.updated_at)}>
+                  {formatRelative(status.data.updated_at)}
+                </time>
                 {' · refreshes every 15 seconds'}
               </p>
             </div>

@@ -24,10 +24,7 @@ export default function UsagePage() {
   const range = RANGES.find((item) => item.id === rangeId) ?? RANGES[2]!;
   const usage = useApi((signal) => api.usage(range.granularity, range.days, signal), [range.granularity, range.days]);
 
-  const points = useMemo(
-    () => fillSeries(usage.data?.series ?? [], range.granularity, range.points),
-    [usage.data, range.granularity, range.points],
-  );
+  const points = useMemo(() => fillSeries(usage.data?.series ?? [], range.granularity, range.points), [usage.data, range.granularity, range.points]);
   const rangeTotals = useMemo(
     () =>
       points.reduce(
@@ -92,9 +89,7 @@ export default function UsagePage() {
           label="This month"
           value={totals ? formatUsd(totals.cost_usd) : '—'}
           hint={
-            totals
-              ? `${formatInt(totals.requests)} requests · ${formatCompact(totals.prompt_tokens + totals.completion_tokens)} tokens`
-              : undefined
+            totals ? `${formatInt(totals.requests)} requests · ${formatCompact(totals.prompt_tokens + totals.completion_tokens)} tokens` : undefined
           }
         />
       </div>
@@ -107,7 +102,12 @@ export default function UsagePage() {
         {usage.loading && !usage.data ? (
           <Spinner />
         ) : (
-          <TimeChart data={points} metric={metric} height={300} label={`${metricName} ${range.granularity === 'hour' ? 'per hour' : 'per day'}, ${range.label.toLowerCase()}`} />
+          <TimeChart
+            data={points}
+            metric={metric}
+            height={300}
+            label={`${metricName} ${range.granularity === 'hour' ? 'per hour' : 'per day'}, ${range.label.toLowerCase()}`}
+          />
         )}
       </Card>
 

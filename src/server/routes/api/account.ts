@@ -22,10 +22,7 @@ const LoginBody = Type.Object(
   { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }) },
   { additionalProperties: false },
 );
-const PasswordBody = Type.Object(
-  { current_password: Type.String({ maxLength: 1024 }), new_password: NewPassword },
-  { additionalProperties: false },
-);
+const PasswordBody = Type.Object({ current_password: Type.String({ maxLength: 1024 }), new_password: NewPassword }, { additionalProperties: false });
 
 /** Registers the account routes on the `/api` instance. */
 export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContext): void {

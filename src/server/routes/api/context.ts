@@ -1,12 +1,6 @@
 /** @module What the dashboard API's route modules share: the services they call and the clock. */
 import type { Kysely } from 'kysely';
-import type {
-  AccountsService,
-  DashboardThrottles,
-  KeysService,
-  ProviderCredentialsService,
-  SessionService,
-} from '../../../auth/index.js';
+import type { AccountsService, DashboardThrottles, KeysService, ProviderCredentialsService, SessionService } from '../../../auth/index.js';
 import type { ModelConfig, PlanConfig } from '../../../config/types.js';
 import type { Database } from '../../../store/index.js';
 import type { StatusReport } from './status.js';

@@ -60,7 +60,12 @@ export function registerDashboardApi(app: FastifyInstance, deps: DashboardApiDep
   const ctx: DashboardContext = {
     db,
     accounts: createAccountsService({ db, now: clock, onChange }),
-    keys: createKeysService({ db, now: clock, onChange, ...(deps.maxKeysPerAccount === undefined ? {} : { maxKeysPerAccount: deps.maxKeysPerAccount }) }),
+    keys: createKeysService({
+      db,
+      now: clock,
+      onChange,
+      ...(deps.maxKeysPerAccount === undefined ? {} : { maxKeysPerAccount: deps.maxKeysPerAccount }),
+    }),
     sessions: deps.sessions ?? createSessionService({ db, now: deps.now }),
     throttles: deps.throttles ?? new DashboardThrottles(new MemoryAttemptLog({ now: deps.now })),
     credentials: deps.credentials,

@@ -25,10 +25,7 @@ const PatchBody = Type.Object(
   { additionalProperties: false },
 );
 const RotateBody = Type.Union([
-  Type.Object(
-    { grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS })) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS })) }, { additionalProperties: false }),
   Type.Null(),
 ]);
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -57,11 +54,7 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
       const { accountId } = sessionOf(request);
       const body = request.body;
       const key = await callService(() =>
-        ctx.keys.updateKey(
-          request.params.id,
-          { name: body.name, routing: body.default_routing, spendCapUsd: body.spend_cap_usd },
-          { accountId },
-        ),
+        ctx.keys.updateKey(request.params.id, { name: body.name, routing: body.default_routing, spendCapUsd: body.spend_cap_usd }, { accountId }),
       );
       return { key: keyJson(key) };
     },

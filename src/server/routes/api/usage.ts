@@ -6,15 +6,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { invalidRequest } from '../../../core/gateway-error.js';
-import {
-  listUsageLog,
-  monthlyTotals,
-  usageByKey,
-  usageByModel,
-  usageSeries,
-  type UsageLogEntry,
-  type UsageLogQuery,
-} from '../../../store/index.js';
+import { listUsageLog, monthlyTotals, usageByKey, usageByModel, usageSeries, type UsageLogEntry, type UsageLogQuery } from '../../../store/index.js';
 import type { DashboardContext } from './context.js';
 import { sessionOf } from './session.js';
 import { bucketRange, fillSeries } from './usage-buckets.js';

@@ -68,7 +68,7 @@ describe('mergeChoiceStreams', () => {
       steps({ chunks: [chunk('b1')] }, { chunks: [], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } }),
     ]);
     const byChoice = new Map<number, string>();
-    let usage;
+    let usage: StreamStep['usage'];
     for await (const step of merged) {
       for (const c of step.chunks)
         for (const choice of c.choices) byChoice.set(choice.index, (byChoice.get(choice.index) ?? '') + (choice.delta.content ?? ''));

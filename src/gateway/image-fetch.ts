@@ -8,7 +8,7 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { GatewayError } from '../core/gateway-error.js';
 import { embeddedIPv4s } from './embedded-ipv4.js';
 import { DEFAULT_IMAGE_BOUNDS, type ImageBounds, type ImageByteBudget } from './image-bounds.js';
@@ -112,7 +112,7 @@ export class ImageFetcher {
     let current = url;
     for (let hop = 0; hop <= this.maxRedirects; hop++) {
       const target = this.checkUrl(current, param);
-      let response;
+      let response: Dispatcher.ResponseData;
       try {
         response = await this.agent.request({ origin: target.origin, path: target.pathname + target.search, method: 'GET', signal: deadline });
       } catch (error) {

@@ -56,7 +56,7 @@ describe('Vercel AI SDK (openai-compatible provider)', () => {
       }
       assert.equal(calls.length, 1);
       assert.equal(calls[0]?.toolName, 'get_weather');
-      assert.equal(typeof (calls[0]?.input as { city?: unknown }).city, 'string');
+      assert.equal(typeof (calls[0]?.input as { city?: unknown } | undefined)?.city, 'string');
       assert.equal(await result.finishReason, 'tool-calls');
     });
   }

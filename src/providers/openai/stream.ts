@@ -6,7 +6,7 @@
  * reported as StreamStep.usage; an in-band `{"error": …}` event becomes StreamStep.error; `[DONE]` ends the stream.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
-import type { ChatCompletionChunk, ChunkChoice, ChunkDelta, ToolCallDelta } from '../../core/chat-response.js';
+import type { ChunkChoice, ChunkDelta, ToolCallDelta } from '../../core/chat-response.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { isRecord, malformedUpstream, mapUpstreamStatus, parseJsonSafe } from '../shared/upstream-error.js';
 import type { SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';

@@ -4,7 +4,7 @@
  * body is no body, for bodiless POSTs such as logout and revoke) apply to `/api` only.
  */
 import fastifyCookie from '@fastify/cookie';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import {
   createAccountsService,
   createKeysService,
@@ -75,27 +75,30 @@ export function registerDashboardApi(app: FastifyInstance, deps: DashboardApiDep
     status: deps.status,
     now: deps.now,
   };
-  app.register(
-    async function dashboardApi(api) {
-      // Cookies are the dashboard's alone: registered here, their hook does not run on the /v1 hot path.
-      await api.register(fastifyCookie);
-      const json = api.getDefaultJsonParser('error', 'error');
-      api.removeContentTypeParser('application/json');
-      api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-        const text = typeof body === 'string' ? body : body.toString('utf8');
-        if (text === '') done(null, undefined);
-        else json(request, text, done);
-      });
-      api.addHook('onRequest', async function noStore(_request, reply) {
-        reply.header('cache-control', 'no-store');
-      });
-      registerSessionHooks(api, ctx.sessions);
-      registerAccountRoutes(api, ctx);
-      registerKeyRoutes(api, ctx);
-      registerProviderKeyRoutes(api, ctx);
-      registerUsageRoutes(api, ctx);
-      registerCatalogRoutes(api, ctx);
-    },
-    { prefix: '/api' },
-  );
+  // Typed as an async plugin so that register's async overload (the one Fastify awaits) is the one that applies.
+  const dashboardApi: FastifyPluginAsync = async (api) => {
+    // Cookies are the dashboard's alone: registered here, their hook does not run on the /v1 hot path.
+    await api.register(fastifyCookie);
+    const json = api.getDefaultJsonParser('error', 'error');
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text === '') {
+        done(null, undefined);
+        return;
+      }
+      // Callback-style: it calls done and returns nothing (its type also allows an async parser's Promise).
+      void json(request, text, done);
+    });
+    api.addHook('onRequest', async function noStore(_request, reply) {
+      reply.header('cache-control', 'no-store');
+    });
+    registerSessionHooks(api, ctx.sessions);
+    registerAccountRoutes(api, ctx);
+    registerKeyRoutes(api, ctx);
+    registerProviderKeyRoutes(api, ctx);
+    registerUsageRoutes(api, ctx);
+    registerCatalogRoutes(api, ctx);
+  };
+  app.register(dashboardApi, { prefix: '/api' });
 }

@@ -141,7 +141,8 @@ function applyEnv(config: Record<string, unknown>, env: NodeJS.ProcessEnv): void
       if (baseUrl !== undefined && baseUrl !== '') provider.baseUrl = baseUrl;
     }
   }
-  const server = isPlainObject(config.server) ? config.server : (config.server = {});
+  const server: Record<string, unknown> = isPlainObject(config.server) ? config.server : {};
+  config.server = server;
   const port = env.OP_PORT ?? env.PORT;
   if (port !== undefined && port !== '') server.port = Number(port);
   if (env.OP_HOST) server.host = env.OP_HOST;

@@ -29,7 +29,12 @@ async function streamUntilClosed(res: ServerResponse, total: number): Promise<nu
   res.writeHead(200, { 'content-type': 'image/png' });
   while (!closed && written < total) {
     written += chunk.length;
-    if (!res.write(chunk)) await new Promise<void>((resolve) => ((wake = resolve), res.once('drain', resolve)));
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        res.once('drain', resolve);
+      });
+    }
   }
   res.end();
   return written;

@@ -60,7 +60,14 @@ describe('deriveRequirements', () => {
     const req = textRequest({ max_tokens: 100 });
     const measured = measurePrompt(req);
     let counts = 0;
-    const spy: PromptSize = { estimate: measured.estimate, bound: measured.bound, counted: () => ((counts += 1), measured.counted()) };
+    const spy: PromptSize = {
+      estimate: measured.estimate,
+      bound: measured.bound,
+      counted: () => {
+        counts += 1;
+        return measured.counted();
+      },
+    };
     const limits = (smallestContext: number) => ({ smallestContext, largestContext: 1_000_000, largestOutput: 100_000 });
     const roomy = deriveRequirements(req, spy, limits(measured.bound + 100));
     assert.equal(roomy.promptTokens, measured.estimate);
@@ -75,7 +82,14 @@ describe('deriveRequirements', () => {
     let counts = 0;
     const sized = (req: ReturnType<typeof textRequest>): PromptSize => {
       const measured = measurePrompt(req);
-      return { estimate: measured.estimate, bound: measured.bound, counted: () => ((counts += 1), measured.counted()) };
+      return {
+        estimate: measured.estimate,
+        bound: measured.bound,
+        counted: () => {
+          counts += 1;
+          return measured.counted();
+        },
+      };
     };
     const limits = { smallestContext: 10, largestContext: 1_000, largestOutput: 500 };
     const overContext = textRequest({ max_tokens: 1_000 });

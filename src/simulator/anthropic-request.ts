@@ -90,13 +90,17 @@ function scanContent(content: unknown, where: string, images: { count: number })
       images.count++;
     } else if (block.type === 'tool_use') {
       add(JSON.stringify(block.input) ?? '');
-      if (typeof block.id === 'string') (scan.toolUseIds ??= []).push(block.id);
+      if (typeof block.id === 'string') {
+        scan.toolUseIds ??= [];
+        scan.toolUseIds.push(block.id);
+      }
     } else if (block.type === 'tool_result') {
       add(JSON.stringify(block.content) ?? '');
       const text = toolResultText(block.content, `${where}.${index}.content`, images);
       if (typeof text !== 'string') return text;
       const id = typeof block.tool_use_id === 'string' ? block.tool_use_id : '';
-      (scan.toolResults ??= []).push({ id, at: index, text });
+      scan.toolResults ??= [];
+      scan.toolResults.push({ id, at: index, text });
     }
   }
   return scan;

@@ -70,7 +70,8 @@ function scanContent(content: Record<string, unknown>, index: number): ContentSc
         const field = `contents[${index}].parts[${position}].function_response.name`;
         return invalid(`* GenerateContentRequest.${field}: Name cannot be empty.\n`);
       }
-      (scan.responses ??= []).push(responseText(part.functionResponse.response));
+      scan.responses ??= [];
+      scan.responses.push(responseText(part.functionResponse.response));
     }
   }
   return scan;

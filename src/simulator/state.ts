@@ -64,7 +64,10 @@ export class SimulatorState {
   recordKeyTail(model: string, credential: string | undefined): void {
     if (credential === undefined || credential === '') return;
     let tails = this.keyTails.get(model);
-    if (tails === undefined) this.keyTails.set(model, (tails = new Set()));
+    if (tails === undefined) {
+      tails = new Set();
+      this.keyTails.set(model, tails);
+    }
     if (tails.size < 100) tails.add(credential.slice(-4));
   }
 

@@ -97,7 +97,8 @@ export function assembleOpenAIStream(chunks: readonly unknown[]): AssembledChoic
     for (const raw of arr(obj(chunk).choices)) {
       const choice = obj(raw);
       const index = Number(choice.index);
-      const target = (choices[index] ??= { content: '', reasoning: '', refusal: '', toolCalls: [], finish: null });
+      const target = choices[index] ?? { content: '', reasoning: '', refusal: '', toolCalls: [], finish: null };
+      choices[index] = target;
       const delta = obj(choice.delta);
       target.content += deltaString(delta.content);
       target.reasoning += deltaString(delta.reasoning_content);
@@ -105,7 +106,8 @@ export function assembleOpenAIStream(chunks: readonly unknown[]): AssembledChoic
       for (const rawCall of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
         const call = obj(rawCall);
         const fn = obj(call.function ?? {});
-        const slot = (target.toolCalls[Number(call.index)] ??= { id: '', name: '', arguments: '', fragments: 0 });
+        const slot = target.toolCalls[Number(call.index)] ?? { id: '', name: '', arguments: '', fragments: 0 };
+        target.toolCalls[Number(call.index)] = slot;
         slot.id += deltaString(call.id);
         slot.name += deltaString(fn.name);
         if (typeof fn.arguments === 'string' && fn.arguments.length > 0) {

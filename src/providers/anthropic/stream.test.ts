@@ -70,7 +70,8 @@ function toolCalls(chunks: ChatCompletionChunk[]): AssembledCall[] {
   const calls: AssembledCall[] = [];
   for (const delta of deltas(chunks)) {
     for (const call of delta.tool_calls ?? []) {
-      const entry = (calls[call.index] ??= { id: undefined, name: undefined, arguments: '' });
+      const entry = calls[call.index] ?? { id: undefined, name: undefined, arguments: '' };
+      calls[call.index] = entry;
       if (call.id !== undefined) entry.id = call.id;
       if (call.function?.name !== undefined) entry.name = call.function.name;
       entry.arguments += call.function?.arguments ?? '';

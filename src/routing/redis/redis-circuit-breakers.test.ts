@@ -46,7 +46,8 @@ describeWithRedis('RedisCircuitBreakers', redis, (client, prefixes) => {
     let sentinels = 0;
     /** Each writer's events arrive in order: once its sentinel circuit is open on `to`, all before it applied. */
     const delivered = async (from: RedisCircuitBreakers, to: RedisCircuitBreakers): Promise<void> => {
-      const sentinel = `sentinel/${(sentinels += 1)}`;
+      sentinels += 1;
+      const sentinel = `sentinel/${sentinels}`;
       for (let i = 0; i < threshold; i++) from.onFailure(sentinel);
       await waitFor(() => to.state(sentinel) === 'open', 2000, 'delivery');
     };

@@ -24,7 +24,12 @@ export function defaultCatalog(): Catalog {
 /** A clock the test moves by hand. */
 export function manualClock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /** A deterministic uniform random in [0, 1) (mulberry32). */

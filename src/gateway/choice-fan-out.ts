@@ -59,7 +59,7 @@ export async function* mergeChoiceStreams(streams: ReadonlyArray<AsyncGenerator<
         stream.next().then((result) => ({ index, result })),
       );
   };
-  streams.forEach((_, index) => pull(index));
+  for (const index of streams.keys()) pull(index);
   try {
     while (pending.size > 0) {
       const { index, result } = await Promise.race(pending.values());

@@ -112,7 +112,7 @@ describe('json_output answers', () => {
       { type: 'message_stop' },
     ];
     const chunks: ChatCompletionChunk[] = events.flatMap((event) => translator.push({ data: JSON.stringify(event) }).chunks);
-    chunks.forEach((chunk) => validateOpenAI('CreateChatCompletionStreamResponse', chunk));
+    for (const chunk of chunks) validateOpenAI('CreateChatCompletionStreamResponse', chunk);
     const deltas = chunks.map((chunk) => chunk.choices[0]?.delta);
     assert.deepEqual(deltas, [{ role: 'assistant', content: '' }, { content: '{"a": ' }, { content: '1}' }, { content: '{}' }, {}]);
     assert.equal(chunks.at(-1)?.choices[0]?.finish_reason, 'stop');

@@ -125,7 +125,7 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): ConvertedMe
   const systemTexts: string[] = [];
   const turns: AnthropicMessageParam[] = [];
   let droppedName = false;
-  messages.forEach((message, i) => {
+  for (const [i, message] of messages.entries()) {
     if ('name' in message && message.name !== undefined) droppedName = true;
     switch (message.role) {
       case 'system':
@@ -146,12 +146,10 @@ export function convertToAnthropicMessages(messages: ChatMessage[]): ConvertedMe
         appendTurn(turns, 'user', [content === '' ? result : { ...result, content }]);
         break;
       }
-      default: {
-        const unreachable: never = message;
-        return unreachable;
-      }
+      default:
+        message satisfies never;
     }
-  });
+  }
   return {
     system: systemTexts.length > 0 ? systemTexts.join('\n\n') : undefined,
     messages: turns,

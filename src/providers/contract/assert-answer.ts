@@ -25,7 +25,7 @@ export function assertSubset(actual: unknown, expected: unknown, path = 'body'):
     assert.ok(Array.isArray(actual), `${path} should be an array, got ${JSON.stringify(actual)}`);
     const items = `${path} should have ${expected.length} items: ${JSON.stringify(actual)}`;
     assert.equal(actual.length, expected.length, items);
-    expected.forEach((item, i) => assertSubset(actual[i], item, `${path}[${i}]`));
+    for (const [i, item] of expected.entries()) assertSubset(actual[i], item, `${path}[${i}]`);
     return;
   }
   if (isPlainObject(expected)) {

@@ -29,26 +29,27 @@ export function convertToGeminiPrompt(messages: ChatMessage[]): GeminiPrompt {
   const system: { text: string }[] = [];
   const contents: GeminiContent[] = [];
   const toolNames = new Map<string, string>();
-  messages.forEach((message, i) => {
+  for (const [i, message] of messages.entries()) {
     switch (message.role) {
       case 'system':
       case 'developer': {
         const text = contentText(message.content);
         if (text !== '') system.push({ text });
-        return;
+        break;
       }
       case 'user':
-        return pushTurn(contents, 'user', convertGeminiUserContent(message.content, `messages[${i}].content`));
+        pushTurn(contents, 'user', convertGeminiUserContent(message.content, `messages[${i}].content`));
+        break;
       case 'assistant':
-        return pushTurn(contents, 'model', assistantParts(message, i, toolNames));
+        pushTurn(contents, 'model', assistantParts(message, i, toolNames));
+        break;
       case 'tool':
-        return pushTurn(contents, 'user', [functionResponsePart(message, i, toolNames)]);
-      default: {
-        const exhaustive: never = message;
-        return exhaustive;
-      }
+        pushTurn(contents, 'user', [functionResponsePart(message, i, toolNames)]);
+        break;
+      default:
+        message satisfies never;
     }
-  });
+  }
   return system.length > 0 ? { contents, systemInstruction: { parts: system } } : { contents };
 }
 

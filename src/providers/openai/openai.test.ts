@@ -123,7 +123,7 @@ describe('openai refusals', () => {
       { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
     ];
     const chunks = events.flatMap((event) => translator.push({ data: JSON.stringify(event) }).chunks);
-    chunks.forEach((chunk) => validateOpenAI('CreateChatCompletionStreamResponse', chunk));
+    for (const chunk of chunks) validateOpenAI('CreateChatCompletionStreamResponse', chunk);
     assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.refusal ?? '').join(''), refusal);
     assert.equal(chunks[0]?.choices[0]?.delta.content, undefined, 'a null content is left out of the delta');
   });

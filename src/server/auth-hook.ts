@@ -52,12 +52,19 @@ export function createAuthHook(keys: KeyLookup) {
   return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
-      return done(invalidKey('You didn\'t provide an API key. Send it as "Authorization: Bearer op_…".'));
+      done(invalidKey('You didn\'t provide an API key. Send it as "Authorization: Bearer op_…".'));
+      return;
     }
     const secret = BEARER.exec(header)?.[1];
-    if (secret === undefined) return done(invalidKey('Malformed Authorization header. Send "Authorization: Bearer op_…".'));
+    if (secret === undefined) {
+      done(invalidKey('Malformed Authorization header. Send "Authorization: Bearer op_…".'));
+      return;
+    }
     const key = keys.lookup(secret);
-    if (key === undefined) return done(invalidKey('Invalid API key: it is unknown or has been revoked.'));
+    if (key === undefined) {
+      done(invalidKey('Invalid API key: it is unknown or has been revoked.'));
+      return;
+    }
     request.apiKey = key;
     done();
   };

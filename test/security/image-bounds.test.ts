@@ -61,7 +61,10 @@ class ImageServer {
 
   private answer(req: IncomingMessage, res: ServerResponse): void {
     this.requests += 1;
-    if (req.url?.startsWith('/held/') !== true) return this.send(res);
+    if (req.url?.startsWith('/held/') !== true) {
+      this.send(res);
+      return;
+    }
     this.waiting.push(res);
     this.maxWaiting = Math.max(this.maxWaiting, this.waiting.length);
     if (this.waiting.length < Math.min(this.round, this.left) || this.release !== undefined) return;

@@ -57,6 +57,7 @@ function usagelessUpstream(): Server {
 describe('an upstream that reports no usage', () => {
   let upstream: Server;
   let gw: TestGateway;
+  const ledgerRows = (accountId: string) => gw.store.db.selectFrom('usage').selectAll().where('account_id', '=', accountId).execute();
   before(async () => {
     upstream = usagelessUpstream().listen(0, '127.0.0.1');
     await once(upstream, 'listening');
@@ -87,8 +88,14 @@ describe('an upstream that reports no usage', () => {
       assert.ok(usage !== undefined);
       assert.ok(usage.prompt_tokens > 0 && usage.completion_tokens > 0, JSON.stringify(usage));
       assert.ok((usage.cost_usd ?? 0) > 0);
-      await gw.ledger.flush();
-      const rows = await gw.store.db.selectFrom('usage').selectAll().where('account_id', '=', account.accountId).execute();
+      // The row is recorded once the request has settled, which may be just after the client has its answer (with
+      // Redis, settling is a round trip): flush and look again until it is there (bounded).
+      let rows: Awaited<ReturnType<typeof ledgerRows>> = [];
+      for (const deadline = Date.now() + 5_000; rows.length === 0 && Date.now() < deadline; ) {
+        await gw.ledger.flush();
+        rows = await ledgerRows(account.accountId);
+        if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       assert.equal(rows.length, 1);
       const [row] = rows;
       assert.ok(row !== undefined);

@@ -39,14 +39,14 @@ function normalize(path: string): string {
 
 /** Only same-site paths are honoured as a post-login destination. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
 export function App() {
   const { me } = useSession();
   const path = normalize(usePath());
   const params = useSearchParams();
-  const mainFocus = useRef(false);
+  const focusedPath = useRef(path);
 
   const isAuthPage = path === '/login' || path === '/signup';
   const privateRoute = PRIVATE_ROUTES[path];
@@ -67,12 +67,10 @@ export function App() {
     }
   }, [me, privateRoute, isAuthPage, params]);
 
-  // Move focus to the page after client-side navigation, as a full load would.
+  // Move focus to the page after client-side navigation, as a full load would (not on the first load itself).
   useEffect(() => {
-    if (!mainFocus.current) {
-      mainFocus.current = true;
-      return;
-    }
+    if (focusedPath.current === path) return;
+    focusedPath.current = path;
     document.getElementById('main')?.focus({ preventScroll: true });
   }, [path]);
 

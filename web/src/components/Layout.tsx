@@ -30,9 +30,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const { me, logout } = useSession();
   const path = usePath();
   const [menuOpen, setMenuOpen] = useState(false);
+  const [menuPath, setMenuPath] = useState(path);
   const [loggingOut, setLoggingOut] = useState(false);
 
-  useEffect(() => setMenuOpen(false), [path]);
+  // Navigating closes the menu, in the same render that shows the new page.
+  if (menuPath !== path) {
+    setMenuPath(path);
+    setMenuOpen(false);
+  }
 
   useEffect(() => {
     if (!menuOpen) return;

@@ -21,6 +21,7 @@ export function useApi<T>(load: (signal: AbortSignal) => Promise<T>, deps: reado
   const loader = useRef(load);
   loader.current = load;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies(generation): reload() bumps generation to run the load again
   useEffect(() => {
     const controller = new AbortController();
     setLoading(true);

@@ -28,6 +28,9 @@ export function Dialog({
   }, [open]);
 
   return (
+    // The click handler is for a click on the backdrop, a pointer's way to close; from the keyboard, Escape (native to
+    // <dialog>) and the Close button close it.
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the keyboard's ways to close are Escape and the Close button
     <dialog
       ref={ref}
       className={className ? `dialog ${className}` : 'dialog'}

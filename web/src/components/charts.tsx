@@ -95,7 +95,7 @@ export function TimeChart({ data, metric, height = 280, label }: { data: ChartPo
   const tooltip = <Tooltip content={TimeTooltip} cursor={{ fill: 'rgba(79,70,229,0.06)', stroke: COLORS.accentSoft }} />;
 
   return (
-    <div className="chart" role="figure" aria-label={label}>
+    <figure className="chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={height}>
         {metric === 'cost_usd' ? (
           <AreaChart {...common}>
@@ -156,7 +156,7 @@ export function TimeChart({ data, metric, height = 280, label }: { data: ChartPo
           </li>
         </ul>
       ) : null}
-    </div>
+    </figure>
   );
 }
 
@@ -198,7 +198,7 @@ export function RankChart({ rows, metric, label }: { rows: RankRow[]; metric: Me
   const sorted = [...rows].sort((a, b) => b[metric] - a[metric]).slice(0, 10);
   const height = Math.max(120, sorted.length * 36 + 24);
   return (
-    <div className="chart" role="figure" aria-label={label}>
+    <figure className="chart" aria-label={label}>
       <ResponsiveContainer width="100%" height={height}>
         <BarChart data={sorted} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 0 }} accessibilityLayer>
           <CartesianGrid horizontal={false} stroke={COLORS.grid} />
@@ -219,14 +219,14 @@ export function RankChart({ rows, metric, label }: { rows: RankRow[]; metric: Me
           </Bar>
         </BarChart>
       </ResponsiveContainer>
-    </div>
+    </figure>
   );
 }
 
 /** A metric switcher (Spend / Requests / Tokens) drawn as a segmented control. */
 export function MetricTabs({ value, onChange, label }: { value: Metric; onChange: (metric: Metric) => void; label: string }) {
   return (
-    <div className="segmented" role="group" aria-label={label}>
+    <fieldset className="segmented" aria-label={label}>
       {METRICS.map((metric) => (
         <button
           key={metric.id}
@@ -238,6 +238,6 @@ export function MetricTabs({ value, onChange, label }: { value: Metric; onChange
           {metric.label}
         </button>
       ))}
-    </div>
+    </fieldset>
   );
 }

@@ -307,7 +307,7 @@ function RenameForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: () 
     <DialogForm submitLabel="Save" disabled={!name.trim()} onCancel={onClose} onSubmit={save}>
       <div className="field">
         <label htmlFor={id}>Name</label>
-        <input id={id} required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} autoFocus />
+        <input id={id} required maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />
       </div>
     </DialogForm>
   );

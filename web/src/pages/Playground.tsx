@@ -113,6 +113,9 @@ export function PlaygroundPage() {
 
   useEffect(() => () => controller.current?.abort(), []);
 
+  // Keeps the newest message in view: the log scrolls to its end after every change to the conversation (a new turn,
+  // each streamed token, Clear).
+  // biome-ignore lint/correctness/useExhaustiveDependencies(messages): messages is the effect's trigger, not a value it reads
   useEffect(() => {
     const log = logRef.current;
     if (log) log.scrollTop = log.scrollHeight;
@@ -411,7 +414,7 @@ function Bubble({ message }: { message: ChatMessage }) {
       {message.content ? (
         <div className="bubble-text">{message.content}</div>
       ) : message.streaming ? (
-        <div className="typing" aria-label="Waiting for the first token">
+        <div className="typing" role="img" aria-label="Waiting for the first token">
           <span />
           <span />
           <span />

@@ -59,7 +59,7 @@ export default function UsagePage() {
         description="Requests, tokens and spend across all your keys. Requests made with your own provider keys are included."
         actions={
           <>
-            <div className="segmented" role="group" aria-label="Time range">
+            <fieldset className="segmented" aria-label="Time range">
               {RANGES.map((item) => (
                 <button
                   key={item.id}
@@ -71,7 +71,7 @@ export default function UsagePage() {
                   {item.id === '24h' ? '24 h' : item.id.replace('d', ' days')}
                 </button>
               ))}
-            </div>
+            </fieldset>
             <button type="button" className="btn btn-ghost" onClick={usage.reload} disabled={usage.loading}>
               <Icon name="refresh" /> Refresh
             </button>

@@ -9,6 +9,7 @@ import { isEmbeddingCall, type EmbeddingEndpoint } from './embedding-call.js';
 import { geminiEmbeddings } from './gemini-embeddings.js';
 import { credentialOf } from './handle-call.js';
 import { afterDelay, parseJson, readBody, sendJson } from './http-io.js';
+import { geminiPathModel } from './routes.js';
 import { openAIEmbeddings } from './openai-embeddings.js';
 import { OPENAI_COMPATIBLE_PROVIDERS } from './openai-format.js';
 import type { SimulatorState } from './state.js';
@@ -30,13 +31,8 @@ export function matchEmbeddingRoute(method: string, path: string, query: URLSear
   const provider = OPENAI_PATHS.get(path);
   if (provider !== undefined) return { endpoint: openAIEmbeddings, provider, pathModel: undefined, pathStream: false, query };
   const gemini = path.endsWith(':batchEmbedContents') ? GEMINI_BATCH_PATH.exec(path) : null;
-  if (gemini === null) return undefined;
-  let model: string;
-  try {
-    model = decodeURIComponent(gemini[1] ?? '');
-  } catch {
-    return undefined;
-  }
+  const model = gemini === null ? undefined : geminiPathModel(gemini);
+  if (model === undefined) return undefined;
   return { endpoint: geminiEmbeddings, provider: 'google', pathModel: model, pathStream: false, query };
 }
 

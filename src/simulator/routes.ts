@@ -21,19 +21,23 @@ const FIXED_ROUTES: ReadonlyMap<string, { provider: string; format: WireFormat }
 /** `/google/{v1beta|v1}/models/{model}:{generateContent|streamGenerateContent}` */
 const GEMINI_PATH = /^\/google\/v1(?:beta)?\/models\/([^/]+):(generateContent|streamGenerateContent)$/;
 
+/** The model named in a matched Gemini path, percent-decoded; undefined when its encoding is malformed. */
+export function geminiPathModel(match: RegExpExecArray): string | undefined {
+  try {
+    return decodeURIComponent(match[1] ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Finds the provider endpoint for a POST, or `undefined` (the caller answers 404). */
 export function matchProviderRoute(method: string, path: string, query: URLSearchParams): ProviderRoute | undefined {
   if (method !== 'POST') return undefined;
   const fixed = FIXED_ROUTES.get(path);
   if (fixed !== undefined) return { ...fixed, pathModel: undefined, pathStream: false, query };
   const gemini = GEMINI_PATH.exec(path);
-  if (gemini === null) return undefined;
-  let model: string;
-  try {
-    model = decodeURIComponent(gemini[1] ?? '');
-  } catch {
-    return undefined;
-  }
+  const model = gemini === null ? undefined : geminiPathModel(gemini);
+  if (gemini === null || model === undefined) return undefined;
   return {
     provider: 'google',
     format: geminiFormat,

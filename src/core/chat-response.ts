@@ -86,8 +86,3 @@ export interface ChatCompletionChunk {
  * OpenAI-compatible servers omit it), so settling can count the tokens itself instead of billing zero.
  */
 export type UpstreamCompletion = Omit<ChatCompletion, 'usage'> & { usage: Usage | undefined };
-
-/** A usage with every count at zero. */
-export function emptyUsage(): Usage {
-  return { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-}

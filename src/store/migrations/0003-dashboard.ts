@@ -1,7 +1,7 @@
 /**
  * @module Migration 0003: what the dashboard needs, dashboard sessions and BYOK provider credentials. Same portable
- * subset as 0001 (`text` columns, ISO-8601 text timestamps). Login attempts are not stored: the throttle keeps them
- * in memory (see `auth/login-throttle.ts`).
+ * subset as 0001 (`text` columns, ISO-8601 text timestamps). Login attempts are not stored here: the throttles keep
+ * them in memory or Redis (see `auth/throttle/`).
  */
 import type { Kysely, Migration } from 'kysely';
 

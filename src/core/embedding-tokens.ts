@@ -9,19 +9,14 @@
  * o200k stands in for every provider's tokenizer (OpenAI's embedding models use cl100k, Gemini and Mistral their
  * own): close for English and code; the provider's own count settles whenever it reports one.
  */
-import { tokenizer } from '../metering/tokenizer.js';
-
-/** Tokens per character assumed before any text was counted (English runs about 4 characters a token). */
-const DEFAULT_TOKENS_PER_CHAR = 0.25;
+import { TokenBudget } from '../metering/tokenizer.js';
 
 /** One request's text inputs and their counts. */
 export class EmbeddingTokenCounter {
   readonly #texts: readonly string[];
   readonly #counts: (number | undefined)[];
   readonly #exact: boolean[];
-  #budget: number;
-  #countedChars = 0;
-  #countedTokens = 0;
+  readonly #budget: TokenBudget;
   #scaled = false;
 
   /** @param maxChars characters of all inputs together the tokenizer may see (`requests.tokenizerMaxChars`). */
@@ -29,26 +24,16 @@ export class EmbeddingTokenCounter {
     this.#texts = texts;
     this.#counts = new Array<number | undefined>(texts.length);
     this.#exact = new Array<boolean>(texts.length).fill(false);
-    this.#budget = maxChars;
+    this.#budget = new TokenBudget(maxChars);
   }
 
   /** Tokens of input `index`: exact while the budget lasts, else its counted prefix plus the scaled rest. */
   count(index: number): number {
     const known = this.#counts[index];
     if (known !== undefined) return known;
-    const text = this.#texts[index] ?? '';
-    const exactChars = prefixLength(text, this.#budget);
-    const exact = exactChars === 0 ? 0 : tokenizer.count(exactChars === text.length ? text : text.slice(0, exactChars));
-    this.#budget -= exactChars;
-    this.#countedChars += exactChars;
-    this.#countedTokens += exact;
-    let tokens = exact;
-    if (exactChars < text.length) {
-      const perChar = this.#countedChars > 0 ? this.#countedTokens / this.#countedChars : DEFAULT_TOKENS_PER_CHAR;
-      tokens += Math.ceil((text.length - exactChars) * perChar);
-      this.#scaled = true;
-    }
-    this.#exact[index] = exactChars === text.length;
+    const { tokens, exact } = this.#budget.count(this.#texts[index] ?? '');
+    if (!exact) this.#scaled = true;
+    this.#exact[index] = exact;
     this.#counts[index] = tokens;
     return tokens;
   }
@@ -69,12 +54,4 @@ export class EmbeddingTokenCounter {
     for (let i = 0; i < this.#texts.length; i += 1) sum += this.count(i);
     return sum;
   }
-}
-
-/** How much of `text` fits `budget` characters, never ending between the two halves of a surrogate pair. */
-function prefixLength(text: string, budget: number): number {
-  if (text.length <= budget) return text.length;
-  if (budget <= 0) return 0;
-  const code = text.charCodeAt(budget - 1);
-  return code >= 0xd800 && code <= 0xdbff ? budget - 1 : budget;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it, mock } from 'node:test';
-import { BoundedTokenCounter, PIECE_CHARS, tokenizer } from './tokenizer.js';
+import { BoundedTokenCounter, PIECE_CHARS, TokenBudget, tokenizer } from './tokenizer.js';
 
 type Encoding = typeof import('gpt-tokenizer/encoding/o200k_base');
 const whole = createRequire(import.meta.url)('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding;
@@ -68,6 +68,24 @@ describe('BoundedTokenCounter', () => {
       assert.equal(spy.mock.callCount(), 1);
       assert.equal(counter.empty, false);
       assert.equal(new BoundedTokenCounter(100).empty, true);
+    } finally {
+      spy.mock.restore();
+    }
+  });
+});
+
+describe('TokenBudget', () => {
+  it('counts texts exactly while the budget lasts, then scales the rest at the rate counted so far', () => {
+    const spy = mock.method(tokenizer, 'count', (text: string) => Math.ceil(text.length / 2));
+    try {
+      const budget = new TokenBudget(10);
+      assert.deepEqual(budget.count('abcdef'), { tokens: 3, exact: true });
+      assert.deepEqual(budget.count('ghijklmnop'), { tokens: 2 + 3, exact: false }, '4 counted (2 tokens), 6 scaled at 0.5');
+      assert.deepEqual(budget.count('qrst'), { tokens: 2, exact: false }, 'nothing left: all scaled');
+      assert.deepEqual(
+        spy.mock.calls.map((call) => call.arguments[0]),
+        ['abcdef', 'ghij'],
+      );
     } finally {
       spy.mock.restore();
     }

@@ -59,11 +59,42 @@ function pieceEnd(text: string, start: number): number {
 }
 
 /**
- * Counts the tokens of several texts with at most `maxChars` characters going through the tokenizer in all: the
- * first `maxChars` exactly, everything after from the tokens per character of what was counted. One counter per
- * request (its prompt, or its streamed output) bounds the tokenizer's work for that request whatever its size.
- * Adding only keeps the text (up to the bound); the tokenizer runs when the total is asked for, so a stream can
- * feed every delta at the cost of an array push and pay for counting only if it ends without the provider's usage.
+ * One request's tokenizer budget: texts are counted exactly while `maxChars` characters last; past it, the rest of a
+ * text is scaled from the tokens per character counted so far. Every bounded count of the gateway (prompts, streamed
+ * output, embedding inputs) goes through one of these, so the tokenizer's work per request never exceeds the bound.
+ */
+export class TokenBudget {
+  #remaining: number;
+  #countedChars = 0;
+  #countedTokens = 0;
+
+  constructor(maxChars: number) {
+    this.#remaining = maxChars;
+  }
+
+  /** Tokens of `text`, and whether the tokenizer saw all of it (else its tail was scaled). */
+  count(text: string): { tokens: number; exact: boolean } {
+    const exactChars = fitLength(text, this.#remaining);
+    const tokens = exactChars === 0 ? 0 : tokenizer.count(exactChars === text.length ? text : text.slice(0, exactChars));
+    this.#remaining -= exactChars;
+    this.#countedChars += exactChars;
+    this.#countedTokens += tokens;
+    if (exactChars === text.length) return { tokens, exact: true };
+    return { tokens: tokens + this.scale(text.length - exactChars), exact: false };
+  }
+
+  /** Tokens for `chars` characters nobody counted, at the rate counted so far. */
+  scale(chars: number): number {
+    const perChar = this.#countedChars > 0 ? this.#countedTokens / this.#countedChars : DEFAULT_TOKENS_PER_CHAR;
+    return Math.ceil(chars * perChar);
+  }
+}
+
+/**
+ * Counts the tokens of several texts with at most `maxChars` characters going through the tokenizer in all (a
+ * {@link TokenBudget}). Adding only keeps the text (up to the bound); the tokenizer runs when the total is asked for,
+ * so a stream can feed every delta at the cost of an array push and pay for counting only if it ends without the
+ * provider's usage.
  */
 export class BoundedTokenCounter {
   readonly #maxChars: number;
@@ -71,7 +102,7 @@ export class BoundedTokenCounter {
   #keptChars = 0;
   #scaledChars = 0;
   #extraTokens = 0;
-  #counted: number | undefined;
+  #counted: { budget: TokenBudget; tokens: number } | undefined;
 
   constructor(maxChars: number) {
     this.#maxChars = maxChars;
@@ -79,16 +110,10 @@ export class BoundedTokenCounter {
 
   /** Adds `text` to the count. */
   add(text: string): void {
-    const room = this.#maxChars - this.#keptChars;
-    if (text.length <= room) {
-      this.#kept.push(text);
-      this.#keptChars += text.length;
-    } else {
-      const end = room > 0 && isHighSurrogate(text.charCodeAt(room - 1)) ? room - 1 : Math.max(room, 0);
-      if (end > 0) this.#kept.push(text.slice(0, end));
-      this.#keptChars += end;
-      this.#scaledChars += text.length - end;
-    }
+    const end = fitLength(text, this.#maxChars - this.#keptChars);
+    if (end > 0) this.#kept.push(end === text.length ? text : text.slice(0, end));
+    this.#keptChars += end;
+    this.#scaledChars += text.length - end;
     this.#counted = undefined;
   }
 
@@ -104,13 +129,19 @@ export class BoundedTokenCounter {
 
   /** The count: exact when every text fit the bound, else the exact part plus the scaled remainder. */
   total(): number {
-    this.#counted ??= this.#kept.length === 0 ? 0 : tokenizer.count(this.#kept.join(''));
-    if (this.#scaledChars === 0) return this.#counted + this.#extraTokens;
-    const perChar = this.#keptChars > 0 ? this.#counted / this.#keptChars : DEFAULT_TOKENS_PER_CHAR;
-    return this.#counted + Math.ceil(this.#scaledChars * perChar) + this.#extraTokens;
+    if (this.#counted === undefined) {
+      const budget = new TokenBudget(this.#maxChars);
+      this.#counted = { budget, tokens: budget.count(this.#kept.join('')).tokens };
+    }
+    const scaled = this.#scaledChars === 0 ? 0 : this.#counted.budget.scale(this.#scaledChars);
+    return this.#counted.tokens + scaled + this.#extraTokens;
   }
 }
 
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
+/** How much of `text` fits `room` characters, never ending between the two halves of a surrogate pair. */
+function fitLength(text: string, room: number): number {
+  if (text.length <= room) return text.length;
+  if (room <= 0) return 0;
+  const code = text.charCodeAt(room - 1);
+  return code >= 0xd800 && code <= 0xdbff ? room - 1 : room;
 }

@@ -55,7 +55,7 @@ export class RequestLifecycle {
   readonly #reply: FastifyReply;
   readonly #startedAtMs: number;
   readonly #started: number;
-  #facts: RequestFacts;
+  readonly #facts: RequestFacts;
   #ticket: Ticket | undefined;
   #attempt: AttemptInfo | undefined;
   #settled: SettledUsage | undefined;
@@ -85,11 +85,6 @@ export class RequestLifecycle {
   /** Milliseconds since the request arrived. */
   get elapsedMs(): number {
     return performance.now() - this.#started;
-  }
-
-  /** Updates what the row says once the door has parsed the body (model, stream). */
-  describe(facts: Partial<RequestFacts>): void {
-    this.#facts = { ...this.#facts, ...facts };
   }
 
   /** Reserves what the request may use (429/402 `AdmissionError` otherwise) and sets the rate-limit headers. */

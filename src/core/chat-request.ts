@@ -33,6 +33,23 @@ const RefusalPart = Type.Object({ type: Type.Literal('refusal'), refusal: Type.S
 const UserPart = Type.Union([TextPart, ImagePart, AudioPart, FilePart]);
 const Name = Type.Optional(Type.String());
 
+/**
+ * A provider's own reasoning state, replayed with the assistant turn that produced it (the shape OpenRouter uses
+ * for the same purpose): Claude's signed `thinking` blocks (`reasoning.text` with `signature`) and
+ * `redacted_thinking` blocks (`reasoning.encrypted`). `format` names the wire format that can read it; an adapter
+ * sends only its own format's details and drops the rest.
+ */
+export const ReasoningDetail = Type.Union([
+  Type.Object({
+    type: Type.Literal('reasoning.text'),
+    text: Type.String(),
+    signature: Type.Optional(Type.String()),
+    format: Type.String(),
+  }),
+  Type.Object({ type: Type.Literal('reasoning.encrypted'), data: Type.String(), format: Type.String() }),
+]);
+export type ReasoningDetail = Static<typeof ReasoningDetail>;
+
 const ToolCall = Type.Object({
   id: Type.String(),
   type: Type.Literal('function'),
@@ -54,6 +71,8 @@ export const AssistantMessage = Type.Object({
   content: Type.Optional(Type.Union([Type.String(), Type.Array(Type.Union([TextPart, RefusalPart])), Type.Null()])),
   refusal: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   tool_calls: Type.Optional(Type.Array(ToolCall)),
+  /** Our extension (OpenRouter's): the turn's reasoning state, to replay to the provider that produced it. */
+  reasoning_details: Type.Optional(Type.Array(ReasoningDetail)),
   name: Name,
 });
 export const ToolMessage = Type.Object({
@@ -139,6 +158,24 @@ export type ChatCompletionRequest = Static<typeof ChatCompletionRequestSchema> &
 export type ChatMessage = Static<typeof ChatMessage>;
 export type UserContentPart = Static<typeof UserPart>;
 export type ToolCallParam = Static<typeof ToolCall>;
+
+/**
+ * A front door whose wire format is an upstream's own (Anthropic Messages) attaches the client's body under this
+ * key, so the adapter of that format sends it as it came (model replaced) instead of translating the canonical
+ * request. A symbol: no JSON body can set it, so a Chat Completions client cannot bypass translation.
+ */
+export const NATIVE_BODY: unique symbol = Symbol('native body');
+
+/** The client's own body in an upstream's wire format, checked and cleaned by its front door. */
+export interface NativeBody {
+  format: 'anthropic';
+  body: Record<string, unknown>;
+  /** `anthropic-beta` values to send upstream. */
+  betas: readonly string[];
+}
+
+/** A canonical request that may carry a native body (see {@link NATIVE_BODY}). */
+export type CanonicalChatRequest = ChatCompletionRequest & { [NATIVE_BODY]?: NativeBody };
 
 /** The text of a message's content, parts joined by newlines; non-text parts are skipped. */
 export function contentText(content: ChatMessage['content']): string {

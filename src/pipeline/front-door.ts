@@ -7,6 +7,7 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/chat-response.js';
 import type { GatewayError } from '../core/gateway-error.js';
+import type { NativeEvent } from '../providers/types.js';
 import type { UsageEndpoint } from '../store/index.js';
 
 export type { UsageEndpoint } from '../store/index.js';
@@ -22,8 +23,11 @@ export interface OutboundEvent {
 
 /** Encodes one streamed chat answer in a door's format. A fresh encoder per request: it may keep state. */
 export interface ChatStreamEncoder {
-  /** Events for the chunks of one translated step (in order). */
-  chunks(chunks: readonly ChatCompletionChunk[]): OutboundEvent[];
+  /**
+   * Events for one translated step: its chunks (in order) and, when the upstream's format is one a door may relay
+   * natively, the upstream event they came from. Called for every step that has either.
+   */
+  step(chunks: readonly ChatCompletionChunk[], native: NativeEvent | undefined): OutboundEvent[];
   /** Events that end a stream that finished, given the settled usage (what the ledger records). */
   end(usage: Usage): OutboundEvent[];
   /** Events that end a stream that failed after its first byte. */

@@ -66,8 +66,16 @@ export interface StreamStep {
   chunks: ChatCompletionChunk[];
   /** The latest cumulative usage known, when this event carried some. */
   usage?: Usage;
+  /** The upstream event as parsed, when its format is one a front door may relay natively (Anthropic). */
+  native?: NativeEvent;
   /** An in-band upstream error, or a malformed/truncated stream. The gateway ends the stream with it. */
   error?: GatewayError;
+}
+
+/** One upstream SSE event, parsed: its `event:` name and JSON `data`. */
+export interface NativeEvent {
+  event: string;
+  data: Record<string, unknown>;
 }
 
 /** Translates one upstream stream. Holds the per-stream state; make one per request. */

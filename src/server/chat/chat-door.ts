@@ -22,7 +22,7 @@ export function chatCompletionsDoor(includeUsage: boolean): ChatFrontDoor {
 function chatStreamEncoder(includeUsage: boolean): ChatStreamEncoder {
   let last: ChatCompletionChunk | undefined;
   return {
-    chunks(chunks) {
+    step(chunks) {
       return chunks.map((chunk) => {
         if (includeUsage) chunk.usage = null;
         last = chunk;

@@ -28,8 +28,11 @@ export interface ChatStreamEncoder {
    * natively, the upstream event they came from. Called for every step that has either.
    */
   step(chunks: readonly ChatCompletionChunk[], native: NativeEvent | undefined): OutboundEvent[];
-  /** Events that end a stream that finished, given the settled usage (what the ledger records). */
-  end(usage: Usage): OutboundEvent[];
+  /**
+   * Events that end a stream that finished, given the settled usage (what the ledger records). May wait (the
+   * Responses door stores the conversation before its final event reaches the client).
+   */
+  end(usage: Usage): OutboundEvent[] | Promise<OutboundEvent[]>;
   /** Events that end a stream that failed after its first byte. */
   error(error: GatewayError): OutboundEvent[];
 }
@@ -38,7 +41,10 @@ export interface ChatStreamEncoder {
 export interface ChatFrontDoor {
   /** Names the ledger row's endpoint. */
   readonly endpoint: UsageEndpoint;
-  /** The JSON body of a completed answer; its `usage` is settled (cost set, the ledger's numbers). */
+  /**
+   * The JSON body of a completed answer; its `usage` is settled (cost set, the ledger's numbers). May wait (the
+   * Responses door stores the conversation before answering).
+   */
   encodeCompletion(completion: ChatCompletion): unknown;
   /** A fresh encoder for a streamed answer. */
   streamEncoder(): ChatStreamEncoder;

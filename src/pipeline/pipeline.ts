@@ -147,7 +147,7 @@ export class Pipeline {
     );
     lifecycle.charge(settled);
     const completion: ChatCompletion = { ...result.completion, usage: settled.usage };
-    await reply.send(door.encodeCompletion(completion));
+    await reply.send(await door.encodeCompletion(completion));
   }
 }
 

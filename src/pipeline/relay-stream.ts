@@ -58,7 +58,7 @@ export async function relayStream(
     }
     settled = settle();
     lifecycle.charge(settled);
-    await writeSseEvents(res, encoder.end(settled.usage));
+    await writeSseEvents(res, await encoder.end(settled.usage));
     res.end();
   } finally {
     // Ended early (client gone, upstream failure): charge what the provider reported, else what was delivered.

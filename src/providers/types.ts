@@ -5,7 +5,7 @@
  * SSE events back into OpenAI objects. They do no I/O, read no clock and no environment; the id and timestamp of
  * the answer come in through {@link TranslateContext}. Core code imports only this file and `registry.ts`.
  */
-import type { ChatCompletionRequest } from '../core/chat-request.js';
+import type { CanonicalChatRequest } from '../core/chat-request.js';
 import type { ChatCompletionChunk, UpstreamCompletion, Usage } from '../core/chat-response.js';
 import type { EmbeddingCall } from '../core/embedding-request.js';
 import type { EmbeddingResponse } from '../core/embedding-response.js';
@@ -97,8 +97,11 @@ export interface ProviderAdapter {
   readonly inlineRemoteImages?: boolean;
   /** True when the upstream has no `n`: the gateway fans `n > 1` out into parallel single-choice requests. */
   readonly fanOutChoices?: boolean;
-  /** OpenAI request → upstream request. Throws a 400 GatewayError for input the provider cannot take at all. */
-  toUpstream(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult;
+  /**
+   * OpenAI request → upstream request; a native body of the adapter's own format (`NATIVE_BODY`) is sent as it came.
+   * Throws a 400 GatewayError for input the provider cannot take at all.
+   */
+  toUpstream(req: CanonicalChatRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult;
   /** Upstream 2xx JSON body → OpenAI completion. Throws a GatewayError (502) when the body is not what was promised. */
   fromUpstream(body: unknown, ctx: TranslateContext): UpstreamCompletion;
   createStreamTranslator(ctx: TranslateContext): StreamTranslator;

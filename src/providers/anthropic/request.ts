@@ -3,11 +3,12 @@
  * @see https://platform.claude.com/docs/en/api/messages
  * @see https://platform.claude.com/docs/en/api/openai-sdk
  */
-import { requestedMaxTokens, stopSequences, type ChatCompletionRequest } from '../../core/chat-request.js';
+import { NATIVE_BODY, requestedMaxTokens, stopSequences, type CanonicalChatRequest, type ChatCompletionRequest } from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import type { ToUpstreamResult, UpstreamTarget } from '../types.js';
 import { convertAnthropicResponseFormat, type AnthropicOutputSettings } from './json-output.js';
 import { convertToAnthropicMessages, type AnthropicMessageParam } from './messages.js';
+import { ANTHROPIC_MESSAGES_PATH, anthropicHeaders, toAnthropicNativeRequest } from './native-request.js';
 import { applyAnthropicThinking } from './thinking.js';
 import { convertToAnthropicTools, type AnthropicTool, type AnthropicToolChoice } from './tools.js';
 
@@ -17,12 +18,6 @@ import { convertToAnthropicTools, type AnthropicTool, type AnthropicToolChoice }
  * @see https://platform.claude.com/docs/en/api/messages#body-max-tokens
  */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
-
-/** The API version this adapter speaks. @see https://platform.claude.com/docs/en/api/versioning */
-export const ANTHROPIC_VERSION = '2023-06-01';
-
-/** Appended to the target's base URL, which is the bare host as Anthropic's SDKs take it. */
-export const ANTHROPIC_MESSAGES_PATH = '/v1/messages';
 
 /** The Messages request body this adapter builds. */
 export type AnthropicRequestBody = {
@@ -99,10 +94,17 @@ function addTools(body: AnthropicRequestBody, req: ChatCompletionRequest): strin
 }
 
 /**
- * Translates an OpenAI request for one Anthropic deployment. Throws a 400 GatewayError for input Anthropic cannot
- * take at all (malformed tool-call arguments, unsupported media, no user or assistant message).
+ * The upstream call for one Anthropic deployment: the client's own Messages body when its door attached one (see
+ * `native-request.ts`), else the translation of the OpenAI request. Translation throws a 400 GatewayError for input
+ * Anthropic cannot take at all (malformed tool-call arguments, unsupported media, no user or assistant message).
  */
-export function toAnthropicRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult {
+export function toAnthropicRequest(req: CanonicalChatRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult {
+  const native = req[NATIVE_BODY];
+  if (native?.format === 'anthropic') return toAnthropicNativeRequest(native, target, stream);
+  return translateToAnthropic(req, target, stream);
+}
+
+function translateToAnthropic(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult {
   const converted = convertToAnthropicMessages(req.messages);
   if (converted.messages.length === 0) {
     throw invalidRequest('Anthropic models need at least one non-empty user or assistant message.', 'messages');
@@ -119,10 +121,5 @@ export function toAnthropicRequest(req: ChatCompletionRequest, target: UpstreamT
   warnings.push(...addTools(body, req));
   warnings.push(...applyAnthropicThinking(body, req.reasoning_effort, clientMax, ANTHROPIC_DEFAULT_MAX_TOKENS));
   if (stream) body.stream = true;
-  const headers = {
-    'x-api-key': target.apiKey,
-    'anthropic-version': ANTHROPIC_VERSION,
-    'content-type': 'application/json',
-  };
-  return { request: { path: ANTHROPIC_MESSAGES_PATH, headers, body }, warnings };
+  return { request: { path: ANTHROPIC_MESSAGES_PATH, headers: anthropicHeaders(target.apiKey), body }, warnings };
 }

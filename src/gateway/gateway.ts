@@ -268,21 +268,31 @@ class RequestVariants {
 }
 
 /**
- * Translates a batch of events into one step: their chunks in order, the latest usage, and the first error (the
- * events after an error are not read; the error ends the stream).
+ * Translates a batch of events into steps. The chunks of consecutive events are merged into one step (one write to
+ * the client for a read that carried many events), keeping the latest usage; an event that comes back with its
+ * `native` form gets a step of its own, so a door relaying the upstream's stream natively sees every event. The
+ * first error ends the batch (the events after it are not read; the error ends the stream).
  */
-function translateBatch(translator: StreamTranslator, events: readonly SseEvent[]): StreamStep {
-  const merged: StreamStep = { chunks: [] };
+function translateBatch(translator: StreamTranslator, events: readonly SseEvent[]): StreamStep[] {
+  const steps: StreamStep[] = [];
+  let merged: StreamStep | undefined;
   for (const event of events) {
     const step = translator.push(event);
-    for (const chunk of step.chunks) merged.chunks.push(chunk);
-    if (step.usage !== undefined) merged.usage = step.usage;
-    if (step.error !== undefined) {
-      merged.error = step.error;
-      break;
+    if (step.native !== undefined) {
+      steps.push(step);
+      merged = undefined;
+    } else {
+      if (merged === undefined) {
+        merged = { chunks: [] };
+        steps.push(merged);
+      }
+      for (const chunk of step.chunks) merged.chunks.push(chunk);
+      if (step.usage !== undefined) merged.usage = step.usage;
+      if (step.error !== undefined) merged.error = step.error;
     }
+    if (step.error !== undefined) break;
   }
-  return merged;
+  return steps;
 }
 
 /**
@@ -298,13 +308,16 @@ async function readUntilFirstChunk(
 ): Promise<{ translator: StreamTranslator; steps: StreamStep[] }> {
   const translator = adapter.createStreamTranslator(ctx);
   const steps: StreamStep[] = [];
+  let chunked = false;
   try {
     for (;;) {
       const next = await batches.next();
-      const step = next.done === true ? translator.end() : translateBatch(translator, next.value);
-      if (step.error !== undefined && step.chunks.length === 0) throw step.error;
-      steps.push(step);
-      if (step.chunks.length > 0 || next.done === true) return { translator, steps };
+      for (const step of next.done === true ? [translator.end()] : translateBatch(translator, next.value)) {
+        chunked ||= step.chunks.length > 0;
+        if (step.error !== undefined && !chunked) throw step.error;
+        steps.push(step);
+      }
+      if (chunked || next.done === true) return { translator, steps };
     }
   } catch (error) {
     response.body.destroy();
@@ -360,11 +373,19 @@ async function* continueStream(
         yield track({ chunks: [], error: toNetworkError(error, signal) });
         return;
       }
-      const step = track(next.done === true ? translator.end() : translateBatch(translator, next.value));
-      onStep(step);
-      if (next.done === true && step.error === undefined) end = { kind: 'done', outputTokens };
-      yield step;
-      if (next.done === true || step.error !== undefined) return;
+      if (next.done === true) {
+        const step = track(translator.end());
+        onStep(step);
+        if (step.error === undefined) end = { kind: 'done', outputTokens };
+        yield step;
+        return;
+      }
+      for (const translated of translateBatch(translator, next.value)) {
+        const step = track(translated);
+        onStep(step);
+        yield step;
+        if (step.error !== undefined) return;
+      }
     }
   } finally {
     response.body.destroy();

@@ -124,6 +124,11 @@ describe('fromUpstream translation rules', () => {
     assert.equal(choice.message.reasoning_content, undefined);
   });
 
+  it('attaches the upstream body itself as native, for a door that answers in Anthropic format', () => {
+    const body = fixture('issue-13430-thinking-tool-call.json');
+    assert.equal(translate(body).native, body);
+  });
+
   it('gives null content when there is no text block', () => {
     assert.equal(firstChoice(translate(message([]))).message.content, null);
   });

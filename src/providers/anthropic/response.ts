@@ -56,8 +56,8 @@ function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
 }
 
 /**
- * Translates a 2xx Messages body into a chat completion stamped with the gateway's id, model and time.
- * Throws a 502 GatewayError when the body is not an Anthropic Message.
+ * Translates a 2xx Messages body into a chat completion stamped with the gateway's id, model and time. The body
+ * itself comes along as `native`, for a door that answers in Anthropic's format. Throws a 502 GatewayError when the body is not an Anthropic Message.
  * @see https://platform.claude.com/docs/en/api/messages
  */
 export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): UpstreamCompletion {
@@ -78,5 +78,6 @@ export function fromAnthropicResponse(body: unknown, ctx: TranslateContext): Ups
       },
     ],
     usage: convertAnthropicUsage(message.usage),
+    native: body,
   };
 }

@@ -340,3 +340,47 @@ describe('stream translator errors', () => {
     assert.equal(joined(result.chunks, 'content'), '');
   });
 });
+
+describe('stream translator: native events', () => {
+  it('returns every event of a recorded stream as it came, pings, thinking and signatures included', () => {
+    const lines = fixtureEvents('anthropic-clear-thinking.1.chunks.txt');
+    const translator = anthropicAdapter.createStreamTranslator(ctx);
+    for (const line of lines) {
+      const data = JSON.parse(line) as { type: string };
+      const step = translator.push({ event: data.type, data: line });
+      assert.deepEqual(step.native, { event: data.type, data });
+    }
+    assert.equal(translator.end().native, undefined);
+  });
+
+  it('names the event after its type when the upstream sent no event: line', () => {
+    const translator = anthropicAdapter.createStreamTranslator(ctx);
+    translator.push({ data: start() });
+    const step = translator.push({ data: blockStart(0, { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} }) });
+    assert.deepEqual(step.chunks, [], 'a server tool block is not translated');
+    assert.equal(step.native?.event, 'content_block_start');
+    assert.deepEqual(step.native?.data.content_block, { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} });
+  });
+
+  it('turns an error event into the step error, not a native event', () => {
+    const translator = anthropicAdapter.createStreamTranslator(ctx);
+    translator.push({ data: start() });
+    const step = translator.push({
+      event: 'error',
+      data: JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
+    });
+    assert.equal(step.native, undefined);
+    assert.equal(step.error?.status, 503);
+  });
+
+  it('attaches nothing to malformed events or to events after message_stop', () => {
+    const translator = anthropicAdapter.createStreamTranslator(ctx);
+    translator.push({ data: start() });
+    translator.push({ data: messageDelta('end_turn') });
+    translator.push({ data: stop });
+    assert.deepEqual(translator.push({ data: JSON.stringify({ type: 'ping' }) }), { chunks: [] });
+    const broken = anthropicAdapter.createStreamTranslator(ctx);
+    broken.push({ data: start() });
+    assert.equal(broken.push({ data: '{"type":' }).native, undefined);
+  });
+});

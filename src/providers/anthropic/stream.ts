@@ -9,8 +9,8 @@
  */
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../core/chat-response.js';
 import { GatewayError } from '../../core/gateway-error.js';
-import { malformedUpstream } from '../shared/upstream-error.js';
-import type { SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
+import { isRecord, malformedUpstream, parseJsonSafe } from '../shared/upstream-error.js';
+import type { NativeEvent, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
 import { anthropicStreamError } from './errors.js';
 import { mapAnthropicStopReason } from './finish-reason.js';
 import { isAnthropicJsonOutputTool, unescapeAnthropicToolName } from './json-output.js';
@@ -179,7 +179,6 @@ function needsStart(event: AnthropicStreamEvent): boolean {
 }
 
 function translate(state: AnthropicStreamState, event: AnthropicStreamEvent): StreamStep {
-  if (state.stopped) return nothing();
   if (!state.started && needsStart(event)) return fail(state, malformedUpstream('stream event'));
   switch (event.type) {
     case 'message_start':
@@ -206,8 +205,19 @@ function translate(state: AnthropicStreamState, event: AnthropicStreamEvent): St
 }
 
 /**
+ * The upstream event as it came, for a door that relays Anthropic's stream natively: its `event:` name (the JSON's
+ * own `type` when the upstream sent none) and its data.
+ */
+function nativeEvent(event: SseEvent, data: Record<string, unknown>): NativeEvent {
+  return { event: event.event ?? String(data.type), data };
+}
+
+/**
  * A translator for one Anthropic stream. The event is read from the JSON's own `type` (Anthropic repeats the SSE
- * `event:` name there). `ping` and unknown event types produce nothing; the stream must end with `message_stop`.
+ * `event:` name there). `ping` and unknown event types produce no chunks; the stream must end with `message_stop`.
+ * Every event translated without error also comes back as `native`, whatever it produced (pings, signatures, server
+ * tool blocks included), so a door speaking Anthropic's format can relay the stream verbatim; an `error` event
+ * becomes the step's error instead. Events after `message_stop` are ignored.
  * @see https://platform.claude.com/docs/en/build-with-claude/streaming#event-types
  */
 export function createAnthropicStreamTranslator(ctx: TranslateContext): StreamTranslator {
@@ -223,8 +233,13 @@ export function createAnthropicStreamTranslator(ctx: TranslateContext): StreamTr
   };
   return {
     push(event: SseEvent): StreamStep {
-      const parsed = parseAnthropicEvent(event.data);
-      return parsed === undefined ? fail(state, malformedUpstream('stream event')) : translate(state, parsed);
+      if (state.stopped) return nothing();
+      const data = parseJsonSafe(event.data);
+      const parsed = isRecord(data) ? parseAnthropicEvent(data) : undefined;
+      if (!isRecord(data) || parsed === undefined) return fail(state, malformedUpstream('stream event'));
+      const step = translate(state, parsed);
+      if (step.error === undefined) step.native = nativeEvent(event, data);
+      return step;
     },
     end(): StreamStep {
       if (state.stopped || state.failed) return nothing();

@@ -10,7 +10,6 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { parseJsonSafe } from '../shared/upstream-error.js';
 
 const Count = Type.Integer({ minimum: 0 });
 const OptionalCount = Type.Optional(Type.Union([Count, Type.Null()]));
@@ -120,9 +119,8 @@ export type AnthropicStreamEvent =
   /** `ping`, and event types added after this code was written. */
   | { type: 'skipped' };
 
-/** Parses and narrows one SSE `data:` payload; `undefined` when it is not JSON or not the shape its type promises. */
-export function parseAnthropicEvent(data: string): AnthropicStreamEvent | undefined {
-  const value = parseJsonSafe(data);
+/** Narrows one SSE `data:` payload, already parsed as JSON; `undefined` when it is not the shape its type promises. */
+export function parseAnthropicEvent(value: unknown): AnthropicStreamEvent | undefined {
   if (!checks.typed.Check(value)) return undefined;
   switch (value.type) {
     case 'message_start':

@@ -68,6 +68,18 @@ describe('parseKnobPatch', () => {
     assert.deepEqual(parseKnobPatch(patch), { patch });
   });
 
+  it('takes toolCall as one call or a list, and always patches a list', () => {
+    const call = { name: 'shell', arguments: { command: ['cat', 'hello.txt'] } };
+    assert.deepEqual(parseKnobPatch({ toolCall: call }), { patch: { toolCall: [call] } });
+    assert.deepEqual(parseKnobPatch({ toolCall: [call, call] }), { patch: { toolCall: [call, call] } });
+    const store = new KnobStore();
+    store.set('m', { toolCall: [call] });
+    assert.deepEqual(store.resolve('m').toolCall, [call]);
+    assert.deepEqual(store.resolve('other').toolCall, []);
+    const bad = parseKnobPatch({ toolCall: { name: 'shell' } });
+    assert.ok('error' in bad && bad.error.startsWith('toolCall '));
+  });
+
   it('rejects non-objects', () => {
     assert.ok('error' in parseKnobPatch([1]));
   });

@@ -4,6 +4,7 @@
  */
 
 import { isRecord } from './guards.js';
+import { parseScriptedToolCalls, type ScriptedToolCall } from './tool-calls.js';
 
 /** Behaviour of the simulated upstream for one model. */
 export interface SimulatorKnobs {
@@ -29,6 +30,12 @@ export interface SimulatorKnobs {
   refuse: boolean;
   /** Prompt tokens reported as read from the provider's prompt cache (capped at the prompt size). */
   cachedPromptTokens: number;
+  /**
+   * Scripted tool calls (empty = off): when the request offers a tool named here, the reply calls exactly the
+   * offered ones with exactly these arguments; when it offers none of them, the reply is text. Set as one
+   * `{name, arguments}` object or a list; `parallelToolCalls` does not apply.
+   */
+  toolCall: readonly ScriptedToolCall[];
 }
 
 /** The knobs every model starts with unless overridden. */
@@ -44,6 +51,7 @@ export const DEFAULT_KNOBS: Readonly<SimulatorKnobs> = Object.freeze({
   reasoningTokens: 0,
   refuse: false,
   cachedPromptTokens: 0,
+  toolCall: [],
 });
 
 /** The model key whose knobs apply to every model. */
@@ -85,7 +93,8 @@ function knobProblem(name: string, value: unknown): string | undefined {
 }
 
 /**
- * Checks a partial knob object coming from outside (HTTP body or API caller).
+ * Checks a partial knob object coming from outside (HTTP body or API caller). `toolCall` may be one call, a list
+ * or null; the patch always holds the list.
  * @returns the validated patch, or a message naming the first bad field.
  */
 export function parseKnobPatch(value: unknown): { patch: Partial<SimulatorKnobs> } | { error: string } {
@@ -93,6 +102,12 @@ export function parseKnobPatch(value: unknown): { patch: Partial<SimulatorKnobs>
   const patch: Record<string, unknown> = {};
   for (const [name, knob] of Object.entries(value)) {
     if (knob === undefined) continue;
+    if (name === 'toolCall') {
+      const scripted = parseScriptedToolCalls(knob);
+      if ('error' in scripted) return { error: `${name} ${scripted.error}` };
+      patch[name] = scripted.calls;
+      continue;
+    }
     const problem = knobProblem(name, knob);
     if (problem !== undefined) return { error: `${name} ${problem}` };
     patch[name] = knob;

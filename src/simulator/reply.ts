@@ -8,7 +8,7 @@
 import type { SimulatorKnobs } from './knobs.js';
 import { valueFromSchema } from './schema-value.js';
 import { finishText, generateCompletion, NOTHING, reasoningPieces, sourceWords, splitText, type Completion, type CompletionInput } from './text.js';
-import { planToolCalls, toolCallTokens } from './tool-calls.js';
+import { planToolCalls, scriptedToolCalls, type ToolCallOut, toolCallTokens } from './tool-calls.js';
 import type { SimCall } from './wire-format.js';
 
 /** The simulated model's answer to one request. */
@@ -60,7 +60,8 @@ function generateChoice(call: SimCall, knobs: SimulatorKnobs, index: number): Co
 
 /** The part after any reasoning: tool calls, JSON or text. */
 function answer(call: SimCall, knobs: SimulatorKnobs, index: number, maxTokens: number | undefined): Completion {
-  if (call.callableTools.length > 0) return toolCalls(call, knobs, index);
+  const calls = plannedCalls(call, knobs, index);
+  if (calls.length > 0) return toolCalls(calls);
   const input = completionInput(call, knobs, index, maxTokens);
   if (call.jsonOutput !== undefined) return jsonAnswer(input, call.jsonOutput.schema);
   return generateCompletion(input);
@@ -90,9 +91,15 @@ function leadWords(call: SimCall): string[] | undefined {
   return lead;
 }
 
-function toolCalls(call: SimCall, knobs: SimulatorKnobs, index: number): Completion {
+/** The calls this choice makes: the `toolCall` knob's when it is set, else arguments invented from the schemas. */
+function plannedCalls(call: SimCall, knobs: SimulatorKnobs, index: number): readonly ToolCallOut[] {
+  if (call.callableTools.length === 0) return NOTHING;
+  if (knobs.toolCall.length > 0) return scriptedToolCalls(call.callableTools, knobs.toolCall, call.maxParallelCalls);
   const count = Math.min(knobs.parallelToolCalls, call.maxParallelCalls);
-  const calls = planToolCalls(call.callableTools, count, sourceWords(call.lastUserText), index);
+  return planToolCalls(call.callableTools, count, sourceWords(call.lastUserText), index);
+}
+
+function toolCalls(calls: readonly ToolCallOut[]): Completion {
   let tokens = 0;
   for (const planned of calls) tokens += toolCallTokens(planned);
   return {

@@ -1,7 +1,7 @@
 /**
  * @module Simulated tool calls, whatever the wire format: which tools a request lets the model call, the calls a
- * reply makes (deterministic arguments built from each tool's schema), their token cost and how streams split
- * their arguments.
+ * reply makes (deterministic arguments built from each tool's schema, or exactly the calls the `toolCall` knob
+ * scripts), their token cost and how streams split their arguments.
  */
 
 import { isRecord } from './guards.js';
@@ -22,6 +22,15 @@ export interface ToolCallOut {
   input: Record<string, unknown>;
   /** `JSON.stringify(input)` (OpenAI `arguments`, the text streams split). */
   arguments: string;
+}
+
+/**
+ * A call the `toolCall` knob scripts: the reply calls this tool with exactly these arguments instead of inventing
+ * them from its schema (a real agent runs what it is told to, so its tests must choose the command).
+ */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Readonly<Record<string, unknown>>;
 }
 
 /** The tools a reply calls and how many calls it may make at once. */
@@ -54,6 +63,39 @@ export function planToolCalls(tools: readonly ToolSpec[], count: number, words: 
     calls.push({ name: tool.name, input, arguments: JSON.stringify(input) });
   }
   return calls;
+}
+
+/**
+ * The scripted calls whose tool the request lets the model call, in knob order, at most `maxCalls` of them. Empty
+ * when none is offered: the reply is then text, never a call with invented arguments.
+ */
+export function scriptedToolCalls(tools: readonly ToolSpec[], scripted: readonly ScriptedToolCall[], maxCalls: number): ToolCallOut[] {
+  const calls: ToolCallOut[] = [];
+  for (const call of scripted) {
+    if (calls.length >= maxCalls) break;
+    if (!tools.some((tool) => tool.name === call.name)) continue;
+    const input = structuredClone(call.arguments);
+    calls.push({ name: call.name, input, arguments: JSON.stringify(input) });
+  }
+  return calls;
+}
+
+/**
+ * Reads the `toolCall` knob: one `{name, arguments}` call or a list of them (made together, as parallel calls);
+ * `null` or `[]` turns it off.
+ * @returns the calls, or why the value is unacceptable.
+ */
+export function parseScriptedToolCalls(value: unknown): { calls: ScriptedToolCall[] } | { error: string } {
+  if (value === null) return { calls: [] };
+  const list = Array.isArray(value) ? value : [value];
+  const calls: ScriptedToolCall[] = [];
+  for (const entry of list) {
+    if (!isRecord(entry) || typeof entry.name !== 'string' || entry.name.length === 0 || !isRecord(entry.arguments)) {
+      return { error: 'must be {name: non-empty string, arguments: object}, a list of them, or null' };
+    }
+    calls.push({ name: entry.name, arguments: structuredClone(entry.arguments) });
+  }
+  return { calls };
 }
 
 /** Output tokens of one call: one for the name plus the arguments at ceil(chars / 4). */

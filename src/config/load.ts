@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error.js';
+import { toModelAliases } from './model-aliases.js';
 import { toModelConfigs } from './models.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
 import type { GatewayConfig } from './types.js';
@@ -27,10 +28,12 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const env = options.env ?? process.env;
   const defaults = readYaml(DEFAULT_FILE);
   const file = options.file ?? env.OP_CONFIG;
-  const merged = file === undefined || file === '' ? defaults : mergeConfig(defaults, readYaml(resolve(file)));
+  const own = file === undefined || file === '' ? {} : readYaml(resolve(file));
+  const merged = mergeConfig(defaults, own);
   applyEnv(merged, env);
   const config = validate(merged);
   const masterKey = env.OP_MASTER_KEY;
+  const models = toModelConfigs(config.models, config.providers);
   return {
     host: config.server.host,
     port: config.server.port,
@@ -38,7 +41,8 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     timeouts: config.timeouts,
     requests: config.requests,
     plans: config.plans,
-    models: toModelConfigs(config.models, config.providers),
+    models,
+    modelAliases: toModelAliases(config.modelAliases ?? {}, new Set(isPlainObject(own.modelAliases) ? Object.keys(own.modelAliases) : []), models),
     providers: Object.fromEntries(
       Object.entries(config.providers).map(([id, p]) => [
         id,
@@ -107,8 +111,8 @@ function readYaml(path: URL | string): Record<string, unknown> {
 }
 
 /**
- * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles` and `sessions` merge by key (one level deep);
- * `models` replaces the catalog.
+ * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `sessions` and `modelAliases` merge by key
+ * (one level deep); `models` replaces the catalog.
  */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

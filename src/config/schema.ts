@@ -90,6 +90,8 @@ export const ConfigFileSchema = Type.Object(
       ),
       { minItems: 1 },
     ),
+    /** Other names for catalog models (`name: catalog id`), on every door; see `model-aliases.ts`. */
+    modelAliases: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9._:/-]+$' }), Type.String({ minLength: 1 }))),
     throttles: Type.Object(
       {
         loginPerEmail: Window,

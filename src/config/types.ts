@@ -125,6 +125,8 @@ export interface GatewayConfig {
   dataDir: string;
   providers: Record<string, ProviderConfig>;
   models: ModelConfig[];
+  /** Other names a request may give for a catalog model (`modelAliases`): name → catalog id. */
+  modelAliases: Record<string, string>;
   plans: Record<string, PlanConfig>;
   timeouts: TimeoutConfig;
   requests: RequestBounds;

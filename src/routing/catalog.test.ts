@@ -43,6 +43,41 @@ describe('Catalog.candidatesFor', () => {
   });
 });
 
+describe('Catalog aliases', () => {
+  const providers = {
+    a: { id: 'a', format: 'openai', baseUrl: 'http://a', apiKey: 'k' },
+    b: { id: 'b', format: 'anthropic', baseUrl: 'http://b' },
+  } as const;
+
+  it('resolves an alias to its model, for lookups and candidates alike, and keeps them under BYOK', () => {
+    const catalog = new Catalog([model], providers, new Set(), { 'm-latest': 'm' });
+    assert.equal(catalog.get('m-latest'), model);
+    assert.deepEqual(
+      catalog.candidatesFor('m-latest').map((c) => [c.model.id, c.deployment.model]),
+      [['m', 'm-a']],
+    );
+    const byok = catalog.withProviderKeys(new Map([['b', 'own']]));
+    assert.deepEqual(
+      byok.candidatesFor('m-latest').map((c) => [c.deployment.model, c.byok === true]),
+      [
+        ['m-a', false],
+        ['m-b', true],
+      ],
+    );
+  });
+
+  it('does not answer to a name it was not given', () => {
+    const catalog = new Catalog([model], providers);
+    assert.equal(catalog.get('m-latest'), undefined);
+    assert.throws(() => catalog.candidatesFor('m-latest'), { status: 400, param: 'model' });
+  });
+
+  it('reports the wire formats of every deployment, callable or not', () => {
+    const catalog = new Catalog([model], providers);
+    assert.deepEqual([...catalog.wireFormatsOf(model)].sort(), ['anthropic', 'openai']);
+  });
+});
+
 const embedder: EmbeddingModelConfig = {
   id: 'e',
   kind: 'embedding',

@@ -1,8 +1,10 @@
 /**
- * @module The model catalog: the configured models and which of their deployments can be called right now.
+ * @module The model catalog: the configured models, the other names they answer to (`modelAliases`), and which of
+ * their deployments can be called right now.
  */
 import type { ChatModelConfig, Deployment, EmbeddingModelConfig, ModelConfig, ProviderConfig } from '../config/types.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+import type { WireFormat } from '../providers/types.js';
 import { AUTO_MODEL } from './router.js';
 
 /** One deployment that can be attempted: the model, where it is served, and the provider to call. */
@@ -60,12 +62,21 @@ export class Catalog {
   /** The largest output limit of any chat model: a larger `max_tokens` fits no model. */
   readonly largestOutput: number;
 
+  /**
+   * @param aliases other names for catalog models (alias → catalog id, checked by the config loader): a request may
+   * name a model either way, and answers and the ledger then report the catalog id.
+   */
   constructor(
     readonly models: readonly ModelConfig[],
     private readonly providers: Readonly<Record<string, ProviderConfig>>,
     private readonly byokProviders: ReadonlySet<string> = new Set(),
+    private readonly aliases: Readonly<Record<string, string>> = {},
   ) {
     this.byId = new Map(models.map((m) => [m.id, m]));
+    for (const [alias, id] of Object.entries(aliases)) {
+      const model = this.byId.get(id);
+      if (model !== undefined && !this.byId.has(alias)) this.byId.set(alias, model);
+    }
     this.chatModels = models.filter(isChatModel);
     this.smallestContext = Math.min(...this.chatModels.map((m) => m.context_length));
     this.largestContext = Math.max(...this.chatModels.map((m) => m.context_length));
@@ -85,11 +96,22 @@ export class Catalog {
       providers[id] = { ...provider, apiKey };
       byok.add(id);
     }
-    return new Catalog(this.models, providers, byok);
+    return new Catalog(this.models, providers, byok, this.aliases);
   }
 
+  /** The model a catalog id or an alias names. */
   get(id: string): ModelConfig | undefined {
     return this.byId.get(id);
+  }
+
+  /** The wire formats the model's deployments speak, whether or not they can be called now. */
+  wireFormatsOf(model: ModelConfig): ReadonlySet<WireFormat> {
+    const formats = new Set<WireFormat>();
+    for (const deployment of model.deployments) {
+      const format = this.providers[deployment.provider]?.format;
+      if (format !== undefined) formats.add(format);
+    }
+    return formats;
   }
 
   /** Whether a provider has a credential, i.e. can be called at all. */

@@ -9,10 +9,11 @@
  *   request naming an embedding model is a 400; `/v1/embeddings` routes with {@link Router.routeEmbedding}, over the
  *   named embedding model's deployments only (failover never changes the model: vectors would not be comparable).
  */
-import type { EmbeddingModelConfig } from '../config/types.js';
+import type { EmbeddingModelConfig, ModelConfig } from '../config/types.js';
 import type { ChatCompletionRequest, RoutingMode } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
 import { measurePrompt, type PromptSize } from '../metering/token-count.js';
+import type { WireFormat } from '../providers/types.js';
 import { requireChatModel, requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore } from './health.js';
@@ -105,6 +106,15 @@ export class Router {
    */
   embeddingModel(modelId: string): EmbeddingModelConfig {
     return requireEmbeddingModel(this.deps.catalog.get(modelId), modelId);
+  }
+
+  /**
+   * The catalog model a name (a catalog id or an alias) stands for, and the wire formats its deployments speak; undefined
+   * for an unknown name and for `"auto"`. For a front door that must judge a request against its model before routing.
+   */
+  lookup(name: string): { model: ModelConfig; formats: ReadonlySet<WireFormat> } | undefined {
+    const model = this.deps.catalog.get(name);
+    return model === undefined ? undefined : { model, formats: this.deps.catalog.wireFormatsOf(model) };
   }
 
   /**

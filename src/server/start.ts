@@ -125,7 +125,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);
   const ledger = new UsageWriter({ sink: createStoreUsageSink(store) });
 
-  const catalog = new Catalog(config.models, providers);
+  const catalog = new Catalog(config.models, providers, new Set(), config.modelAliases);
   const { health, breakers } = shared;
   const router = new Router({ catalog, health, breakers, now: Date.now, random: Math.random });
   const client = new UpstreamClient(config.timeouts);

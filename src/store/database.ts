@@ -137,6 +137,47 @@ export interface ProviderCredentialsTable {
   created_at: string;
 }
 
+/**
+ * `stored_responses`: the Responses API's stored turns (`store: true`), one row per Response. Rows live for the
+ * configured retention from `created_at` and are then purged; reads treat older rows as gone before that.
+ */
+export interface StoredResponsesTable {
+  /** `resp_…`, the Response's id. */
+  id: string;
+  account_id: string;
+  /** ISO-8601 UTC timestamp of the Response's `created_at`. */
+  created_at: string;
+  /** The stored response this one continued; null for the first turn of a conversation. */
+  previous_response_id: string | null;
+  /** What this response (row and items) counts against the account's storage cap, in bytes. */
+  bytes: number;
+  /** The Response object as sent to the client, as JSON. */
+  response: string;
+}
+
+/** The two lists of items a stored response keeps: the turn's input, and the model's output. */
+export type StoredItemDirection = 'input' | 'output';
+
+/** `stored_response_items`: the input and output items of each stored response, in order; go with their response. */
+export interface StoredResponseItemsTable {
+  response_id: string;
+  direction: StoredItemDirection;
+  /** 0-based position within the response's input or output list. */
+  position: number;
+  /** Copied from the response, so `item_reference` lookups stay within one account. */
+  account_id: string;
+  /** The item's own `id` (`msg_…`, `fc_…`, …); null for an item without one. */
+  item_id: string | null;
+  /** The item, as JSON. */
+  item: string;
+}
+
+/** `stored_response_usage`: the bytes each account's stored responses count against its cap, kept with every write. */
+export interface StoredResponseUsageTable {
+  account_id: string;
+  bytes: number;
+}
+
 /** Every table the gateway owns, keyed by SQL table name. */
 export interface Database {
   accounts: AccountsTable;
@@ -144,4 +185,7 @@ export interface Database {
   usage: UsageTable;
   sessions: SessionsTable;
   provider_credentials: ProviderCredentialsTable;
+  stored_responses: StoredResponsesTable;
+  stored_response_items: StoredResponseItemsTable;
+  stored_response_usage: StoredResponseUsageTable;
 }

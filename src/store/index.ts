@@ -8,6 +8,10 @@ export type {
   ProviderCredentialsTable,
   RoutingMode,
   SessionsTable,
+  StoredItemDirection,
+  StoredResponseItemsTable,
+  StoredResponsesTable,
+  StoredResponseUsageTable,
   UsageEndpoint,
   UsageTable,
 } from './database.js';
@@ -81,3 +85,22 @@ export {
   resealProviderCredential,
 } from './repositories/provider-credentials.js';
 export type { ProviderCredentialRecord, SealedSecret } from './repositories/provider-credentials.js';
+export {
+  deleteStoredResponse,
+  deleteStoredResponsesUpTo,
+  findItemsAt,
+  findItemsById,
+  findStoredResponse,
+  insertStoredResponse,
+  loadChainItemIds,
+  loadChainItems,
+  storedResponseBytes,
+} from './repositories/stored-responses.js';
+export type {
+  ChainItemRow,
+  LiveScope,
+  PurgeScope,
+  StoredItemKey,
+  StoredItemRow,
+  StoredResponseRow,
+} from './repositories/stored-responses.js';

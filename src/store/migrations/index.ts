@@ -8,6 +8,7 @@ import { usage } from './0002-usage.js';
 import { dashboard } from './0003-dashboard.js';
 import { changeNotifications } from './0004-change-notifications.js';
 import { usageEndpoint } from './0005-usage-endpoint.js';
+import { storedResponses } from './0006-stored-responses.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,6 +17,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-dashboard': dashboard,
   '0004-change-notifications': changeNotifications,
   '0005-usage-endpoint': usageEndpoint,
+  '0006-stored-responses': storedResponses,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

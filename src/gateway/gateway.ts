@@ -6,7 +6,7 @@
  * an answer it refuses to relay, a bug — answer the client and touch nothing shared.
  */
 import { performance } from 'node:perf_hooks';
-import type { ChatCompletionRequest } from '../core/chat-request.js';
+import type { ChatCompletionRequest, NativeBody } from '../core/chat-request.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
 import type { UpstreamCompletion } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
@@ -15,6 +15,7 @@ import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-e
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
+import { countingCandidates, countTokensOn, type TokenCountResult } from './count-tokens.js';
 import { embedOn, type EmbeddingResult } from './embed.js';
 import type { ImageBounds } from './image-bounds.js';
 import type { ImageFetcher } from './image-fetch.js';
@@ -25,6 +26,8 @@ import { assertEventStream, MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
 import { targetOf } from './upstream-target.js';
 import type { CancelSignal } from './cancellation.js';
+
+export type { TokenCountResult } from './count-tokens.js';
 
 export interface GatewayDeps {
   client: UpstreamClient;
@@ -110,6 +113,14 @@ export class Gateway {
   /** Embeddings over `candidates` (deployments of one embedding model), failing over on retryable errors; see `embed.ts`. */
   embed(req: EmbeddingRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<EmbeddingResult> {
     return this.attempt(candidates, signal, (candidate) => embedOn(this.deps, req, candidate, signal));
+  }
+
+  /**
+   * The upstream's count of a native body's prompt tokens (Anthropic's `count_tokens`), on the candidates that speak
+   * the body's format, failing over on retryable errors; see `count-tokens.ts`. None of them: a 503.
+   */
+  countTokens(native: NativeBody, candidates: readonly Candidate[], signal: CancelSignal): Promise<TokenCountResult> {
+    return this.attempt(countingCandidates(native, candidates), signal, (candidate) => countTokensOn(this.deps, native, candidate, signal));
   }
 
   private async attempt<T>(

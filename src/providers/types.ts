@@ -5,7 +5,7 @@
  * SSE events back into OpenAI objects. They do no I/O, read no clock and no environment; the id and timestamp of
  * the answer come in through {@link TranslateContext}. Core code imports only this file and `registry.ts`.
  */
-import type { CanonicalChatRequest } from '../core/chat-request.js';
+import type { CanonicalChatRequest, NativeBody } from '../core/chat-request.js';
 import type { ChatCompletionChunk, UpstreamCompletion, Usage } from '../core/chat-response.js';
 import type { EmbeddingCall } from '../core/embedding-request.js';
 import type { EmbeddingResponse } from '../core/embedding-response.js';
@@ -109,6 +109,16 @@ export interface ProviderAdapter {
   toGatewayError(status: number, headers: UpstreamHeaders, body: string): GatewayError;
   /** The format's embeddings API; absent where there is none (Anthropic). Its errors go through `toGatewayError`. */
   readonly embeddings?: EmbeddingsAdapter;
+  /** The format's token counting API for a native body of its own format; absent where there is none. */
+  readonly countTokens?: TokenCountAdapter;
+}
+
+/** A token counting API (Anthropic's `count_tokens`): pure translation of one call. Errors go through `toGatewayError`. */
+export interface TokenCountAdapter {
+  /** A native body of the adapter's format (a Messages body for Anthropic) → the upstream count request. */
+  toUpstream(native: NativeBody, target: UpstreamTarget): { request: UpstreamRequest };
+  /** Upstream 2xx JSON body → the prompt's input tokens; throws a 502 GatewayError when it holds no count. */
+  fromUpstream(body: unknown): number;
 }
 
 /** An embeddings API: pure translation of one call, like the chat methods above. */

@@ -9,6 +9,7 @@ import { invalid } from './anthropic-errors.js';
 import { readAnthropicTools } from './anthropic-tools.js';
 import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
 import { estimatePromptTokens, estimateTextTokens } from './text.js';
+import type { ToolPlan } from './tool-calls.js';
 import type { HttpReply, SimCall } from './wire-format.js';
 
 /**
@@ -184,20 +185,21 @@ function readOutputFormat(body: Record<string, unknown>): { schema: unknown } | 
   return { schema: format.schema };
 }
 
-/** Validates a Messages body into a call, or answers the 400 Anthropic would. */
-export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
-  if (!isRecord(body)) return invalid('The request body must be a JSON object.');
+/** The prompt of a Messages body (system, messages, tools), as `/v1/messages` and `count_tokens` both read it. */
+interface AnthropicPrompt {
+  model: string;
+  messages: MessagesScan;
+  tools: ToolPlan;
+  /** The simulator's count of the whole prompt (see README: Prompt tokens). */
+  promptTokens: number;
+}
+
+/** Reads the model, system, messages and tools, or answers the 400 Anthropic would. */
+function readAnthropicPrompt(body: Record<string, unknown>): AnthropicPrompt | HttpReply {
   if (typeof body.model !== 'string' || body.model.length === 0) return invalid('model: Field required');
   const messages = body.messages;
   if (!Array.isArray(messages)) return invalid('messages: Field required');
   if (messages.length === 0) return invalid('messages: at least one message is required');
-  if (body.max_tokens === undefined) return invalid('max_tokens: Field required');
-  if (!isIntegerAtLeast(body.max_tokens, 1)) return invalid('max_tokens: Input should be a valid integer ≥ 1');
-  if (!isAbsent(body.stop_sequences) && !isStringArray(body.stop_sequences)) {
-    return invalid('stop_sequences: Input should be a valid list of strings');
-  }
-  if (!isAbsent(body.stream) && typeof body.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
-
   const texts: string[] = [];
   if (!isAbsent(body.system)) {
     const system = scanContent(body.system, 'system', { count: 0 });
@@ -207,24 +209,51 @@ export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
   if ('status' in scan) return scan;
   const tools = readAnthropicTools(body, scan.toolResult !== undefined);
   if ('status' in tools) return tools;
+  const toolTokens = Array.isArray(body.tools) ? estimateTextTokens(JSON.stringify(body.tools)) : 0;
+  const promptTokens = estimatePromptTokens(scan.texts) + toolTokens + scan.images * ANTHROPIC_IMAGE_TOKENS;
+  return { model: body.model, messages: scan, tools, promptTokens };
+}
+
+/** Validates a Messages body into a call, or answers the 400 Anthropic would. */
+export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
+  if (!isRecord(body)) return invalid('The request body must be a JSON object.');
+  if (body.max_tokens === undefined) return invalid('max_tokens: Field required');
+  if (!isIntegerAtLeast(body.max_tokens, 1)) return invalid('max_tokens: Input should be a valid integer ≥ 1');
+  if (!isAbsent(body.stop_sequences) && !isStringArray(body.stop_sequences)) {
+    return invalid('stop_sequences: Input should be a valid list of strings');
+  }
+  if (!isAbsent(body.stream) && typeof body.stream !== 'boolean') return invalid('stream: Input should be a valid boolean');
+  const prompt = readAnthropicPrompt(body);
+  if ('status' in prompt) return prompt;
   const jsonOutput = readOutputFormat(body);
   if (jsonOutput !== undefined && 'status' in jsonOutput) return jsonOutput;
-  const toolTokens = Array.isArray(body.tools) ? estimateTextTokens(JSON.stringify(body.tools)) : 0;
+  const scan = prompt.messages;
   return {
-    model: body.model,
+    model: prompt.model,
     stream: body.stream === true,
     includeUsage: true,
     jsonArrayStream: false,
-    promptTokens: estimatePromptTokens(scan.texts) + toolTokens + scan.images * ANTHROPIC_IMAGE_TOKENS,
+    promptTokens: prompt.promptTokens,
     lastUserText: scan.lastUserText,
     maxTokens: body.max_tokens,
     stopSequences: isStringArray(body.stop_sequences) ? body.stop_sequences : [],
     promptImages: scan.images,
     lastTurnImages: scan.lastTurnImages,
     candidates: 1,
-    callableTools: tools.callable,
-    maxParallelCalls: tools.maxParallelCalls,
+    callableTools: prompt.tools.callable,
+    maxParallelCalls: prompt.tools.maxParallelCalls,
     toolResult: scan.toolResult,
     jsonOutput,
   };
+}
+
+/**
+ * Validates a `count_tokens` body (a Messages body without `max_tokens`) into its model and prompt count, or answers
+ * the 400 Anthropic would. The count is the one `/v1/messages` reports as its prompt, cache or not.
+ * @see https://docs.anthropic.com/en/api/messages-count-tokens
+ */
+export function parseAnthropicCountTokens(body: unknown): { model: string; inputTokens: number } | HttpReply {
+  if (!isRecord(body)) return invalid('The request body must be a JSON object.');
+  const prompt = readAnthropicPrompt(body);
+  return 'status' in prompt ? prompt : { model: prompt.model, inputTokens: prompt.promptTokens };
 }

@@ -5,6 +5,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ANTHROPIC_COUNT_TOKENS_PATH, handleAnthropicCountTokens } from './anthropic-count-tokens.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';
 import { handleProviderCall } from './handle-call.js';
 import { handleEmbeddingCall, matchEmbeddingRoute } from './handle-embeddings.js';
@@ -58,6 +59,10 @@ function route(state: SimulatorState, req: IncomingMessage, res: ServerResponse)
   const path = mark < 0 ? url : url.slice(0, mark);
   if (path.startsWith(CONTROL_PREFIX)) {
     handleControl(state, method, path, req, res);
+    return;
+  }
+  if (method === 'POST' && path === ANTHROPIC_COUNT_TOKENS_PATH) {
+    handleAnthropicCountTokens(state, req, res);
     return;
   }
   const query = mark < 0 ? NO_QUERY : new URLSearchParams(url.slice(mark + 1));

@@ -3,6 +3,7 @@
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type { ProviderAdapter } from '../types.js';
+import { anthropicTokenCount } from './count-tokens.js';
 import { toAnthropicGatewayError } from './errors.js';
 import { toAnthropicRequest } from './request.js';
 import { fromAnthropicResponse } from './response.js';
@@ -21,6 +22,7 @@ export { ANTHROPIC_DEFAULT_MAX_TOKENS } from './request.js';
  * - `createStreamTranslator`: SSE events → chunks as they arrive; in-band `error` events and streams cut before
  *   `message_stop` become errors.
  * - `toGatewayError`: Anthropic's error body → GatewayError; 529 overloaded is a retryable 503.
+ * - `countTokens`: a Messages body → `POST /v1/messages/count_tokens`, and the `input_tokens` of its answer.
  */
 export const anthropicAdapter: ProviderAdapter = {
   format: 'anthropic',
@@ -29,4 +31,5 @@ export const anthropicAdapter: ProviderAdapter = {
   fromUpstream: fromAnthropicResponse,
   createStreamTranslator: createAnthropicStreamTranslator,
   toGatewayError: toAnthropicGatewayError,
+  countTokens: anthropicTokenCount,
 };

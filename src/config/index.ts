@@ -11,5 +11,6 @@ export type {
   Deployment,
   PlanConfig,
   ModelPricing,
+  ResponsesConfig,
   TimeoutConfig,
 } from './types.js';

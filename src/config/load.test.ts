@@ -202,4 +202,15 @@ describe('loadConfig', () => {
     assert.equal(requests.embeddingMaxValues, 2048 * 3072);
     assert.throws(() => loadConfig({ file: file('caps.yaml', 'requests: { embeddingMaxValues: 0 }\n'), env: {} }), /\/requests\/embeddingMaxValues/);
   });
+
+  it('keeps stored responses 30 days and 64 MiB per account by default, tunable by key and bounded', () => {
+    assert.deepEqual(loadConfig({ env: {} }).responses, { retentionDays: 30, maxStoredBytesPerAccount: 64 * 1024 * 1024 });
+    const tuned = loadConfig({ file: file('r.yaml', 'responses: { retentionDays: 7 }\n'), env: {} });
+    assert.deepEqual(tuned.responses, { retentionDays: 7, maxStoredBytesPerAccount: 64 * 1024 * 1024 });
+    assert.throws(() => loadConfig({ file: file('r0.yaml', 'responses: { retentionDays: 0 }\n'), env: {} }), /\/responses\/retentionDays/);
+    assert.throws(
+      () => loadConfig({ file: file('rb.yaml', 'responses: { maxStoredBytesPerAccount: 1000 }\n'), env: {} }),
+      /\/responses\/maxStoredBytesPerAccount/,
+    );
+  });
 });

@@ -66,6 +66,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     },
     throttles: config.throttles,
     sessions: config.sessions,
+    responses: config.responses,
   };
 }
 
@@ -111,8 +112,8 @@ function readYaml(path: URL | string): Record<string, unknown> {
 }
 
 /**
- * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `sessions` and `modelAliases` merge by key
- * (one level deep); `models` replaces the catalog.
+ * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `sessions`, `responses` and `modelAliases`
+ * merge by key (one level deep); `models` replaces the catalog.
  */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

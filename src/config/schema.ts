@@ -103,6 +103,10 @@ export const ConfigFileSchema = Type.Object(
       { additionalProperties: false },
     ),
     sessions: Type.Object({ maxAgeMs: PositiveInt, idleTimeoutMs: PositiveInt, touchIntervalMs: PositiveInt }, { additionalProperties: false }),
+    responses: Type.Object(
+      { retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }), maxStoredBytesPerAccount: Type.Integer({ minimum: 1024 * 1024 }) },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

@@ -150,6 +150,8 @@ export interface GatewayConfig {
   throttles: ThrottleConfig;
   /** Dashboard session lifetimes. */
   sessions: SessionConfig;
+  /** The Responses API's conversation store. */
+  responses: ResponsesConfig;
 }
 
 /**
@@ -195,4 +197,12 @@ export interface SessionConfig {
   idleTimeoutMs: number;
   /** Use is written to the store at most this often. */
   touchIntervalMs: number;
+}
+
+/** What the Responses API stores (`store: true`) and for how long. */
+export interface ResponsesConfig {
+  /** Days a stored response is kept from its creation; then it reads as unknown and is purged. */
+  retentionDays: number;
+  /** Bytes of stored responses one account may keep; a turn that would pass it is refused (400, param `store`). */
+  maxStoredBytesPerAccount: number;
 }

@@ -7,6 +7,7 @@ import { contentText, type ChatMessage, type ToolCallParam, type UserContentPart
 import { invalidRequest } from '../../core/gateway-error.js';
 import { isRecord, parseJsonSafe } from '../shared/upstream-error.js';
 import { escapeAnthropicToolName } from './json-output.js';
+import { anthropicReasoningBlocks, type AnthropicReasoningBlockParam } from './reasoning-details.js';
 
 /** The image types Anthropic accepts inline. */
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
@@ -19,7 +20,12 @@ export type AnthropicImageBlockParam = {
 };
 export type AnthropicToolUseBlockParam = { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 export type AnthropicToolResultBlockParam = { type: 'tool_result'; tool_use_id: string; content?: string };
-export type AnthropicBlockParam = AnthropicTextBlockParam | AnthropicImageBlockParam | AnthropicToolUseBlockParam | AnthropicToolResultBlockParam;
+export type AnthropicBlockParam =
+  | AnthropicTextBlockParam
+  | AnthropicImageBlockParam
+  | AnthropicToolUseBlockParam
+  | AnthropicToolResultBlockParam
+  | AnthropicReasoningBlockParam;
 /** One Anthropic turn; content is always a block list so that same-role turns can be merged. */
 export type AnthropicMessageParam = { role: 'user' | 'assistant'; content: AnthropicBlockParam[] };
 
@@ -99,8 +105,9 @@ function toolUseBlock(call: ToolCallParam, param: string): AnthropicToolUseBlock
   return { type: 'tool_use', id: call.id, name: escapeAnthropicToolName(call.function.name), input };
 }
 
+/** The turn's own thinking first (replayed from `reasoning_details`, see `reasoning-details.ts`), then text and tool calls. */
 function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>, index: number): AnthropicBlockParam[] {
-  const blocks = assistantTextBlocks(message.content);
+  const blocks: AnthropicBlockParam[] = [...anthropicReasoningBlocks(message.reasoning_details), ...assistantTextBlocks(message.content)];
   (message.tool_calls ?? []).forEach((call, j) => {
     blocks.push(toolUseBlock(call, `messages[${index}].tool_calls[${j}].function.arguments`));
   });

@@ -113,8 +113,8 @@ describe('fromUpstream translation rules', () => {
     const choice = firstChoice(
       translate(
         message([
-          { type: 'redacted_thinking', data: 'opaque' },
           { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: {} },
+          { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] },
           { type: 'text', text: 'answer' },
         ]),
       ),
@@ -122,6 +122,7 @@ describe('fromUpstream translation rules', () => {
     assert.equal(choice.message.content, 'answer');
     assert.equal(choice.message.tool_calls, undefined);
     assert.equal(choice.message.reasoning_content, undefined);
+    assert.equal(choice.message.reasoning_details, undefined);
   });
 
   it('attaches the upstream body itself as native, for a door that answers in Anthropic format', () => {

@@ -1,24 +1,29 @@
 /**
  * @module Anthropic Message → OpenAI chat completion.
  */
-import type { AssistantMessage, UpstreamCompletion, ToolCall } from '../../core/chat-response.js';
+import type { AssistantMessage, ReasoningDetail, ToolCall, UpstreamCompletion } from '../../core/chat-response.js';
 import { malformedUpstream } from '../shared/upstream-error.js';
 import type { TranslateContext } from '../types.js';
 import { mapAnthropicStopReason } from './finish-reason.js';
 import { isAnthropicJsonOutputTool, unescapeAnthropicToolName } from './json-output.js';
+import { anthropicRedactedDetail, anthropicThinkingDetail } from './reasoning-details.js';
 import { parseAnthropicMessage, type AnthropicContentBlock } from './upstream-schema.js';
 import { convertAnthropicUsage } from './usage.js';
 
 /**
  * Builds the assistant message from the content blocks: text blocks are concatenated into `content` (null when
  * there are none), `tool_use` blocks become `tool_calls`, and `thinking` blocks go to the non-standard
- * `reasoning_content`, never into `content`, so clients that ignore reasoning see only the answer. The input of the
- * `json_output` tool (the `json_object` emulation) is the answer itself, so it is appended to `content` as JSON.
+ * `reasoning_content`, never into `content`, so clients that ignore reasoning see only the answer. Thinking and
+ * `redacted_thinking` blocks are also kept whole, signature included, in `reasoning_details`: Claude must get them
+ * back unchanged with this turn to go on thinking through a tool loop. The input of the `json_output` tool (the
+ * `json_object` emulation) is the answer itself, so it is appended to `content` as JSON.
  * @see https://platform.claude.com/docs/en/api/messages#response-content
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
 function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
   const texts: string[] = [];
   const thoughts: string[] = [];
+  const details: ReasoningDetail[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of blocks) {
     switch (block.type) {
@@ -27,6 +32,10 @@ function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
         break;
       case 'thinking':
         thoughts.push(block.thinking);
+        details.push(anthropicThinkingDetail(block.thinking, block.signature));
+        break;
+      case 'redacted_thinking':
+        details.push(anthropicRedactedDetail(block.data));
         break;
       case 'tool_use':
         if (isAnthropicJsonOutputTool(block.name)) {
@@ -52,6 +61,7 @@ function toAssistantMessage(blocks: AnthropicContentBlock[]): AssistantMessage {
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (thoughts.length > 0) message.reasoning_content = thoughts.join('');
+  if (details.length > 0) message.reasoning_details = details;
   return message;
 }
 

@@ -223,7 +223,7 @@ describe('stream translator rules', () => {
     assert.deepEqual(fragments.at(-1), { index: 1, function: { arguments: '2}' } });
   });
 
-  it('skips ping, signature and citation deltas, and unknown event types', () => {
+  it('forwards no chunk for ping, a thinking block that never stops, citation deltas and unknown event types', () => {
     const result = replay([
       start(),
       JSON.stringify({ type: 'ping' }),

@@ -4,7 +4,8 @@
  * Each event becomes zero or more chunks at once; nothing is buffered. Usage is not put on chunks but reported in
  * each step as the cumulative OpenAI usage (the gateway writes the usage chunk itself). A bad event becomes a
  * step with an error, never a throw. The `json_output` tool that emulates `json_object` (see `json-output.ts`) streams
- * its input as `content`, not as a tool call.
+ * its input as `content`, not as a tool call. Thinking streams as `reasoning_content`, and each thinking block, once
+ * stopped, as one whole `reasoning_details` entry with its signature (see `reasoning-details.ts`).
  * @see https://platform.claude.com/docs/en/build-with-claude/streaming
  */
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../core/chat-response.js';
@@ -14,6 +15,7 @@ import type { NativeEvent, SseEvent, StreamStep, StreamTranslator, TranslateCont
 import { anthropicStreamError } from './errors.js';
 import { mapAnthropicStopReason } from './finish-reason.js';
 import { isAnthropicJsonOutputTool, unescapeAnthropicToolName } from './json-output.js';
+import { anthropicRedactedDetail, anthropicThinkingDetail } from './reasoning-details.js';
 import { parseAnthropicEvent, type AnthropicStreamEvent, type AnthropicUsage } from './upstream-schema.js';
 import { convertAnthropicUsage, mergeAnthropicUsage } from './usage.js';
 
@@ -28,6 +30,12 @@ interface ToolBlock {
   sentArguments: boolean;
 }
 
+/**
+ * A thinking block being streamed: its text so far and its signature (a `signature_delta` right before its stop), or
+ * a redacted one. Sent whole as a `reasoning_details` entry when the block stops.
+ */
+type ReasoningBlock = { kind: 'thinking'; text: string; signature: string } | { kind: 'redacted'; data: string };
+
 /** Everything one stream translation remembers. */
 interface AnthropicStreamState {
   readonly ctx: TranslateContext;
@@ -37,6 +45,7 @@ interface AnthropicStreamState {
   failed: boolean;
   usage: AnthropicUsage;
   readonly tools: Map<number, ToolBlock>;
+  readonly reasoning: Map<number, ReasoningBlock>;
   /** Client tool calls opened so far. */
   toolCalls: number;
 }
@@ -97,7 +106,11 @@ function onBlockStart(state: AnthropicStreamState, event: EventOf<'content_block
     case 'text':
       return block.text === '' ? nothing() : step(chunk(state, { content: block.text }));
     case 'thinking':
+      state.reasoning.set(event.index, { kind: 'thinking', text: block.thinking, signature: block.signature ?? '' });
       return block.thinking === '' ? nothing() : step(chunk(state, { reasoning_content: block.thinking }));
+    case 'redacted_thinking':
+      state.reasoning.set(event.index, { kind: 'redacted', data: block.data });
+      return nothing();
     case 'tool_use': {
       if (isAnthropicJsonOutputTool(block.name)) {
         state.tools.set(event.index, { toolIndex: undefined, sentArguments: false });
@@ -121,15 +134,26 @@ function onBlockStart(state: AnthropicStreamState, event: EventOf<'content_block
   }
 }
 
-/** `content_block_delta`: text, thinking and tool-argument fragments, forwarded as they come. */
+/**
+ * `content_block_delta`: text, thinking and tool-argument fragments, forwarded as they come; a thinking block's text
+ * and signature are also kept for its `reasoning_details` entry.
+ */
 function onBlockDelta(state: AnthropicStreamState, event: EventOf<'content_block_delta'>): StreamStep {
   const { delta } = event;
   if (delta === null) return nothing();
   switch (delta.type) {
     case 'text_delta':
       return delta.text === '' ? nothing() : step(chunk(state, { content: delta.text }));
-    case 'thinking_delta':
+    case 'thinking_delta': {
+      const thinking = state.reasoning.get(event.index);
+      if (thinking?.kind === 'thinking') thinking.text += delta.thinking;
       return delta.thinking === '' ? nothing() : step(chunk(state, { reasoning_content: delta.thinking }));
+    }
+    case 'signature_delta': {
+      const thinking = state.reasoning.get(event.index);
+      if (thinking?.kind === 'thinking') thinking.signature = delta.signature;
+      return nothing();
+    }
     case 'input_json_delta': {
       const tool = state.tools.get(event.index);
       if (tool === undefined) return fail(state, malformedUpstream('stream event'));
@@ -145,10 +169,18 @@ function onBlockDelta(state: AnthropicStreamState, event: EventOf<'content_block
 }
 
 /**
- * `content_block_stop`: a tool call that got no argument text (a no-argument tool streams one empty
- * `input_json_delta`) is given `{}`, so the joined arguments always parse as the JSON object OpenAI promises.
+ * `content_block_stop`: a thinking block ends with its whole `reasoning_details` entry (text and signature); a tool
+ * call that got no argument text (a no-argument tool streams one empty `input_json_delta`) is given `{}`, so the
+ * joined arguments always parse as the JSON object OpenAI promises.
  */
 function onBlockStop(state: AnthropicStreamState, index: number): StreamStep {
+  const reasoning = state.reasoning.get(index);
+  if (reasoning !== undefined) {
+    state.reasoning.delete(index);
+    const detail =
+      reasoning.kind === 'thinking' ? anthropicThinkingDetail(reasoning.text, reasoning.signature) : anthropicRedactedDetail(reasoning.data);
+    return step(chunk(state, { reasoning_details: [detail] }));
+  }
   const tool = state.tools.get(index);
   if (tool === undefined || tool.sentArguments) return nothing();
   tool.sentArguments = true;
@@ -229,6 +261,7 @@ export function createAnthropicStreamTranslator(ctx: TranslateContext): StreamTr
     failed: false,
     usage: {},
     tools: new Map(),
+    reasoning: new Map(),
     toolCalls: 0,
   };
   return {

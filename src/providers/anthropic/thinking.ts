@@ -9,8 +9,9 @@
  *   dropped when it cannot), and without one the default answer room is added on top of the budget;
  * - thinking does not combine with a forced tool choice (`any`/`tool`, used by `required` and the `json_object`
  *   emulation), with `temperature`, or with `top_p` below 0.95;
- * - when thinking is on, the last assistant turn before tool results must start with its thinking block, which an
- *   OpenAI client cannot send back; so thinking stays off while a tool loop is being continued.
+ * - when thinking is on, the last assistant turn before tool results must start with its thinking block, signed; a
+ *   client that sent it back (`reasoning_details`, see `reasoning-details.ts`) keeps thinking through the tool loop,
+ *   while for one that did not (most OpenAI clients drop unknown fields) thinking stays off until the loop ends.
  * Everything dropped is named in the warnings. `none` and `minimal` mean no thinking.
  * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking
  * @see https://ai.google.dev/gemini-api/docs/openai#thinking
@@ -40,17 +41,19 @@ export interface AnthropicThinkingBody {
   thinking?: { type: 'enabled'; budget_tokens: number };
 }
 
-/** Whether the conversation continues a tool loop: its last assistant turn called tools. */
-function continuesToolLoop(messages: AnthropicMessageParam[]): boolean {
+/** Whether the conversation continues a tool loop whose thinking is lost: its last assistant turn called tools without it. */
+function continuesToolLoopWithoutThinking(messages: AnthropicMessageParam[]): boolean {
   const lastAssistant = messages.findLast((turn) => turn.role === 'assistant');
-  return lastAssistant?.content.some((block) => block.type === 'tool_use') ?? false;
+  if (lastAssistant === undefined || !lastAssistant.content.some((block) => block.type === 'tool_use')) return false;
+  const first = lastAssistant.content[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking';
 }
 
 /** Why thinking cannot be enabled for this body, or `undefined` when it can. */
 function obstacle(body: AnthropicThinkingBody, clientMax: number | undefined): string | undefined {
   const choice = body.tool_choice?.type;
   if (choice === 'any' || choice === 'tool') return 'the tool choice forces a tool';
-  if (continuesToolLoop(body.messages)) return 'tool results follow a turn whose thinking cannot be replayed';
+  if (continuesToolLoopWithoutThinking(body.messages)) return 'tool results follow a turn whose thinking cannot be replayed';
   if (clientMax !== undefined && clientMax <= MIN_BUDGET) return `max_tokens is at most ${MIN_BUDGET}`;
   return undefined;
 }

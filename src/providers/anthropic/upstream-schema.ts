@@ -31,7 +31,9 @@ export type AnthropicUsage = Static<typeof DeltaUsage>;
 
 const ContentBlock = Type.Union([
   Type.Object({ type: Type.Literal('text'), text: Type.String() }),
-  Type.Object({ type: Type.Literal('thinking'), thinking: Type.String() }),
+  /** The signature arrives whole in a Message, empty in `content_block_start` (then in a `signature_delta`). */
+  Type.Object({ type: Type.Literal('thinking'), thinking: Type.String(), signature: Type.Optional(Type.String()) }),
+  Type.Object({ type: Type.Literal('redacted_thinking'), data: Type.String() }),
   Type.Object({
     type: Type.Literal('tool_use'),
     id: Type.String({ minLength: 1 }),
@@ -41,16 +43,17 @@ const ContentBlock = Type.Union([
 ]);
 /** The response content blocks the gateway translates. */
 export type AnthropicContentBlock = Static<typeof ContentBlock>;
-const BLOCK_TYPES: ReadonlySet<string> = new Set<AnthropicContentBlock['type']>(['text', 'thinking', 'tool_use']);
+const BLOCK_TYPES: ReadonlySet<string> = new Set<AnthropicContentBlock['type']>(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 
 const Delta = Type.Union([
   Type.Object({ type: Type.Literal('text_delta'), text: Type.String() }),
   Type.Object({ type: Type.Literal('thinking_delta'), thinking: Type.String() }),
   Type.Object({ type: Type.Literal('input_json_delta'), partial_json: Type.String() }),
+  Type.Object({ type: Type.Literal('signature_delta'), signature: Type.String() }),
 ]);
-/** The `content_block_delta` payloads the gateway translates (signatures and citations are skipped). */
+/** The `content_block_delta` payloads the gateway translates (citations are skipped). */
 export type AnthropicDelta = Static<typeof Delta>;
-const DELTA_TYPES: ReadonlySet<string> = new Set<AnthropicDelta['type']>(['text_delta', 'thinking_delta', 'input_json_delta']);
+const DELTA_TYPES: ReadonlySet<string> = new Set<AnthropicDelta['type']>(['text_delta', 'thinking_delta', 'input_json_delta', 'signature_delta']);
 
 const Message = Type.Object({
   type: Type.Literal('message'),

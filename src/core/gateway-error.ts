@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'too_many_attempts'
   | 'email_taken'
   | 'key_revoked'
-  | 'key_limit_reached';
+  | 'key_limit_reached'
+  /** The Responses API: `previous_response_id` names no stored response of the account (OpenAI's code). */
+  | 'previous_response_not_found';
 
 /** OpenAI's `error.type` for each HTTP status family. */
 export function errorTypeForStatus(status: number): string {

@@ -2,3 +2,5 @@
 export { ITEM_OVERHEAD_BYTES, RESPONSE_OVERHEAD_BYTES, ResponseStore } from './response-store.js';
 export type { ConversationItem, InputItemsPage, ResponseStoreOptions, StoredResponse } from './response-store.js';
 export type { PageRequest } from './item-page.js';
+export { startPurgeSchedule } from './purge-schedule.js';
+export type { PurgeSchedule, PurgeScheduleOptions } from './purge-schedule.js';

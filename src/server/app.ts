@@ -6,6 +6,7 @@ import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { uniqueIdGenerator } from '../core/unique-id.js';
 import type { ConnectionLimits, ModelConfig, RequestBounds } from '../config/types.js';
+import type { ResponseStore } from '../conversation/index.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
@@ -22,7 +23,10 @@ import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerEmbeddings } from './routes/embeddings.js';
+import { registerMessages } from './routes/messages.js';
 import { registerModelRoutes } from './routes/models.js';
+import { registerResponseStoreRoutes } from './routes/response-store.js';
+import { registerResponses } from './routes/responses.js';
 import { registerRoutingExplain } from './routes/routing-explain.js';
 import { registerDashboardApi, type DashboardApiDeps } from './routes/api/index.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -49,6 +53,8 @@ export interface AppDeps {
   trustProxy: readonly string[];
   /** What one request may make the gateway do (`requests` in the config). */
   requests: RequestBounds;
+  /** The Responses API's stored conversations (`/v1/responses`, its reads and deletes). */
+  responseStore: ResponseStore;
   /** Readiness checks for `/ready` (store reachable, Redis healthy, …); omitted: ready once listening. */
   ready?: () => Promise<Record<string, boolean>>;
   /** The dashboard's JSON API under `/api`; omitted: not served. */
@@ -112,7 +118,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   registerChatCompletions(app, pipeline, deps.gateway.imageBounds);
   registerEmbeddings(app, pipeline, deps.requests);
+  registerMessages(app, { pipeline, router: deps.router, imageBounds: deps.gateway.imageBounds });
+  registerResponses(app, { pipeline, store: deps.responseStore, imageBounds: deps.gateway.imageBounds, now: Date.now });
   registerRoutingExplain(app, { router: deps.router, admission: deps.admission, tokenizerMaxChars: deps.requests.tokenizerMaxChars });
+  registerResponseStoreRoutes(app, { store: deps.responseStore, admission: deps.admission });
   if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
   if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);
   return app;

@@ -17,6 +17,7 @@ import {
   loadMasterKey,
 } from '../auth/index.js';
 import type { GatewayConfig, ProviderConfig } from '../config/types.js';
+import { ResponseStore, startPurgeSchedule } from '../conversation/index.js';
 import { uniqueIdGenerator } from '../core/unique-id.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ImageFetcher } from '../gateway/image-fetch.js';
@@ -64,10 +65,15 @@ export interface RunningGateway {
   ledger: UsageWriter;
   /** Admission: limits, leases and the monthly spend counters. */
   admission: Admission;
+  /** The Responses API's stored conversations. */
+  responseStore: ResponseStore;
   close(): Promise<void>;
 }
 
 export const DEMO_EMAIL = 'demo@originalpoint.local';
+
+/** How often each instance deletes stored responses past their retention (they are unreadable from expiry on). */
+const RESPONSE_PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** The dashboard build, relative to this file in `src/server/` and in `dist/server/` alike. */
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -160,6 +166,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     }),
     now: Date.now,
   };
+  const responseStore = new ResponseStore({ db: store.db, now: Date.now, ...config.responses });
   const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
   const ready = async (): Promise<Record<string, boolean>> => ({
     store: await sql`select 1`.execute(store.db).then(
@@ -184,6 +191,13 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ready,
     connections: config.connections,
     trustProxy: config.trustProxy,
+    responseStore,
+  });
+  const responsePurge = startPurgeSchedule({
+    store: responseStore,
+    intervalMs: RESPONSE_PURGE_INTERVAL_MS,
+    now: Date.now,
+    onError: (error) => app.log.error({ err: error }, 'purging expired stored responses failed'),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
@@ -199,8 +213,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     demoKey,
     ledger,
     admission,
+    responseStore,
     async close() {
       await app.close();
+      await responsePurge.stop();
       await ledger.close();
       await admission.settled();
       await shared.close();

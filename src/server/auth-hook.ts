@@ -1,6 +1,8 @@
 /**
- * @module Bearer authentication for `/v1/*`: the `op_…` key is looked up in the in-memory key cache (no database
- * round trip); missing, malformed, unknown and revoked keys all answer 401 `invalid_api_key`.
+ * @module API-key authentication for `/v1/*`: the `op_…` key comes as `Authorization: Bearer op_…` (OpenAI's SDKs)
+ * or as `x-api-key: op_…` (Anthropic's SDKs and Claude Code), on every `/v1` route; when both are sent, the
+ * Authorization header decides. It is looked up in the in-memory key cache (no database round trip); missing,
+ * malformed, unknown and revoked keys all answer 401 `invalid_api_key`.
  *
  * The check belongs to the matched route, not to the request's URL: the router decodes the path and accepts the
  * absolute form of the request target, so a test on the raw URL let `/%761/models` and `GET http://x/v1/models`
@@ -51,13 +53,15 @@ export function requireApiKeyOnV1Routes(app: FastifyInstance, keys: KeyLookup): 
 export function createAuthHook(keys: KeyLookup) {
   return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
     const header = request.headers.authorization;
-    if (header === undefined || header === '') {
-      done(invalidKey('You didn\'t provide an API key. Send it as "Authorization: Bearer op_…".'));
+    const apiKeyHeader = request.headers['x-api-key'];
+    const hasBearer = header !== undefined && header !== '';
+    if (!hasBearer && (apiKeyHeader === undefined || apiKeyHeader === '')) {
+      done(invalidKey('You didn\'t provide an API key. Send it as "Authorization: Bearer op_…" or "x-api-key: op_…".'));
       return;
     }
-    const secret = BEARER.exec(header)?.[1];
-    if (secret === undefined) {
-      done(invalidKey('Malformed Authorization header. Send "Authorization: Bearer op_…".'));
+    const secret = hasBearer ? BEARER.exec(header)?.[1] : typeof apiKeyHeader === 'string' ? apiKeyHeader.trim() : undefined;
+    if (secret === undefined || secret === '') {
+      done(invalidKey(hasBearer ? 'Malformed Authorization header. Send "Authorization: Bearer op_…".' : 'Send one "x-api-key: op_…" header.'));
       return;
     }
     const key = keys.lookup(secret);

@@ -1,0 +1,34 @@
+/**
+ * @module A Messages body the route's schema accepted → the canonical request the pipeline runs: the remaining
+ * checks (`check-request.ts`), the cost rule (`cost-rule.ts`), the model (a catalog id, an alias such as Anthropic's
+ * own `claude-sonnet-4-5-20250929`, or `auto`; anything else is Anthropic's 404 `not_found_error`), then the
+ * translation (`to-canonical.ts`).
+ */
+import type { ModelConfig } from '../../config/types.js';
+import type { CanonicalChatRequest } from '../../core/chat-request.js';
+import { GatewayError } from '../../core/gateway-error.js';
+import type { WireFormat } from '../../providers/types.js';
+import { checkMessagesRequest } from './check-request.js';
+import { applyCostRule } from './cost-rule.js';
+import type { MessagesRequest } from './request-schema.js';
+import { toCanonicalRequest } from './to-canonical.js';
+
+/** The model id that asks for smart routing. */
+const AUTO_MODEL = 'auto';
+
+/** Looks a model name up in the catalog (the router's `lookup`). */
+export type ModelLookup = (name: string) => { model: ModelConfig; formats: ReadonlySet<WireFormat> } | undefined;
+
+/** Checks and translates a body; throws the 400 or 404 to answer. */
+export function parseMessagesRequest(body: MessagesRequest, betaHeader: string | string[] | undefined, lookup: ModelLookup): CanonicalChatRequest {
+  const checked = checkMessagesRequest(body);
+  const betas = applyCostRule(checked, betaHeader);
+  const entry = body.model === AUTO_MODEL ? undefined : lookup(body.model);
+  if (body.model !== AUTO_MODEL && entry === undefined) {
+    throw new GatewayError(404, 'model_not_found', `model: ${body.model.slice(0, 200)} (GET /v1/models lists the models; "auto" routes for you)`, {
+      param: 'model',
+    });
+  }
+  const nativeOnly = entry !== undefined && entry.formats.size === 1 && entry.formats.has('anthropic');
+  return toCanonicalRequest(checked, { betas, nativeOnly });
+}

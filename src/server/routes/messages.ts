@@ -1,0 +1,67 @@
+/**
+ * @module `POST /v1/messages` (also as `?beta=true`, how Anthropic's SDK calls its beta namespace): the Anthropic
+ * Messages front door. The body is checked and translated into the canonical request (`messages/parse.ts`), with
+ * the client's cleaned body attached for Claude, and handed to the pipeline with the door's encoders; errors, from
+ * the key check on, are in Anthropic's shape (`messages/errors.ts`). Bodies refused before the handler (malformed
+ * JSON, too large, too deep) get their ledger row from the pipeline's `onError` hook.
+ * @see https://platform.claude.com/docs/en/api/messages
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { assertImageUrlBound, type ImageBounds } from '../../gateway/image-bounds.js';
+import type { Pipeline } from '../../pipeline/index.js';
+import type { Router } from '../../routing/router.js';
+import { messagesDoor } from '../messages/door.js';
+import { handleAnthropicError, setRequestIdHeader } from '../messages/errors.js';
+import { parseMessagesRequest } from '../messages/parse.js';
+import { MessagesRequestSchema, type MessagesRequest } from '../messages/request-schema.js';
+import { schemaIssuesToError, type SchemaIssue } from '../validation.js';
+
+/** What the Messages routes need. */
+export interface MessagesRouteDeps {
+  pipeline: Pipeline;
+  router: Router;
+  imageBounds: ImageBounds;
+}
+
+/** Registers `POST /v1/messages`. */
+export function registerMessages(app: FastifyInstance, deps: MessagesRouteDeps): void {
+  const { pipeline, router, imageBounds } = deps;
+  const lookup = router.lookup.bind(router);
+  const options = {
+    schema: { body: MessagesRequestSchema },
+    attachValidation: true,
+    onRequest: requestIdHook,
+    onError: pipeline.refusedBodyHook('messages'),
+    errorHandler: handleAnthropicError,
+  };
+  app.post('/v1/messages', options, (request, reply) => {
+    const raw: unknown = request.body;
+    const described = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const facts = {
+      endpoint: 'messages' as const,
+      requestedModel: typeof described.model === 'string' ? described.model : '',
+      stream: described.stream === true,
+    };
+    return pipeline.handle(request, reply, facts, async (lifecycle) => {
+      if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
+      const body = raw as MessagesRequest;
+      const canonical = parseMessagesRequest(body, request.headers['anthropic-beta'], lookup);
+      assertImageUrlBound(canonical, imageBounds);
+      const thinking = body.thinking;
+      const omitThinking = thinking !== undefined && thinking.type !== 'disabled' && thinking.display === 'omitted';
+      await pipeline.chat(lifecycle, reply, canonical, messagesDoor({ omitThinking, model: () => answeringModel(reply, body.model) }));
+    });
+  });
+}
+
+/** The route-level `onRequest` hook: Anthropic's `request-id` header on every answer. */
+export function requestIdHook(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  setRequestIdHeader(request, reply);
+  done();
+}
+
+/** The catalog id of the deployment that answered (the pipeline's `x-op-model`), else the name the client gave. */
+function answeringModel(reply: FastifyReply, requested: string): string {
+  const model = reply.getHeader('x-op-model');
+  return typeof model === 'string' ? model : requested;
+}

@@ -7,14 +7,15 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRecord } from '../auth/index.js';
-import type { ChatCompletionRequest } from '../core/chat-request.js';
+import { NATIVE_BODY, type CanonicalChatRequest, type ChatCompletionRequest } from '../core/chat-request.js';
 import type { ChatCompletion, Usage } from '../core/chat-response.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
 import type { EmbeddingModelConfig } from '../config/types.js';
+import { countingCandidates } from '../gateway/count-tokens.js';
 import { embeddingCallsFor } from '../gateway/embed.js';
 import { upstreamCallsFor, type Gateway } from '../gateway/gateway.js';
 import { chatReservation, embeddingReservation } from '../metering/reservation.js';
-import { settleUsage } from '../metering/settle.js';
+import { settleUsage, type SettledUsage } from '../metering/settle.js';
 import { measurePrompt } from '../metering/token-count.js';
 import { BoundedTokenCounter } from '../metering/tokenizer.js';
 import type { Router } from '../routing/router.js';
@@ -117,6 +118,32 @@ export class Pipeline {
     return { vectors: result.data, usage: settled.usage };
   }
 
+  /**
+   * Counts a canonical chat request's prompt tokens (Anthropic's `count_tokens`): routed and admitted like any
+   * request, but reserving no tokens or spend (a count generates nothing), and settled at zero cost. The upstream
+   * counts when the route's first deployment can count the request's native body (Claude; failover among those that
+   * can); otherwise the bounded tokenizer does, as for the prompt of any request.
+   */
+  async countTokens(lifecycle: RequestLifecycle, body: CanonicalChatRequest): Promise<number> {
+    const deps = this.#deps;
+    const key: KeyRecord = lifecycle.key;
+    const prompt = measurePrompt(body, deps.tokenizerMaxChars);
+    const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
+    const { candidates } = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
+    const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
+    await lifecycle.admit({ key, promptTokens: 0, maxOutputTokens: 0, worstCaseCostUsd: 0, byok });
+    const native = body[NATIVE_BODY];
+    const counting = native === undefined ? [] : countingCandidates(native, candidates);
+    if (native === undefined || candidates[0] === undefined || !counting.includes(candidates[0])) {
+      lifecycle.charge(COUNTED);
+      return prompt.counted();
+    }
+    const result = await deps.gateway.countTokens(native, counting, lifecycle.cancellation());
+    lifecycle.answeredBy(result);
+    lifecycle.charge(COUNTED);
+    return result.input_tokens;
+  }
+
   /** Routes, admits, dispatches and answers a canonical chat request through `door`. */
   async chat(lifecycle: RequestLifecycle, reply: FastifyReply, body: ChatCompletionRequest, door: ChatFrontDoor): Promise<void> {
     const deps = this.#deps;
@@ -150,6 +177,9 @@ export class Pipeline {
     await reply.send(await door.encodeCompletion(completion));
   }
 }
+
+/** What a token count settles: nothing is generated, so nothing is charged. */
+const COUNTED: SettledUsage = { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 }, estimated: false };
 
 /** An embeddings answer as the pipeline settled it: the vectors in input order, and the billed usage. */
 export interface EmbeddingOutcome {

@@ -188,6 +188,13 @@ export const MessagesRequestSchema = Type.Object({
   routing: Type.Optional(RoutingMode),
 });
 
+/** The body of `POST /v1/messages/count_tokens`: a Messages body that needs no `max_tokens` (nothing is generated). */
+export const CountTokensRequestSchema = Type.Object({
+  ...MessagesRequestSchema.properties,
+  max_tokens: Type.Optional(MessagesRequestSchema.properties.max_tokens),
+});
+export type CountTokensRequest = Static<typeof CountTokensRequestSchema>;
+
 /** A body the route's schema accepted; blocks and tools are still to be checked (`check-request.ts`). */
 export type MessagesRequest = Static<typeof MessagesRequestSchema>;
 export type MessageParam = Static<typeof MessageParam>;

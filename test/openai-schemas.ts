@@ -11,7 +11,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 type ChatSchemaName = 'CreateChatCompletionResponse' | 'CreateChatCompletionStreamResponse' | 'ListModelsResponse' | 'Model' | 'ErrorResponse';
 
 /** Schemas of `openai-responses-embeddings-schemas.json` (the Responses and Embeddings APIs). */
-type ResponsesEmbeddingsSchemaName = 'CreateEmbeddingResponse';
+type ResponsesEmbeddingsSchemaName = 'CreateEmbeddingResponse' | 'Response' | 'ResponseStreamEvent';
 
 type SchemaName = ChatSchemaName | ResponsesEmbeddingsSchemaName;
 
@@ -23,6 +23,8 @@ const DOCUMENT_OF: Record<SchemaName, string> = {
   Model: 'openai',
   ErrorResponse: 'openai',
   CreateEmbeddingResponse: 'openai-responses-embeddings',
+  Response: 'openai-responses-embeddings',
+  ResponseStreamEvent: 'openai-responses-embeddings',
 };
 
 function loadComponents(file: string): { components: { schemas: Record<string, unknown> } } {

@@ -43,7 +43,8 @@ export type ResponseEcho = {
   top_logprobs: number;
   top_p: number;
   truncation: string;
-  user: string | null;
+  /** Omitted when unset (OpenAI's schema has no null here). */
+  user?: string;
   metadata: Record<string, string>;
 };
 
@@ -60,7 +61,8 @@ export type ResponseObject = ResponseEcho & {
   incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
   model: string;
   output: ResponseItem[];
-  usage: ResponseUsage | null;
+  /** Absent until the turn has finished (OpenAI's schema has no null here; its streams send one). */
+  usage?: ResponseUsage;
 };
 
 /** The echo of a request; `tools` are the client's function and custom tools (hosted ones were dropped). */
@@ -84,8 +86,8 @@ export function responseEcho(req: ResponsesRequest, tools: readonly unknown[]): 
     top_logprobs: 0,
     top_p: req.top_p ?? 1,
     truncation: req.truncation ?? 'disabled',
-    user: req.user ?? null,
     metadata: req.metadata ?? {},
+    ...(typeof req.user === 'string' ? { user: req.user } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export interface ResponseTurn {
 
 /** The Response of a turn that is under way (the stream's first events). */
 export function inProgressResponse(turn: ResponseTurn, model: string): ResponseObject {
-  return base(turn, model, { status: 'in_progress', completed_at: null, error: null, incomplete_details: null, output: [], usage: null });
+  return base(turn, model, { status: 'in_progress', completed_at: null, error: null, incomplete_details: null, output: [] });
 }
 
 /** The Response of a finished answer: completed, or incomplete with its reason. */
@@ -59,7 +59,6 @@ export function failedResponse(turn: ResponseTurn, model: string, output: readon
     error: { code: responseErrorCode(error), message: error.message },
     incomplete_details: null,
     output: forClient(output, turn.includeEncrypted),
-    usage: null,
   });
 }
 

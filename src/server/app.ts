@@ -102,7 +102,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const ready = Object.values(checks).every(Boolean);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
-  registerModelRoutes(app, deps.models);
+  registerModelRoutes(app, deps.models, (name) => deps.router.lookup(name)?.model);
   const metrics = deps.metrics ?? new GatewayMetrics();
   registerMetricsRoute(app, metrics);
   const pipeline = new Pipeline({

@@ -2,11 +2,16 @@
  * @module `GET /v1/models` and `GET /v1/models/{id}`: the catalog in OpenAI's list shape plus our fields: each
  * model's `kind` (`chat` or `embedding`) and pricing; a chat model's context, output and capabilities; an embedding
  * model's vector size, the `dimensions` it accepts and its per-input token limit. The objects are built once at start.
+ * An Anthropic client (one that sends `anthropic-version`) gets Anthropic's shapes instead (`messages/model-list.ts`).
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelConfig } from '../../config/types.js';
 import { GatewayError } from '../../core/gateway-error.js';
+import { isChatModel } from '../../routing/catalog.js';
+import { handleError } from '../error-handler.js';
+import { handleAnthropicError } from '../messages/errors.js';
+import { anthropicModelPage, toAnthropicModelInfo, type ModelPageQuery } from '../messages/model-list.js';
 
 interface ModelObjectBase {
   id: string;
@@ -70,21 +75,43 @@ export function toModelObject(model: ModelConfig): ModelObject {
   };
 }
 
-/** Registers the model routes over a fixed catalog. */
-export function registerModelRoutes(app: FastifyInstance, models: readonly ModelConfig[]): void {
+/**
+ * Registers the model routes over a fixed catalog. A request carrying `anthropic-version` (an Anthropic SDK) gets
+ * Anthropic's shapes instead, errors included, and may name a model by an alias (`lookup`).
+ */
+export function registerModelRoutes(app: FastifyInstance, models: readonly ModelConfig[], lookup: (name: string) => ModelConfig | undefined): void {
   const objects = models.map(toModelObject);
   const byId = new Map(objects.map((m) => [m.id, m]));
   const list = { object: 'list' as const, data: objects };
+  const anthropicModels = models.filter(isChatModel).map(toAnthropicModelInfo);
+  const options = { errorHandler: handleModelsError };
 
-  app.get('/v1/models', async () => list);
-  app.get<{ Params: { id: string } }>('/v1/models/:id', async (request) => {
-    const model = byId.get(request.params.id);
-    if (model === undefined) {
-      throw new GatewayError(404, 'model_not_found', `The model \`${request.params.id}\` does not exist.`, {
-        param: 'model',
-        type: 'invalid_request_error',
-      });
+  app.get<{ Querystring: ModelPageQuery }>('/v1/models', options, async (request) =>
+    isAnthropicClient(request) ? anthropicModelPage(anthropicModels, request.query) : list,
+  );
+  app.get<{ Params: { id: string } }>('/v1/models/:id', options, async (request) => {
+    const { id } = request.params;
+    if (isAnthropicClient(request)) {
+      const model = lookup(id);
+      if (model === undefined || !isChatModel(model)) throw modelNotFound(id);
+      return toAnthropicModelInfo(model);
     }
+    const model = byId.get(id);
+    if (model === undefined) throw modelNotFound(id);
     return model;
   });
+}
+
+function modelNotFound(id: string): GatewayError {
+  return new GatewayError(404, 'model_not_found', `The model \`${id}\` does not exist.`, { param: 'model', type: 'invalid_request_error' });
+}
+
+/** Whether the caller is an Anthropic client: every Anthropic SDK sends `anthropic-version`. */
+function isAnthropicClient(request: FastifyRequest): boolean {
+  return request.headers['anthropic-version'] !== undefined;
+}
+
+/** Errors (a bad key too) in the shape of the client that asked. */
+function handleModelsError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return isAnthropicClient(request) ? handleAnthropicError(error, request, reply) : handleError(error, request, reply);
 }

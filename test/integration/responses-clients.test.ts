@@ -70,7 +70,8 @@ for (const model of MODELS) {
       const steps = await result.steps;
       assert.equal(steps.length, 2);
       assert.equal(steps[0]?.finishReason, 'tool-calls');
-      assert.equal(steps[0]?.toolResults[0]?.output, `sunny in ${(steps[0]?.toolCalls[0]?.input as { city: string }).city}`);
+      const input = steps[0]?.toolCalls[0]?.input as { city: string } | undefined;
+      assert.equal(steps[0]?.toolResults[0]?.output, `sunny in ${input?.city}`);
       assert.match(text, /The tool returned: sunny in/);
       assert.equal(await result.finishReason, 'stop');
       assert.deepEqual(paths, ['/v1/responses', '/v1/responses']);

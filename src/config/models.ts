@@ -60,7 +60,10 @@ function toChatModel(entry: ModelEntry, at: string): ChatModelConfig {
     capabilities,
     deployments: entry.deployments,
   };
-  if (entry.pricing.cached_input_per_million !== undefined) model.pricing.cached_input_per_million = entry.pricing.cached_input_per_million;
+  const { cached_input_per_million: cachedInput, cache_write_per_million: cacheWrite, cache_write_1h_per_million: cacheWrite1h } = entry.pricing;
+  if (cachedInput !== undefined) model.pricing.cached_input_per_million = cachedInput;
+  if (cacheWrite !== undefined) model.pricing.cache_write_per_million = cacheWrite;
+  if (cacheWrite1h !== undefined) model.pricing.cache_write_1h_per_million = cacheWrite1h;
   return model;
 }
 
@@ -69,8 +72,10 @@ function toEmbeddingModel(entry: ModelEntry, at: string, providers: ConfigFile['
   const { dimensions, dimension_range: range, max_input_tokens: maxInputTokens } = entry;
   if (dimensions === undefined) throw missing(at, 'dimensions', 'an embedding model');
   if (maxInputTokens === undefined) throw missing(at, 'max_input_tokens', 'an embedding model');
-  if (entry.pricing.cached_input_per_million !== undefined) {
-    throw new ConfigError(`Invalid config at ${at}/pricing/cached_input_per_million: an embedding model has no cached input price`);
+  for (const field of ['cached_input_per_million', 'cache_write_per_million', 'cache_write_1h_per_million'] as const) {
+    if (entry.pricing[field] !== undefined) {
+      throw new ConfigError(`Invalid config at ${at}/pricing/${field}: an embedding model has no prompt cache price`);
+    }
   }
   if ((entry.pricing.output_per_million ?? 0) !== 0) {
     throw new ConfigError(`Invalid config at ${at}/pricing/output_per_million: an embedding model writes no tokens; leave it out or set 0`);

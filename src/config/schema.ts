@@ -72,6 +72,8 @@ export const ConfigFileSchema = Type.Object(
               input_per_million: Type.Number({ minimum: 0 }),
               output_per_million: Type.Optional(Type.Number({ minimum: 0 })),
               cached_input_per_million: Type.Optional(Type.Number({ minimum: 0 })),
+              cache_write_per_million: Type.Optional(Type.Number({ minimum: 0 })),
+              cache_write_1h_per_million: Type.Optional(Type.Number({ minimum: 0 })),
             },
             { additionalProperties: false },
           ),

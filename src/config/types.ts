@@ -27,6 +27,10 @@ export interface ModelPricing {
   output_per_million: number;
   /** USD per million cached input tokens, where the provider discounts cache reads. */
   cached_input_per_million?: number | undefined;
+  /** USD per million input tokens written to the provider's prompt cache (Anthropic's five-minute writes). */
+  cache_write_per_million?: number | undefined;
+  /** USD per million input tokens written to the prompt cache for one hour (Anthropic's `ttl: "1h"`). */
+  cache_write_1h_per_million?: number | undefined;
 }
 
 /** What a model does: answer chat completions, or turn text into vectors (`/v1/embeddings`). */

@@ -44,6 +44,24 @@ describe('sumUsage', () => {
       completion_tokens_details: { reasoning_tokens: 1 },
     });
   });
+
+  it('adds prompt cache writes, keeping the one-hour part', () => {
+    const write = (tokens: number, oneHour?: number) => ({
+      prompt_tokens: tokens + 5,
+      completion_tokens: 1,
+      total_tokens: tokens + 6,
+      prompt_tokens_details:
+        oneHour === undefined
+          ? { cached_tokens: 0, cache_write_tokens: tokens }
+          : { cached_tokens: 0, cache_write_tokens: tokens, cache_write_1h_tokens: oneHour },
+    });
+    const total = sumUsage([
+      write(100, 100),
+      write(50),
+      { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6, prompt_tokens_details: { cached_tokens: 150 } },
+    ]);
+    assert.deepEqual(total.prompt_tokens_details, { cached_tokens: 150, cache_write_tokens: 150, cache_write_1h_tokens: 100 });
+  });
 });
 
 describe('mergeCompletions', () => {

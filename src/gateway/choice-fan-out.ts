@@ -3,8 +3,18 @@
  * parallel and merges the answers into one, choice i from request i, usage summed (each request was billed for
  * its prompt). Streams are merged as their events arrive, each chunk re-indexed to its choice.
  */
-import type { UpstreamCompletion, Usage } from '../core/chat-response.js';
+import type { PromptTokensDetails, UpstreamCompletion, Usage } from '../core/chat-response.js';
 import type { StreamStep } from '../providers/types.js';
+
+/** Sums prompt token details; an optional count is kept when either side has it. */
+function sumPromptDetails(total: PromptTokensDetails | undefined, part: PromptTokensDetails): PromptTokensDetails {
+  const sum: PromptTokensDetails = { cached_tokens: (total?.cached_tokens ?? 0) + part.cached_tokens };
+  for (const field of ['cache_write_tokens', 'cache_write_1h_tokens'] as const) {
+    const value = total?.[field];
+    if (value !== undefined || part[field] !== undefined) sum[field] = (value ?? 0) + (part[field] ?? 0);
+  }
+  return sum;
+}
 
 /** Sums usages; detail fields are kept when any part has them. */
 export function sumUsage(parts: ReadonlyArray<Usage | undefined>): Usage {
@@ -15,7 +25,7 @@ export function sumUsage(parts: ReadonlyArray<Usage | undefined>): Usage {
     total.completion_tokens += usage.completion_tokens;
     total.total_tokens += usage.total_tokens;
     if (usage.prompt_tokens_details !== undefined) {
-      total.prompt_tokens_details = { cached_tokens: (total.prompt_tokens_details?.cached_tokens ?? 0) + usage.prompt_tokens_details.cached_tokens };
+      total.prompt_tokens_details = sumPromptDetails(total.prompt_tokens_details, usage.prompt_tokens_details);
     }
     if (usage.completion_tokens_details !== undefined) {
       total.completion_tokens_details = {

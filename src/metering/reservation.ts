@@ -1,7 +1,8 @@
 /**
  * @module What a chat request reserves at admission, over every candidate the gateway may try: tokens for the rate
  * window (the prompt estimate plus the requested output, or a default), the worst-case cost for spend caps (a prompt
- * bound no tokenizer can exceed plus the largest output the model may produce), and concurrency slots. `n` choices
+ * bound no tokenizer can exceed, at the model's highest prompt price since it may all be written to the prompt cache,
+ * plus the largest output the model may produce), and concurrency slots. `n` choices
  * multiply the output (every choice may run to the limit), and where the gateway makes n upstream calls for one
  * answer (models without native `n`) each call is billed for the prompt and holds a concurrency slot while it runs.
  */
@@ -10,7 +11,7 @@ import { reservedOutputTokens } from '../limits/index.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
 import type { Candidate } from '../routing/catalog.js';
-import { costUsd } from './pricing.js';
+import { costBoundUsd, costUsd } from './pricing.js';
 import type { PromptSize } from './token-count.js';
 
 /** The prompt as admission sees it: the routed estimate (or count) for tpm, and its size for the spend bound. */
@@ -46,8 +47,7 @@ export function chatReservation(
     maxOutputTokens = Math.max(maxOutputTokens, choices * reservedOutputTokens(requested, model.max_output_tokens));
     const promptBound = prompt.size.bound * calls;
     const output = choices * Math.min(requested ?? model.max_output_tokens, model.max_output_tokens);
-    const cost = costUsd({ prompt_tokens: promptBound, completion_tokens: output, total_tokens: promptBound + output }, model.pricing);
-    worstCaseCostUsd = Math.max(worstCaseCostUsd, cost);
+    worstCaseCostUsd = Math.max(worstCaseCostUsd, costBoundUsd(promptBound, output, model.pricing));
   }
   const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
   return { key, promptTokens, maxOutputTokens, worstCaseCostUsd, byok, slots };

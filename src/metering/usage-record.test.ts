@@ -47,10 +47,20 @@ describe('createUsageRecord', () => {
         createdAt: '2025-06-30T23:59:59.500Z',
         endpoint: 'chat.completions',
         estimated: false,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
       },
     );
     assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{16}[0-9a-z]+$/);
     assert.notEqual(newUsageId(), newUsageId());
+  });
+
+  it('copies the prompt cache counts, 0 when absent, and refuses impossible ones', () => {
+    const record = createUsageRecord({ ...FACTS, promptTokens: 2000, cacheReadTokens: 1500, cacheWriteTokens: 400 });
+    assert.equal(record.cacheReadTokens, 1500);
+    assert.equal(record.cacheWriteTokens, 400);
+    assert.throws(() => createUsageRecord({ ...FACTS, cacheReadTokens: -1 }), RangeError);
+    assert.throws(() => createUsageRecord({ ...FACTS, cacheWriteTokens: 1.5 }), RangeError);
   });
 
   it('copies the endpoint and whether the usage was estimated', () => {

@@ -14,7 +14,8 @@ export interface UsageFacts extends Omit<UsageRecord, 'id' | 'createdAt'> {
 export const newUsageId = uniqueIdGenerator('usage_');
 
 /**
- * A ledger row from `facts`: latencies are rounded to whole milliseconds, the id is generated.
+ * A ledger row from `facts`: latencies are rounded to whole milliseconds, absent cache token counts are 0, the id is
+ * generated.
  * @throws {RangeError} for negative or fractional token counts, a negative or non-finite cost or latency, or a
  * status outside 100–599. Such a value is a bug upstream of the ledger; storing it would corrupt the sums that
  * clients reconcile against, so it is reported rather than coerced.
@@ -22,6 +23,10 @@ export const newUsageId = uniqueIdGenerator('usage_');
 export function createUsageRecord(facts: UsageFacts, generateId: () => string = newUsageId): UsageRecord {
   checkCount('promptTokens', facts.promptTokens);
   checkCount('completionTokens', facts.completionTokens);
+  const cacheReadTokens = facts.cacheReadTokens ?? 0;
+  const cacheWriteTokens = facts.cacheWriteTokens ?? 0;
+  checkCount('cacheReadTokens', cacheReadTokens);
+  checkCount('cacheWriteTokens', cacheWriteTokens);
   checkAmount('costUsd', facts.costUsd);
   checkAmount('latencyMs', facts.latencyMs);
   if (facts.ttftMs !== null) checkAmount('ttftMs', facts.ttftMs);
@@ -50,6 +55,8 @@ export function createUsageRecord(facts: UsageFacts, generateId: () => string = 
     createdAt: new Date(facts.startedAtMs).toISOString(),
     endpoint: facts.endpoint,
     estimated: facts.estimated,
+    cacheReadTokens,
+    cacheWriteTokens,
   };
 }
 

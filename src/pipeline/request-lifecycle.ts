@@ -214,6 +214,8 @@ export class RequestLifecycle {
         byok: candidate?.byok === true,
         promptTokens: usage?.prompt_tokens ?? 0,
         completionTokens: usage?.completion_tokens ?? 0,
+        cacheReadTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+        cacheWriteTokens: usage?.prompt_tokens_details?.cache_write_tokens ?? 0,
         costUsd: usage?.cost_usd ?? 0,
         estimated: this.#settled?.estimated ?? false,
         latencyMs,

@@ -98,6 +98,10 @@ export interface UsageTable {
   endpoint: ColumnType<UsageEndpoint, UsageEndpoint | undefined, UsageEndpoint>;
   /** 1 when the upstream reported no usage and the token counts are the gateway's own estimate, else 0. */
   usage_estimated: ColumnType<number, number | undefined, number>;
+  /** Prompt tokens read from the provider's prompt cache (inside `prompt_tokens`); 0 before migration 0007. */
+  cache_read_tokens: ColumnType<number, number | undefined, number>;
+  /** Prompt tokens written to the provider's prompt cache (inside `prompt_tokens`); 0 before migration 0007. */
+  cache_write_tokens: ColumnType<number, number | undefined, number>;
 }
 
 /**

@@ -77,6 +77,8 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     assert.deepEqual(usage?.columns.map((column) => column.name).sort(), [
       'account_id',
       'byok',
+      'cache_read_tokens',
+      'cache_write_tokens',
       'completion_tokens',
       'cost_usd',
       'created_at',
@@ -125,6 +127,27 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     assert.equal(old?.estimated, false);
     assert.equal(old?.promptTokens, 12);
     assert.equal(old?.stream, true);
+  });
+
+  it('0007 gives ledger rows written before it no prompt cache tokens', async () => {
+    const migrator = new Migrator({
+      db: temp.store.db,
+      provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+      ...(temp.schema === undefined ? {} : { migrationTableSchema: temp.schema }),
+    });
+    assert.equal((await migrator.migrateTo('0006-stored-responses')).error, undefined);
+    await sql`
+      insert into usage (id, request_id, account_id, key_id, requested_model, routed_model, provider, byok,
+        prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_code, stream, created_at, endpoint)
+      values ('usage_old', 'req_old', 'acct_a', 'key_a', 'claude-haiku-4.5', 'claude-haiku-4.5', 'anthropic', 0,
+        900, 3, 0.0001, 250, 90, 200, null, 0, '2025-06-01T00:00:00.000Z', 'messages')`.execute(temp.store.db);
+
+    const after0006 = Object.keys(MIGRATIONS).filter((name) => name > '0006-stored-responses');
+    assert.deepEqual((await migrateToLatest(temp.store.db)).applied, after0006);
+    const [old] = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
+    assert.equal(old?.promptTokens, 900);
+    assert.equal(old?.cacheReadTokens, 0);
+    assert.equal(old?.cacheWriteTokens, 0);
   });
 
   it('is idempotent', async () => {

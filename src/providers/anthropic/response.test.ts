@@ -143,7 +143,7 @@ describe('fromUpstream translation rules', () => {
     assert.ok(usage !== undefined);
     assert.equal(usage.prompt_tokens, 60);
     assert.equal(usage.total_tokens, 65);
-    assert.deepEqual(usage.prompt_tokens_details, { cached_tokens: 30 });
+    assert.deepEqual(usage.prompt_tokens_details, { cached_tokens: 30, cache_write_tokens: 20 });
   });
 
   it('maps stop reasons, unknown ones to stop', () => {

@@ -248,17 +248,35 @@ describe('stream translator rules', () => {
       prompt_tokens: 305,
       completion_tokens: 1,
       total_tokens: 306,
-      prompt_tokens_details: { cached_tokens: 200 },
+      prompt_tokens_details: { cached_tokens: 200, cache_write_tokens: 100 },
     });
     const last = translator.push({ data: messageDelta('end_turn', { output_tokens: 40, output_tokens_details: { thinking_tokens: 25 } }) });
     assert.deepEqual(last.usage, {
       prompt_tokens: 305,
       completion_tokens: 40,
       total_tokens: 345,
-      prompt_tokens_details: { cached_tokens: 200 },
+      prompt_tokens_details: { cached_tokens: 200, cache_write_tokens: 100 },
       completion_tokens_details: { reasoning_tokens: 25 },
     });
     assert.equal(translator.push({ data: stop }).usage, undefined, 'message_stop carries no usage');
+  });
+
+  it('takes the cache counts message_delta repeats or corrects, and keeps the one-hour split of message_start', () => {
+    const translator = anthropicAdapter.createStreamTranslator(ctx);
+    translator.push({
+      data: start({
+        input_tokens: 4,
+        cache_creation_input_tokens: 900,
+        cache_read_input_tokens: 0,
+        cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 900 },
+        output_tokens: 1,
+      }),
+    });
+    const last = translator.push({
+      data: messageDelta('end_turn', { input_tokens: 4, cache_creation_input_tokens: 900, cache_read_input_tokens: 50, output_tokens: 12 }),
+    });
+    assert.equal(last.usage?.prompt_tokens, 954);
+    assert.deepEqual(last.usage?.prompt_tokens_details, { cached_tokens: 50, cache_write_tokens: 900, cache_write_1h_tokens: 900 });
   });
 
   it('emits the finish chunk at message_stop when message_delta named no stop reason', () => {

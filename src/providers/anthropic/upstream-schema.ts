@@ -19,6 +19,10 @@ const Typed = Type.Object({ type: Type.String() });
 const usageDetails = {
   cache_creation_input_tokens: OptionalCount,
   cache_read_input_tokens: OptionalCount,
+  /** How the cache writes split by lifetime (5 minutes, the default, or 1 hour), billed at different rates. */
+  cache_creation: Type.Optional(
+    Type.Union([Type.Object({ ephemeral_5m_input_tokens: OptionalCount, ephemeral_1h_input_tokens: OptionalCount }), Type.Null()]),
+  ),
   output_tokens_details: Type.Optional(Type.Union([Type.Object({ thinking_tokens: OptionalCount }), Type.Null()])),
 };
 /** `usage` of a Message and of `message_start`: input and output counts are always present. */

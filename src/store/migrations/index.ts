@@ -9,6 +9,7 @@ import { dashboard } from './0003-dashboard.js';
 import { changeNotifications } from './0004-change-notifications.js';
 import { usageEndpoint } from './0005-usage-endpoint.js';
 import { storedResponses } from './0006-stored-responses.js';
+import { usageCacheTokens } from './0007-usage-cache-tokens.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-change-notifications': changeNotifications,
   '0005-usage-endpoint': usageEndpoint,
   '0006-stored-responses': storedResponses,
+  '0007-usage-cache-tokens': usageCacheTokens,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

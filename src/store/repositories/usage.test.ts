@@ -29,6 +29,8 @@ function row(overrides: Partial<UsageRecord> = {}): UsageRecord {
     createdAt: '2025-06-15T12:00:00.000Z',
     endpoint: 'chat.completions',
     estimated: false,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
     ...overrides,
   };
 }
@@ -61,6 +63,8 @@ await describeEachDialect('usage repository', (dialect) => {
         costUsd: 0,
         endpoint: 'messages',
         estimated: true,
+        cacheReadTokens: 1200,
+        cacheWriteTokens: 300,
       });
       await write([row(), failed]);
       const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
@@ -87,12 +91,18 @@ await describeEachDialect('usage repository', (dialect) => {
           created_at: failed.createdAt,
           endpoint: 'messages',
           usage_estimated: 1,
+          cache_read_tokens: 1200,
+          cache_write_tokens: 300,
         },
       );
     });
 
     it(`${name} rows read back from the request log exactly as written`, async () => {
-      const rows = [row(), row({ endpoint: 'embeddings', estimated: true, completionTokens: 0, stream: false })];
+      const rows = [
+        row(),
+        row({ endpoint: 'embeddings', estimated: true, completionTokens: 0, stream: false }),
+        row({ endpoint: 'messages', promptTokens: 2000, cacheReadTokens: 1500, cacheWriteTokens: 480 }),
+      ];
       await write(rows);
       const log = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
       assert.deepEqual(

@@ -37,6 +37,10 @@ export interface UsageRecord {
   endpoint: UsageEndpoint;
   /** The upstream reported no usage: the token counts (and the cost priced from them) are the gateway's estimate. */
   estimated: boolean;
+  /** Prompt tokens read from the provider's prompt cache, inside `promptTokens`; absent means 0. */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache, inside `promptTokens`; absent means 0. */
+  cacheWriteTokens?: number;
 }
 
 /** Request count, tokens and cost over some rows of the ledger. */
@@ -71,7 +75,7 @@ export interface MonthlyChargedTotals {
   keys: (ChargedTotals & { keyId: string; accountId: string })[];
 }
 
-/** Rows per INSERT statement: 19 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT statement: 21 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 1000;
 
 /**
@@ -323,6 +327,8 @@ function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
     createdAt: row.created_at,
     endpoint: row.endpoint,
     estimated: row.usage_estimated !== 0,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
   };
 }
 
@@ -348,6 +354,8 @@ export function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
     created_at: record.createdAt,
     endpoint: record.endpoint,
     usage_estimated: record.estimated ? 1 : 0,
+    cache_read_tokens: record.cacheReadTokens ?? 0,
+    cache_write_tokens: record.cacheWriteTokens ?? 0,
   };
 }
 

@@ -66,7 +66,8 @@ function userMessages(blocks: readonly UserBlock[], at: number, nativeOnly: bool
     parts.push(...resultParts.filter((part) => part.type !== 'text'));
   });
   if (parts.length === 0) return tools;
-  return [...tools, { role: 'user', content: parts }];
+  const [only] = parts;
+  return [...tools, { role: 'user', content: parts.length === 1 && only?.type === 'text' ? only.text : parts }];
 }
 
 /** The canonical parts of one user block (or of a block inside a tool result or a document). */

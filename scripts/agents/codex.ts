@@ -2,8 +2,9 @@
  * @module Codex CLI through the gateway's `/v1/responses` (run by `codex.sh`, which installs the pinned version):
  * `codex exec` in a temporary directory with the read-only sandbox and a custom model provider pointing at the
  * gateway, once on `gpt-5` and once on `claude-sonnet-4.5`. The simulated model calls Codex's shell tool
- * (`exec_command`) with `cat hello.txt`, then answers from the output. Telemetry, plugin sync and update checks are
- * off, so Codex talks to nothing but the gateway.
+ * (`exec_command`) with `cat hello.txt`, then answers from the output; on Claude the tool-result turn must carry the
+ * signed thinking back (Codex keeps it in a reasoning item's `encrypted_content`). Telemetry, plugin sync and update
+ * checks are off, so Codex talks to nothing but the gateway.
  */
 
 import { fileURLToPath } from 'node:url';
@@ -46,7 +47,8 @@ function codexArgs(context: RunContext, model: string): string[] {
   ];
 }
 
-function codexRun(model: string): AgentRun {
+/** `signedReasoning`: the model's signed reasoning must come back in the tool-result turn (Claude's thinking). */
+function codexRun(model: string, signedReasoning: boolean): AgentRun {
   return {
     label: `codex exec on ${model}`,
     toolCall: () => ({ name: 'exec_command', arguments: { cmd: 'cat hello.txt' } }),
@@ -58,8 +60,8 @@ function codexRun(model: string): AgentRun {
       env: { ...baseEnv(context), OP_API_KEY: context.apiKey },
       timeoutMs: TIMEOUT_MS,
     }),
-    expectSignedReasoning: false,
+    expectSignedReasoning: signedReasoning,
   };
 }
 
-await runAll([codexRun('gpt-5'), codexRun('claude-sonnet-4.5')]);
+await runAll([codexRun('gpt-5', false), codexRun('claude-sonnet-4.5', true)]);

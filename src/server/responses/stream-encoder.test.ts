@@ -216,7 +216,7 @@ describe('responsesStreamEncoder', () => {
       ['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'error', 'response.failed'],
     );
     assert.deepEqual(events[3]?.error, { type: 'invalid_request_error', code: 'invalid_request', message: 'This account is full.', param: 'store' });
-    assert.equal((events[4]?.response as ResponseObject).output.length, 1);
+    assert.equal((events[4]?.response as ResponseObject | undefined)?.output.length, 1);
   });
 
   it('a stream that ends without any chunk still opens and completes, under the requested model', async () => {

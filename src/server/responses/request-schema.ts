@@ -152,8 +152,6 @@ export const TextFormat = Type.Union([
   }),
 ]);
 
-const Effort = Type.Union(['none', 'minimal', 'low', 'medium', 'high', 'xhigh'].map((value) => Type.Literal(value)));
-
 export const ResponsesRequestSchema = Type.Object({
   model: Type.String({ minLength: 1 }),
   input: Type.Union([Type.String(), Type.Array(InputItem)]),
@@ -167,12 +165,8 @@ export const ResponsesRequestSchema = Type.Object({
       verbosity: Nullable(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')])),
     }),
   ),
-  reasoning: Nullable(
-    Type.Object({
-      effort: Nullable(Effort),
-      summary: Nullable(Type.Union([Type.Literal('auto'), Type.Literal('concise'), Type.Literal('detailed')])),
-    }),
-  ),
+  /** Effort and summary values pass as strings: new ones appear (`max`, Codex's `none` summary), and each adapter maps or warns. */
+  reasoning: Nullable(Type.Object({ effort: Nullable(Type.String()), summary: Nullable(Type.String()) })),
   max_output_tokens: Nullable(Type.Integer({ minimum: 16 })),
   temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
   top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 })),

@@ -75,7 +75,7 @@ export function responseEcho(req: ResponsesRequest, tools: readonly unknown[]): 
     parallel_tool_calls: req.parallel_tool_calls ?? true,
     previous_response_id: req.previous_response_id ?? null,
     prompt_cache_key: req.prompt_cache_key ?? null,
-    reasoning: { effort: req.reasoning?.effort ?? null, summary: req.reasoning?.summary ?? null },
+    reasoning: { effort: req.reasoning?.effort ?? null, summary: echoedSummary(req.reasoning?.summary) },
     safety_identifier: req.safety_identifier ?? null,
     service_tier: req.service_tier === undefined || req.service_tier === null || req.service_tier === 'auto' ? 'default' : req.service_tier,
     store: req.store ?? true,
@@ -89,6 +89,11 @@ export function responseEcho(req: ResponsesRequest, tools: readonly unknown[]): 
     metadata: req.metadata ?? {},
     ...(typeof req.user === 'string' ? { user: req.user } : {}),
   };
+}
+
+/** `reasoning.summary` as OpenAI echoes it: one of its three values, else null (Codex may send `none`). */
+function echoedSummary(summary: string | null | undefined): string | null {
+  return summary === 'auto' || summary === 'concise' || summary === 'detailed' ? summary : null;
 }
 
 /** The Responses usage of a settled canonical usage (the ledger's numbers). */

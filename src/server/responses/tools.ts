@@ -57,7 +57,12 @@ export function translateTools(tools: readonly ResponsesTool[], choice: ToolChoi
     } else {
       byName.set(tool.name, customTool(tool));
       customNames.add(tool.name);
-      echo.push({ ...tool });
+      echo.push({
+        type: 'custom',
+        name: tool.name,
+        ...(typeof tool.description === 'string' ? { description: tool.description } : {}),
+        ...(tool.format ? { format: tool.format } : {}),
+      });
     }
   });
   const { tools: chosen, toolChoice } = applyChoice([...byName.values()], choice, customNames);

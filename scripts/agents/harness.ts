@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ScriptedToolCall } from '../../src/simulator/tool-calls.js';
 import { type AgentCommand, runAgent } from './run-agent.js';
 import { startAgentStack } from './stack.js';
-import { readUpstreamTurn, type UpstreamTurn } from './upstream-turns.js';
+import { issuedSignatures, readUpstreamTurn, type UpstreamTurn } from './upstream-turns.js';
 
 /** Where an agent runs and what it talks to. */
 export interface RunContext {
@@ -66,10 +66,17 @@ function describeTurn(turn: UpstreamTurn): string {
   const trip = turn.roundTrip;
   if (trip === undefined) return head;
   const result = trip.result.replace(/\s+/g, ' ').slice(0, 80);
-  return `${head}\n    tool result for ${trip.toolName}(${JSON.stringify(trip.arguments)}): "${result}" · signed reasoning blocks: ${trip.signedReasoning}`;
+  return `${head}\n    tool result for ${trip.toolName}(${JSON.stringify(trip.arguments)}): "${result}" · signed reasoning blocks: ${trip.signatures.length}`;
 }
 
-function checksFor(run: AgentRun, call: ScriptedToolCall, marker: string, turns: readonly UpstreamTurn[], printed: string): Check[] {
+/** What a run saw: the upstream requests, the signatures the upstream issued, and everything the agent printed. */
+interface Observed {
+  turns: readonly UpstreamTurn[];
+  issued: ReadonlySet<string>;
+  printed: string;
+}
+
+function checksFor(run: AgentRun, call: ScriptedToolCall, marker: string, { turns, issued, printed }: Observed): Check[] {
   const offered = turns.some((turn) => turn.tools.includes(call.name));
   const trip = turns.find((turn) => turn.roundTrip?.toolName === call.name)?.roundTrip;
   const checks: Check[] = [
@@ -86,8 +93,13 @@ function checksFor(run: AgentRun, call: ScriptedToolCall, marker: string, turns:
     { ok: trip?.result.includes(marker) === true, what: `the tool result carried the file's marker ${marker}` },
     { ok: printed.includes('The tool returned:'), what: 'the agent printed the final answer (it quotes the tool result)' },
   ];
-  if (run.expectSignedReasoning)
-    checks.push({ ok: (trip?.signedReasoning ?? 0) > 0, what: 'the tool-result turn carried the signed thinking block back' });
+  if (run.expectSignedReasoning) {
+    const carried = trip?.signatures ?? [];
+    checks.push({
+      ok: carried.length > 0 && carried.every((signature) => issued.has(signature)),
+      what: 'the tool-result turn carried the signed thinking back, its signature unchanged from the upstream answer',
+    });
+  }
   return checks;
 }
 
@@ -113,7 +125,7 @@ export async function runOne(run: AgentRun): Promise<boolean> {
     const exited = outcome.timedOut ? 'timed out' : `exit ${outcome.exitCode ?? outcome.signal}`;
     const checks: Check[] = [
       { ok: !outcome.timedOut && outcome.exitCode === 0, what: `the agent finished (${exited})` },
-      ...checksFor(run, call, marker, turns, outcome.stdout + outcome.stderr),
+      ...checksFor(run, call, marker, { turns, issued: issuedSignatures(stack.tap.records), printed: outcome.stdout + outcome.stderr }),
     ];
     for (const check of checks) process.stdout.write(`  ${check.ok ? 'ok  ' : 'FAIL'} ${check.what}\n`);
     passed = checks.every((check) => check.ok);
@@ -121,7 +133,11 @@ export async function runOne(run: AgentRun): Promise<boolean> {
     await stack.close();
   }
   if (passed) rmSync(root, { recursive: true, force: true });
-  else process.stdout.write(`  kept ${root} (gateway log: ${stack.logFile})\n`);
+  else {
+    const upstreamLog = join(root, 'upstream.jsonl');
+    writeFileSync(upstreamLog, stack.tap.records.map((record) => JSON.stringify(record)).join('\n'));
+    process.stdout.write(`  kept ${root} (gateway log: ${stack.logFile}, upstream requests and answers: ${upstreamLog})\n`);
+  }
   process.stdout.write(`=== ${run.label}: ${passed ? 'PASS' : 'FAIL'}\n`);
   return passed;
 }

@@ -1,12 +1,13 @@
 /**
  * @module A recording pass-through between the gateway and the provider simulator, for the opt-in agent runs.
- * It forwards every request unchanged (streams included) and keeps each request's path, parsed JSON body and
- * response status, so a run can show what reached the upstream: the scripted tool call in the history, the tool
+ * It forwards every request unchanged (streams included) and keeps each request's path, parsed JSON body, response
+ * status and answer text, so a run can show what reached the upstream: the scripted tool call in the history, the tool
  * result the agent sent back, and whether Claude's signed thinking block came back with it. Loopback only.
  */
 
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 
 /** One request the gateway sent upstream. */
 export interface TapRecord {
@@ -17,6 +18,8 @@ export interface TapRecord {
   body: unknown;
   /** The upstream's status, once its headers arrived. */
   status: number | undefined;
+  /** The upstream's answer as text (JSON or SSE), as much as arrived, up to the recorded size. */
+  response: string;
 }
 
 /** A running tap. */
@@ -28,7 +31,7 @@ export interface Tap {
   close(): Promise<void>;
 }
 
-/** Largest body the tap parses (agents send well under 1 MiB; a bigger one is forwarded but not recorded). */
+/** Largest body the tap parses, and most of an answer it keeps (agents send well under 1 MiB; more is forwarded, not kept). */
 const MAX_RECORDED_BYTES = 8 * 1024 * 1024;
 
 function parseBody(chunks: readonly Buffer[], size: number): unknown {
@@ -48,13 +51,17 @@ function forward(target: URL, records: TapRecord[], req: IncomingMessage, res: S
     chunks.push(chunk);
   });
   req.on('end', () => {
-    const record: TapRecord = { method: req.method ?? 'GET', path: req.url ?? '/', body: parseBody(chunks, size), status: undefined };
+    const record: TapRecord = { method: req.method ?? 'GET', path: req.url ?? '/', body: parseBody(chunks, size), status: undefined, response: '' };
     records.push(record);
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: record.method, path: record.path, headers: { ...req.headers, host: target.host } },
       (answer) => {
         record.status = answer.statusCode;
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        const decoder = new StringDecoder('utf8');
+        answer.on('data', (chunk: Buffer) => {
+          if (record.response.length < MAX_RECORDED_BYTES) record.response += decoder.write(chunk);
+        });
         answer.pipe(res);
       },
     );

@@ -2,8 +2,8 @@
  * @module Reads the requests the tap recorded, whatever the upstream format (OpenAI chat, OpenAI Responses,
  * Anthropic Messages, Gemini), into the few facts an agent run checks: which model was asked, which tools were
  * offered, and — on the turn that carries a tool result back — which call it answers, what the tool returned, and
- * how many signed reasoning blocks (Claude's thinking signatures, Gemini's thought signatures, encrypted reasoning)
- * the assistant turn before it kept.
+ * the signed reasoning (Claude's thinking signatures, Gemini's thought signatures, encrypted reasoning) the
+ * assistant turn before it kept; and from the answers, which signatures the upstream handed out.
  */
 
 import { isRecord } from '../../src/simulator/guards.js';
@@ -16,8 +16,8 @@ export interface ToolRoundTrip {
   arguments: unknown;
   /** What the tool returned, as text. */
   result: string;
-  /** Signed reasoning blocks in the assistant turn that made the call. */
-  signedReasoning: number;
+  /** Signatures of the signed reasoning in the assistant turn that made the call (empty when none came back). */
+  signatures: string[];
 }
 
 /** What one upstream request was. */
@@ -59,7 +59,7 @@ function chatRoundTrip(body: Record<string, unknown>): ToolRoundTrip | undefined
   const assistant = messages.findLast((message) => message.role === 'assistant');
   const call = list(assistant?.tool_calls).find((entry) => entry.id === last.tool_call_id);
   const fn = isRecord(call?.function) ? call.function : {};
-  return { toolName: String(fn.name), arguments: parseArguments(fn.arguments), result: text(last.content), signedReasoning: 0 };
+  return { toolName: String(fn.name), arguments: parseArguments(fn.arguments), result: text(last.content), signatures: [] };
 }
 
 /** OpenAI Responses: a trailing `function_call_output` item answering a `function_call` item. */
@@ -68,8 +68,10 @@ function responsesRoundTrip(body: Record<string, unknown>): ToolRoundTrip | unde
   const last = items.at(-1);
   if (last?.type !== 'function_call_output') return undefined;
   const call = items.find((item) => item.type === 'function_call' && item.call_id === last.call_id);
-  const signed = items.filter((item) => item.type === 'reasoning' && typeof item.encrypted_content === 'string').length;
-  return { toolName: String(call?.name), arguments: parseArguments(call?.arguments), result: text(last.output), signedReasoning: signed };
+  const signatures = items.flatMap((item) =>
+    item.type === 'reasoning' && typeof item.encrypted_content === 'string' ? [item.encrypted_content] : [],
+  );
+  return { toolName: String(call?.name), arguments: parseArguments(call?.arguments), result: text(last.output), signatures };
 }
 
 /** Anthropic: a trailing user turn with `tool_result` blocks answering the assistant turn's `tool_use`. */
@@ -80,10 +82,11 @@ function anthropicRoundTrip(body: Record<string, unknown>): ToolRoundTrip | unde
   if (last?.role !== 'user' || result === undefined) return undefined;
   const assistant = list(messages.findLast((message) => message.role === 'assistant')?.content);
   const call = assistant.find((block) => block.type === 'tool_use' && block.id === result.tool_use_id);
-  const signed = assistant.filter(
-    (block) => (block.type === 'thinking' && typeof block.signature === 'string' && block.signature !== '') || block.type === 'redacted_thinking',
-  ).length;
-  return { toolName: String(call?.name), arguments: call?.input, result: text(result.content), signedReasoning: signed };
+  const signatures = assistant.flatMap((block) => {
+    if (block.type === 'thinking' && typeof block.signature === 'string' && block.signature !== '') return [block.signature];
+    return block.type === 'redacted_thinking' && typeof block.data === 'string' ? [block.data] : [];
+  });
+  return { toolName: String(call?.name), arguments: call?.input, result: text(result.content), signatures };
 }
 
 /** Gemini: a trailing turn with `functionResponse` parts answering the model turn's `functionCall`. */
@@ -94,9 +97,9 @@ function geminiRoundTrip(body: Record<string, unknown>): ToolRoundTrip | undefin
   const name = response.functionResponse.name;
   const modelParts = list(contents.findLast((content) => content.role === 'model')?.parts);
   const call = modelParts.find((part) => isRecord(part.functionCall) && part.functionCall.name === name);
-  const signed = modelParts.filter((part) => typeof part.thoughtSignature === 'string').length;
+  const signatures = modelParts.flatMap((part) => (typeof part.thoughtSignature === 'string' ? [part.thoughtSignature] : []));
   const args = isRecord(call?.functionCall) ? call.functionCall.args : undefined;
-  return { toolName: String(name), arguments: args, result: JSON.stringify(response.functionResponse.response), signedReasoning: signed };
+  return { toolName: String(name), arguments: args, result: JSON.stringify(response.functionResponse.response), signatures };
 }
 
 function toolNames(body: Record<string, unknown>): string[] {
@@ -122,4 +125,15 @@ export function readUpstreamTurn(record: TapRecord): UpstreamTurn | undefined {
   else if (geminiModel !== undefined) roundTrip = geminiRoundTrip(body);
   else return undefined;
   return { path, status: record.status, model, tools: toolNames(body), roundTrip };
+}
+
+/** Every reasoning signature the upstream handed out (Anthropic `signature`, Gemini `thoughtSignature`, OpenAI `encrypted_content`). */
+export function issuedSignatures(records: readonly TapRecord[]): Set<string> {
+  const issued = new Set<string>();
+  for (const record of records) {
+    for (const match of record.response.matchAll(/"(?:signature|thoughtSignature|encrypted_content)":"([^"]+)"/g)) {
+      if (match[1] !== undefined) issued.add(match[1]);
+    }
+  }
+  return issued;
 }

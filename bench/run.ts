@@ -8,7 +8,9 @@
  *             routing, metering all on);
  *   peer    — through Portkey's gateway (`--peer portkey`).
  * Scenarios: non-streaming and streaming at c=1 (latency, timed with hrtime) and c=50 (throughput, autocannon);
- * then embeddings (8 texts to `text-embedding-3-small`, base64 as the SDKs ask) direct and through the gateway.
+ * then embeddings (8 texts to `text-embedding-3-small`, base64 as the SDKs ask) direct and through the gateway;
+ * then the same chat request through the gateway's Responses door (`POST /v1/responses`, `store: false` at c=1 and
+ * c=50, and `store: true` at c=1, which writes the turn to the conversation store before answering).
  * Then a soak (`--soak SECONDS`, default 60): c=50 through the gateway with its RSS sampled, the first and last
  * tenth compared, and the RSS read again after 30 s of rest (V8 gives memory back some 20–30 s into idleness) —
  * memory must not grow under steady load, and must come back down after it.
@@ -41,6 +43,7 @@ const root = new URL('../', import.meta.url).pathname;
 /** The CLI: the built one for real runs; the sources (through tsx) for the smoke run, which must not need a build. */
 const cli = smoke ? ['--import', 'tsx', join(root, 'src/cli/main.ts')] : [join(root, 'dist/cli/main.js')];
 const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, benchmark! Say something short.' }] };
+const responsesBody = { model: body.model, input: body.messages[0]?.content, store: false };
 const embeddingBody = {
   model: 'text-embedding-3-small',
   encoding_format: 'base64',
@@ -152,6 +155,19 @@ async function main(): Promise<void> {
         );
       }
     }
+    for (const [scenario, store, concurrency] of [
+      ['responses', false, 1],
+      ['responses', false, 50],
+      ['responses-stored', true, 1],
+    ] as const) {
+      const target: Target = { ...gatewayTarget, url: `http://127.0.0.1:${gatewayPort}/v1/responses`, body: { ...responsesBody, store } };
+      const cpuBefore = cpuMs(gateway.child.pid);
+      const figures = concurrency === 1 ? await sequential(target, false, seconds) : await throughput(target, false, concurrency, seconds);
+      const requests = figures.requestsPerSecond * seconds;
+      const cpuUsPerRequest = requests === 0 ? null : round(((cpuMs(gateway.child.pid) - cpuBefore) * 1000) / requests, 0);
+      results.push({ target: 'gateway', scenario, ...figures, peakRssMb: null, cpuUsPerRequest });
+      process.stdout.write(`${'gateway'.padEnd(16)} ${scenario} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
+    }
     await sleep(smoke ? 100 : 3000);
     const afterRssMb = rssMb(gateway.child.pid);
     const soak = soakSeconds > 0 ? await soakRss(gatewayTarget, gateway.child.pid, soakSeconds) : null;
@@ -223,7 +239,16 @@ interface Report {
   seconds: number;
   results: Row[];
   gateway: { idleRssMb: number; afterRssMb: number; overheadP50Ms: number | null; overheadP99Ms: number | null; ttfcOverheadMs: number | null };
-  ratios: { throughputVsDirect: number | null; throughputVsFloor: number | null; throughputVsPeer: number | null; embeddingsVsDirect: number | null };
+  ratios: {
+    throughputVsDirect: number | null;
+    throughputVsFloor: number | null;
+    throughputVsPeer: number | null;
+    embeddingsVsDirect: number | null;
+    /** The Responses door's throughput at c=50 over the chat door's, same request, both through the gateway. */
+    responsesVsChat: number | null;
+  };
+  /** What the Responses door adds to the chat door at c=1 (p50), without and with storing the turn. */
+  responses: { overheadP50Ms: number | null; storedOverheadP50Ms: number | null };
   floor: { overheadP50Ms: number | null; overheadP99Ms: number | null };
   soak: Soak | null;
 }
@@ -251,6 +276,9 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
   const floor50 = find('floor', 'non-stream', 50);
   const gwEmbed50 = find('gateway', 'embeddings', 50);
   const directEmbed50 = find('direct', 'embeddings', 50);
+  const responses1 = find('gateway', 'responses', 1);
+  const responses50 = find('gateway', 'responses', 50);
+  const stored1 = find('gateway', 'responses-stored', 1);
   const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : round(a - b, 3));
   return {
     machine: {
@@ -280,7 +308,9 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
       throughputVsFloor: gw50 && floor50 ? round(gw50.requestsPerSecond / floor50.requestsPerSecond, 3) : null,
       throughputVsPeer: gw50 && peer50 ? round(gw50.requestsPerSecond / peer50.requestsPerSecond, 2) : null,
       embeddingsVsDirect: gwEmbed50 && directEmbed50 ? round(gwEmbed50.requestsPerSecond / directEmbed50.requestsPerSecond, 3) : null,
+      responsesVsChat: responses50 && gw50 ? round(responses50.requestsPerSecond / gw50.requestsPerSecond, 3) : null,
     },
+    responses: { overheadP50Ms: diff(responses1?.p50Ms, gw1?.p50Ms), storedOverheadP50Ms: diff(stored1?.p50Ms, gw1?.p50Ms) },
     floor: { overheadP50Ms: diff(floor1?.p50Ms, direct1?.p50Ms), overheadP99Ms: diff(floor1?.p99Ms, direct1?.p99Ms) },
     soak,
   };
@@ -302,6 +332,7 @@ function renderMarkdown(report: Report): string {
     `Floor (bare Fastify + undici proxy) overhead at c=1: p50 ${report.floor.overheadP50Ms} ms, p99 ${report.floor.overheadP99Ms} ms.`,
     `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsFloor ?? '–'} × floor, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
     `Embeddings at c=50 (8 texts, base64): ${report.ratios.embeddingsVsDirect ?? '–'} × direct.`,
+    `Responses door over the chat door at c=1: p50 +${report.responses.overheadP50Ms} ms (store: false), +${report.responses.storedOverheadP50Ms} ms (store: true); at c=50: ${report.ratios.responsesVsChat ?? '–'} × the chat door's throughput.`,
     `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
     ...(report.soak === null
       ? []

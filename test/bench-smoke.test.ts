@@ -38,6 +38,9 @@ it('runs every scenario and the soak against direct, floor and gateway and write
     'direct/embeddings/50',
     'gateway/embeddings/1',
     'gateway/embeddings/50',
+    'gateway/responses/1',
+    'gateway/responses/50',
+    'gateway/responses-stored/1',
   ]);
   assert.ok(
     report.results.every((r) => r.errors === 0),

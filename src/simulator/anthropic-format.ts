@@ -1,5 +1,5 @@
 /**
- * @module Anthropic Messages API: header checks, `Message` bodies and named-event streams, with `thinking`
+ * @module Anthropic Messages API: header checks, `Message` bodies and named-event streams, with signed `thinking`
  * blocks, `tool_use` blocks (streamed as `input_json_delta` fragments), refusals and prompt-cache usage. Requests
  * are read in `anthropic-request.ts`, errors shaped in `anthropic-errors.ts`.
  * @see https://docs.anthropic.com/en/api/messages
@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { anthropicError, anthropicErrorType, FAULT_MESSAGES } from './anthropic-errors.js';
 import { parseAnthropicRequest } from './anthropic-request.js';
+import { signThinking } from './anthropic-thinking.js';
 import type { Reply } from './reply.js';
 import { SSE_CONTENT_TYPE, sseEvent } from './sse.js';
 import type { Completion, FinishCause } from './text.js';
@@ -45,14 +46,17 @@ const REFUSAL_DETAILS = {
 
 /**
  * Usage as in `message_delta` (`final`) or `message_start` (a token or so of output so far); whole messages add
- * `service_tier`. `input_tokens` leaves out the tokens read from the cache, as the real API does (prompt = input +
- * cache creation + cache read), and `output_tokens` includes thinking.
+ * `service_tier`. `input_tokens` leaves out the tokens written to and read from the cache, as the real API does
+ * (prompt = input + cache creation + cache read), `cache_creation` splits the writes by lifetime, and
+ * `output_tokens` includes thinking.
  */
 function anthropicUsage(call: SimCall, reply: Reply, final: boolean): Record<string, unknown> {
+  const writes = reply.cacheWriteTokens;
   const usage: Record<string, unknown> = {
-    input_tokens: call.promptTokens - reply.cachedTokens,
-    cache_creation_input_tokens: 0,
+    input_tokens: call.promptTokens - reply.cachedTokens - writes,
+    cache_creation_input_tokens: writes,
     cache_read_input_tokens: reply.cachedTokens,
+    cache_creation: { ephemeral_5m_input_tokens: writes - reply.cacheWrite1hTokens, ephemeral_1h_input_tokens: reply.cacheWrite1hTokens },
     output_tokens: final ? reply.completionTokens : Math.min(1, reply.completionTokens),
   };
   if (final && reply.reasoningTokens > 0) {
@@ -63,11 +67,6 @@ function anthropicUsage(call: SimCall, reply: Reply, final: boolean): Record<str
 
 function messageId(context: ReplyContext): string {
   return `msg_01${context.nextId(22)}`;
-}
-
-/** An opaque thinking signature; clients must send it back unchanged, and the simulator never checks it. */
-function thinkingSignature(context: ReplyContext): string {
-  return `EqSim${context.nextId(64)}`;
 }
 
 /** One content block, whole (for a Message) and as streamed. */
@@ -89,10 +88,11 @@ interface BlockPlan {
 function blockPlans(choice: Completion, context: ReplyContext): BlockPlan[] {
   const blocks: BlockPlan[] = [];
   if (choice.reasoning.length > 0) {
-    const signature = thinkingSignature(context);
+    const thinking = choice.reasoning.join('');
+    const signature = signThinking(thinking);
     blocks.push({
       start: { type: 'thinking', thinking: '', signature: '' },
-      whole: { type: 'thinking', thinking: choice.reasoning.join(''), signature },
+      whole: { type: 'thinking', thinking, signature },
       deltas: choice.reasoning.map((thinking) => ({ type: 'thinking_delta', thinking })),
       closing: { type: 'signature_delta', signature },
     });

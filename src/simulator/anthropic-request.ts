@@ -5,9 +5,13 @@
  * @see https://docs.anthropic.com/en/api/messages
  */
 
+import { createHash } from 'node:crypto';
 import { invalid } from './anthropic-errors.js';
+import { readCachedPrompt, type CachedPrompt } from './anthropic-prompt-cache.js';
+import { checkThinkingBlock, readThinking } from './anthropic-thinking.js';
 import { readAnthropicTools } from './anthropic-tools.js';
 import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
+import type { PromptCachePrefix } from './prompt-cache.js';
 import { estimatePromptTokens, estimateTextTokens } from './text.js';
 import type { ToolPlan } from './tool-calls.js';
 import type { HttpReply, SimCall } from './wire-format.js';
@@ -74,7 +78,11 @@ function toolResultText(content: unknown, where: string, images: { count: number
   return texts.join(' ');
 }
 
-/** Reads a string or block array: text for the token count (tool blocks by their JSON), images, tool ids. */
+/**
+ * Reads a string or block array: text for the token count (tool blocks by their JSON), images, tool ids. Thinking
+ * blocks must carry the signature the simulator gave them (their text is not counted: the API drops earlier turns'
+ * thinking from the context).
+ */
 function scanContent(content: unknown, where: string, images: { count: number }): ContentScan | HttpReply {
   const scan: ContentScan = { text: '', toolUseIds: undefined, toolResults: undefined };
   if (typeof content === 'string') scan.text = content;
@@ -85,7 +93,10 @@ function scanContent(content: unknown, where: string, images: { count: number })
   for (const [index, block] of content.entries()) {
     if (!isRecord(block)) continue;
     if (typeof block.text === 'string') add(block.text);
-    else if (block.type === 'image') {
+    else if (block.type === 'thinking') {
+      const problem = checkThinkingBlock(block, `${where}.${index}`);
+      if (problem !== undefined) return problem;
+    } else if (block.type === 'image') {
       const problem = checkImage(block, `${where}.${index}`);
       if (problem !== undefined) return problem;
       images.count++;
@@ -214,6 +225,27 @@ function readAnthropicPrompt(body: Record<string, unknown>): AnthropicPrompt | H
   return { model: body.model, messages: scan, tools, promptTokens };
 }
 
+/** The simulator's count of a prompt cut at its last cache breakpoint, counted as a whole prompt is. */
+function countCachedPrompt(cached: CachedPrompt): number {
+  const images = { count: 0 };
+  const texts: string[] = [];
+  const textOf = (scan: ContentScan | HttpReply): string => ('status' in scan ? '' : scan.text);
+  if (!isAbsent(cached.system)) texts.push(textOf(scanContent(cached.system, 'system', images)));
+  for (const message of cached.messages) texts.push(textOf(scanContent(isRecord(message) ? message.content : undefined, 'messages', images)));
+  const toolTokens = cached.tools.length > 0 ? estimateTextTokens(JSON.stringify(cached.tools)) : 0;
+  return estimatePromptTokens(texts) + toolTokens + images.count * ANTHROPIC_IMAGE_TOKENS;
+}
+
+/** The prefix the request's `cache_control` breakpoints mark (see `anthropic-prompt-cache.ts`), keyed with the model. */
+function readPromptCache(body: Record<string, unknown>, prompt: AnthropicPrompt): PromptCachePrefix | undefined | HttpReply {
+  const cached = readCachedPrompt(body);
+  if (cached === undefined || 'status' in cached) return cached;
+  const key = createHash('sha256')
+    .update(JSON.stringify([prompt.model, cached.tools, cached.system ?? null, cached.messages]))
+    .digest('base64');
+  return { key, tokens: Math.min(countCachedPrompt(cached), prompt.promptTokens), ttl: cached.ttl };
+}
+
 /** Validates a Messages body into a call, or answers the 400 Anthropic would. */
 export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
   if (!isRecord(body)) return invalid('The request body must be a JSON object.');
@@ -227,8 +259,12 @@ export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
   if ('status' in prompt) return prompt;
   const jsonOutput = readOutputFormat(body);
   if (jsonOutput !== undefined && 'status' in jsonOutput) return jsonOutput;
+  const thinkingTokens = readThinking(body, body.max_tokens);
+  if (typeof thinkingTokens === 'object') return thinkingTokens;
+  const promptCache = readPromptCache(body, prompt);
+  if (promptCache !== undefined && 'status' in promptCache) return promptCache;
   const scan = prompt.messages;
-  return {
+  const call: SimCall = {
     model: prompt.model,
     stream: body.stream === true,
     includeUsage: true,
@@ -245,6 +281,9 @@ export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
     toolResult: scan.toolResult,
     jsonOutput,
   };
+  if (thinkingTokens !== undefined) call.thinkingTokens = thinkingTokens;
+  if (promptCache !== undefined) call.promptCache = promptCache;
+  return call;
 }
 
 /**

@@ -72,7 +72,9 @@ function answer(
       sendJson(res, format.fault(knobs.errorStatus), headers);
       return;
     }
-    const reply = generateReply(call, knobs);
+    // Only an answered call touches the prompt cache: a failed one wrote nothing.
+    const cache = call.promptCache === undefined ? undefined : state.promptCache.use(call.promptCache);
+    const reply = generateReply(call, knobs, cache);
     if (!call.stream) {
       sendJson(res, format.respond(call, reply, context), headers);
       return;

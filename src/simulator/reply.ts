@@ -6,6 +6,7 @@
  */
 
 import type { SimulatorKnobs } from './knobs.js';
+import type { PromptCacheUse } from './prompt-cache.js';
 import { valueFromSchema } from './schema-value.js';
 import { finishText, generateCompletion, NOTHING, reasoningPieces, sourceWords, splitText, type Completion, type CompletionInput } from './text.js';
 import { planToolCalls, scriptedToolCalls, type ToolCallOut, toolCallTokens } from './tool-calls.js';
@@ -15,8 +16,15 @@ import type { SimCall } from './wire-format.js';
 export interface Reply {
   /** One completion per requested choice (`n` / `candidateCount`), in index order. */
   choices: Completion[];
-  /** Prompt tokens read from the cache: the `cachedPromptTokens` knob, capped at the prompt size. */
+  /**
+   * Prompt tokens read from the cache: the prefix the request marked when it was cached before (see
+   * `prompt-cache.ts`), else the `cachedPromptTokens` knob, capped at the prompt size.
+   */
   cachedTokens: number;
+  /** Prompt tokens written to the cache: the prefix the request marked, the first time. */
+  cacheWriteTokens: number;
+  /** The part of `cacheWriteTokens` written for one hour. */
+  cacheWrite1hTokens: number;
   /** Output tokens of every choice together (reasoning included), as the providers bill them. */
   completionTokens: number;
   /** Reasoning tokens of every choice together. */
@@ -31,8 +39,11 @@ const REFUSAL_PIECES: readonly string[] = REFUSAL_TEXT.split(' ').map((word, i) 
 /** JSON text is streamed and counted in pieces of this many characters, about one token each. */
 const JSON_PIECE_CHARS = 4;
 
-/** Generates every choice of the reply for a parsed call under the model's knobs. */
-export function generateReply(call: SimCall, knobs: SimulatorKnobs): Reply {
+/**
+ * Generates every choice of the reply for a parsed call under the model's knobs; `cache` is what the call did with
+ * the prompt cache, when it marked a prefix.
+ */
+export function generateReply(call: SimCall, knobs: SimulatorKnobs, cache?: PromptCacheUse): Reply {
   const choices: Completion[] = [];
   let completionTokens = 0;
   let reasoningTokens = 0;
@@ -42,16 +53,19 @@ export function generateReply(call: SimCall, knobs: SimulatorKnobs): Reply {
     completionTokens += choice.completionTokens;
     reasoningTokens += choice.reasoning.length;
   }
-  const cachedTokens = Math.min(knobs.cachedPromptTokens, call.promptTokens);
-  return { choices, cachedTokens, completionTokens, reasoningTokens, refused: knobs.refuse };
+  const cachedTokens = cache === undefined ? Math.min(knobs.cachedPromptTokens, call.promptTokens) : cache.readTokens;
+  const cacheWriteTokens = cache?.writeTokens ?? 0;
+  const cacheWrite1hTokens = cache?.write1hTokens ?? 0;
+  return { choices, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, completionTokens, reasoningTokens, refused: knobs.refuse };
 }
 
 function generateChoice(call: SimCall, knobs: SimulatorKnobs, index: number): Completion {
   if (knobs.refuse) return refusal();
-  if (knobs.reasoningTokens === 0) return answer(call, knobs, index, call.maxTokens);
+  const reasoningTokens = knobs.reasoningTokens > 0 ? knobs.reasoningTokens : (call.thinkingTokens ?? 0);
+  if (reasoningTokens === 0) return answer(call, knobs, index, call.maxTokens);
   // Reasoning comes first and counts against the max-tokens limit, as it does on every provider.
-  const reasoning = reasoningPieces(call.lastUserText, Math.min(knobs.reasoningTokens, call.maxTokens ?? Infinity));
-  if (reasoning.length < knobs.reasoningTokens) {
+  const reasoning = reasoningPieces(call.lastUserText, Math.min(reasoningTokens, call.maxTokens ?? Infinity));
+  if (reasoning.length < reasoningTokens) {
     return { ...finishText([], true, NOTHING), reasoning, completionTokens: reasoning.length };
   }
   const body = answer(call, knobs, index, call.maxTokens === undefined ? undefined : call.maxTokens - reasoning.length);

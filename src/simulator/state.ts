@@ -3,6 +3,7 @@
  */
 
 import { KnobStore, type SimulatorKnobs } from './knobs.js';
+import { PromptCacheStore } from './prompt-cache.js';
 import { createIdSource, createSeededRandom } from './random.js';
 
 /** Request counters, as returned by `Simulator.stats()` and `GET /_sim/stats`. */
@@ -27,6 +28,8 @@ export class SimulatorState {
   readonly knobs: KnobStore;
   /** Draws for `errorRate`; seeded unless the caller injected a source. */
   readonly random: () => number;
+  /** The prompt prefixes cached so far (Anthropic `cache_control`). */
+  readonly promptCache = new PromptCacheStore();
   /** Id characters come from their own seeded stream so ids never shift the error draws. */
   readonly nextId: (length: number) => string = createIdSource(0x1d5eed);
   private requests = 0;

@@ -4,6 +4,7 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { PromptCachePrefix } from './prompt-cache.js';
 import type { Reply } from './reply.js';
 import type { ToolSpec } from './tool-calls.js';
 
@@ -40,6 +41,10 @@ export interface SimCall {
   toolResult: string | undefined;
   /** JSON output was asked for; `schema` is undefined in plain JSON mode (OpenAI `json_object`). */
   jsonOutput: { schema: unknown } | undefined;
+  /** Reasoning tokens the request itself asks for (Anthropic `thinking` on); a non-zero `reasoningTokens` knob wins. */
+  thinkingTokens?: number;
+  /** The prompt prefix the request marks for the provider's prompt cache (Anthropic `cache_control`). */
+  promptCache?: PromptCachePrefix;
 }
 
 /** Where a provider request was routed, from the URL alone. */

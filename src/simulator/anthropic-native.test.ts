@@ -130,6 +130,26 @@ describe('Anthropic extended thinking', () => {
     assert.match(await invalid(turn({ type: 'thinking', thinking: 'made up' })), /thinking\.signature: Field required/);
   });
 
+  it('with thinking on, a tool loop must give back the thinking of the turn that called the tools', async () => {
+    const tools = [{ name: 'get_time', input_schema: { type: 'object', properties: {} } }];
+    const first = await messages({ thinking: thinkingOn, tools });
+    const [thinking, call] = arr(first.content).map(obj);
+    assert.equal(call?.type, 'tool_use');
+    const loop = (assistant: unknown[]) => ({
+      thinking: thinkingOn,
+      tools,
+      messages: [
+        user,
+        { role: 'assistant', content: assistant },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call?.id, content: '12:00' }] },
+      ],
+    });
+    const answer = await messages(loop([thinking, call]));
+    assert.match(String(obj(arr(answer.content).at(-1)).text), /The tool returned: 12:00/);
+    assert.match(await invalid(loop([call])), /^messages\.1\.content\.0\.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`/);
+    await messages({ ...loop([call]), thinking: { type: 'disabled' } });
+  });
+
   it('checks the thinking budget as the API does', async () => {
     assert.match(
       await invalid({ thinking: { type: 'enabled', budget_tokens: 100 } }),

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { invalid } from './anthropic-errors.js';
 import { readCachedPrompt, type CachedPrompt } from './anthropic-prompt-cache.js';
-import { checkThinkingBlock, readThinking } from './anthropic-thinking.js';
+import { checkThinkingBlock, checkToolLoopThinking, readThinking } from './anthropic-thinking.js';
 import { readAnthropicTools } from './anthropic-tools.js';
 import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
 import type { PromptCachePrefix } from './prompt-cache.js';
@@ -133,6 +133,8 @@ interface MessagesScan {
   lastTurnImages: number;
   images: number;
   toolResult: string | undefined;
+  /** Where the last assistant message is, and the type of its first block (`text` for string content). */
+  lastAssistant: { index: number; firstBlock: unknown } | undefined;
 }
 
 /**
@@ -142,7 +144,7 @@ interface MessagesScan {
  */
 function scanMessages(messages: unknown[], texts: string[]): MessagesScan | HttpReply {
   const images = { count: 0 };
-  const result: MessagesScan = { texts, lastUserText: '', lastTurnImages: 0, images: 0, toolResult: undefined };
+  const result: MessagesScan = { texts, lastUserText: '', lastTurnImages: 0, images: 0, toolResult: undefined, lastAssistant: undefined };
   let expected: Set<string> | undefined;
   let pending: Set<string> | undefined;
   let pendingAt = -1;
@@ -159,6 +161,8 @@ function scanMessages(messages: unknown[], texts: string[]): MessagesScan | Http
     lastRole = message.role;
     if (message.role === 'assistant') {
       if (pending !== undefined && pending.size > 0) return missingResults(pendingAt, pending);
+      const first: unknown = Array.isArray(message.content) ? message.content[0] : undefined;
+      result.lastAssistant = { index, firstBlock: isRecord(first) ? first.type : 'text' };
       expected = scan.toolUseIds === undefined ? undefined : new Set(scan.toolUseIds);
       pending = expected === undefined ? undefined : new Set(expected);
       pendingAt = index;
@@ -261,6 +265,10 @@ export function parseAnthropicRequest(body: unknown): SimCall | HttpReply {
   if (jsonOutput !== undefined && 'status' in jsonOutput) return jsonOutput;
   const thinkingTokens = readThinking(body, body.max_tokens);
   if (typeof thinkingTokens === 'object') return thinkingTokens;
+  if (thinkingTokens !== undefined && prompt.messages.toolResult !== undefined) {
+    const problem = checkToolLoopThinking(prompt.messages.lastAssistant);
+    if (problem !== undefined) return problem;
+  }
   const promptCache = readPromptCache(body, prompt);
   if (promptCache !== undefined && 'status' in promptCache) return promptCache;
   const scan = prompt.messages;

@@ -58,3 +58,18 @@ export function readThinking(body: Record<string, unknown>, maxTokens: number): 
       );
   }
 }
+
+/**
+ * With thinking on, a conversation that ends with tool results must give back the thinking of the assistant turn
+ * that called the tools, first in that turn; the API's 400 when it does not (the gateway must replay it, or turn
+ * thinking off).
+ */
+export function checkToolLoopThinking(lastAssistant: { index: number; firstBlock: unknown } | undefined): HttpReply | undefined {
+  if (lastAssistant === undefined || lastAssistant.firstBlock === 'thinking' || lastAssistant.firstBlock === 'redacted_thinking') return undefined;
+  return invalid(
+    `messages.${lastAssistant.index}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(lastAssistant.firstBlock)}\`. ` +
+      'When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of ' +
+      '`tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this ' +
+      'requirement, disable `thinking`.',
+  );
+}

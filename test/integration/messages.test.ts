@@ -191,6 +191,13 @@ describe("Anthropic's model names", () => {
       assert.equal(message.model, id, name);
     }
   });
+
+  it('the same names work on the other endpoints: chat completions answer as the catalog model', async () => {
+    const completion = await gw
+      .client()
+      .chat.completions.create({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 8 });
+    assert.equal(completion.model, 'claude-haiku-4.5');
+  });
 });
 
 describe('messages.countTokens', () => {

@@ -9,7 +9,8 @@
  *   → `reasoning_details` of format `anthropic` (only Claude can read them back). A thinking block with an empty
  *   signature is one the gateway wrote for a model that is not Claude: it carries nothing to replay.
  * - Server-tool blocks of earlier answers (`server_tool_use`, `web_search_tool_result`, …) are history of a tool
- *   only Claude has: they are left out. `cache_control` and citations have no equivalent either.
+ *   only Claude has: they are left out (kept as text, for measuring, when the model is Claude's alone).
+ *   `cache_control` and citations have no equivalent either.
  * A document at a URL cannot be translated (the canonical file part takes inline data only): 400, unless the model
  * is Claude's alone (`nativeOnly`), when it is left out here and goes to Claude in the native body.
  * @see https://platform.claude.com/docs/en/api/messages
@@ -30,7 +31,7 @@ export function toCanonicalMessages(system: MessagesRequest['system'], turns: re
   for (const turn of turns) {
     if (turn.role === 'user') messages.push(...userMessages(turn.blocks, turn.at, nativeOnly));
     else {
-      const message = assistantMessage(turn.blocks);
+      const message = assistantMessage(turn.blocks, nativeOnly);
       if (message !== undefined) messages.push(message);
     }
   }
@@ -120,8 +121,12 @@ function documentParts(block: DocumentBlock, param: string, nativeOnly: boolean)
   }
 }
 
-/** An assistant turn; undefined when nothing in it can be translated (only server-tool history). */
-function assistantMessage(blocks: readonly AssistantBlock[]): ChatMessage | undefined {
+/**
+ * An assistant turn; undefined when nothing in it can be translated (only server-tool history). For a model that is
+ * Claude's alone the canonical request is only routed, admitted and measured, never sent: server-tool history is
+ * kept there as text, so the prompt's size (and the spend held for it) covers what Claude will read.
+ */
+function assistantMessage(blocks: readonly AssistantBlock[], nativeOnly: boolean): ChatMessage | undefined {
   const texts: TextPart[] = [];
   const calls: ToolCallParam[] = [];
   const details: ReasoningDetail[] = [];
@@ -140,6 +145,7 @@ function assistantMessage(blocks: readonly AssistantBlock[]): ChatMessage | unde
         details.push({ type: 'reasoning.encrypted', data: block.data, format: 'anthropic' });
         break;
       default:
+        if (nativeOnly) texts.push({ type: 'text', text: JSON.stringify(block) });
         break; // server-tool history: see the module comment
     }
   }

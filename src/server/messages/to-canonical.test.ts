@@ -157,6 +157,25 @@ describe('Messages → canonical request', () => {
     assert.deepEqual(canonical(urlDocument, true).messages, [{ role: 'user', content: 'Sum up' }]);
   });
 
+  it('leaves server-tool history out for other models, and keeps it as text to measure for Claude', () => {
+    const search = { type: 'server_tool_use', id: 'srvtoolu_1', name: 'web_search', input: { query: 'tides' } };
+    const fields = {
+      messages: [
+        { role: 'user', content: 'Search' },
+        { role: 'assistant', content: [search, { type: 'text', text: 'Found.' }] },
+        { role: 'user', content: 'Thanks' },
+      ],
+    };
+    assert.deepEqual(canonical(fields).messages[1], { role: 'assistant', content: 'Found.' });
+    assert.deepEqual(canonical(fields, true).messages[1], {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: JSON.stringify(search) },
+        { type: 'text', text: 'Found.' },
+      ],
+    });
+  });
+
   it('leaves unsigned thinking (written for another model) out of both the canonical and the native body', () => {
     const req = canonical({
       messages: [

@@ -332,7 +332,7 @@ function renderMarkdown(report: Report): string {
     `Floor (bare Fastify + undici proxy) overhead at c=1: p50 ${report.floor.overheadP50Ms} ms, p99 ${report.floor.overheadP99Ms} ms.`,
     `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsFloor ?? '–'} × floor, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
     `Embeddings at c=50 (8 texts, base64): ${report.ratios.embeddingsVsDirect ?? '–'} × direct.`,
-    `Responses door over the chat door at c=1: p50 +${report.responses.overheadP50Ms} ms (store: false), +${report.responses.storedOverheadP50Ms} ms (store: true); at c=50: ${report.ratios.responsesVsChat ?? '–'} × the chat door's throughput.`,
+    `Responses door over the chat door at c=1: p50 ${signed(report.responses.overheadP50Ms)} ms (store: false), ${signed(report.responses.storedOverheadP50Ms)} ms (store: true); at c=50: ${report.ratios.responsesVsChat ?? '–'} × the chat door's throughput.`,
     `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
     ...(report.soak === null
       ? []
@@ -343,6 +343,12 @@ function renderMarkdown(report: Report): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/** A difference with its sign (`+0.5`, `-0.1`), or `–` when unknown. */
+function signed(value: number | null): string {
+  if (value === null) return '–';
+  return value < 0 ? String(value) : `+${value}`;
 }
 
 function round(value: number, digits = 1): number {

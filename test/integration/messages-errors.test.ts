@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
+import { createSeededRandom } from '../../src/simulator/random.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { anthropicClient, anthropicError, rowsFor } from '../helpers/messages.js';
 
@@ -212,4 +213,56 @@ describe('failures after the first event', () => {
       }
     });
   }
+});
+
+describe('mutated bodies', () => {
+  /** A valid body with most of what the door checks: blocks of each kind, a tool round trip, thinking, tools. */
+  const valid = {
+    model: 'claude-sonnet-4.5',
+    max_tokens: 64,
+    system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Read a' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+        ],
+      },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'read', input: { path: 'a' } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'body' }] }] },
+    ],
+    tools: [{ name: 'read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+    tool_choice: { type: 'auto' },
+    stop_sequences: ['END'],
+  };
+  const ODD_VALUES: unknown[] = [null, 0, -1, 1.5, 1e308, '', 'x', 'tool_result', true, [], [null], {}, { type: 'text' }, { type: 'thinking' }];
+
+  /** Every path into `value` (object keys and array indexes). */
+  function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+    if (typeof value !== 'object' || value === null) return [prefix];
+    const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, i) => [i, item]) : Object.entries(value);
+    return [prefix, ...entries.flatMap(([key, item]) => paths(item, [...prefix, key]))];
+  }
+
+  it("answer 200 or a 4xx in Anthropic's shape, never a 500", async () => {
+    const random = createSeededRandom(0x18a);
+    const all = paths(valid).filter((path) => path.length > 0);
+    const statuses = new Set<number>();
+    for (let i = 0; i < 150; i++) {
+      const body = structuredClone(valid) as Record<string, unknown>;
+      const path = all[Math.floor(random() * all.length)] ?? ['model'];
+      let parent: unknown = body;
+      for (const key of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[key];
+      const last = path.at(-1) as string | number;
+      const holder = parent as Record<string | number, unknown>;
+      if (random() < 0.2) delete holder[last];
+      else holder[last] = ODD_VALUES[Math.floor(random() * ODD_VALUES.length)];
+      const answer = await post('/v1/messages', body);
+      assert.ok(answer.status < 500, `${JSON.stringify(path)} → ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 200) assertAnthropicError(answer, answer.status, answer.body.error?.type ?? '');
+      statuses.add(answer.status);
+    }
+    assert.ok(statuses.has(200) && statuses.has(400), [...statuses].join(', '));
+  });
 });

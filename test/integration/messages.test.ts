@@ -247,3 +247,70 @@ describe('the ledger', () => {
     assert.ok(rows.every((r) => r.endpoint === 'messages' && r.status === 200));
   });
 });
+
+describe('extended thinking with a tool call on Claude', () => {
+  const thinking = { type: 'enabled' as const, budget_tokens: 2048 };
+  const first: Anthropic.MessageParam = { role: 'user', content: 'What is the weather in Oslo?' };
+
+  for (const stream of [false, true]) {
+    it(`${stream ? 'streamed: thinking_delta and signature_delta, then' : 'the'} signed thinking block goes back with the tool result and is accepted`, async () => {
+      const client = anthropicClient(gw);
+      const params = { model: 'claude-sonnet-4-5', max_tokens: 4096, thinking, tools: [WEATHER_TOOL], messages: [first] };
+      const { types, message: call } = stream ? await streamed(client, params) : { types: [], message: await client.messages.create(params) };
+      assert.deepEqual(
+        call.content.map((block) => block.type),
+        ['thinking', 'tool_use'],
+      );
+      const block = call.content[0] as Anthropic.ThinkingBlock;
+      assert.ok(block.thinking.length > 0 && block.signature.length > 0, JSON.stringify(block));
+      if (stream) assert.ok(types.includes('content_block_delta'));
+      const toolUse = call.content[1] as Anthropic.ToolUseBlock;
+      const result: Anthropic.MessageParam = {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'Snow, -3 degrees' }],
+      };
+      const next = { ...params, messages: [first, { role: 'assistant' as const, content: call.content }, result] };
+      const answer = stream ? (await streamed(client, next)).message : await client.messages.create(next);
+      assert.equal(answer.stop_reason, 'end_turn');
+      assert.match(textOf(answer), /The tool returned: Snow, -3 degrees/);
+    });
+  }
+
+  it("a tampered signature is Claude's 400, forwarded in Anthropic's shape and not charged", async () => {
+    const account = await gw.addAccount();
+    const client = anthropicClient(gw, account.apiKey);
+    const params = { model: 'claude-sonnet-4-5', max_tokens: 4096, thinking, tools: [WEATHER_TOOL], messages: [first] };
+    const call = await client.messages.create(params);
+    const [block, toolUse] = call.content as [Anthropic.ThinkingBlock, Anthropic.ToolUseBlock];
+    const tampered = { ...block, thinking: `${block.thinking} (edited)` };
+    const result: Anthropic.MessageParam = { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'Snow' }] };
+    const error = await client.messages.create({ ...params, messages: [first, { role: 'assistant', content: [tampered, toolUse] }, result] }).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    assert.ok(error instanceof Error && 'status' in error, String(error));
+    assert.equal(error.status, 400);
+    assert.deepEqual((error as unknown as { error: { error: { type: string } } }).error.error.type, 'invalid_request_error');
+    assert.match(error.message, /signature/);
+    const rows = await rowsFor(gw, account.accountId, 2);
+    const refused = rows.find((r) => r.status === 400);
+    assert.ok(refused, JSON.stringify(rows));
+    assert.deepEqual([refused.endpoint, refused.cost_usd, refused.prompt_tokens], ['messages', 0, 0]);
+  });
+
+  it('a conversation Claude started with signed thinking can go on with gpt-5, which never sees the signatures', async () => {
+    const client = anthropicClient(gw);
+    const params = { model: 'claude-sonnet-4-5', max_tokens: 4096, thinking, tools: [WEATHER_TOOL], messages: [first] };
+    const call = await client.messages.create(params);
+    const toolUse = call.content.find((block): block is Anthropic.ToolUseBlock => block.type === 'tool_use');
+    assert.ok(toolUse);
+    const result: Anthropic.MessageParam = { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'Fog' }] };
+    const answer = await client.messages.create({
+      ...params,
+      model: 'gpt-5',
+      messages: [first, { role: 'assistant', content: call.content }, result],
+    });
+    assert.equal(answer.model, 'gpt-5');
+    assert.match(textOf(answer), /The tool returned: Fog/);
+  });
+});

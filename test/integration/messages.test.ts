@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { anthropicClient, PIXEL_PNG, rowsFor } from '../helpers/messages.js';
+import { anthropicClient, anthropicError, PIXEL_PNG, rowsFor } from '../helpers/messages.js';
 
 let gw: TestGateway;
 before(async () => {
@@ -284,13 +284,11 @@ describe('extended thinking with a tool call on Claude', () => {
     const [block, toolUse] = call.content as [Anthropic.ThinkingBlock, Anthropic.ToolUseBlock];
     const tampered = { ...block, thinking: `${block.thinking} (edited)` };
     const result: Anthropic.MessageParam = { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUse.id, content: 'Snow' }] };
-    const error = await client.messages.create({ ...params, messages: [first, { role: 'assistant', content: [tampered, toolUse] }, result] }).then(
-      () => undefined,
-      (reason: unknown) => reason,
+    const error = await anthropicError(
+      client.messages.create({ ...params, messages: [first, { role: 'assistant', content: [tampered, toolUse] }, result] }),
     );
-    assert.ok(error instanceof Error && 'status' in error, String(error));
     assert.equal(error.status, 400);
-    assert.deepEqual((error as unknown as { error: { error: { type: string } } }).error.error.type, 'invalid_request_error');
+    assert.equal((error.error as { error?: { type?: string } }).error?.type, 'invalid_request_error');
     assert.match(error.message, /signature/);
     const rows = await rowsFor(gw, account.accountId, 2);
     const refused = rows.find((r) => r.status === 400);

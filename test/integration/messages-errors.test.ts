@@ -46,7 +46,7 @@ function assertAnthropicError(answer: RawAnswer, status: number, type: string, m
   assert.equal(answer.body.request_id, answer.headers.get('request-id'));
 }
 
-const hello = { model: 'claude-sonnet-4.5', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] };
+const hello = { model: 'claude-sonnet-4.5', max_tokens: 16, messages: [{ role: 'user' as const, content: 'Hi' }] };
 
 describe('keys', () => {
   it('a missing or unknown key is a 401 authentication_error on /v1/messages and count_tokens, x-api-key or Bearer', async () => {
@@ -185,10 +185,11 @@ describe('limits', () => {
 });
 
 describe('failures after the first event', () => {
-  for (const [model, upstream] of [
+  const cases: Array<[string, string]> = [
     ['claude-haiku-4.5', 'claude-haiku-4-5'],
     ['gpt-4o-mini', 'gpt-4o-mini'],
-  ]) {
+  ];
+  for (const [model, upstream] of cases) {
     it(`${model}: the stream ends with an error event in Anthropic's shape, which the SDK throws`, async () => {
       gw.simulator!.setKnobs(upstream, { midStreamError: true });
       try {

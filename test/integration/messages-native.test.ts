@@ -107,7 +107,7 @@ async function postMessages(body: Record<string, unknown>, headers: Record<strin
   });
 }
 
-const ask = { model: 'claude-sonnet-4-5-20250929', max_tokens: 1024, messages: [{ role: 'user', content: 'Hello' }] };
+const ask = { model: 'claude-sonnet-4-5-20250929', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'Hello' }] };
 
 describe('recorded Anthropic streams, relayed', () => {
   for (const name of STREAMS) {
@@ -258,7 +258,10 @@ describe("a translated model's stream", () => {
         const response = await postMessages({ ...ask, ...extra, model, stream: true });
         const events = parseSse(await response.text());
         assert.match(outline(events), GRAMMAR, JSON.stringify(extra));
-        const delta = events.find(([event]) => event === 'message_delta')?.[1] as { delta: { stop_reason: string }; usage: Record<string, number> };
+        const delta = events.find(([event]) => event === 'message_delta')?.[1] as {
+          delta: { stop_reason: string };
+          usage: { input_tokens: number; output_tokens: number; cost_usd: number };
+        };
         assert.equal(delta.delta.stop_reason, 'tools' in extra ? 'tool_use' : 'end_turn');
         assert.ok(delta.usage.input_tokens > 0 && delta.usage.output_tokens > 0 && delta.usage.cost_usd > 0);
       }

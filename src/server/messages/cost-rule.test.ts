@@ -72,7 +72,9 @@ describe('the cost rule for Messages bodies', () => {
   });
 
   it('drops the long-context and fast-mode betas and keeps the rest, from one header or several', () => {
-    assert.deepEqual(rule({}, 'context-1m-2025-08-07, interleaved-thinking-2025-05-14,fast-mode-2026-02-01'), ['interleaved-thinking-2025-05-14']);
+    assert.deepEqual(rule({}, 'context-1m-2025-08-07, interleaved-thinking-2025-05-14,fast-mode-2026-02-01,oauth-2025-04-20'), [
+      'interleaved-thinking-2025-05-14',
+    ]);
     assert.deepEqual(rule({}, ['a-1', ' b-2 ']), ['a-1', 'b-2']);
     assert.deepEqual(rule({}), []);
   });

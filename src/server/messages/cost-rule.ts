@@ -18,7 +18,8 @@
  * - `file` sources (a `file_id` in the gateway operator's Anthropic account, or the tenant's when BYOK — which one
  *   answers is decided later by routing and failover): refused; send the content inline.
  * - Betas: `context-1m-*` (prompts over 200K tokens billed at 2× input) and `fast-mode-*` are dropped; the catalog's
- *   context window for Claude is 200K, so the beta would change nothing but the price.
+ *   context window for Claude is 200K, so the beta would change nothing but the price. (`oauth-*` goes too: it
+ *   describes the client's own login, and the gateway calls Anthropic with its key.)
  * @see https://platform.claude.com/docs/en/about-claude/pricing
  * @see https://platform.claude.com/docs/en/build-with-claude/data-residency
  */
@@ -29,8 +30,11 @@ import type { ImageBlock, DocumentBlock } from './request-schema.js';
 /** Anthropic-defined tools the client runs: priced as tokens only. */
 const CLIENT_TOOL_TYPE = /^(bash|text_editor|computer|memory)_\d{8}$/;
 
-/** Betas dropped before Claude sees them: they change only the price within the catalog's limits. */
-const DROPPED_BETAS = [/^context-1m-/, /^fast-mode-/];
+/**
+ * Betas dropped before Claude sees them: the long-context and fast-mode ones change only the price within the
+ * catalog's limits; `oauth-*` belongs to a client's own login to Anthropic, not to the gateway's key.
+ */
+const DROPPED_BETAS = [/^context-1m-/, /^fast-mode-/, /^oauth-/];
 
 /** Whether a tool is one Anthropic defines and the client runs (`bash_20250124`, …). */
 export function isClientDefinedTool(tool: CheckedTool): boolean {

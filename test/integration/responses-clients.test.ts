@@ -5,7 +5,7 @@
  * continues with the stored turn's `item_reference`s and `function_call_output`s), and `generateObject`.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -17,6 +17,7 @@ before(async () => {
 after(async () => {
   await gw.close();
 });
+afterEach(() => gw.simulator!.resetKnobs());
 
 const MODELS = ['gpt-5', 'claude-sonnet-4.5', 'gemini-2.5-flash', 'auto'];
 
@@ -93,3 +94,35 @@ for (const model of MODELS) {
     });
   });
 }
+
+describe('AI SDK default provider with Claude thinking', () => {
+  it('the next step refers to the stored reasoning item by id, and Claude gets its signed thinking back', async () => {
+    gw.simulator!.setKnobs('claude-sonnet-4-5', { reasoningTokens: 5 });
+    const bodies: { input?: { type?: string }[]; reasoning?: { effort?: string } }[] = [];
+    const openai = createOpenAI({
+      baseURL: `${gw.url}/v1`,
+      apiKey: gw.apiKey,
+      fetch: (input, init) => {
+        bodies.push(JSON.parse(String(init?.body)) as (typeof bodies)[number]);
+        return fetch(input, init);
+      },
+    });
+    const result = streamText({
+      model: openai('claude-sonnet-4.5'),
+      prompt: 'What is the weather in Paris?',
+      tools: { get_weather: weather },
+      stopWhen: stepCountIs(3),
+      providerOptions: { openai: { forceReasoning: true, reasoningEffort: 'low' } },
+    });
+    let text = '';
+    for await (const delta of result.textStream) text += delta;
+    assert.match(text, /The tool returned: sunny in/);
+    assert.match((await result.steps)[0]?.reasoningText ?? '', /^Thinking about/);
+    // Thinking is on (the simulator then refuses a tool loop whose turn lost its thinking block, as Anthropic does).
+    assert.equal(bodies[0]?.reasoning?.effort, 'low');
+    assert.ok(
+      bodies[1]?.input?.some((item) => item.type === 'item_reference'),
+      JSON.stringify(bodies[1]),
+    );
+  });
+});

@@ -285,6 +285,7 @@ describe('reasoning across turns', () => {
       model: 'claude-sonnet-4.5',
       input: [question],
       tools: [weatherTool],
+      reasoning: { effort: 'low' },
       store: false,
       include: ['reasoning.encrypted_content'],
     });
@@ -307,7 +308,9 @@ describe('reasoning across turns', () => {
       output: 'snow',
     }));
     const history = [question, ...(first.output as ResponseInputItem[]), ...outputs];
-    const second = await client.responses.create({ model: 'claude-sonnet-4.5', input: history, tools: [weatherTool], store: false });
+    // Thinking is on: the simulator, as Anthropic, refuses tool results after a turn that lost its thinking block.
+    const thinking = { tools: [weatherTool], reasoning: { effort: 'low' as const }, store: false };
+    const second = await client.responses.create({ model: 'claude-sonnet-4.5', input: history, ...thinking });
     assert.match(second.output_text, /The tool returned: snow/);
 
     // The simulator checks thinking signatures as Anthropic does: a tampered one is refused, so the intact one reached it.
@@ -316,7 +319,7 @@ describe('reasoning across turns', () => {
         ? { ...item, encrypted_content: encodeReasoningState(details.map((detail) => ({ ...detail, signature: 'forged' }))) }
         : item,
     );
-    const refused = await apiError(client.responses.create({ model: 'claude-sonnet-4.5', input: tampered, tools: [weatherTool], store: false }));
+    const refused = await apiError(client.responses.create({ model: 'claude-sonnet-4.5', input: tampered, ...thinking }));
     assert.equal(refused.status, 400);
     assert.match(refused.message, /signature/i);
 
@@ -328,7 +331,12 @@ describe('reasoning across turns', () => {
   it('without include the client gets no encrypted_content, but the store keeps it for previous_response_id', async () => {
     gw.simulator!.setKnobs('claude-sonnet-4-5', { reasoningTokens: 4 });
     const client = gw.client();
-    const first = await client.responses.create({ model: 'claude-sonnet-4.5', input: 'Weather in Lima?', tools: [weatherTool] });
+    const first = await client.responses.create({
+      model: 'claude-sonnet-4.5',
+      input: 'Weather in Lima?',
+      tools: [weatherTool],
+      reasoning: { effort: 'low' },
+    });
     const reasoning = first.output.find((item) => item.type === 'reasoning');
     assert.ok(reasoning);
     assert.equal('encrypted_content' in reasoning, false);
@@ -341,6 +349,7 @@ describe('reasoning across turns', () => {
       previous_response_id: first.id,
       input: [{ type: 'function_call_output', call_id: call?.call_id ?? '', output: 'warm' }],
       tools: [weatherTool],
+      reasoning: { effort: 'low' },
     });
     assert.match(second.output_text, /The tool returned: warm/);
   });

@@ -204,6 +204,22 @@ describe('bad input', () => {
     assert.equal((await gw.admission.monthly({ accountId: account.accountId })).spentUsd, 0);
   });
 
+  it('a body that is not JSON is a 400 with its ledger row under responses', async () => {
+    const account = await gw.addAccount();
+    const response = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${account.apiKey}`, 'content-type': 'application/json' },
+      body: '{"model": "gpt-5", "input": ',
+    });
+    assert.equal(response.status, 400);
+    validateOpenAI('ErrorResponse', await response.json());
+    const rows = await rowsFor(gw, account.accountId, 1);
+    assert.deepEqual(
+      rows.map((r) => [r.endpoint, r.status, r.cost_usd]),
+      [['responses', 400, 0]],
+    );
+  });
+
   it("an unknown, another account's and a deleted previous_response_id get the same answer", async () => {
     const mine = await gw.addAccount();
     const theirs = await gw.addAccount();

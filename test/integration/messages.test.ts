@@ -312,3 +312,28 @@ describe('extended thinking with a tool call on Claude', () => {
     assert.match(textOf(answer), /The tool returned: Fog/);
   });
 });
+
+describe("Anthropic's model list", () => {
+  it('models.list pages through the chat models; models.retrieve resolves an alias; an unknown id is not_found_error', async () => {
+    const client = anthropicClient(gw);
+    const ids: string[] = [];
+    for await (const model of client.models.list({ limit: 5 })) {
+      assert.equal(model.type, 'model');
+      assert.match(model.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      ids.push(model.id);
+    }
+    assert.ok(ids.includes('claude-sonnet-4.5') && ids.includes('gpt-5'));
+    assert.ok(!ids.includes('text-embedding-3-small'), 'embedding models are not listed');
+    assert.equal(new Set(ids).size, ids.length);
+    const model = await client.models.retrieve('claude-haiku-4-5-20251001');
+    assert.deepEqual([model.id, model.type], ['claude-haiku-4.5', 'model']);
+    const error = await anthropicError(client.models.retrieve('claude-opus-9'));
+    assert.equal(error.status, 404);
+    assert.equal((error.error as { error?: { type?: string } }).error?.type, 'not_found_error');
+    const openai = await gw.client().models.list();
+    assert.ok(
+      openai.data.some((m) => m.id === 'text-embedding-3-small'),
+      'without anthropic-version: the OpenAI list, unchanged',
+    );
+  });
+});

@@ -18,14 +18,14 @@ const StringExcept = (values: readonly string[]) => Type.Unsafe<string>({ type: 
 /** Function and custom tool names, as Chat Completions accepts them. */
 const ToolName = Type.String({ pattern: '^[a-zA-Z0-9_-]{1,64}$' });
 
-export const InputText = Type.Object({ type: Type.Literal('input_text'), text: Type.String() });
-export const InputImage = Type.Object({
+const InputText = Type.Object({ type: Type.Literal('input_text'), text: Type.String() });
+const InputImage = Type.Object({
   type: Type.Literal('input_image'),
   image_url: Nullable(Type.String({ minLength: 1 })),
   file_id: Nullable(Type.String()),
   detail: Nullable(Type.String()),
 });
-export const InputFile = Type.Object({
+const InputFile = Type.Object({
   type: Type.Literal('input_file'),
   file_id: Nullable(Type.String()),
   file_url: Nullable(Type.String()),
@@ -36,9 +36,9 @@ const OutputText = Type.Object({ type: Type.Literal('output_text'), text: Type.S
 const Refusal = Type.Object({ type: Type.Literal('refusal'), refusal: Type.String() });
 
 /** What a message's content parts may be (assistant turns use `output_text` / `refusal`, others `input_*`). */
-export const ContentPart = Type.Union([InputText, InputImage, InputFile, OutputText, Refusal]);
+const ContentPart = Type.Union([InputText, InputImage, InputFile, OutputText, Refusal]);
 /** What a tool's output may hold besides a string. */
-export const ToolOutputPart = Type.Union([InputText, InputImage, InputFile]);
+const ToolOutputPart = Type.Union([InputText, InputImage, InputFile]);
 
 const ItemId = Nullable(Type.String({ minLength: 1, maxLength: 128 }));
 const CallId = Type.String({ minLength: 1, maxLength: 128 });
@@ -53,7 +53,7 @@ export const MessageItem = Type.Object({
   content: Type.Union([Type.String(), Type.Array(ContentPart)]),
   status: ItemStatus,
 });
-export const FunctionCallItem = Type.Object({
+const FunctionCallItem = Type.Object({
   type: Type.Literal('function_call'),
   id: ItemId,
   call_id: CallId,
@@ -61,27 +61,27 @@ export const FunctionCallItem = Type.Object({
   arguments: Type.String(),
   status: ItemStatus,
 });
-export const FunctionCallOutputItem = Type.Object({
+const FunctionCallOutputItem = Type.Object({
   type: Type.Literal('function_call_output'),
   id: ItemId,
   call_id: CallId,
   output: ToolOutput,
   status: ItemStatus,
 });
-export const CustomToolCallItem = Type.Object({
+const CustomToolCallItem = Type.Object({
   type: Type.Literal('custom_tool_call'),
   id: ItemId,
   call_id: CallId,
   name: Type.String({ minLength: 1 }),
   input: Type.String(),
 });
-export const CustomToolCallOutputItem = Type.Object({
+const CustomToolCallOutputItem = Type.Object({
   type: Type.Literal('custom_tool_call_output'),
   id: ItemId,
   call_id: CallId,
   output: ToolOutput,
 });
-export const ReasoningItem = Type.Object({
+const ReasoningItem = Type.Object({
   type: Type.Literal('reasoning'),
   id: ItemId,
   summary: Type.Optional(Type.Array(Type.Object({ type: Type.Literal('summary_text'), text: Type.String() }))),
@@ -89,7 +89,7 @@ export const ReasoningItem = Type.Object({
   status: ItemStatus,
 });
 /** A reference to an item of a stored response (the AI SDK sends them with `store: true`). */
-export const ItemReference = Type.Object({
+const ItemReference = Type.Object({
   type: Type.Optional(Type.Union([Type.Literal('item_reference'), Type.Null()])),
   id: Type.String({ minLength: 1, maxLength: 128 }),
 });
@@ -104,14 +104,14 @@ export const InputItem = Type.Union([
   ItemReference,
 ]);
 
-export const FunctionTool = Type.Object({
+const FunctionTool = Type.Object({
   type: Type.Literal('function'),
   name: ToolName,
   description: Nullable(Type.String()),
   parameters: Nullable(Type.Record(Type.String(), Type.Unknown())),
   strict: Nullable(Type.Boolean()),
 });
-export const CustomTool = Type.Object({
+const CustomTool = Type.Object({
   type: Type.Literal('custom'),
   name: ToolName,
   description: Nullable(Type.String()),
@@ -123,10 +123,10 @@ export const CustomTool = Type.Object({
   ),
 });
 /** Tools OpenAI runs itself (`web_search`, `file_search`, `code_interpreter`, `mcp`, `namespace`…): dropped. */
-export const HostedTool = Type.Object({ type: StringExcept(['function', 'custom']) });
+const HostedTool = Type.Object({ type: StringExcept(['function', 'custom']) });
 const Tool = Type.Union([FunctionTool, CustomTool, HostedTool]);
 
-export const ToolChoice = Type.Union([
+const ToolChoice = Type.Union([
   Type.Literal('none'),
   Type.Literal('auto'),
   Type.Literal('required'),
@@ -140,7 +140,7 @@ export const ToolChoice = Type.Union([
   Type.Object({ type: StringExcept(['function', 'custom', 'allowed_tools']) }),
 ]);
 
-export const TextFormat = Type.Union([
+const TextFormat = Type.Union([
   Type.Object({ type: Type.Literal('text') }),
   Type.Object({ type: Type.Literal('json_object') }),
   Type.Object({

@@ -41,6 +41,22 @@ describe('countPromptTokens', () => {
     });
     assert.ok(withTools > TOKENS_PER_REPLY + TOKENS_PER_MESSAGE + 2);
   });
+
+  it('counts replayed reasoning state: thinking text and opaque data go to the provider with the turn', () => {
+    const turn = (details: { type: 'reasoning.text'; text: string; signature: string; format: string }[]) => ({
+      model: 'm',
+      messages: [
+        { role: 'user' as const, content: 'hello world' },
+        { role: 'assistant' as const, content: 'ok', reasoning_details: details },
+      ],
+    });
+    const bare = countPromptTokens(turn([]));
+    const thought = 'let me think about this '.repeat(100);
+    const withThinking = countPromptTokens(turn([{ type: 'reasoning.text', text: thought, signature: 'c2ln', format: 'anthropic' }]));
+    assert.ok(withThinking >= bare + 400, `${withThinking} vs ${bare}`);
+    const measured = measurePrompt(turn([{ type: 'reasoning.text', text: thought, signature: 'c2ln', format: 'anthropic' }]));
+    assert.ok(measured.estimate >= measurePrompt(turn([])).estimate + thought.length / ESTIMATE_BYTES_PER_TOKEN);
+  });
 });
 
 describe('measurePrompt', () => {

@@ -103,10 +103,16 @@ function countMessage(message: ChatMessage, counter: BoundedTokenCounter): numbe
       counter.add(call.function.arguments);
     }
   }
+  if (message.role === 'assistant') {
+    for (const detail of message.reasoning_details ?? []) counter.add(detail.type === 'reasoning.text' ? detail.text : detail.data);
+  }
   return fixed;
 }
 
-/** The UTF-8 bytes of a message's text (content, refusals, tool calls), of its other parts, and its image count. */
+/**
+ * The UTF-8 bytes of a message's text (content, refusals, tool calls, replayed thinking), of its other parts (and
+ * opaque reasoning state), and its image count.
+ */
 function messageBytes(message: ChatMessage): { text: number; other: number; images: number } {
   let text = 0;
   let other = 0;
@@ -123,6 +129,12 @@ function messageBytes(message: ChatMessage): { text: number; other: number; imag
   }
   if (message.role === 'assistant' && message.tool_calls !== undefined) {
     for (const call of message.tool_calls) text += Buffer.byteLength(call.function.name) + Buffer.byteLength(call.function.arguments);
+  }
+  if (message.role === 'assistant') {
+    for (const detail of message.reasoning_details ?? []) {
+      if (detail.type === 'reasoning.text') text += Buffer.byteLength(detail.text);
+      else other += Buffer.byteLength(detail.data);
+    }
   }
   return { text, other, images };
 }

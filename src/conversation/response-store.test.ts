@@ -142,6 +142,15 @@ await describeEachDialect('ResponseStore', (dialect) => {
     await store.save(big('resp_3'));
   });
 
+  it('refuses room for a turn whose input alone would take the account over its cap', async () => {
+    store = makeStore(MIB);
+    await store.save(turn('resp_1', START, { input: [message('resp_1_in', 'x'.repeat(700 * 1024))] }));
+    const input = [message('next_in', 'x'.repeat(400 * 1024))];
+    await assert.rejects(store.assertRoom('acct_a', input), { status: 400, param: 'store' });
+    await store.assertRoom('acct_a', [message('small_in', 'x'.repeat(1024))]);
+    await store.assertRoom('acct_b', input);
+  });
+
   it('refuses a response larger than the whole cap', async () => {
     store = makeStore(MIB);
     await assert.rejects(store.save(turn('resp_1', START, { input: [message('huge', 'x'.repeat(MIB))] })), { status: 400, param: 'store' });

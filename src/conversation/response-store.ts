@@ -107,10 +107,15 @@ export class ResponseStore {
     throw this.#storageFull();
   }
 
-  /** Throws that same error now when the account is already at/over its cap (checked before an upstream call). */
-  async assertRoom(accountId: string): Promise<void> {
-    if ((await storedResponseBytes(this.#db, accountId)) < this.#capBytes) return;
-    if ((await this.#purgeAccount(accountId)) > 0 && (await storedResponseBytes(this.#db, accountId)) < this.#capBytes) return;
+  /**
+   * Throws that same error now when the account is already at/over its cap, or when `incoming` — the turn's input
+   * items, which its save will hold at the least — would take it over (checked before an upstream call).
+   */
+  async assertRoom(accountId: string, incoming: readonly ConversationItem[] = []): Promise<void> {
+    const needed = incoming.length === 0 ? 0 : RESPONSE_OVERHEAD_BYTES + itemsBytes(incoming);
+    const fits = async (): Promise<boolean> => (await storedResponseBytes(this.#db, accountId)) + needed < this.#capBytes;
+    if (await fits()) return;
+    if ((await this.#purgeAccount(accountId)) > 0 && (await fits())) return;
     throw this.#storageFull();
   }
 
@@ -223,6 +228,13 @@ function encode(response: StoredResponse): StoredResponseRow {
     response: json,
     items,
   };
+}
+
+/** What items weigh against the cap, as {@link encode} counts them. */
+function itemsBytes(items: readonly ConversationItem[]): number {
+  let bytes = 0;
+  for (const item of items) bytes += ITEM_OVERHEAD_BYTES + Buffer.byteLength(JSON.stringify(item), 'utf8');
+  return bytes;
 }
 
 function encodeItem(direction: StoredItemRow['direction'], position: number, item: ConversationItem): StoredItemRow {

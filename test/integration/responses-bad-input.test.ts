@@ -337,4 +337,16 @@ describe('a full conversation store', () => {
       [400, 'invalid_request', false],
     ]);
   });
+
+  it('refuses, before the upstream call, a turn whose input alone would not fit', async () => {
+    const account = await small.addAccount();
+    const kept = await account.client().responses.create({ model: 'gpt-5', input: 'word '.repeat(120 * 1024) });
+    assert.equal(kept.status, 'completed');
+    const upstreamCalls = small.simulator!.stats().requests;
+    const error = await apiError(account.client().responses.create({ model: 'gpt-5', input: 'more '.repeat(120 * 1024) }));
+    assert.equal((error.error as ErrorBody['error']).param, 'store');
+    assert.equal(small.simulator!.stats().requests, upstreamCalls, 'the refused request reached the upstream');
+    const fits = await account.client().responses.create({ model: 'gpt-5', input: 'a short one' });
+    assert.equal(fits.status, 'completed');
+  });
 });

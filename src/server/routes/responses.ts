@@ -63,7 +63,7 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesRouteDeps
       const warnings = warningsHeaderValue(requestWarnings(body, tools.dropped));
       if (warnings !== undefined) reply.header(WARNINGS_HEADER, warnings);
       const keep = body.store !== false;
-      if (keep) await store.assertRoom(accountId);
+      if (keep) await store.assertRoom(accountId, turnInput.input);
       const createdAt = Math.floor(deps.now() / 1000);
       const turn: ResponseTurn = {
         id: newResponseId(),

@@ -47,12 +47,16 @@ async function firstTurn(stream: boolean): Promise<{ message: OpenAI.ChatComplet
     };
   }
   const details: ReasoningDetail[] = [];
-  const calls: OpenAI.ChatCompletionMessageToolCall[] = [];
+  const calls: OpenAI.ChatCompletionMessageFunctionToolCall[] = [];
   for await (const chunk of await client.chat.completions.create({ ...request, stream: true })) {
     const delta = chunk.choices[0]?.delta as (OpenAI.ChatCompletionChunk.Choice.Delta & WithDetails) | undefined;
     details.push(...(delta?.reasoning_details ?? []));
     for (const part of delta?.tool_calls ?? []) {
-      const call = calls[part.index] ?? { id: '', type: 'function', function: { name: '', arguments: '' } };
+      const call: OpenAI.ChatCompletionMessageFunctionToolCall = calls[part.index] ?? {
+        id: '',
+        type: 'function',
+        function: { name: '', arguments: '' },
+      };
       calls[part.index] = call;
       if (part.id !== undefined) call.id = part.id;
       call.function.name += part.function?.name ?? '';

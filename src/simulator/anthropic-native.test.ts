@@ -69,7 +69,7 @@ describe('Anthropic count_tokens', () => {
   it('refuses what the Messages endpoint refuses, with Anthropic errors', async () => {
     const noKey = await post(countUrl(), { 'anthropic-version': '2023-06-01' }, { model, messages: [user] });
     assert.equal(noKey.status, 401);
-    const bad = await post(countUrl(), headers, { model, messages: [{ role: 'system', content: 'x' }] });
+    const bad = await post(countUrl(), headers, { model, messages: [{ role: 'tool', content: 'x' }] });
     assert.equal(bad.status, 400);
     assert.equal(obj(obj(await bad.json()).error).type, 'invalid_request_error');
     const noMessages = await post(countUrl(), headers, { model });
@@ -230,5 +230,13 @@ describe("Claude Code's extra fields", () => {
       { 'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27' },
     );
     assert.equal(body.type, 'message');
+  });
+
+  it('accepts mid-conversation system turns, outside the user/assistant pairing', async () => {
+    const body = await messages({
+      messages: [user, { role: 'system', content: [{ type: 'text', text: '# Environment' }] }, { role: 'assistant', content: 'Hello' }, user],
+    });
+    assert.equal(body.type, 'message');
+    assert.match(await invalid({ messages: [user, { role: 'tool', content: 'x' }] }), /messages\.1\.role/);
   });
 });

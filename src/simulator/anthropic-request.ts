@@ -150,13 +150,15 @@ function scanMessages(messages: unknown[], texts: string[]): MessagesScan | Http
   let pendingAt = -1;
   let lastRole = '';
   for (const [index, message] of messages.entries()) {
-    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) {
-      return invalid(`messages.${index}.role: Input should be 'user' or 'assistant'`);
+    if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system')) {
+      return invalid(`messages.${index}.role: Input should be 'user', 'assistant' or 'system'`);
     }
     const before = images.count;
     const scan = scanContent(message.content, `messages.${index}.content`, images);
     if ('status' in scan) return scan;
     texts.push(scan.text);
+    // A mid-conversation system turn is system text: it takes no part in turn pairing.
+    if (message.role === 'system') continue;
     const sameTurn = lastRole === message.role;
     lastRole = message.role;
     if (message.role === 'assistant') {

@@ -30,6 +30,7 @@ export function toCanonicalMessages(system: MessagesRequest['system'], turns: re
   if (systemMessage !== undefined) messages.push(systemMessage);
   for (const turn of turns) {
     if (turn.role === 'user') messages.push(...userMessages(turn.blocks, turn.at, nativeOnly));
+    else if (turn.role === 'system') messages.push({ role: 'system', content: turn.blocks.map(textPart) });
     else {
       const message = assistantMessage(turn.blocks, nativeOnly);
       if (message !== undefined) messages.push(message);

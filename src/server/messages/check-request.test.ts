@@ -31,6 +31,52 @@ describe('checkMessagesRequest', () => {
     );
   });
 
+  it('takes mid-conversation system turns (Claude Code sends them) as text, outside the turn rules', () => {
+    const checked = checkMessagesRequest(
+      body({
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'system', content: [{ type: 'text', text: '# Environment' }] },
+          toolTurn,
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'x' }] },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      checked.turns.map((turn) => turn.role),
+      ['user', 'system', 'assistant', 'system', 'user'],
+    );
+    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } };
+    assert.throws(
+      () =>
+        checkMessagesRequest(
+          body({
+            messages: [
+              { role: 'user', content: 'Hi' },
+              { role: 'system', content: [image] },
+            ],
+          }),
+        ),
+      { status: 400, param: 'messages[1].content[0].type' },
+    );
+    assert.throws(
+      () =>
+        checkMessagesRequest(
+          body({
+            messages: [
+              { role: 'user', content: 'Hi' },
+              { role: 'system', content: [] },
+            ],
+          }),
+        ),
+      {
+        status: 400,
+        param: 'messages[1].content',
+      },
+    );
+  });
+
   it('refuses a conversation that does not start with the user', () => {
     assert.throws(() => checkMessagesRequest(body({ messages: [{ role: 'assistant', content: 'Hello' }] })), {
       status: 400,

@@ -39,7 +39,10 @@ export type UserBlock = TextBlock | ImageBlock | DocumentBlock | SearchResultBlo
 export type AssistantBlock = TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock | ServerToolBlock;
 
 /** One turn of the conversation, its content as blocks. `at` is its index in `messages`. */
-export type Turn = { role: 'user'; at: number; blocks: UserBlock[] } | { role: 'assistant'; at: number; blocks: AssistantBlock[] };
+export type Turn =
+  | { role: 'user'; at: number; blocks: UserBlock[] }
+  | { role: 'assistant'; at: number; blocks: AssistantBlock[] }
+  | { role: 'system'; at: number; blocks: TextBlock[] };
 
 /** A tool as checked: a client tool with its `input_schema`, or one Anthropic defines (`bash_20250124`, …). */
 export type CheckedTool = { kind: 'custom'; at: number; tool: CustomTool } | { kind: 'defined'; at: number; type: string; name: string };
@@ -109,10 +112,11 @@ export function checkMessagesRequest(body: MessagesRequest): CheckedRequest {
   return { body, turns, tools };
 }
 
-function toTurn(role: 'user' | 'assistant', content: string | ReadonlyArray<{ type: string }>, at: number): Turn {
+function toTurn(role: Turn['role'], content: string | ReadonlyArray<{ type: string }>, at: number): Turn {
   const param = `messages[${at}].content`;
-  if (role === 'user' && content.length === 0) throw emptyContent(at);
+  if (role !== 'assistant' && content.length === 0) throw emptyContent(at, role);
   const blocks = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+  if (role === 'system') return { role, at, blocks: blocks.map((block, j) => systemBlock(block, `${param}[${j}]`)) };
   if (role === 'user') return { role, at, blocks: blocks.map((block, j) => userBlock(block, `${param}[${j}]`)) };
   return { role, at, blocks: blocks.map((block, j) => assistantBlock(block, `${param}[${j}]`)) };
 }
@@ -124,6 +128,12 @@ function userBlock(block: { type: string }, param: string): UserBlock {
   if (checked.type !== 'tool_result' || checked.content === undefined || typeof checked.content === 'string') return checked;
   const content = checked.content.map((item, k) => resultBlock(item, `${param}.content[${k}]`));
   return { ...checked, content };
+}
+
+/** A mid-conversation system turn carries text only. */
+function systemBlock(block: { type: string }, param: string): TextBlock {
+  if (block.type !== 'text') throw unknownBlock(block.type, param, ['text']);
+  return expect(TextBlock, block, param) as TextBlock;
 }
 
 function resultBlock(block: { type: string }, param: string): ToolResultContentBlock {
@@ -156,8 +166,8 @@ function unknownBlock(type: string, param: string, known: readonly string[]): Ga
   );
 }
 
-function emptyContent(at: number): GatewayError {
-  return invalidRequest(`\`messages[${at}].content\`: user messages must have non-empty content.`, `messages[${at}].content`);
+function emptyContent(at: number, role: 'user' | 'system'): GatewayError {
+  return invalidRequest(`\`messages[${at}].content\`: ${role} messages must have non-empty content.`, `messages[${at}].content`);
 }
 
 /** The first turn is the user's; every tool result answers a tool call of an earlier assistant turn. */
@@ -165,6 +175,7 @@ function checkConversation(turns: readonly Turn[]): void {
   if (turns[0]?.role !== 'user') throw invalidRequest('`messages[0].role`: the first message must use the "user" role.', 'messages[0].role');
   const calls = new Set<string>();
   for (const turn of turns) {
+    if (turn.role === 'system') continue;
     if (turn.role === 'assistant') {
       for (const block of turn.blocks) if (block.type === 'tool_use') calls.add(block.id);
       continue;

@@ -117,8 +117,9 @@ export const SERVER_TOOL_RESULT_TYPES: ReadonlySet<string> = new Set([
 /** A content block as the body's schema sees it: any object with a `type`; `check-request.ts` checks the rest. */
 const AnyBlock = Type.Object({ type: Type.String() });
 
+/** `system` turns are mid-conversation system text (Claude Code sends them; the 2026 API accepts them). */
 export const MessageParam = Type.Object({
-  role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
+  role: Type.Union([Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system')]),
   content: Type.Union([Type.String(), Type.Array(AnyBlock)]),
 });
 

@@ -47,6 +47,21 @@ describe('Messages → canonical request', () => {
     assert.equal(native?.body.top_k, 5, 'the native body keeps what the canonical request cannot say');
   });
 
+  it('keeps a mid-conversation system turn in place as a system message; the native body keeps it as sent', () => {
+    const messages = [
+      { role: 'user', content: 'Hi' },
+      { role: 'system', content: [{ type: 'text', text: '# Environment' }] },
+      { role: 'assistant', content: 'Hello' },
+    ];
+    const req = canonical({ messages });
+    assert.deepEqual(req.messages, [
+      { role: 'user', content: 'Hi' },
+      { role: 'system', content: [{ type: 'text', text: '# Environment' }] },
+      { role: 'assistant', content: 'Hello' },
+    ]);
+    assert.deepEqual(req[NATIVE_BODY]?.body.messages, messages);
+  });
+
   it('translates a tool round trip: tool_use → tool_calls, tool_result → tool message first, its images after', () => {
     const req = canonical({
       tools: [{ name: 'read', description: 'Read a file', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],

@@ -14,6 +14,7 @@ import { adapterFor } from '../providers/registry.js';
 import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
+import type { SuccessSample } from '../routing/health.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import { countingCandidates, countTokensOn, type TokenCountResult } from './count-tokens.js';
 import { embedOn, type EmbeddingResult } from './embed.js';
@@ -46,8 +47,11 @@ export interface GatewayDeps {
   onOutcome?: (candidate: Candidate, outcome: AttemptOutcome) => void;
 }
 
-/** What one attempt did: timings and output size on success, whether a retry elsewhere could help on failure. */
-export type AttemptOutcome = { ok: true; ttftMs: number; totalMs: number; outputTokens: number } | { ok: false; retryable: boolean };
+/**
+ * What one attempt did: timings and output size on success (`ttftMs` only for streams: a non-streamed call is timed
+ * as a whole), whether a retry elsewhere could help on failure.
+ */
+export type AttemptOutcome = ({ ok: true } & SuccessSample) | { ok: false; retryable: boolean };
 
 /** The outcome every call reports, success or failure, for headers, metering and routing health. */
 export interface AttemptInfo {
@@ -207,7 +211,7 @@ export class Gateway {
     if (body === undefined) throw malformedUpstream('response');
     const completion = adapter.fromUpstream(body, ctx);
     const elapsed = performance.now() - started;
-    this.report(candidate, { ok: true, ttftMs: elapsed, totalMs: elapsed, outputTokens: completion.usage?.completion_tokens ?? 0 });
+    this.report(candidate, { ok: true, ttftMs: undefined, totalMs: elapsed, outputTokens: completion.usage?.completion_tokens ?? 0 });
     return completion;
   }
 

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DEFAULT_LATENCY_PRIOR, HEALTH_DEFAULTS, type HealthOptions, type HealthStore } from './health.js';
+import { DEFAULT_LATENCY_PRIOR, expectedAnswerMs, HEALTH_DEFAULTS, type HealthOptions, type HealthSnapshot, type HealthStore } from './health.js';
 import { manualClock } from './strategies/strategy.contract.test.js';
 
 /** Builds the store under test. */
@@ -12,6 +12,10 @@ export type MakeHealthStore = (options: HealthOptions) => HealthStore | Promise<
 
 const near = (actual: number, expected: number, tolerance = 0.01): void =>
   assert.ok(Math.abs(actual - expected) <= Math.abs(expected) * tolerance, `${actual} is not within ${tolerance * 100} % of ${expected}`);
+
+/** The snapshot's expected time for an answer of `outputTokens` tokens. */
+const answerMs = (snapshot: HealthSnapshot, outputTokens: number): number =>
+  expectedAnswerMs(snapshot.ttftMs, 1000 / snapshot.outputTokensPerSecond, outputTokens);
 
 /** Registers the contract's tests in the current suite. */
 export function runHealthStoreContract(make: MakeHealthStore): void {
@@ -63,6 +67,45 @@ export function runHealthStoreContract(make: MakeHealthStore): void {
     near(snapshot.outputTokensPerSecond, DEFAULT_LATENCY_PRIOR.outputTokensPerSecond, 1e-9);
     assert.ok(Number.isFinite(snapshot.ttftMs));
     assert.equal(snapshot.outcomes, 2);
+  });
+
+  it('learns from non-streamed calls: their total time scales both figures, keeping the prior split', async () => {
+    const clock = manualClock();
+    const health = await make({ now: clock.now });
+    // 24 tokens in 60 ms, where the prior expects 800 + 23 × 16.7 ms: the deployment is ~20× faster than assumed.
+    for (let i = 0; i < 30; i++) {
+      health.recordSuccess('p/json', { ttftMs: undefined, totalMs: 60, outputTokens: 24 });
+      clock.advance(100);
+    }
+    const snapshot = health.snapshot('p/json');
+    near(answerMs(snapshot, 24), 60, 0.1);
+    const priorMsPerToken = 1000 / DEFAULT_LATENCY_PRIOR.outputTokensPerSecond;
+    near(snapshot.ttftMs / (1000 / snapshot.outputTokensPerSecond), DEFAULT_LATENCY_PRIOR.ttftMs / priorMsPerToken, 1e-6);
+    assert.ok(snapshot.evidence > 10);
+    assert.equal(snapshot.outcomes, 30);
+  });
+
+  it('keeps the split streamed calls measured when non-streamed calls rescale it', async () => {
+    const clock = manualClock();
+    const health = await make({ now: clock.now });
+    // Streams: 200 ms to the first token, then 10 ms per token.
+    for (let i = 0; i < 40; i++) health.recordSuccess('p/m', { ttftMs: 200, totalMs: 200 + 99 * 10, outputTokens: 100 });
+    // Then it slows down to twice that, seen only on non-streamed calls of another length.
+    for (let i = 0; i < 60; i++) health.recordSuccess('p/m', { ttftMs: undefined, totalMs: 2 * (200 + 299 * 10), outputTokens: 300 });
+    const snapshot = health.snapshot('p/m');
+    near(snapshot.ttftMs, 400, 0.1);
+    near(snapshot.outputTokensPerSecond, 50, 0.1);
+  });
+
+  it('puts the whole time of a non-streamed answer of one token or none on the first token', async () => {
+    const health = await make({ now: manualClock().now });
+    for (let i = 0; i < 30; i++) health.recordSuccess('p/short', { ttftMs: undefined, totalMs: 40, outputTokens: 1 });
+    const snapshot = health.snapshot('p/short');
+    near(snapshot.ttftMs, 40, 0.2);
+    near(snapshot.outputTokensPerSecond, DEFAULT_LATENCY_PRIOR.outputTokensPerSecond, 1e-9);
+    health.recordSuccess('p/none', { ttftMs: undefined, totalMs: Number.NaN, outputTokens: 10 });
+    assert.equal(health.snapshot('p/none').evidence, 0);
+    assert.equal(health.snapshot('p/none').outcomes, 1);
   });
 
   it('computes a smoothed success rate over a sliding window of at most windowSize outcomes', async () => {

@@ -3,6 +3,15 @@
  * success rate. Behind the {@link HealthStore} interface so a shared (Redis-backed) store can replace the in-memory
  * one; reads stay synchronous because routing runs on the hot path (a shared store would serve them from a local
  * replica). The clock is injected.
+ *
+ * The latency model: an answer of n output tokens takes the time to the first token plus n − 1 times the time per
+ * token ({@link expectedAnswerMs}). Both figures are learned from every successful call, so that deployments
+ * measured by different mixes of calls compare fairly:
+ * - a streamed call measures them apart: the time to the first output token, and the time per token after it;
+ * - a non-streamed call only says how long the whole answer took. It is read as "this deployment is k times as
+ *   fast as estimated", k = measured / estimated time for that many tokens, and both figures are scaled by k. The
+ *   split between them is the one streamed calls taught (or the prior's, until a stream has been measured), and
+ *   non-streamed calls keep it.
  */
 
 /** What a deployment is assumed to do before it has been measured (and what stale measurements decay toward). */
@@ -49,9 +58,10 @@ export interface HealthOptions {
   windowSize?: number;
 }
 
-/** A completed call: time to first token, total time, output tokens produced. */
+/** A completed call: time to first token (streams only), total time, output tokens produced. */
 export interface SuccessSample {
-  ttftMs: number;
+  /** Time to the first output token of a streamed call; undefined for a call timed only as a whole (not streamed). */
+  ttftMs: number | undefined;
   totalMs: number;
   outputTokens: number;
 }
@@ -80,6 +90,14 @@ export interface HealthStore {
   recordSuccess(key: string, sample: SuccessSample): void;
   recordFailure(key: string, failure: FailureSample): void;
   snapshot(key: string): HealthSnapshot;
+}
+
+/**
+ * Expected milliseconds to the end of an answer of `outputTokens` tokens: the first token after `ttftMs`, each one
+ * after it `msPerToken` later. An answer of 0 or 1 token takes the time to the first token.
+ */
+export function expectedAnswerMs(ttftMs: number, msPerToken: number, outputTokens: number): number {
+  return ttftMs + msPerToken * Math.max(0, outputTokens - 1);
 }
 
 /** The health and breaker key of a deployment: `${provider}/${upstreamModel}`. */
@@ -131,16 +149,17 @@ export class InMemoryHealthStore implements HealthStore {
     this.windowSize = options.windowSize ?? HEALTH_DEFAULTS.windowSize;
   }
 
-  /** Records a success. Non-finite or negative timings are not used as latency samples; the outcome still counts. */
+  /**
+   * Records a success: a streamed call's two figures as measured, a non-streamed call's total time as a scale
+   * factor on both (see the module doc). Non-finite or negative timings are not used as latency samples; the
+   * outcome still counts.
+   */
   recordSuccess(key: string, sample: SuccessSample): void {
     const t = this.now();
     const health = this.entry(key, t);
-    if (Number.isFinite(sample.ttftMs) && sample.ttftMs >= 0) this.add(health.ttft, sample.ttftMs, t);
-    const generationMs = sample.totalMs - sample.ttftMs;
-    // The first token arrives at ttft; the rate is over the tokens after it.
-    if (sample.outputTokens >= 2 && Number.isFinite(generationMs) && generationMs > 0) {
-      this.add(health.msPerToken, generationMs / (sample.outputTokens - 1), t);
-    }
+    const { ttftMs, msPerToken } = sample.ttftMs === undefined ? this.scaledByTotal(key, health, sample, t) : measuredApart(sample.ttftMs, sample);
+    if (ttftMs !== undefined) this.add(health.ttft, ttftMs, t);
+    if (msPerToken !== undefined) this.add(health.msPerToken, msPerToken, t);
     health.window.push(t, true);
   }
 
@@ -159,17 +178,39 @@ export class InMemoryHealthStore implements HealthStore {
       const { ttftMs, outputTokensPerSecond } = prior;
       return { ttftMs, outputTokensPerSecond, successRate: HEALTH_DEFAULTS.successPrior, outcomes: 0, evidence: 0, lastSeenAt: undefined };
     }
-    const ttftDecay = this.decay(health.ttft, t);
-    const msPerToken = this.mean(health.msPerToken, this.decay(health.msPerToken, t), 1000 / prior.outputTokensPerSecond);
+    const { ttftMs, msPerToken } = this.estimate(key, health, t);
     const { window } = health;
     window.prune(t);
     return {
-      ttftMs: this.mean(health.ttft, ttftDecay, prior.ttftMs),
+      ttftMs,
       outputTokensPerSecond: 1000 / msPerToken,
       successRate: (window.successes + PRIOR_SUCCESSES) / (window.count + HEALTH_DEFAULTS.successPriorWeight),
       outcomes: window.count,
-      evidence: health.ttft.weight * ttftDecay,
+      evidence: health.ttft.weight * this.decay(health.ttft, t),
       lastSeenAt: health.lastSeenAt,
+    };
+  }
+
+  /** The current time to first token and time per token, each a decayed mean pulled toward the prior. */
+  private estimate(key: string, health: DeploymentHealth, t: number): LatencyFigures {
+    const prior = this.priors[key] ?? DEFAULT_LATENCY_PRIOR;
+    return {
+      ttftMs: this.mean(health.ttft, this.decay(health.ttft, t), prior.ttftMs),
+      msPerToken: this.mean(health.msPerToken, this.decay(health.msPerToken, t), 1000 / prior.outputTokensPerSecond),
+    };
+  }
+
+  /**
+   * The samples a non-streamed call gives: the current estimates scaled by measured / expected total time. With
+   * fewer than two tokens the whole time is the first token's, and the time per token is not observed.
+   */
+  private scaledByTotal(key: string, health: DeploymentHealth, sample: SuccessSample, t: number): Partial<LatencyFigures> {
+    if (!(Number.isFinite(sample.totalMs) && sample.totalMs >= 0)) return {};
+    const current = this.estimate(key, health, t);
+    const scale = sample.totalMs / expectedAnswerMs(current.ttftMs, current.msPerToken, sample.outputTokens);
+    return {
+      ttftMs: current.ttftMs * scale,
+      msPerToken: sample.outputTokens >= 2 ? current.msPerToken * scale : undefined,
     };
   }
 
@@ -202,6 +243,21 @@ export class InMemoryHealthStore implements HealthStore {
   private mean(mean: DecayingMean, decay: number, prior: number): number {
     return Math.exp((mean.sum * decay + Math.log(prior) * this.priorWeight) / (mean.weight * decay + this.priorWeight));
   }
+}
+
+/** The two figures of the latency model, in ms. */
+interface LatencyFigures {
+  ttftMs: number;
+  msPerToken: number;
+}
+
+/** The samples a streamed call gives: its time to first token, and the time per token after the first. */
+function measuredApart(ttftMs: number, sample: SuccessSample): Partial<LatencyFigures> {
+  const generationMs = sample.totalMs - ttftMs;
+  return {
+    ttftMs: Number.isFinite(ttftMs) && ttftMs >= 0 ? ttftMs : undefined,
+    msPerToken: sample.outputTokens >= 2 && Number.isFinite(generationMs) && generationMs > 0 ? generationMs / (sample.outputTokens - 1) : undefined,
+  };
 }
 
 /** The outcomes of the last `windowMs`, at most `size` of them, in a ring buffer with running counts. */

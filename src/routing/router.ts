@@ -16,7 +16,7 @@ import { measurePrompt, type PromptSize } from '../metering/token-count.js';
 import type { WireFormat } from '../providers/types.js';
 import { requireChatModel, requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
-import { deploymentKey, type HealthStore } from './health.js';
+import { deploymentKey, type HealthStore, type SuccessSample } from './health.js';
 import { deriveRequirements, filterCatalog, hasImage, noCapableModelError, type Exclusion, type Requirements } from './requirements.js';
 import { createStrategies } from './strategies/index.js';
 import type { RoutingStrategy, ScoredCandidate } from './strategies/strategy.js';
@@ -64,8 +64,8 @@ export interface RouteDecision {
   requirements: Requirements | undefined;
 }
 
-/** What one attempt did, reported back with {@link Router.report}. */
-export type AttemptOutcome = { ok: true; ttftMs: number; totalMs: number; outputTokens: number } | { ok: false; retryable: boolean };
+/** What one attempt did, reported back with {@link Router.report}: a success's timings, or a failure. */
+export type AttemptOutcome = ({ ok: true } & SuccessSample) | { ok: false; retryable: boolean };
 
 export interface RouteOptions {
   /** The prompt's size, when the caller already measured it (the chat route does, for admission). */

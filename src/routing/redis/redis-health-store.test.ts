@@ -41,6 +41,21 @@ describeWithRedis('RedisHealthStore', redis, (client, prefixes) => {
     assert.ok(a.snapshot('p/m').successRate < 0.8);
   });
 
+  it('shares non-streamed outcomes as such: both instances rescale the same split', async () => {
+    const clock = manualClock();
+    const prefix = prefixes.next();
+    const a = await open({ now: clock.now }, prefix);
+    const b = await open({ now: clock.now }, prefix);
+    for (let i = 0; i < 5; i++) a.recordSuccess('p/m', { ttftMs: 200, totalMs: 1190, outputTokens: 100 });
+    for (let i = 0; i < 20; i++) {
+      a.recordSuccess('p/m', { ttftMs: undefined, totalMs: 595, outputTokens: 100 });
+      clock.advance(100);
+    }
+    await waitFor(() => b.snapshot('p/m').outcomes === 25, 2000, 'b to count 25');
+    assert.deepEqual(b.snapshot('p/m'), a.snapshot('p/m'));
+    assert.ok(a.snapshot('p/m').ttftMs < 150, 'the non-streamed calls made it faster');
+  });
+
   it('replays recent outcomes to an instance that starts later', async () => {
     const clock = manualClock();
     const prefix = prefixes.next();

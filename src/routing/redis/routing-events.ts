@@ -1,7 +1,8 @@
 /**
  * @module The routing events instances share: health outcomes and circuit-breaker transitions, each stamped with
  * the time (ms) it happened on the instance that saw it. Events read from Redis are validated before use; a
- * timing that JSON could not carry (NaN becomes null) comes back as NaN, which the health store ignores as before.
+ * timing that JSON could not carry (NaN becomes null) comes back as NaN, which the health store ignores as before;
+ * a success without `ttftMs` is a non-streamed call's, timed only as a whole.
  */
 
 /** A health outcome: the arguments of `recordSuccess`/`recordFailure`. */
@@ -10,7 +11,8 @@ export type HealthEvent =
       readonly kind: 'success';
       readonly key: string;
       readonly t: number;
-      readonly ttftMs: number;
+      /** Absent for a call timed only as a whole (JSON drops `undefined`). */
+      readonly ttftMs: number | undefined;
       readonly totalMs: number;
       readonly outputTokens: number;
     }
@@ -31,7 +33,8 @@ export function parseHealthEvent(value: unknown): HealthEvent | undefined {
     return { kind: 'failure', key, t, retryable: value.retryable };
   }
   if (value.kind !== 'success') return undefined;
-  return { kind: 'success', key, t, ttftMs: timing(value.ttftMs), totalMs: timing(value.totalMs), outputTokens: timing(value.outputTokens) };
+  const ttftMs = value.ttftMs === undefined ? undefined : timing(value.ttftMs);
+  return { kind: 'success', key, t, ttftMs, totalMs: timing(value.totalMs), outputTokens: timing(value.outputTokens) };
 }
 
 /** A {@link BreakerEvent}, or undefined if `value` is not one. */

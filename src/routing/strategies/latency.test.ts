@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Candidate } from '../catalog.js';
-import { deploymentKey, InMemoryHealthStore } from '../health.js';
+import { deploymentKey, InMemoryHealthStore, type SuccessSample } from '../health.js';
 import { deriveRequirements, filterCatalog } from '../requirements.js';
 import { createLatencyStrategy, expectedLatencyMs } from './latency.js';
 import type { RoutingStrategy } from './strategy.js';
@@ -21,9 +21,17 @@ const NORMAL: Speed = { ttftMs: 1000, tokensPerSecond: 40 };
 const TEN_TIMES_FASTER: Speed = { ttftMs: 100, tokensPerSecond: 400 };
 const TEN_TIMES_SLOWER: Speed = { ttftMs: 10_000, tokensPerSecond: 4 };
 
+/** A call of `outputTokens` tokens at `speed` (times scaled by `jitter`), streamed or timed only as a whole. */
+function sample(speed: Speed, outputTokens: number, streamed: boolean, jitter = 1): SuccessSample {
+  const ttftMs = speed.ttftMs * jitter;
+  const totalMs = ttftMs + ((outputTokens - 1) / speed.tokensPerSecond) * 1000 * jitter;
+  return { ttftMs: streamed ? ttftMs : undefined, totalMs, outputTokens };
+}
+
 /**
  * Routes `count` requests one second apart, each answered by the first-ranked deployment at `speedOf` its key
- * (with ±20 % jitter). Returns, per request, the key served and whether it was an exploration.
+ * (with ±20 % jitter), streamed when `streamed` says so (default: all streamed, 512 tokens). Returns, per request,
+ * the key served and whether it was an exploration.
  */
 function simulate(
   strategy: RoutingStrategy,
@@ -32,16 +40,14 @@ function simulate(
   count: number,
   env = { clock: manualClock(), jitter: seededRandom(99) },
   health = new InMemoryHealthStore({ now: env.clock.now }),
+  calls: { streamed: boolean; outputTokens: number } = { streamed: true, outputTokens: 512 },
 ): Array<{ key: string; explored: boolean }> {
   const served: Array<{ key: string; explored: boolean }> = [];
   for (let i = 0; i < count; i++) {
     const first = strategy.rank(candidates, req, health, env.clock.now())[0];
     assert.ok(first !== undefined);
     const key = deploymentKey(first.candidate.deployment);
-    const speed = speedOf(key, i);
-    const jitter = 0.8 + 0.4 * env.jitter();
-    const ttftMs = speed.ttftMs * jitter;
-    health.recordSuccess(key, { ttftMs, totalMs: ttftMs + (511 / speed.tokensPerSecond) * 1000 * jitter, outputTokens: 512 });
+    health.recordSuccess(key, sample(speedOf(key, i), calls.outputTokens, calls.streamed, 0.8 + 0.4 * env.jitter()));
     served.push({ key, explored: first.details.explored === true });
     env.clock.advance(1000);
   }
@@ -58,7 +64,7 @@ function settledAfter(served: ReadonlyArray<{ key: string; explored: boolean }>,
 describe('latency strategy', () => {
   it('expects TTFT plus the expected output at the measured rate', () => {
     const snapshot = { ttftMs: 300, outputTokensPerSecond: 100, successRate: 1, outcomes: 1, evidence: 1, lastSeenAt: 0 };
-    assert.equal(expectedLatencyMs(snapshot, req), 300 + 512 * 10);
+    assert.equal(expectedLatencyMs(snapshot, req), 300 + 511 * 10);
   });
 
   it('converges on a 10× faster deployment of the 16-model catalog within 40 requests from a cold start', () => {
@@ -84,6 +90,57 @@ describe('latency strategy', () => {
     results.sort((a, b) => a - b);
     assert.ok((results[9] ?? Infinity) <= 40, `settling after recovery: ${results.join(', ')}`);
     assert.ok((results[19] ?? Infinity) <= 200, `settling after recovery: ${results.join(', ')}`);
+  });
+
+  describe('mixed traffic: estimates from streamed and non-streamed calls compare fairly', () => {
+    // Every deployment answers 24 tokens in ~150 ms except one in ~5 ms (the issue's scenario, at unit scale).
+    const SLOW: Speed = { ttftMs: 100, tokensPerSecond: 23_000 / 50 };
+    const FAST: Speed = { ttftMs: 3, tokensPerSecond: 23_000 / 2 };
+    const INSTANT: Speed = { ttftMs: 1, tokensPerSecond: 23_000 };
+    const fast = deploymentKey(capable[5]!.deployment);
+    const measured = deploymentKey(capable[0]!.deployment);
+    const speedOf = (key: string): Speed => (key === fast ? FAST : SLOW);
+
+    it('streams measured one deployment when it was instant; non-streamed latency traffic still settles within 2N', () => {
+      const clock = manualClock();
+      const health = new InMemoryHealthStore({ now: clock.now });
+      for (let i = 0; i < 3; i++) health.recordSuccess(measured, sample(INSTANT, 24, true));
+      const env = { clock, jitter: seededRandom(7) };
+      const served = simulate(createLatencyStrategy({ random: seededRandom(3) }), capable, speedOf, 4 * capable.length, env, health, {
+        streamed: false,
+        outputTokens: 24,
+      });
+      assert.ok(settledAfter(served, fast) <= 2 * capable.length, `settled after ${settledAfter(served, fast)}`);
+    });
+
+    it('non-streamed calls measured every deployment when it was instant; streamed latency traffic settles within 2N', () => {
+      const clock = manualClock();
+      const health = new InMemoryHealthStore({ now: clock.now });
+      for (const c of capable) health.recordSuccess(deploymentKey(c.deployment), sample(INSTANT, 24, false));
+      const env = { clock, jitter: seededRandom(7) };
+      const served = simulate(createLatencyStrategy({ random: seededRandom(3) }), capable, speedOf, 4 * capable.length, env, health, {
+        streamed: true,
+        outputTokens: 24,
+      });
+      assert.ok(settledAfter(served, fast) <= 2 * capable.length, `settled after ${settledAfter(served, fast)}`);
+    });
+
+    it('ranks a deployment measured only on non-streamed calls against one measured only on streams by their speed', () => {
+      const pair = capable.slice(0, 2);
+      const [streamed, whole] = pair.map((c) => deploymentKey(c.deployment)) as [string, string];
+      for (const [streamedSpeed, wholeSpeed, winner] of [
+        [SLOW, FAST, whole],
+        [FAST, SLOW, streamed],
+      ] as const) {
+        const health = new InMemoryHealthStore({ now: manualClock().now });
+        for (let i = 0; i < 10; i++) {
+          health.recordSuccess(streamed, sample(streamedSpeed, 24, true));
+          health.recordSuccess(whole, sample(wholeSpeed, 24, false));
+        }
+        const ranked = createLatencyStrategy({ random: () => 0.99 }).rank(pair, req, health, 0);
+        assert.equal(deploymentKey(ranked[0]!.candidate.deployment), winner);
+      }
+    });
   });
 
   it('tries a never-seen deployment first, then exploits', () => {

@@ -1,6 +1,10 @@
 /**
  * @module Latency mode: lowest expected latency first, from live measurements, with a little exploration.
  *
+ * The expected latency of a request is the time to the end of an answer of its expected output length (`max_tokens`,
+ * else 512): time to first token + (length − 1) × time per token, the two figures the health store learns from
+ * streamed and non-streamed calls alike (see `health.ts`), divided by the success rate.
+ *
  * Exploitation alone never learns that a deployment it stopped using has recovered, and never tries one whose prior
  * looks worse than the current favourite. So the least recently seen candidate (any outcome counts as seen) is
  * promoted to first place when it has never been seen at all, and otherwise with probability `explorationShare`.
@@ -8,7 +12,7 @@
  * the strategy settles after about N requests.
  */
 import type { Candidate } from '../catalog.js';
-import { deploymentKey, type HealthSnapshot, type HealthStore } from '../health.js';
+import { deploymentKey, expectedAnswerMs, type HealthSnapshot, type HealthStore } from '../health.js';
 import type { Requirements } from '../requirements.js';
 import { expectedCostUsd } from './cost.js';
 import { compareTies, type RoutingStrategy, type ScoredCandidate } from './strategy.js';
@@ -27,9 +31,9 @@ export interface LatencyStrategyOptions {
   explorationShare?: number;
 }
 
-/** Expected milliseconds to the end of the answer: TTFT + expected output tokens / output rate. */
+/** Expected milliseconds to the end of the answer: TTFT + the expected output tokens after the first / output rate. */
 export function expectedLatencyMs(health: HealthSnapshot, req: Requirements): number {
-  return health.ttftMs + (req.expectedOutputTokens * 1000) / health.outputTokensPerSecond;
+  return expectedAnswerMs(health.ttftMs, 1000 / health.outputTokensPerSecond, req.expectedOutputTokens);
 }
 
 /** What the latency and reliability strategies know about one candidate. */

@@ -105,10 +105,23 @@ async function capableDeployments(gw: TestGateway): Promise<string[]> {
   return plan.candidates.map((c) => `${c.model}@${c.provider}`);
 }
 
-/** The best-scored candidate now (exploration aside), with the figures explain shows for it and for the runner-up. */
+const near = (actual: number, expected: number, what: string): void =>
+  assert.ok(Math.abs(actual - expected) <= 1e-4 * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
+
+/**
+ * The best-scored candidate now (exploration aside), with the figures explain shows for the first three. Checks
+ * that the figures shown are the ones that decided: each score is the expected latency (TTFT + the tokens after the
+ * first at the output rate) divided by the success rate.
+ */
 async function bestCandidate(gw: TestGateway): Promise<{ deployment: string; figures: string }> {
   const body: LatencyBody = { model: 'auto', routing: 'latency', messages: say('which one?') };
   const plan = await gw.client().post<RouteExplanation>('/routing/explain', { body });
+  const expected = plan.requirements?.expected_output_tokens ?? Number.NaN;
+  for (const { details, score, model } of plan.candidates) {
+    const figure = (name: string): number => Number(details[name]);
+    near(figure('latency_ms'), figure('ttft_ms') + ((expected - 1) * 1000) / figure('tokens_per_second'), `${model} latency_ms`);
+    near(score, figure('latency_ms') / figure('success_rate'), `${model} score`);
+  }
   const ranked = [...plan.candidates].sort((a, b) => a.score - b.score);
   const figures = ranked
     .slice(0, 3)

@@ -57,6 +57,8 @@ export interface ApiKeysTable {
   revoked_at: string | null;
   /** The id of the key this one replaced by rotation. */
   rotated_from: string | null;
+  /** Seconds the key's answers are kept in the response cache by default; null: only when a request asks (0008). */
+  response_cache_ttl_s: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /**
@@ -102,6 +104,10 @@ export interface UsageTable {
   cache_read_tokens: ColumnType<number, number | undefined, number>;
   /** Prompt tokens written to the provider's prompt cache (inside `prompt_tokens`); 0 before migration 0007. */
   cache_write_tokens: ColumnType<number, number | undefined, number>;
+  /** 1 when the gateway's response cache answered (no upstream call, nothing billed), else 0; 0 before migration 0008. */
+  response_cache_hit: ColumnType<number, number | undefined, number>;
+  /** USD the replayed answer cost when it was generated (what the hit saved); 0 when not a hit or before 0008. */
+  response_cache_saved_usd: ColumnType<number, number | undefined, number>;
 }
 
 /**

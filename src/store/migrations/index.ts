@@ -10,6 +10,7 @@ import { changeNotifications } from './0004-change-notifications.js';
 import { usageEndpoint } from './0005-usage-endpoint.js';
 import { storedResponses } from './0006-stored-responses.js';
 import { usageCacheTokens } from './0007-usage-cache-tokens.js';
+import { usageCacheHits } from './0008-usage-cache-hits.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-usage-endpoint': usageEndpoint,
   '0006-stored-responses': storedResponses,
   '0007-usage-cache-tokens': usageCacheTokens,
+  '0008-usage-cache-hits': usageCacheHits,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

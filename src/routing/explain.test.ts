@@ -22,7 +22,7 @@ describe('explainRoute', () => {
   it('lists attempted candidates first, in attempt order, then the rest by rank', () => {
     const explanation = explainRoute(router().preview(textRequest(), 'cost'));
     assert.equal(explanation.mode, 'cost');
-    assert.equal(explanation.candidates.length, 16);
+    assert.equal(explanation.candidates.length, 17);
     assert.deepEqual(
       explanation.candidates.slice(0, 4).map((c) => [c.model, c.attempt]),
       [

@@ -153,9 +153,10 @@ describe('filterCatalog', () => {
     });
   });
 
-  it('keeps every default-catalog model for a small text request', () => {
+  it('keeps every default-catalog deployment for a small text request (16 models, llama-4-maverick on two providers)', () => {
     const { capable, excluded } = filterCatalog(defaultCatalog(), deriveRequirements(textRequest()), () => false);
-    assert.equal(capable.length, 16);
+    assert.equal(capable.length, 17);
+    assert.equal(new Set(capable.map((c) => c.model.id)).size, 16);
     assert.equal(excluded.length, 0);
   });
 });

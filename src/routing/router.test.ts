@@ -26,7 +26,7 @@ describe('Router with model "auto"', () => {
     const decision = router.route(textRequest(), 'cost');
     assert.equal(decision.mode, 'cost');
     assert.deepEqual(models(decision), ['gpt-5-nano', 'gemini-2.5-flash-lite', 'deepseek-chat']);
-    assert.equal(decision.scored.length, 16);
+    assert.equal(decision.scored.length, 17);
     assert.equal(decision.requirements?.tools, false);
   });
 
@@ -126,6 +126,17 @@ describe('Router with an explicit model', () => {
     assert.equal(decision.mode, 'explicit');
     assert.deepEqual(models(decision), ['claude-haiku-4.5']);
     assert.equal(decision.requirements, undefined);
+  });
+
+  it("hands out both deployments of the default catalog's llama-4-maverick: Groq first, DeepInfra next", () => {
+    const decision = setup().router.route(textRequest({ model: 'llama-4-maverick' }));
+    assert.deepEqual(
+      decision.candidates.map((c) => [c.model.id, deploymentKey(c.deployment)]),
+      [
+        ['llama-4-maverick', 'groq/meta-llama/llama-4-maverick-17b-128e-instruct'],
+        ['llama-4-maverick', 'deepinfra/meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8'],
+      ],
+    );
   });
 
   it('fails over between the deployments of a model, skipping an open circuit', () => {

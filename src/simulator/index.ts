@@ -4,9 +4,9 @@
  * realistic wire shapes, and knobs for latency, token pace, faults and those features. Used by `npm start`
  * without provider keys, by tests and by benchmarks — never by production paths.
  *
- * Routes (one port): `POST /{openai|mistral|deepseek|xai|groq}/v1/chat/completions`, `POST /anthropic/v1/messages`,
+ * Routes (one port): `POST /{openai|mistral|deepseek|xai|groq|deepinfra}/v1/chat/completions`, `POST /anthropic/v1/messages`,
  * `POST /google/v1beta/models/{model}:generateContent` and `:streamGenerateContent?alt=sse`; embeddings at
- * `POST /{openai|mistral|deepseek|xai|groq}/v1/embeddings` and `POST /google/v1beta/models/{model}:batchEmbedContents`
+ * `POST /{openai|mistral|deepseek|xai|groq|deepinfra}/v1/embeddings` and `POST /google/v1beta/models/{model}:batchEmbedContents`
  * (deterministic vectors, honouring dimensions); control endpoints
  * `POST /_sim/knobs` (`{model?, ...knobs}`), `POST /_sim/reset`, `GET /_sim/stats`, `GET /_sim/knobs`.
  */

@@ -46,7 +46,7 @@ describe('OpenAI format, non-streaming', () => {
   });
 
   it('serves every OpenAI-compatible provider prefix', async () => {
-    for (const provider of ['openai', 'mistral', 'deepseek', 'xai', 'groq']) {
+    for (const provider of ['openai', 'mistral', 'deepseek', 'xai', 'groq', 'deepinfra']) {
       const response = await post(`${sim.url}/${provider}/v1/chat/completions`, auth, { model: `${provider}-m`, messages });
       assert.equal(response.status, 200, provider);
       assert.equal(obj(await response.json()).model, `${provider}-m`);

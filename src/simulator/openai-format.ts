@@ -1,6 +1,6 @@
 /**
  * @module OpenAI Chat Completions as served by OpenAI and the OpenAI-compatible vendors (Mistral, DeepSeek, xAI,
- * Groq): `chat.completion` bodies and `chat.completion.chunk` streams, with tool calls, several choices,
+ * Groq, DeepInfra): `chat.completion` bodies and `chat.completion.chunk` streams, with tool calls, several choices,
  * DeepSeek-style `reasoning_content`, refusals and cached-token usage. Requests are read in `openai-request.ts`.
  * @see https://platform.openai.com/docs/api-reference/chat
  */
@@ -15,7 +15,7 @@ import { argumentFragments } from './tool-calls.js';
 import type { HttpReply, ReplyContext, SimCall, StreamPlan, WireFormat } from './wire-format.js';
 
 /** Path prefixes served in OpenAI's wire format. */
-export const OPENAI_COMPATIBLE_PROVIDERS: readonly string[] = ['openai', 'mistral', 'deepseek', 'xai', 'groq'];
+export const OPENAI_COMPATIBLE_PROVIDERS: readonly string[] = ['openai', 'mistral', 'deepseek', 'xai', 'groq', 'deepinfra'];
 
 const SYSTEM_FINGERPRINT = 'fp_5im0a7e5d1';
 

@@ -327,7 +327,7 @@ describe('models, status, headers', () => {
     const answer = await anon.get<{ providers: Record<string, unknown>[]; updated_at: string }>('/api/status');
     assert.equal(answer.status, 200);
     const ids = answer.body.providers.map((p) => p.id);
-    assert.deepEqual(ids, ['openai', 'anthropic', 'google', 'mistral', 'deepseek', 'xai', 'groq']);
+    assert.deepEqual(ids, ['openai', 'anthropic', 'google', 'mistral', 'deepseek', 'xai', 'groq', 'deepinfra']);
     for (const provider of answer.body.providers) {
       assert.ok(['up', 'degraded', 'down'].includes(String(provider.state)));
       assert.equal(provider.configured, true);

@@ -67,12 +67,12 @@ describe('latency strategy', () => {
     assert.equal(expectedLatencyMs(snapshot, req), 300 + 511 * 10);
   });
 
-  it('converges on a 10× faster deployment of the 16-model catalog within 40 requests from a cold start', () => {
+  it('converges on a 10× faster deployment of the 17-deployment catalog within 40 requests from a cold start', () => {
     const fast = deploymentKey(capable[7]!.deployment);
     const served = simulate(createLatencyStrategy({ random: seededRandom(1) }), capable, (key) => (key === fast ? TEN_TIMES_FASTER : NORMAL), 200);
     const settled = settledAfter(served, fast);
     assert.ok(settled <= 40, `settled after ${settled} requests`);
-    // Cold start: every deployment is tried once, then the fast one wins (16 models → 17 requests at most).
+    // Cold start: every deployment is tried once, then the fast one wins (17 deployments → 18 requests at most).
     assert.ok(settled <= capable.length + 1);
     const exploring = served.slice(settled).filter((s) => s.explored).length;
     assert.ok(exploring / (served.length - settled) < 0.12, 'exploration stays a small share');

@@ -12,7 +12,7 @@ import { deploymentKey, InMemoryHealthStore } from '../health.js';
 import { deriveRequirements, filterCatalog } from '../requirements.js';
 import type { RoutingStrategy } from './strategy.js';
 
-/** The built-in 16-model catalog with every provider given a fake key. */
+/** The built-in catalog (16 chat models, 17 deployments) with every provider given a fake key. */
 export function defaultCatalog(): Catalog {
   const config = loadConfig({ env: {} });
   const env: NodeJS.ProcessEnv = {};

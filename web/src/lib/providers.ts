@@ -16,6 +16,7 @@ export const PROVIDERS: readonly ProviderInfo[] = [
   { id: 'deepseek', name: 'DeepSeek', prefix: 'sk-', consoleUrl: 'https://platform.deepseek.com/api_keys' },
   { id: 'xai', name: 'xAI', prefix: 'xai-', consoleUrl: 'https://console.x.ai' },
   { id: 'groq', name: 'Groq', prefix: 'gsk_', consoleUrl: 'https://console.groq.com/keys' },
+  { id: 'deepinfra', name: 'DeepInfra', prefix: '', consoleUrl: 'https://deepinfra.com/dash/api_keys' },
 ];
 
 const OTHER_NAMES: Record<string, string> = { meta: 'Meta', 'meta-llama': 'Meta', simulator: 'Simulator' };

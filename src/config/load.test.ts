@@ -213,4 +213,19 @@ describe('loadConfig', () => {
       /\/responses\/maxStoredBytesPerAccount/,
     );
   });
+
+  it('bounds the response cache: 64 MiB in memory, 1 MiB an entry, 5 minutes by default, a day at most; tunable and checked', () => {
+    assert.deepEqual(loadConfig({ env: {} }).cache, {
+      maxBytes: 64 * 1024 * 1024,
+      maxEntryBytes: 1024 * 1024,
+      defaultTtlSeconds: 300,
+      maxTtlSeconds: 86_400,
+    });
+    assert.equal(loadConfig({ file: file('c.yaml', 'cache: { maxTtlSeconds: 600 }\n'), env: {} }).cache.maxTtlSeconds, 600);
+    assert.throws(() => loadConfig({ file: file('c0.yaml', 'cache: { maxTtlSeconds: 0 }\n'), env: {} }), /\/cache\/maxTtlSeconds/);
+    assert.throws(
+      () => loadConfig({ file: file('cd.yaml', 'cache: { defaultTtlSeconds: 900, maxTtlSeconds: 600 }\n'), env: {} }),
+      /\/cache\/defaultTtlSeconds/,
+    );
+  });
 });

@@ -67,6 +67,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     throttles: config.throttles,
     sessions: config.sessions,
     responses: config.responses,
+    cache: config.cache,
   };
 }
 
@@ -112,8 +113,8 @@ function readYaml(path: URL | string): Record<string, unknown> {
 }
 
 /**
- * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `sessions`, `responses` and `modelAliases`
- * merge by key (one level deep); `models` replaces the catalog.
+ * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `sessions`, `responses`, `cache` and
+ * `modelAliases` merge by key (one level deep); `models` replaces the catalog.
  */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -165,6 +166,9 @@ function validate(value: Record<string, unknown>): ConfigFile {
   }
   const config = value as ConfigFile;
   checkServerAndSessions(config);
+  if (config.cache.defaultTtlSeconds > config.cache.maxTtlSeconds) {
+    throw new ConfigError('Invalid config at /cache/defaultTtlSeconds: must not exceed maxTtlSeconds');
+  }
   for (const [id, provider] of Object.entries(config.providers)) {
     if (provider.keyPattern !== undefined && !isValidPattern(provider.keyPattern)) {
       throw new ConfigError(`Invalid config at /providers/${id}/keyPattern: not a valid regular expression`);

@@ -109,6 +109,15 @@ export const ConfigFileSchema = Type.Object(
       { retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }), maxStoredBytesPerAccount: Type.Integer({ minimum: 1024 * 1024 }) },
       { additionalProperties: false },
     ),
+    cache: Type.Object(
+      {
+        maxBytes: Type.Integer({ minimum: 0 }),
+        maxEntryBytes: PositiveInt,
+        defaultTtlSeconds: PositiveInt,
+        maxTtlSeconds: Type.Integer({ minimum: 1, maximum: 2_592_000 }),
+      },
+      { additionalProperties: false },
+    ),
   },
   { additionalProperties: false },
 );

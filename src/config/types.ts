@@ -156,6 +156,8 @@ export interface GatewayConfig {
   sessions: SessionConfig;
   /** The Responses API's conversation store. */
   responses: ResponsesConfig;
+  /** The response cache. */
+  cache: CacheConfig;
 }
 
 /**
@@ -209,4 +211,16 @@ export interface ResponsesConfig {
   retentionDays: number;
   /** Bytes of stored responses one account may keep; a turn that would pass it is refused (400, param `store`). */
   maxStoredBytesPerAccount: number;
+}
+
+/** The response cache (`cache`): its memory bound and the lifetimes requests and keys may ask for. */
+export interface CacheConfig {
+  /** Bytes one instance's in-memory cache may hold (LRU); 0 caches nothing in memory. Unused with Redis. */
+  maxBytes: number;
+  /** Largest answer cached, in bytes of its JSON; larger ones are answered but not kept. */
+  maxEntryBytes: number;
+  /** Lifetime of an entry when a request turns the cache on without giving one (and its key has no default). */
+  defaultTtlSeconds: number;
+  /** Longest lifetime a request or a key may ask for (at most 30 days); a request asking for more is a 400. */
+  maxTtlSeconds: number;
 }

@@ -78,19 +78,26 @@ describe('latency strategy', () => {
     assert.ok(exploring / (served.length - settled) < 0.12, 'exploration stays a small share');
   });
 
-  it('notices a recovered deployment: median ≤ 40 requests over 20 seeds, never more than 200', () => {
-    const pair = capable.slice(0, 2);
-    const target = deploymentKey(pair[1]!.deployment);
-    const results: number[] = [];
-    for (let seed = 1; seed <= 20; seed++) {
-      const speedOf = (key: string, i: number): Speed => (key !== target ? NORMAL : i < 120 ? TEN_TIMES_SLOWER : TEN_TIMES_FASTER);
-      const served = simulate(createLatencyStrategy({ random: seededRandom(seed) }), pair, speedOf, 520);
-      results.push(settledAfter(served.slice(120), target));
-    }
-    results.sort((a, b) => a - b);
-    assert.ok((results[9] ?? Infinity) <= 40, `settling after recovery: ${results.join(', ')}`);
-    assert.ok((results[19] ?? Infinity) <= 200, `settling after recovery: ${results.join(', ')}`);
-  });
+  for (const streamed of [true, false]) {
+    it(`notices a recovered deployment (${streamed ? 'streamed' : 'non-streamed'} calls): median ≤ 40 requests over 20 seeds, never more than 200`, () => {
+      const pair = capable.slice(0, 2);
+      const target = deploymentKey(pair[1]!.deployment);
+      const results: number[] = [];
+      for (let seed = 1; seed <= 20; seed++) {
+        const speedOf = (key: string, i: number): Speed => (key !== target ? NORMAL : i < 120 ? TEN_TIMES_SLOWER : TEN_TIMES_FASTER);
+        const env = { clock: manualClock(), jitter: seededRandom(99) };
+        const health = new InMemoryHealthStore({ now: env.clock.now });
+        const served = simulate(createLatencyStrategy({ random: seededRandom(seed) }), pair, speedOf, 520, env, health, {
+          streamed,
+          outputTokens: 512,
+        });
+        results.push(settledAfter(served.slice(120), target));
+      }
+      results.sort((a, b) => a - b);
+      assert.ok((results[9] ?? Infinity) <= 40, `settling after recovery: ${results.join(', ')}`);
+      assert.ok((results[19] ?? Infinity) <= 200, `settling after recovery: ${results.join(', ')}`);
+    });
+  }
 
   describe('mixed traffic: estimates from streamed and non-streamed calls compare fairly', () => {
     // Every deployment answers 24 tokens in ~150 ms except one in ~5 ms (the issue's scenario, at unit scale).

@@ -63,10 +63,11 @@ export function runHealthStoreContract(make: MakeHealthStore): void {
     const health = await make({ now: manualClock().now });
     health.recordSuccess('p/m', { ttftMs: Number.NaN, totalMs: 500, outputTokens: 1 });
     health.recordSuccess('p/m', { ttftMs: 500, totalMs: 500, outputTokens: 50 });
+    health.recordSuccess('p/m', { ttftMs: undefined, totalMs: 500, outputTokens: Number.NaN });
     const snapshot = health.snapshot('p/m');
     near(snapshot.outputTokensPerSecond, DEFAULT_LATENCY_PRIOR.outputTokensPerSecond, 1e-9);
     assert.ok(Number.isFinite(snapshot.ttftMs));
-    assert.equal(snapshot.outcomes, 2);
+    assert.equal(snapshot.outcomes, 3);
   });
 
   it('learns from non-streamed calls: their total time scales both figures, keeping the prior split', async () => {

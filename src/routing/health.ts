@@ -202,10 +202,11 @@ export class InMemoryHealthStore implements HealthStore {
 
   /**
    * The samples a non-streamed call gives: the current estimates scaled by measured / expected total time. With
-   * fewer than two tokens the whole time is the first token's, and the time per token is not observed.
+   * fewer than two tokens the whole time is the first token's, and the time per token is not observed. Without a
+   * usable total time or token count there is nothing to learn.
    */
   private scaledByTotal(key: string, health: DeploymentHealth, sample: SuccessSample, t: number): Partial<LatencyFigures> {
-    if (!(Number.isFinite(sample.totalMs) && sample.totalMs >= 0)) return {};
+    if (!(Number.isFinite(sample.totalMs) && sample.totalMs >= 0 && Number.isFinite(sample.outputTokens))) return {};
     const current = this.estimate(key, health, t);
     const scale = sample.totalMs / expectedAnswerMs(current.ttftMs, current.msPerToken, sample.outputTokens);
     return {

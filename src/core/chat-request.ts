@@ -7,6 +7,7 @@
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { invalidRequest } from './gateway-error.js';
 
 const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
 const ImagePart = Type.Object({
@@ -120,6 +121,57 @@ export type RoutingMode = Static<typeof RoutingMode>;
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
+/** Most entries in a `models` list; each may add an attempt, so the list is bounded. */
+export const MAX_MODELS = 8;
+
+/**
+ * Our extension (OpenRouter's): an ordered fallback list of catalog ids or aliases. `model`, when given too, comes
+ * first. Catalog checks (known, a chat model, not `"auto"`) are the router's.
+ * @see https://openrouter.ai/docs/guides/routing/model-fallbacks
+ */
+export const ModelsList = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: MAX_MODELS });
+
+/** Most provider ids one of `order`, `only` or `ignore` may list. */
+const MAX_PROVIDER_IDS = 32;
+const ProviderIds = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: MAX_PROVIDER_IDS });
+
+/** How `provider.sort` orders deployments: cheapest, fastest to answer, or most output tokens per second first. */
+export const ProviderSortBy = Type.Union([Type.Literal('price'), Type.Literal('latency'), Type.Literal('throughput')]);
+export type ProviderSortBy = Static<typeof ProviderSortBy>;
+
+/** A price ceiling in USD per million tokens: a number, or a numeric string as OpenRouter's SDKs send it. */
+const PriceCeiling = Type.Union([Type.Number(), Type.String({ maxLength: 32 })]);
+
+/**
+ * Our extension (OpenRouter's `provider` object): which deployments may serve the request and in what order.
+ * Types are checked here; ids, prices and unsupported fields against the catalog by `routing/provider-preferences.ts`,
+ * which is why unknown fields are let through to it (so it can name them).
+ * @see https://openrouter.ai/docs/guides/routing/provider-selection
+ */
+export const ProviderPreferencesSchema = Type.Object({
+  order: Type.Optional(ProviderIds),
+  only: Type.Optional(ProviderIds),
+  ignore: Type.Optional(ProviderIds),
+  allow_fallbacks: Type.Optional(Type.Boolean()),
+  require_parameters: Type.Optional(Type.Boolean()),
+  sort: Type.Optional(
+    Type.Union([
+      ProviderSortBy,
+      Type.Object({ by: ProviderSortBy, partition: Type.Optional(Type.Union([Type.Literal('model'), Type.Literal('none')])) }),
+    ]),
+  ),
+  max_price: Type.Optional(
+    Type.Object({
+      prompt: Type.Optional(PriceCeiling),
+      completion: Type.Optional(PriceCeiling),
+      request: Type.Optional(PriceCeiling),
+      image: Type.Optional(PriceCeiling),
+      audio: Type.Optional(PriceCeiling),
+    }),
+  ),
+});
+export type ProviderPreferences = Static<typeof ProviderPreferencesSchema> & Record<string, unknown>;
+
 export const ChatCompletionRequestSchema = Type.Object({
   model: Type.String({ minLength: 1 }),
   messages: Type.Array(ChatMessage, { minItems: 1 }),
@@ -151,7 +203,51 @@ export const ChatCompletionRequestSchema = Type.Object({
   parallel_tool_calls: Type.Optional(Type.Boolean()),
   response_format: Type.Optional(ResponseFormat),
   routing: Type.Optional(RoutingMode),
+  models: Type.Optional(ModelsList),
+  provider: Type.Optional(ProviderPreferencesSchema),
 });
+
+/**
+ * A Chat Completions body as the HTTP doors accept it: `model` may be left out when `models` names the models
+ * (OpenRouter's rule); {@link withModelFromModels} turns it into the canonical request.
+ */
+export const ChatCompletionBodySchema = Type.Object({
+  ...ChatCompletionRequestSchema.properties,
+  model: Type.Optional(ChatCompletionRequestSchema.properties.model),
+});
+export type ChatCompletionBody = Static<typeof ChatCompletionBodySchema> & Record<string, unknown>;
+
+/** A body whose `model` may be left out when it has a `models` list (the chat and Responses doors' bodies). */
+interface ModelsBody {
+  model?: string | undefined;
+  models?: readonly string[] | undefined;
+}
+
+/**
+ * A body with its `model` set: as sent, else the first of its `models` (e.g. a {@link ChatCompletionBody} becomes
+ * the canonical request).
+ * @throws GatewayError 400 naming `model` when the body has neither.
+ */
+export function withModelFromModels<T extends ModelsBody>(body: T): T & { model: string } {
+  if (hasModel(body)) return body;
+  const model = body.models?.[0];
+  if (model === undefined) throw invalidRequest('Missing required parameter: `model` (or a `models` list).', 'model');
+  return { ...body, model };
+}
+
+function hasModel<T extends ModelsBody>(body: T): body is T & { model: string } {
+  return body.model !== undefined;
+}
+
+/**
+ * The model a raw body (not yet validated) asks for, as the ledger records it: `model`, else the first of a `models`
+ * list; empty when it names neither.
+ */
+export function requestedModelOf(body: Readonly<Record<string, unknown>>): string {
+  if (typeof body.model === 'string') return body.model;
+  const first: unknown = Array.isArray(body.models) ? body.models[0] : undefined;
+  return typeof first === 'string' ? first : '';
+}
 
 /** A validated Chat Completions request. Extra client fields may be present and pass through to OpenAI-format upstreams. */
 export type ChatCompletionRequest = Static<typeof ChatCompletionRequestSchema> & Record<string, unknown>;

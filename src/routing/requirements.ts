@@ -31,14 +31,30 @@ export interface Requirements {
   tools: boolean;
 }
 
-/** Why a deployment cannot serve a request, in the order the filter checks. */
-export type ExclusionReason = 'context_length' | 'max_output_tokens' | 'vision' | 'tools' | 'provider_unconfigured' | 'circuit_open';
+/**
+ * Why a deployment cannot serve a request, in the order the router checks: what the request needs, a credential,
+ * then the request's `provider` preferences (`provider-preferences.ts`), then the circuit.
+ */
+export type ExclusionReason =
+  | 'context_length'
+  | 'max_output_tokens'
+  | 'vision'
+  | 'tools'
+  | 'provider_unconfigured'
+  | 'provider_not_allowed'
+  | 'provider_ignored'
+  | 'max_price'
+  | 'unsupported_parameters'
+  | 'fallbacks_disallowed'
+  | 'circuit_open';
 
 /** One deployment left out of a route, and why. */
 export interface Exclusion {
   model: ModelConfig;
   deployment: Deployment;
   reason: ExclusionReason;
+  /** The figures behind the reason, when it has some (the prices over `max_price`, the parameters dropped). */
+  detail?: string;
 }
 
 /** The catalog split into deployments that can serve the request (catalog order) and those that cannot. */
@@ -112,6 +128,12 @@ function unmetMask(model: ModelConfig, req: Requirements): number {
   return mask;
 }
 
+/** The first requirement `model` fails, in the fixed order; undefined when it can serve the request. */
+export function unmetRequirement(model: ModelConfig, req: Requirements): ExclusionReason | undefined {
+  const mask = unmetMask(model, req);
+  return mask === 0 ? undefined : firstUnmet(mask);
+}
+
 function firstUnmet(mask: number): ExclusionReason {
   for (const check of CHECKS) if ((mask & check.bit) !== 0) return check.reason;
   throw new Error(`unmetMask returned an unknown bit set ${mask}`);
@@ -170,8 +192,8 @@ export function formatCount(n: number): string {
  *   2,000,000-token context"); when each is met by some model but never together, it names the combination
  *   ("No model supports vision and tools"). Requirements are listed in the fixed order context, output, vision, tools.
  */
-export function noCapableModelError(catalog: Catalog, req: Requirements): GatewayError {
-  const masks = catalog.chatModels.filter((m) => m.deployments.some((d) => catalog.isAvailable(d.provider))).map((m) => unmetMask(m, req));
+export function noCapableModelError(catalog: Catalog, req: Requirements, models: readonly ModelConfig[] = catalog.chatModels): GatewayError {
+  const masks = models.filter((m) => m.deployments.some((d) => catalog.isAvailable(d.provider))).map((m) => unmetMask(m, req));
   if (masks.length === 0) {
     return new GatewayError(503, 'provider_unavailable', 'No provider is configured: set an API key for at least one provider.');
   }
@@ -206,6 +228,7 @@ function describeUnmet(mask: number, req: Requirements): GatewayError {
 /** A human-readable explanation of an exclusion, for `/v1/routing/explain`. */
 export function describeExclusion(exclusion: Exclusion, req: Requirements | undefined): string {
   const { model, reason } = exclusion;
+  const provider = exclusion.deployment.provider;
   switch (reason) {
     case 'context_length':
       return `context ${formatCount(model.context_length)} < ${formatCount(req?.contextTokens ?? 0)} tokens needed`;
@@ -216,7 +239,17 @@ export function describeExclusion(exclusion: Exclusion, req: Requirements | unde
     case 'tools':
       return 'does not support tools';
     case 'provider_unconfigured':
-      return `provider ${exclusion.deployment.provider} has no API key`;
+      return `provider ${provider} has no API key`;
+    case 'provider_not_allowed':
+      return `provider ${provider} is not in provider.only`;
+    case 'provider_ignored':
+      return `provider ${provider} is in provider.ignore`;
+    case 'max_price':
+      return `list price above provider.max_price${exclusion.detail === undefined ? '' : ` (${exclusion.detail})`}`;
+    case 'unsupported_parameters':
+      return `would drop ${exclusion.detail ?? 'parameters of the request'} (provider.require_parameters)`;
+    case 'fallbacks_disallowed':
+      return `provider ${provider} is not in provider.order and provider.allow_fallbacks is false`;
     case 'circuit_open':
       return 'circuit open after repeated failures';
     default: {

@@ -8,18 +8,42 @@
  * - An explicit model: its deployments in configured order, minus open circuits; 503 when all are open. A chat
  *   request naming an embedding model is a 400; `/v1/embeddings` routes with {@link Router.routeEmbedding}, over the
  *   named embedding model's deployments only (failover never changes the model: vectors would not be comparable).
+ * - A `models` list (OpenRouter's fallback list, `model-list.ts`): the capable models' deployments, model by model in
+ *   the listed order, minus open circuits; one attempt more per extra model than for one model.
+ * - `provider` preferences (OpenRouter's, over the API key's defaults; `provider-preferences.ts`) narrow and order
+ *   the deployments in every case: `only`, `ignore`, `max_price`, `require_parameters` filter (a 400 naming the field
+ *   when nothing is left, `preference-filters.ts`); `sort` ranks (with `auto` it replaces the routing mode); `order`
+ *   puts providers first; `allow_fallbacks: false` keeps the first choice only (or the `order` providers).
  */
-import type { EmbeddingModelConfig, ModelConfig } from '../config/types.js';
-import type { ChatCompletionRequest, RoutingMode } from '../core/chat-request.js';
+import type { ChatModelConfig, EmbeddingModelConfig, ModelConfig } from '../config/types.js';
+import type { ChatCompletionRequest, ProviderPreferences, ProviderSortBy, RoutingMode } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
 import { measurePrompt, type PromptSize } from '../metering/token-count.js';
 import type { WireFormat } from '../providers/types.js';
-import { requireChatModel, requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
+import { requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore, type SuccessSample } from './health.js';
-import { deriveRequirements, filterCatalog, hasImage, noCapableModelError, type Exclusion, type Requirements } from './requirements.js';
-import { createStrategies } from './strategies/index.js';
-import type { RoutingStrategy, ScoredCandidate } from './strategies/strategy.js';
+import { namedModels } from './model-list.js';
+import { applyPreferences } from './preference-filters.js';
+import {
+  checkProviderPreferences,
+  orderByProvider,
+  ProviderDirectory,
+  providerOf,
+  resolvePreferences,
+  type ResolvedPreferences,
+} from './provider-preferences.js';
+import {
+  deriveRequirements,
+  filterCatalog,
+  hasImage,
+  noCapableModelError,
+  unmetRequirement,
+  type Exclusion,
+  type Requirements,
+} from './requirements.js';
+import { costStrategy, createStrategies, throughputStrategy } from './strategies/index.js';
+import type { RoutingStrategy, ScoredCandidate, StrategyName } from './strategies/strategy.js';
 
 /** The model id that asks for smart routing. */
 export const AUTO_MODEL = 'auto';
@@ -48,8 +72,8 @@ export interface RouterDeps {
   strategies?: Readonly<Record<RoutingMode, RoutingStrategy>>;
 }
 
-/** The routing mode applied; `explicit` when the request named a model. */
-export type RouteMode = RoutingMode | 'explicit';
+/** The ranking applied (a routing mode, or `provider.sort`'s); `explicit` when the request named its models. */
+export type RouteMode = StrategyName | 'explicit';
 
 /** The outcome of routing one request. */
 export interface RouteDecision {
@@ -72,24 +96,49 @@ export interface RouteOptions {
   prompt?: PromptSize;
   /** The account's own provider keys (BYOK), by provider id: used instead of the gateway's, marked `byok`. */
   providerKeys?: ReadonlyMap<string, string>;
+  /** The API key's default `provider` preferences (checked when saved): the request's fields win, field by field. */
+  providerDefaults?: ProviderPreferences | null;
 }
+
+/** Preferences that change nothing: how a `models` list routes when neither the request nor the key sets any. */
+const NO_PREFERENCES: ResolvedPreferences = {
+  order: [],
+  only: undefined,
+  ignore: new Set(),
+  allowFallbacks: true,
+  requireParameters: false,
+  sort: undefined,
+  maxPrice: undefined,
+  fromKeyDefaults: new Set(),
+};
 
 /** Routes requests over the catalog with live health and circuit breakers. */
 export class Router {
   private readonly strategies: Readonly<Record<RoutingMode, RoutingStrategy>>;
+  /** The ranking of each `provider.sort`: price is cost mode's, latency is latency mode's (exploration included). */
+  private readonly sorts: Readonly<Record<ProviderSortBy, RoutingStrategy>>;
   private readonly maxAttempts: number;
   private readonly defaultMode: RoutingMode;
+  private readonly providers: ProviderDirectory;
 
   constructor(private readonly deps: RouterDeps) {
     this.strategies = deps.strategies ?? createStrategies({ random: deps.random, explorationShare: deps.explorationShare });
+    this.sorts = { price: costStrategy, latency: this.strategies.latency, throughput: throughputStrategy };
     this.maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.defaultMode = deps.defaultMode ?? DEFAULT_ROUTING_MODE;
+    this.providers = new ProviderDirectory(deps.catalog.providerIds);
+  }
+
+  /** The provider ids `provider` preferences may name (the catalog's), for checking a key's defaults before saving them. */
+  get providerDirectory(): ProviderDirectory {
+    return this.providers;
   }
 
   /**
    * Routes a request, claiming the probe slot of any half-open circuit it hands out.
    * @param mode the API key's default mode; the body's `routing` wins over it, the router's default applies last.
-   * @throws GatewayError 400 (unknown model, nothing capable) or 503 provider_unavailable (no provider, circuits open).
+   * @throws GatewayError 400 (unknown model, bad `models` or `provider`, nothing capable or allowed by the
+   * preferences) or 503 provider_unavailable (no provider, circuits open).
    */
   route(req: ChatCompletionRequest, mode?: RoutingMode, options: RouteOptions = {}): RouteDecision {
     return this.decide(req, mode, options, true);
@@ -159,27 +208,138 @@ export class Router {
 
   private decide(req: ChatCompletionRequest, keyMode: RoutingMode | undefined, options: RouteOptions, claim: boolean): RouteDecision {
     const catalog = this.catalogFor(options);
-    if (req.model !== AUTO_MODEL) return this.explicit(req, catalog, claim);
-    const mode = this.resolveMode(req, keyMode);
-    const requirements = deriveRequirements(req, options.prompt ?? measurePrompt(req, this.deps.tokenizerMaxChars), catalog);
-    const { breakers, health } = this.deps;
-    const { capable, excluded } = filterCatalog(catalog, requirements, (key) => breakers.state(key) === 'open');
-    if (capable.length === 0) throw noCapableModelError(catalog, requirements);
-    const scored = this.strategies[mode].rank(capable, requirements, health, this.deps.now());
-    const candidates = this.select(scored, true, claim, excluded);
-    if (candidates.length === 0) throw this.circuitOpen('every deployment able to serve this request', capable);
-    return { mode, candidates, scored, excluded, requirements };
+    const requested = req.provider === undefined ? undefined : checkProviderPreferences(req.provider, this.providers);
+    const preferences = resolvePreferences(requested, options.providerDefaults);
+    const named = namedModels(req, catalog);
+    if (named === undefined) return this.auto(req, keyMode, options, catalog, preferences, claim);
+    const only = named.length === 1 ? named[0] : undefined;
+    if (only !== undefined && preferences === undefined) return this.explicit(req, only, catalog, claim);
+    return this.listed(req, named, options, catalog, preferences ?? NO_PREFERENCES, claim);
   }
 
-  private explicit(req: ChatCompletionRequest, catalog: Catalog, claim: boolean): RouteDecision {
-    const modelId = req.model;
-    const model = catalog.get(modelId);
-    if (model !== undefined) requireChatModel(model);
-    const all = catalog.candidatesFor(modelId);
-    if (all[0] !== undefined && !all[0].model.capabilities.vision && hasImage(req)) {
-      throw invalidRequest(`The model \`${modelId}\` does not support image input; choose a vision model or "auto".`, 'messages');
+  /** `model: "auto"`: every capable deployment, filtered by the preferences, ranked by the mode (or `provider.sort`). */
+  private auto(
+    req: ChatCompletionRequest,
+    keyMode: RoutingMode | undefined,
+    options: RouteOptions,
+    catalog: Catalog,
+    preferences: ResolvedPreferences | undefined,
+    claim: boolean,
+  ): RouteDecision {
+    const sort = preferences?.sort;
+    const strategy = sort === undefined ? this.strategies[this.resolveMode(req, keyMode)] : this.sorts[sort.by];
+    const requirements = deriveRequirements(req, options.prompt ?? measurePrompt(req, this.deps.tokenizerMaxChars), catalog);
+    const { capable: all, excluded } = filterCatalog(catalog, requirements, () => false);
+    if (all.length === 0) throw noCapableModelError(catalog, requirements);
+    const scope = 'the models able to serve this request';
+    const allowed = preferences === undefined ? all : applyPreferences(all, preferences, { req, excluded, scope });
+    const capable = this.withoutOpenCircuits(allowed, excluded);
+    if (capable.length === 0) throw this.circuitOpen('every deployment able to serve this request', allowed);
+    const ranked = strategy.rank(capable, requirements, this.deps.health, this.deps.now());
+    const scored = orderByProvider(ranked, preferences?.order ?? [], (s) => providerOf(s.candidate));
+    const limit = preferences?.allowFallbacks === false ? 1 : this.maxAttempts;
+    const candidates = this.select(scored, true, claim, excluded, limit);
+    if (candidates.length === 0) throw this.circuitOpen('every deployment able to serve this request', capable);
+    return { mode: strategy.name, candidates, scored, excluded, requirements };
+  }
+
+  /**
+   * Named models (`model`, then `models`) with preferences: each model's deployments in configured order (or ranked
+   * by `provider.sort`, within each model unless `partition: "none"`), `provider.order` first. With more than one
+   * model, or `require_parameters`, a model unable to serve the request is left out as `auto` would leave it out.
+   */
+  private listed(
+    req: ChatCompletionRequest,
+    models: readonly ChatModelConfig[],
+    options: RouteOptions,
+    catalog: Catalog,
+    preferences: ResolvedPreferences,
+    claim: boolean,
+  ): RouteDecision {
+    const checkModels = models.length > 1 || preferences.requireParameters;
+    const requirements =
+      checkModels || preferences.sort !== undefined
+        ? deriveRequirements(req, options.prompt ?? measurePrompt(req, this.deps.tokenizerMaxChars), catalog)
+        : undefined;
+    const first = models[0];
+    if (!checkModels && first !== undefined) refuseImageForTextModel(first, req);
+    const names = models.map((m) => `\`${m.id}\``).join(', ');
+    const excluded: Exclusion[] = [];
+    const all: Candidate[] = [];
+    for (const model of models) {
+      const unmet = checkModels && requirements !== undefined ? unmetRequirement(model, requirements) : undefined;
+      const callable = catalog.callableCandidates(model);
+      for (const deployment of model.deployments) {
+        const candidate = callable.find((c) => c.deployment === deployment);
+        if (unmet !== undefined) excluded.push({ model, deployment, reason: unmet });
+        else if (candidate === undefined) excluded.push({ model, deployment, reason: 'provider_unconfigured' });
+        else all.push(candidate);
+      }
     }
-    return this.explicitModel(modelId, all, claim);
+    if (all.length === 0) {
+      if (models.every((m) => catalog.callableCandidates(m).length === 0)) throw noProviderFor(models);
+      throw noCapableModelError(catalog, requirements ?? deriveRequirements(req), models);
+    }
+    const allowed = applyPreferences(all, preferences, { req, excluded, scope: names });
+    const capable = this.withoutOpenCircuits(allowed, excluded);
+    if (capable.length === 0) throw this.circuitOpen(`every deployment of ${names}`, allowed);
+    const scored = this.arrange(capable, models, preferences, requirements);
+    const candidates =
+      preferences.allowFallbacks || preferences.order.length > 0
+        ? this.select(scored, false, claim, excluded, this.maxAttempts + models.length - 1)
+        : this.firstOfEachModel(scored, claim, excluded);
+    if (candidates.length === 0) throw this.circuitOpen(`every deployment of ${names}`, capable);
+    return { mode: 'explicit', candidates, scored, excluded, requirements };
+  }
+
+  /** Named models' deployments in attempt order: by model (unless `partition: "none"`), sorted, `order` first. */
+  private arrange(
+    capable: readonly Candidate[],
+    models: readonly ChatModelConfig[],
+    preferences: ResolvedPreferences,
+    requirements: Requirements | undefined,
+  ): ScoredCandidate[] {
+    const { sort, order } = preferences;
+    const parts = sort?.partition === 'none' ? [capable] : models.map((m) => capable.filter((c) => c.model.id === m.id));
+    const scored: ScoredCandidate[] = [];
+    for (const part of parts) {
+      const ranked =
+        sort === undefined || requirements === undefined
+          ? part.map((candidate): ScoredCandidate => ({ candidate, score: 0, details: {} }))
+          : this.sorts[sort.by].rank(part, requirements, this.deps.health, this.deps.now());
+      scored.push(...orderByProvider(ranked, order, (s) => providerOf(s.candidate)));
+    }
+    return sort === undefined ? scored.map((s, i) => ({ candidate: s.candidate, score: i, details: { order: i + 1 } })) : scored;
+  }
+
+  /** `allow_fallbacks: false` without `order`: each model's first choice only (one that may be attempted now). */
+  private firstOfEachModel(scored: readonly ScoredCandidate[], claim: boolean, excluded: Exclusion[]): Candidate[] {
+    const chosen: Candidate[] = [];
+    const done = new Set<string>();
+    for (const { candidate } of scored) {
+      if (done.has(candidate.model.id)) continue;
+      if (this.admit(candidate, claim, excluded)) {
+        chosen.push(candidate);
+        done.add(candidate.model.id);
+      }
+    }
+    return chosen;
+  }
+
+  /** The candidates whose circuit is not open; the others are recorded as excluded. */
+  private withoutOpenCircuits(candidates: readonly Candidate[], excluded: Exclusion[]): Candidate[] {
+    const kept: Candidate[] = [];
+    for (const candidate of candidates) {
+      if (this.deps.breakers.state(deploymentKey(candidate.deployment)) === 'open') excluded.push(circuitExclusion(candidate));
+      else kept.push(candidate);
+    }
+    return kept;
+  }
+
+  /** One named model without preferences: its deployments in configured order, minus open circuits. */
+  private explicit(req: ChatCompletionRequest, model: ChatModelConfig, catalog: Catalog, claim: boolean): RouteDecision {
+    refuseImageForTextModel(model, req);
+    return this.explicitModel(req.model, catalog.candidatesFor(req.model), claim);
   }
 
   /** A named model's deployments (`all`, in configured order) minus open circuits. */
@@ -195,13 +355,13 @@ export class Router {
     return { mode: 'explicit', candidates, scored, excluded, requirements: undefined };
   }
 
-  /** Takes up to `maxAttempts` in rank order, one per provider first when `diverse`; claims half-open probes. */
-  private select(scored: readonly ScoredCandidate[], diverse: boolean, claim: boolean, excluded: Exclusion[]): Candidate[] {
+  /** Takes up to `limit` in rank order, one per provider first when `diverse`; claims half-open probes. */
+  private select(scored: readonly ScoredCandidate[], diverse: boolean, claim: boolean, excluded: Exclusion[], limit = this.maxAttempts): Candidate[] {
     const chosen: Candidate[] = [];
     const providers = new Set<string>();
     const deferred: Candidate[] = [];
     for (const { candidate } of scored) {
-      if (chosen.length >= this.maxAttempts) break;
+      if (chosen.length >= limit) break;
       if (diverse && providers.has(candidate.deployment.provider)) deferred.push(candidate);
       else if (this.admit(candidate, claim, excluded)) {
         chosen.push(candidate);
@@ -209,7 +369,7 @@ export class Router {
       }
     }
     for (const candidate of deferred) {
-      if (chosen.length >= this.maxAttempts) break;
+      if (chosen.length >= limit) break;
       if (this.admit(candidate, claim, excluded)) chosen.push(candidate);
     }
     return chosen;
@@ -233,6 +393,23 @@ export class Router {
       { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
     );
   }
+}
+
+/** A model without vision asked about an image: 400, as the upstream would refuse it anyway. */
+function refuseImageForTextModel(model: ModelConfig, req: ChatCompletionRequest): void {
+  if (!model.capabilities.vision && hasImage(req)) {
+    throw invalidRequest(`The model \`${model.id}\` does not support image input; choose a vision model or "auto".`, 'messages');
+  }
+}
+
+/** 503 for named models none of whose providers has a credential. */
+function noProviderFor(models: readonly ModelConfig[]): GatewayError {
+  const names = [...new Set(models.flatMap((m) => m.deployments.map((d) => d.provider)))].join(', ');
+  return new GatewayError(
+    503,
+    'provider_unavailable',
+    `No provider is configured for ${models.map((m) => m.id).join(', ')} (needs an API key for: ${names}).`,
+  );
 }
 
 function circuitExclusion(candidate: Candidate): Exclusion {

@@ -16,11 +16,13 @@ describe('openai request', () => {
     model: 'gpt-5-nano',
     messages: [{ role: 'user', content: 'hi' }],
     routing: 'cost',
+    models: ['gpt-5-nano', 'gpt-5-mini'],
+    provider: { order: ['openai'], sort: 'price' },
     seed: 7,
     custom_vendor_field: { keep: true },
   };
 
-  it('passes the body through with the upstream model and without our routing field', () => {
+  it('passes the body through with the upstream model and without our routing, models and provider fields', () => {
     const { request } = openAIAdapter.toUpstream(req, target, false);
     assert.equal(request.path, '/chat/completions');
     assert.equal(request.headers.authorization, 'Bearer sk-test');

@@ -8,7 +8,8 @@ import type { RoutingStrategy } from './strategy.js';
 export { costStrategy, expectedCostUsd } from './cost.js';
 export { createLatencyStrategy, expectedLatencyMs, LATENCY_DEFAULTS, type LatencyStrategyOptions } from './latency.js';
 export { reliabilityStrategy, SUCCESS_RATE_BAND } from './reliability.js';
-export { compareTies, type RoutingStrategy, type ScoredCandidate } from './strategy.js';
+export { compareTies, type RoutingStrategy, type ScoredCandidate, type StrategyName } from './strategy.js';
+export { throughputStrategy } from './throughput.js';
 
 export interface StrategyOptions {
   /** Uniform in [0, 1); drives the latency strategy's exploration. */

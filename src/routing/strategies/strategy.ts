@@ -16,9 +16,12 @@ export interface ScoredCandidate {
   details: Readonly<Record<string, number | boolean>>;
 }
 
+/** What a strategy ranks by: a routing mode, or throughput (asked for with `provider.sort` only). */
+export type StrategyName = RoutingMode | 'throughput';
+
 /** Orders capable candidates for one routing mode. Pure apart from the health reads and an injected random. */
 export interface RoutingStrategy {
-  readonly name: RoutingMode;
+  readonly name: StrategyName;
   /**
    * Every candidate exactly once, best first.
    * @param now milliseconds since the epoch, from the router's injected clock.

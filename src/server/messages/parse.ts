@@ -59,6 +59,12 @@ export function parseMessagesRequest(body: MessagesRequest, betaHeader: string |
       param: 'model',
     });
   }
-  const nativeOnly = entry !== undefined && entry.formats.size === 1 && entry.formats.has('anthropic');
+  // Untranslatable Claude-only content may be left to the native body only when every model named is Claude-only.
+  const nativeOnly = entry !== undefined && isClaudeOnly(entry) && (body.models ?? []).every((name) => isClaudeOnly(lookup(name)));
   return toCanonicalRequest(checked, { betas, nativeOnly });
+}
+
+/** Whether a model is served by Anthropic-format deployments only (false for an unknown name: the router refuses it). */
+function isClaudeOnly(entry: ReturnType<ModelLookup>): boolean {
+  return entry !== undefined && entry.formats.size === 1 && entry.formats.has('anthropic');
 }

@@ -9,7 +9,7 @@
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { RoutingMode } from '../../core/chat-request.js';
+import { ModelsList, ProviderPreferencesSchema, RoutingMode } from '../../core/chat-request.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
@@ -187,7 +187,17 @@ export const MessagesRequestSchema = Type.Object({
   diagnostics: Nullable(Type.Object({})),
   /** Our extension: the routing mode for `model: "auto"`. */
   routing: Type.Optional(RoutingMode),
+  /** Our extensions (OpenRouter's), as on chat completions: a fallback list of models, and provider preferences. */
+  models: Type.Optional(ModelsList),
+  provider: Type.Optional(ProviderPreferencesSchema),
 });
+
+/** The body of `POST /v1/messages` as the route accepts it: `model` may be left out when `models` names the models. */
+export const MessagesBodySchema = Type.Object({
+  ...MessagesRequestSchema.properties,
+  model: Type.Optional(MessagesRequestSchema.properties.model),
+});
+export type MessagesBody = Static<typeof MessagesBodySchema>;
 
 /** The body of `POST /v1/messages/count_tokens`: a Messages body that needs no `max_tokens` (nothing is generated). */
 export const CountTokensRequestSchema = Type.Object({

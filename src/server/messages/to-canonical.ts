@@ -44,6 +44,8 @@ export function toCanonicalRequest(checked: CheckedRequest, options: CanonicalOp
   if (body.stop_sequences !== undefined && body.stop_sequences.length > 0) req.stop = body.stop_sequences;
   if (typeof body.metadata?.user_id === 'string') req.user = body.metadata.user_id;
   if (body.routing !== undefined) req.routing = body.routing;
+  if (body.models !== undefined) req.models = body.models;
+  if (body.provider !== undefined) req.provider = body.provider;
   addTools(req, checked.tools, body.tool_choice, options.nativeOnly);
   const effort = reasoningEffort(body.thinking, body.output_config?.effort);
   if (effort !== undefined) req.reasoning_effort = effort;
@@ -94,11 +96,11 @@ function reasoningEffort(thinking: ThinkingConfig | undefined, effort: string | 
 }
 
 /**
- * The client's body as Claude gets it: without our `routing` field, and without thinking blocks whose signature is
+ * The client's body as Claude gets it: without our `routing`, `models` and `provider` fields, and without thinking blocks whose signature is
  * empty — the gateway wrote those for a model that is not Claude, and Claude refuses a signature it did not make.
  */
 function nativeBody(body: MessagesRequest, turns: readonly Turn[]): Record<string, unknown> {
-  const { routing: _routing, ...rest } = body;
+  const { routing: _routing, models: _models, provider: _provider, ...rest } = body;
   const unsigned = turns.some(
     (turn) => turn.role === 'assistant' && turn.blocks.some((block) => block.type === 'thinking' && block.signature === ''),
   );

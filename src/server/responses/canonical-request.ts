@@ -5,7 +5,7 @@
  * Mapping: `instructions` + items → `messages` (`to-chat-messages.ts`); `tools` / `tool_choice` (`tools.ts`);
  * `max_output_tokens` → `max_completion_tokens`; `text.format` → `response_format`; `text.verbosity` → `verbosity`;
  * `reasoning.effort` → `reasoning_effort`; `temperature`, `top_p`, `parallel_tool_calls`, `user`,
- * `safety_identifier`, `prompt_cache_key`, `service_tier` and our `routing` as they are. `store` and `metadata` stay
+ * `safety_identifier`, `prompt_cache_key`, `service_tier` and our `routing`, `models` and `provider` as they are. `store` and `metadata` stay
  * here: they are the gateway's conversation store, never upstream state in a provider account.
  *
  * Refused with a 400 naming the parameter, before anything is spent: `background: true` (no background mode), a
@@ -62,6 +62,8 @@ export function toCanonicalRequest(req: ResponsesRequest, messages: ChatMessage[
   if (typeof req.prompt_cache_key === 'string') canonical.prompt_cache_key = req.prompt_cache_key;
   if (typeof req.service_tier === 'string') canonical.service_tier = req.service_tier;
   if (req.routing !== undefined) canonical.routing = req.routing;
+  if (req.models !== undefined) canonical.models = req.models;
+  if (req.provider !== undefined) canonical.provider = req.provider;
   return canonical;
 }
 

@@ -8,7 +8,7 @@
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { RoutingMode } from '../../core/chat-request.js';
+import { ModelsList, ProviderPreferencesSchema, RoutingMode } from '../../core/chat-request.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
@@ -183,9 +183,19 @@ export const ResponsesRequestSchema = Type.Object({
   truncation: Nullable(Type.Union([Type.Literal('auto'), Type.Literal('disabled')])),
   service_tier: Nullable(Type.String()),
   routing: Type.Optional(RoutingMode),
+  /** Our extensions (OpenRouter's), as on chat completions: a fallback list of models, and provider preferences. */
+  models: Type.Optional(ModelsList),
+  provider: Type.Optional(ProviderPreferencesSchema),
+});
+
+/** The body as the door accepts it: `model` may be left out when `models` names the models (see `withModelFromModels`). */
+export const ResponsesBodySchema = Type.Object({
+  ...ResponsesRequestSchema.properties,
+  model: Type.Optional(ResponsesRequestSchema.properties.model),
 });
 
 export type ResponsesRequest = Static<typeof ResponsesRequestSchema> & Record<string, unknown>;
+export type ResponsesBody = Static<typeof ResponsesBodySchema> & Record<string, unknown>;
 export type InputItem = Static<typeof InputItem>;
 export type MessageItem = Static<typeof MessageItem>;
 export type ContentPart = Static<typeof ContentPart>;

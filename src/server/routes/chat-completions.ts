@@ -7,7 +7,13 @@
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 import type { FastifyInstance } from 'fastify';
-import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../core/chat-request.js';
+import {
+  ChatCompletionBodySchema,
+  requestedModelOf,
+  withModelFromModels,
+  type ChatCompletionBody,
+  type ChatCompletionRequest,
+} from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import { assertImageUrlBound, type ImageBounds } from '../../gateway/image-bounds.js';
 import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
@@ -17,18 +23,18 @@ import { schemaIssuesToError, type SchemaIssue } from '../validation.js';
 
 /** Registers the chat completions route. */
 export function registerChatCompletions(app: FastifyInstance, pipeline: Pipeline, imageBounds: ImageBounds): void {
-  const options = { schema: { body: ChatCompletionRequestSchema }, attachValidation: true, onError: pipeline.refusedBodyHook('chat.completions') };
+  const options = { schema: { body: ChatCompletionBodySchema }, attachValidation: true, onError: pipeline.refusedBodyHook('chat.completions') };
   app.post('/v1/chat/completions', options, (request, reply) => {
     const raw: unknown = request.body;
     const described = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
     const facts = {
       endpoint: 'chat.completions' as const,
-      requestedModel: typeof described.model === 'string' ? described.model : '',
+      requestedModel: requestedModelOf(described),
       stream: described.stream === true,
     };
     return pipeline.handle(request, reply, facts, async (lifecycle) => {
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
-      const body = raw as ChatCompletionRequest;
+      const body = withModelFromModels(raw as ChatCompletionBody);
       checkSampling(body);
       refuseUnpricedParameters(body);
       assertImageUrlBound(body, imageBounds);

@@ -7,13 +7,14 @@
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { requestedModelOf, withModelFromModels } from '../../core/chat-request.js';
 import { assertImageUrlBound, type ImageBounds } from '../../gateway/image-bounds.js';
 import type { Pipeline } from '../../pipeline/index.js';
 import type { Router } from '../../routing/router.js';
 import { messagesDoor } from '../messages/door.js';
 import { handleAnthropicError, setRequestIdHeader } from '../messages/errors.js';
 import { parseCountTokensRequest, parseMessagesRequest } from '../messages/parse.js';
-import { CountTokensRequestSchema, MessagesRequestSchema, type CountTokensRequest, type MessagesRequest } from '../messages/request-schema.js';
+import { CountTokensRequestSchema, MessagesBodySchema, type CountTokensRequest, type MessagesBody } from '../messages/request-schema.js';
 import { schemaIssuesToError, type SchemaIssue } from '../validation.js';
 
 /** What the Messages routes need. */
@@ -28,7 +29,7 @@ export function registerMessages(app: FastifyInstance, deps: MessagesRouteDeps):
   const { pipeline, router, imageBounds } = deps;
   const lookup = router.lookup.bind(router);
   const options = {
-    schema: { body: MessagesRequestSchema },
+    schema: { body: MessagesBodySchema },
     attachValidation: true,
     onRequest: requestIdHook,
     onError: pipeline.refusedBodyHook('messages'),
@@ -39,12 +40,12 @@ export function registerMessages(app: FastifyInstance, deps: MessagesRouteDeps):
     const described = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
     const facts = {
       endpoint: 'messages' as const,
-      requestedModel: typeof described.model === 'string' ? described.model : '',
+      requestedModel: requestedModelOf(described),
       stream: described.stream === true,
     };
     return pipeline.handle(request, reply, facts, async (lifecycle) => {
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
-      const body = raw as MessagesRequest;
+      const body = withModelFromModels(raw as MessagesBody);
       const canonical = parseMessagesRequest(body, request.headers['anthropic-beta'], lookup);
       assertImageUrlBound(canonical, imageBounds);
       const thinking = body.thinking;

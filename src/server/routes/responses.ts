@@ -12,13 +12,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ResponseStore } from '../../conversation/index.js';
-import type { ChatCompletionRequest } from '../../core/chat-request.js';
+import { requestedModelOf, withModelFromModels, type ChatCompletionRequest } from '../../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
 import { assertImageUrlBound, type ImageBounds } from '../../gateway/image-bounds.js';
 import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
 import type { Pipeline } from '../../pipeline/index.js';
 import { checkResponsesRequest, toCanonicalRequest } from '../responses/canonical-request.js';
-import { ResponsesRequestSchema, type ResponsesRequest } from '../responses/request-schema.js';
+import { ResponsesBodySchema, type ResponsesBody } from '../responses/request-schema.js';
 import { newResponseId, responseEcho } from '../responses/response-object.js';
 import { responsesDoor } from '../responses/responses-door.js';
 import type { ResponseTurn } from '../responses/response-turn.js';
@@ -39,18 +39,18 @@ export interface ResponsesRouteDeps {
 /** Registers `POST /v1/responses`. */
 export function registerResponses(app: FastifyInstance, deps: ResponsesRouteDeps): void {
   const { pipeline, store } = deps;
-  const options = { schema: { body: ResponsesRequestSchema }, attachValidation: true, onError: pipeline.refusedBodyHook('responses') };
+  const options = { schema: { body: ResponsesBodySchema }, attachValidation: true, onError: pipeline.refusedBodyHook('responses') };
   app.post('/v1/responses', options, (request, reply) => {
     const raw: unknown = request.body;
     const described = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
     const facts = {
       endpoint: 'responses' as const,
-      requestedModel: typeof described.model === 'string' ? described.model : '',
+      requestedModel: requestedModelOf(described),
       stream: described.stream === true,
     };
     return pipeline.handle(request, reply, facts, async (lifecycle) => {
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
-      const body = raw as ResponsesRequest;
+      const body = withModelFromModels(raw as ResponsesBody);
       checkResponsesRequest(body);
       const tools = translateTools(body.tools ?? [], body.tool_choice);
       const accountId = lifecycle.key.accountId;

@@ -43,6 +43,7 @@ await describeEachDialect('KeyCache', (dialect) => {
       accountId,
       plan: 'pro',
       defaultRouting: 'latency',
+      defaultProvider: null,
       keySpendCapUsd: 3,
       accountSpendCapUsd: null,
       limits: { rpm: null, tpm: null, concurrent: null, includedTokens: null },

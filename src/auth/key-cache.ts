@@ -9,8 +9,10 @@
  * A rotated key in its grace period stays in the table with the time its revocation takes effect; `lookup`
  * refuses it from that moment on, without waiting for a reload.
  */
+import type { ProviderPreferences } from '../core/chat-request.js';
 import { listActiveKeysWithAccounts, type CustomLimits, type Plan, type RoutingMode, type Store } from '../store/index.js';
 import { hashApiKey, looksLikeApiKey } from './api-key.js';
+import { readProviderDefaults } from './provider-defaults.js';
 
 /** What authentication hands to the rest of the request pipeline for a valid key. */
 export interface KeyRecord {
@@ -19,6 +21,8 @@ export interface KeyRecord {
   readonly plan: Plan;
   /** The key's routing strategy for `model: "auto"`; null leaves it to the gateway default. */
   readonly defaultRouting: RoutingMode | null;
+  /** The key's default `provider` routing preferences; a request's own fields win over them. Null or absent: none. */
+  readonly defaultProvider?: ProviderPreferences | null;
   /** This key's own spend cap, in USD per month; null for none. */
   readonly keySpendCapUsd: number | null;
   /** The account's monthly spend cap in USD; null for none. */
@@ -141,6 +145,7 @@ export class KeyCache {
         accountId: row.accountId,
         plan: row.plan,
         defaultRouting: row.defaultRouting,
+        defaultProvider: readProviderDefaults(row.defaultProvider),
         keySpendCapUsd: row.keySpendCapUsd,
         accountSpendCapUsd: row.accountSpendCapUsd,
         limits: Object.freeze({ ...row.limits }),

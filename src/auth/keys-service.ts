@@ -3,6 +3,7 @@
  * `createKey`/`rotateKey`; the database gets its SHA-256 and last four characters.
  */
 import type { Kysely } from 'kysely';
+import type { ProviderPreferences } from '../core/chat-request.js';
 import {
   countActiveApiKeys,
   findAccountByEmail,
@@ -22,6 +23,7 @@ import {
 import { generateApiKey, hashApiKey, last4 } from './api-key.js';
 import { AuthServiceError } from './errors.js';
 import { newKeyId } from './ids.js';
+import { readProviderDefaults, writeProviderDefaults } from './provider-defaults.js';
 import { checkSpendCap, normalizeEmail, normalizeKeyName, parseRoutingMode } from './validate.js';
 
 /** Names the account a key belongs to, by id or by email. */
@@ -33,6 +35,11 @@ export type CreateKeyInput = AccountRef & {
   name?: string;
   /** `cost`, `latency` or `reliability`; null or omitted leaves the choice to the gateway's default. */
   routing?: string | null;
+  /**
+   * Default `provider` routing preferences, already checked against the catalog by the caller
+   * (`checkProviderPreferences`); null, omitted or empty: none.
+   */
+  provider?: ProviderPreferences | null;
   /** Null or omitted: no per-key cap. */
   spendCapUsd?: number | null;
 };
@@ -45,6 +52,8 @@ export interface KeyInfo {
   last4: string;
   status: 'active' | 'revoked';
   routing: RoutingMode | null;
+  /** Default `provider` routing preferences; null: none. */
+  provider: ProviderPreferences | null;
   spendCapUsd: number | null;
   createdAt: string;
   lastUsedAt: string | null;
@@ -69,6 +78,8 @@ export interface UpdateKeyInput {
   name?: string;
   /** `cost`, `latency` or `reliability`; null: the gateway's default. */
   routing?: string | null;
+  /** Default `provider` preferences, checked by the caller; they replace the key's whole object. Null or empty: none. */
+  provider?: ProviderPreferences | null;
   /** USD per month; null: no per-key cap. */
   spendCapUsd?: number | null;
 }
@@ -119,13 +130,13 @@ export interface KeysService {
    */
   revokeKey(id: string, scope?: KeyScope): Promise<KeyInfo>;
   /**
-   * Issues a new key with the old one's name, routing and spend cap, `rotatedFrom` set to the old id, and revokes
+   * Issues a new key with the old one's name, routing, provider preferences and spend cap, `rotatedFrom` set to the old id, and revokes
    * the old one (at once, or when the grace period ends), in one transaction. A key can be rotated once.
    * @throws {AuthServiceError} `key_not_found`, `key_revoked` or `invalid_grace_period`.
    */
   rotateKey(id: string, scope?: KeyScope, options?: RotateKeyOptions): Promise<CreatedKey>;
   /**
-   * Renames a key or changes its default routing or spend cap.
+   * Renames a key or changes its default routing, provider preferences or spend cap.
    * @throws {AuthServiceError} `key_not_found`, `invalid_name`, `invalid_routing` or `invalid_spend_cap`.
    */
   updateKey(id: string, input: UpdateKeyInput, scope?: KeyScope): Promise<KeyInfo>;
@@ -161,6 +172,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           keyHash: hashApiKey(secret),
           last4: last4(secret),
           defaultRouting: routing,
+          defaultProvider: writeProviderDefaults(input.provider ?? null),
           spendCapUsd,
           createdAt,
         });
@@ -204,6 +216,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           keyHash: hashApiKey(secret),
           last4: last4(secret),
           defaultRouting: old.defaultRouting,
+          defaultProvider: old.defaultProvider,
           spendCapUsd: old.spendCapUsd,
           createdAt: timestamp,
           rotatedFrom: old.id,
@@ -217,10 +230,11 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       const name = input.name === undefined ? undefined : normalizeKeyName(input.name);
       const routing = input.routing === undefined || input.routing === null ? input.routing : parseRoutingMode(input.routing);
       const spendCapUsd = input.spendCapUsd === undefined ? undefined : checkSpendCap(input.spendCapUsd);
+      const defaultProvider = input.provider === undefined ? undefined : writeProviderDefaults(input.provider);
       await requireKey(deps.db, id, scope);
-      const updated = await updateApiKey(deps.db, id, { name, defaultRouting: routing, spendCapUsd });
+      const updated = await updateApiKey(deps.db, id, { name, defaultRouting: routing, defaultProvider, spendCapUsd });
       if (updated === undefined) throw new AuthServiceError('key_not_found', `no key with id ${id}`);
-      if (routing !== undefined || spendCapUsd !== undefined) await changed();
+      if (routing !== undefined || defaultProvider !== undefined || spendCapUsd !== undefined) await changed();
       return toKeyInfo(updated);
     },
   };
@@ -266,6 +280,7 @@ function keyInfoAt(record: ApiKeyRecord, nowIso: string): KeyInfo {
     last4: record.last4,
     status: record.revokedAt === null || inGrace ? 'active' : 'revoked',
     routing: record.defaultRouting,
+    provider: readProviderDefaults(record.defaultProvider),
     spendCapUsd: record.spendCapUsd,
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,

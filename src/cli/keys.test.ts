@@ -111,6 +111,62 @@ describe('originalpoint keys', () => {
     assert.equal(table.filter((line) => line.includes(' revoked ')).length, 2);
   });
 
+  it('sets, changes and clears default provider preferences, checked against the catalog, and keeps them on rotation', async () => {
+    const provider = '{"order":["Groq","deepinfra"],"max_price":{"prompt":"1"}}';
+    const created = await cli('keys', 'create', '--email', 'dev@example.com', '--provider', provider, '--json');
+    assert.equal(created.exitCode, 0, created.stderr);
+    const key = parseJsonObject(created.stdout);
+    assert.deepEqual(key['provider'], { order: ['groq', 'deepinfra'], max_price: { prompt: 1 } });
+    const id = String(key['id']);
+
+    const updated = parseJsonObject((await cli('keys', 'update', id, '--provider', '{"sort":"price"}', '--routing', 'latency', '--json')).stdout);
+    assert.deepEqual(updated['provider'], { sort: 'price' }, 'the whole object is replaced');
+    assert.equal(updated['routing'], 'latency');
+    const renamed = parseJsonObject((await cli('keys', 'update', id, '--name', 'ci', '--json')).stdout);
+    assert.deepEqual(renamed['provider'], { sort: 'price' }, 'what is not given is kept');
+    assert.equal(renamed['name'], 'ci');
+
+    const rotated = parseJsonObject((await cli('keys', 'rotate', id, '--json')).stdout);
+    const listed = parseJsonObjects((await cli('keys', 'list', '--email', 'dev@example.com', '--json')).stdout);
+    assert.deepEqual(listed.find((entry) => entry['id'] === rotated['id'])?.['provider'], { sort: 'price' });
+
+    const cleared = await cli(
+      'keys',
+      'update',
+      String(rotated['id']),
+      '--provider',
+      'none',
+      '--routing',
+      'none',
+      '--spend-cap-usd',
+      'none',
+      '--json',
+    );
+    const after = parseJsonObject(cleared.stdout);
+    assert.equal(after['provider'], null);
+    assert.equal(after['routing'], null);
+    assert.equal(after['spendCapUsd'], null);
+    assert.match((await cli('keys', 'update', id, '--name', 'x')).stdout, /^Updated key key_\w+ "x"\n$/);
+  });
+
+  it('refuses provider preferences naming an unknown provider, bad JSON or a bad field, with exit code 1', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['{"ignore":["together"]}', /Unknown provider `together` in `provider.ignore`; this gateway's providers are: anthropic, deepinfra/],
+      ['{"order":', /expected a JSON object/],
+      ['{"sort":"fastest"}', /sort: /],
+      ['{"max_price":{"prompt":-2}}', /`provider.max_price.prompt` must be a non-negative price/],
+      ['{"zdr":true}', /`provider.zdr` is not supported/],
+    ];
+    for (const [value, message] of cases) {
+      const run = await cli('keys', 'create', '--email', 'dev@example.com', '--provider', value);
+      assert.equal(run.exitCode, 1, value);
+      assert.match(run.stderr, message);
+    }
+    const listed = parseJsonObjects((await cli('keys', 'list', '--email', 'dev@example.com', '--json')).stdout);
+    assert.equal(listed.length, 0, 'nothing was created');
+    assert.equal((await cli('keys', 'update', 'key_missing', '--name', 'x')).exitCode, 1);
+  });
+
   it('reports unknown emails and key ids as one-line errors with exit code 1', async () => {
     const cases = [
       ['keys', 'create', '--email', 'ghost@example.com'],

@@ -1,8 +1,11 @@
-/** @module `originalpoint keys …`: issue, list, revoke and rotate API keys from the command line. */
+/** @module `originalpoint keys …`: issue, list, change, revoke and rotate API keys from the command line. */
 import { Option, type Command } from 'commander';
 import { createKeysService, type CreatedKey, type KeyInfo } from '../auth/index.js';
+import { loadConfig } from '../config/index.js';
+import type { ProviderPreferences } from '../core/chat-request.js';
+import { checkProviderPreferences, ProviderDirectory } from '../routing/provider-preferences.js';
 import { ROUTING_MODES } from '../store/index.js';
-import { parseUsd } from './option-parsers.js';
+import { NONE, nullableNumberOption, parseProviderJsonOrNone, parseUsd, parseUsdOrNone, providerOption } from './option-parsers.js';
 import {
   flagOption,
   formatTable,
@@ -16,16 +19,28 @@ import {
 } from './store-command.js';
 
 const SHOWN_ONCE = 'Store this key now: it cannot be shown again.';
+const PROVIDER_HELP =
+  'default provider preferences as OpenRouter\'s `provider` JSON, e.g. \'{"order":["groq"],"sort":"price"}\' (a request\'s own fields win)';
+
+/** The catalog's providers, for checking `--provider`: those of the configured catalog (`--config`, OP_CONFIG). */
+const configuredProviders = (): ProviderDirectory => ProviderDirectory.of(loadConfig().models);
 
 /**
- * Adds `keys create|list|revoke|rotate` to the program; returns `keys`.
- * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--spend-cap-usd X] [--json]`
+ * Adds `keys create|list|update|revoke|rotate` to the program; returns `keys`.
+ * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--provider JSON] [--spend-cap-usd X] [--json]`
  * - `keys list --email E [--json]`
+ * - `keys update ID [--name N] [--routing MODE|none] [--provider JSON|none] [--spend-cap-usd X|none] [--json]`
  * - `keys revoke ID [--json]`
  * - `keys rotate ID [--json]`
+ * @param providers the provider ids `--provider` may name; defaults to the configured catalog's.
  */
-export function registerKeyCommands(program: Command, openStore: OpenStore): Command {
+export function registerKeyCommands(program: Command, openStore: OpenStore, providers: () => ProviderDirectory = configuredProviders): Command {
   const keys = program.command('keys').description('manage API keys');
+  /** `--provider`'s value checked against the catalog: ids as it spells them, prices as numbers. */
+  const checkedProvider = (options: Readonly<Record<string, unknown>>): ProviderPreferences | null | undefined => {
+    const value = providerOption(options, 'provider');
+    return value === undefined || value === null ? value : checkProviderPreferences(value, providers());
+  };
 
   keys
     .command('create')
@@ -33,6 +48,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore): Com
     .requiredOption('--email <email>', 'email of the account that owns the key')
     .option('--name <name>', 'a label for the key', 'default')
     .addOption(new Option('--routing <mode>', 'default routing for model "auto"').choices(ROUTING_MODES))
+    .option('--provider <json>', PROVIDER_HELP, parseProviderJsonOrNone)
     .option('--spend-cap-usd <usd>', 'monthly spend cap for this key, in USD', parseUsd)
     .option('--json', 'print the result as JSON')
     .action(
@@ -41,6 +57,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore): Com
           email: stringOption(options, 'email') ?? '',
           name: stringOption(options, 'name'),
           routing: stringOption(options, 'routing') ?? null,
+          provider: checkedProvider(options) ?? null,
           spendCapUsd: numberOption(options, 'spendCapUsd') ?? null,
         });
         if (flagOption(options, 'json')) {
@@ -69,6 +86,29 @@ export function registerKeyCommands(program: Command, openStore: OpenStore): Com
           const rows = list.map((key) => [key.id, key.name, key.last4, key.status, key.routing ?? '-', key.createdAt]);
           printLines(command, ...formatTable([header, ...rows]));
         }
+      }),
+    );
+
+  keys
+    .command('update')
+    .description("change a key's name, default routing, default provider preferences or spend cap")
+    .argument('<id>', 'key id (key_…)')
+    .option('--name <name>', 'a new label')
+    .addOption(new Option('--routing <mode>', `default routing for model "auto" ("${NONE}": the gateway's)`).choices([...ROUTING_MODES, NONE]))
+    .option('--provider <json>', `${PROVIDER_HELP}; replaces the key's whole object ("${NONE}" clears it)`, parseProviderJsonOrNone)
+    .option('--spend-cap-usd <usd>', `monthly spend cap for this key, in USD ("${NONE}": no cap)`, parseUsdOrNone)
+    .option('--json', 'print the result as JSON')
+    .action(
+      storeAction(openStore, async ({ store, command, args, options }) => {
+        const routing = stringOption(options, 'routing');
+        const key = await createKeysService({ db: store.db }).updateKey(requiredArg(args, 0), {
+          name: stringOption(options, 'name'),
+          routing: routing === NONE ? null : routing,
+          provider: checkedProvider(options),
+          spendCapUsd: nullableNumberOption(options, 'spendCapUsd'),
+        });
+        if (flagOption(options, 'json')) printJson(command, keyJson(key));
+        else printLines(command, `Updated key ${key.id} "${key.name}"`);
       }),
     );
 
@@ -116,6 +156,7 @@ function createdKeyJson(key: CreatedKey): Record<string, unknown> {
     name: key.name,
     last4: key.last4,
     routing: key.routing,
+    provider: key.provider,
     spendCapUsd: key.spendCapUsd,
     createdAt: key.createdAt,
   };
@@ -128,6 +169,7 @@ function keyJson(key: KeyInfo): Record<string, unknown> {
     last4: key.last4,
     status: key.status,
     routing: key.routing,
+    provider: key.provider,
     spendCapUsd: key.spendCapUsd,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,

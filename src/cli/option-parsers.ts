@@ -2,7 +2,9 @@
  * @module Parsers for numeric command-line options, and reading their values back without `any`. A parser's
  * error becomes commander's `error: option '--x <n>' argument 'y' is invalid. <reason>` with exit code 1.
  */
+import { Value } from '@sinclair/typebox/value';
 import { InvalidArgumentError } from 'commander';
+import { ProviderPreferencesSchema, type ProviderPreferences } from '../core/chat-request.js';
 
 /**
  * The word that clears a limit override or a cap. Parsers return it as is, not null: commander replaces a null
@@ -41,4 +43,30 @@ export function nullableNumberOption(options: Readonly<Record<string, unknown>>,
   const value = options[name];
   if (value === NONE) return null;
   return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * A key's default `provider` preferences as OpenRouter's JSON object (e.g. `{"order":["groq"],"sort":"price"}`), or
+ * `none` (no defaults). Only the shape is checked here; provider ids and prices are checked against the catalog by
+ * the command.
+ */
+export function parseProviderJsonOrNone(value: string): ProviderPreferences | typeof NONE {
+  if (value === NONE) return NONE;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a JSON object such as '{"order":["groq"],"sort":"price"}', or "${NONE}".`);
+  }
+  if (Value.Check(ProviderPreferencesSchema, parsed)) return parsed;
+  const issue = Value.Errors(ProviderPreferencesSchema, parsed).First();
+  const where = issue === undefined || issue.path === '' ? 'the object' : issue.path.slice(1).replace(/\//g, '.');
+  throw new InvalidArgumentError(`${where}: ${issue?.message ?? 'not a provider preferences object'}.`);
+}
+
+/** The value of an option parsed by {@link parseProviderJsonOrNone}: null for `none`, undefined when not given. */
+export function providerOption(options: Readonly<Record<string, unknown>>, name: string): ProviderPreferences | null | undefined {
+  const value = options[name];
+  if (value === NONE) return null;
+  return typeof value === 'object' && value !== null && Value.Check(ProviderPreferencesSchema, value) ? value : undefined;
 }

@@ -129,7 +129,7 @@ export class Pipeline {
     const key: KeyRecord = lifecycle.key;
     const prompt = measurePrompt(body, deps.tokenizerMaxChars);
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
-    const { candidates } = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
+    const { candidates } = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys, providerDefaults: key.defaultProvider });
     const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
     await lifecycle.admit({ key, promptTokens: 0, maxOutputTokens: 0, worstCaseCostUsd: 0, byok });
     const native = body[NATIVE_BODY];
@@ -150,7 +150,7 @@ export class Pipeline {
     const key: KeyRecord = lifecycle.key;
     const prompt = measurePrompt(body, deps.tokenizerMaxChars);
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
-    const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys });
+    const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys, providerDefaults: key.defaultProvider });
     reply.header('x-op-routing', decision.mode);
     const tokens = decision.requirements?.promptTokens ?? prompt.estimate;
     await lifecycle.admit(

@@ -61,8 +61,6 @@ export class Catalog {
   readonly largestContext: number;
   /** The largest output limit of any chat model: a larger `max_tokens` fits no model. */
   readonly largestOutput: number;
-  /** Every provider id the catalog knows (configured or named by a deployment), for `provider` preferences. */
-  readonly providerIds: readonly string[];
 
   /**
    * @param aliases other names for catalog models (alias → catalog id, checked by the config loader): a request may
@@ -83,7 +81,6 @@ export class Catalog {
     this.smallestContext = Math.min(...this.chatModels.map((m) => m.context_length));
     this.largestContext = Math.max(...this.chatModels.map((m) => m.context_length));
     this.largestOutput = Math.max(...this.chatModels.map((m) => m.max_output_tokens));
-    this.providerIds = [...new Set([...Object.keys(providers), ...models.flatMap((m) => m.deployments.map((d) => d.provider))])];
   }
 
   /**

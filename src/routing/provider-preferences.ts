@@ -4,7 +4,7 @@
  * filters and orderings the router applies with them. Pure; the router decides when each applies.
  * @see https://openrouter.ai/docs/guides/routing/provider-selection
  */
-import type { ModelPricing } from '../config/types.js';
+import type { ModelConfig, ModelPricing } from '../config/types.js';
 import type { ProviderPreferences, ProviderSortBy } from '../core/chat-request.js';
 import { invalidRequest } from '../core/gateway-error.js';
 import type { Candidate } from './catalog.js';
@@ -22,10 +22,18 @@ const NO_OP_FIELDS: Readonly<Record<string, unknown>> = { data_collection: 'allo
 const PRICED_FIELDS = ['prompt', 'completion'] as const;
 const MAX_PRICE_FIELDS = [...PRICED_FIELDS, 'request', 'image', 'audio'] as const;
 
-/** The provider ids a request may name, matched without regard to case (OpenRouter accepts `"Anthropic"`). */
+/**
+ * The provider ids preferences may name — those serving some catalog model — matched without regard to case
+ * (OpenRouter accepts `"Anthropic"`).
+ */
 export class ProviderDirectory {
   readonly ids: readonly string[];
   readonly #byLowerCase: ReadonlyMap<string, string>;
+
+  /** The providers of the catalog's deployments. */
+  static of(models: readonly ModelConfig[]): ProviderDirectory {
+    return new ProviderDirectory(models.flatMap((model) => model.deployments.map((deployment) => deployment.provider)));
+  }
 
   constructor(ids: Iterable<string>) {
     this.ids = [...new Set(ids)].sort();

@@ -126,12 +126,7 @@ export class Router {
     this.sorts = { price: costStrategy, latency: this.strategies.latency, throughput: throughputStrategy };
     this.maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.defaultMode = deps.defaultMode ?? DEFAULT_ROUTING_MODE;
-    this.providers = new ProviderDirectory(deps.catalog.providerIds);
-  }
-
-  /** The provider ids `provider` preferences may name (the catalog's), for checking a key's defaults before saving them. */
-  get providerDirectory(): ProviderDirectory {
-    return this.providers;
+    this.providers = ProviderDirectory.of(deps.catalog.models);
   }
 
   /**

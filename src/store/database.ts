@@ -59,6 +59,8 @@ export interface ApiKeysTable {
   rotated_from: string | null;
   /** Seconds the key's answers are kept in the response cache by default; null: only when a request asks (0008). */
   response_cache_ttl_s: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Default `provider` routing preferences as JSON text, checked when saved; null: none (0009). */
+  default_provider: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface KeyJson {
   created_at: string;
   last_used_at: string | null;
   default_routing: string | null;
+  /** OpenRouter-style `provider` preferences the key's requests route with by default. */
+  default_provider: Record<string, unknown> | null;
   spend_cap_usd: number | null;
   rotated_from: string | null;
   grace_until: string | null;

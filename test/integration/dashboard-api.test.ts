@@ -157,6 +157,7 @@ describe('API keys', () => {
     assert.match(secret, /^op_[0-9A-Za-z]{40}$/);
     assert.deepEqual(Object.keys(key).sort(), [
       'created_at',
+      'default_provider',
       'default_routing',
       'grace_until',
       'id',
@@ -193,6 +194,55 @@ describe('API keys', () => {
     assertError(await alice.patch(`/api/keys/${key.id}`, { name: '' }), 400, 'invalid_request', 'name');
     assertError(await alice.patch(`/api/keys/${key.id}`, { name: '   ' }), 400, 'invalid_request', 'name');
     assertError(await alice.post('/api/keys', {}), 400, 'invalid_request', 'name');
+  });
+
+  it("sets, replaces and clears a key's default provider preferences, checked like a request's; /v1 routes with them", async () => {
+    const { key, secret } = await createKey(alice, {
+      name: 'routed',
+      default_provider: { ignore: ['OpenAI'], sort: 'price', max_price: { prompt: '3' } },
+    });
+    assert.deepEqual(key.default_provider, { ignore: ['openai'], sort: 'price', max_price: { prompt: 3 } });
+    const explained = await fetch(`${gw.url}/v1/routing/explain`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', routing: 'latency', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const explanation = (await explained.json()) as {
+      mode: string;
+      candidates: Array<{ provider: string }>;
+      excluded: Array<{ provider: string; reason: string }>;
+    };
+    assert.equal(explanation.mode, 'cost', "the key's provider.sort wins over the body's routing mode");
+    assert.ok(explanation.candidates.length > 0 && explanation.candidates.every((c) => c.provider !== 'openai'));
+    assert.ok(explanation.excluded.some((e) => e.provider === 'openai' && e.reason === 'provider_ignored'));
+
+    const replaced = await alice.patch<{ key: KeyJson }>(`/api/keys/${key.id}`, { default_provider: { only: ['anthropic'] } });
+    assert.equal(replaced.status, 200, replaced.text);
+    assert.deepEqual(replaced.body.key.default_provider, { only: ['anthropic'] });
+    const renamed = await alice.patch<{ key: KeyJson }>(`/api/keys/${key.id}`, { name: 'still routed' });
+    assert.deepEqual(renamed.body.key.default_provider, { only: ['anthropic'] });
+    const cleared = await alice.patch<{ key: KeyJson }>(`/api/keys/${key.id}`, { default_provider: null });
+    assert.equal(cleared.body.key.default_provider, null);
+
+    assertError(
+      await alice.patch(`/api/keys/${key.id}`, { default_provider: { order: ['nope'] } }),
+      400,
+      'invalid_request',
+      'default_provider.order',
+    );
+    assertError(
+      await alice.patch(`/api/keys/${key.id}`, { default_provider: { max_price: { completion: -1 } } }),
+      400,
+      'invalid_request',
+      'default_provider.max_price.completion',
+    );
+    assertError(await alice.patch(`/api/keys/${key.id}`, { default_provider: { zdr: true } }), 400, 'invalid_request', 'default_provider.zdr');
+    assertError(
+      await alice.post('/api/keys', { name: 'bad', default_provider: { sort: 'fastest' } }),
+      400,
+      'invalid_request',
+      'default_provider.sort',
+    );
   });
 
   it('rotates without grace: the old secret is refused at once, the new one works', async () => {

@@ -3,11 +3,12 @@
  * their scores, and why the others were excluded. No upstream is called and no circuit probe is claimed.
  * It is admitted like any request before the router does any work: it counts against the key's rpm and holds a
  * concurrency slot while it runs (no tokens or spend are reserved: nothing is generated), and the prompt is
- * measured with the same tokenizer bound as a completion.
+ * measured with the same tokenizer bound as a completion. The body's `models` and `provider` (over the key's default
+ * `provider` preferences) apply as they would to the completion.
  */
 import type { FastifyInstance } from 'fastify';
 import type { KeyRecord } from '../../auth/index.js';
-import { ChatCompletionRequestSchema, type ChatCompletionRequest } from '../../core/chat-request.js';
+import { ChatCompletionBodySchema, withModelFromModels, type ChatCompletionBody } from '../../core/chat-request.js';
 import type { Admission } from '../../limits/index.js';
 import { measurePrompt } from '../../metering/token-count.js';
 import { explainRoute } from '../../routing/explain.js';
@@ -23,14 +24,14 @@ export interface ExplainRouteDeps {
 
 /** Registers the explain route. */
 export function registerRoutingExplain(app: FastifyInstance, deps: ExplainRouteDeps): void {
-  app.post('/v1/routing/explain', { schema: { body: ChatCompletionRequestSchema } }, async (request, reply) => {
-    const body = request.body as ChatCompletionRequest;
+  app.post('/v1/routing/explain', { schema: { body: ChatCompletionBodySchema } }, async (request, reply) => {
+    const body = withModelFromModels(request.body as ChatCompletionBody);
     const key = request.apiKey as KeyRecord;
     const ticket = await deps.admission.admit({ key, promptTokens: 0, maxOutputTokens: 0, worstCaseCostUsd: 0, byok: false });
     setRateLimitHeaders(reply, ticket.headers());
     try {
       const prompt = measurePrompt(body, deps.tokenizerMaxChars);
-      return explainRoute(deps.router.preview(body, key.defaultRouting ?? undefined, { prompt }));
+      return explainRoute(deps.router.preview(body, key.defaultRouting ?? undefined, { prompt, providerDefaults: key.defaultProvider }));
     } finally {
       await ticket.fail();
     }

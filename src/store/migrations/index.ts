@@ -11,6 +11,7 @@ import { usageEndpoint } from './0005-usage-endpoint.js';
 import { storedResponses } from './0006-stored-responses.js';
 import { usageCacheTokens } from './0007-usage-cache-tokens.js';
 import { usageCacheHits } from './0008-usage-cache-hits.js';
+import { keyRoutingDefaults } from './0009-key-routing-defaults.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-stored-responses': storedResponses,
   '0007-usage-cache-tokens': usageCacheTokens,
   '0008-usage-cache-hits': usageCacheHits,
+  '0009-key-routing-defaults': keyRoutingDefaults,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

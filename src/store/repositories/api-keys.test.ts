@@ -118,6 +118,7 @@ await describeEachDialect('api keys repository', (dialect) => {
         accountId: 'acct_1',
         plan: 'pro',
         defaultRouting: 'latency',
+        defaultProvider: null,
         keySpendCapUsd: 10,
         accountSpendCapUsd: 99,
         limits: { rpm: null, tpm: 1000, concurrent: null, includedTokens: null },

@@ -11,6 +11,8 @@ export interface ApiKeyRecord {
   keyHash: string;
   last4: string;
   defaultRouting: RoutingMode | null;
+  /** Default `provider` routing preferences as JSON text (checked when saved); null: none. */
+  defaultProvider: string | null;
   spendCapUsd: number | null;
   createdAt: string;
   lastUsedAt: string | null;
@@ -26,6 +28,8 @@ export interface NewApiKey {
   keyHash: string;
   last4: string;
   defaultRouting: RoutingMode | null;
+  /** JSON text; omitted or null: none. */
+  defaultProvider?: string | null;
   spendCapUsd: number | null;
   createdAt: string;
   rotatedFrom?: string | null;
@@ -38,6 +42,8 @@ export interface ActiveKeyRow {
   accountId: string;
   plan: Plan;
   defaultRouting: RoutingMode | null;
+  /** JSON text; null: none. */
+  defaultProvider: string | null;
   keySpendCapUsd: number | null;
   accountSpendCapUsd: number | null;
   limits: CustomLimits;
@@ -49,6 +55,8 @@ export interface ActiveKeyRow {
 export interface ApiKeyPatch {
   name?: string;
   defaultRouting?: RoutingMode | null;
+  /** JSON text; null clears it. */
+  defaultProvider?: string | null;
   spendCapUsd?: number | null;
 }
 
@@ -63,6 +71,7 @@ export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promis
       key_hash: key.keyHash,
       last4: key.last4,
       default_routing: key.defaultRouting,
+      default_provider: key.defaultProvider ?? null,
       spend_cap_usd: key.spendCapUsd,
       created_at: key.createdAt,
       rotated_from: key.rotatedFrom ?? null,
@@ -146,6 +155,7 @@ export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiK
   const changes: Updateable<ApiKeysTable> = {
     name: patch.name,
     default_routing: patch.defaultRouting,
+    default_provider: patch.defaultProvider,
     spend_cap_usd: patch.spendCapUsd,
   };
   if (Object.values(changes).every((value) => value === undefined)) return findApiKeyById(db, id);
@@ -166,6 +176,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
       'api_keys.key_hash',
       'api_keys.account_id',
       'api_keys.default_routing',
+      'api_keys.default_provider',
       'api_keys.spend_cap_usd',
       'api_keys.revoked_at',
       'accounts.plan',
@@ -183,6 +194,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
     accountId: row.account_id,
     plan: row.plan,
     defaultRouting: row.default_routing,
+    defaultProvider: row.default_provider,
     keySpendCapUsd: row.spend_cap_usd,
     accountSpendCapUsd: row.monthly_spend_cap_usd,
     limits: {
@@ -203,6 +215,7 @@ function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     keyHash: row.key_hash,
     last4: row.last4,
     defaultRouting: row.default_routing,
+    defaultProvider: row.default_provider,
     spendCapUsd: row.spend_cap_usd,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,

@@ -3,7 +3,19 @@
  * token from the last signup/login/me answer on every state-changing call, and
  * OpenAI-shaped errors turned into an `ApiError` carrying `error.message`.
  */
-import type { ApiKey, AuthAnswer, CatalogModel, KeyWithSecret, LogsAnswer, Me, ProviderKey, RoutingMode, StatusAnswer, UsageAnswer } from './types';
+import type {
+  ApiKey,
+  AuthAnswer,
+  CatalogModel,
+  KeyWithSecret,
+  LogsAnswer,
+  Me,
+  ProviderKey,
+  ProviderPreferences,
+  RoutingMode,
+  StatusAnswer,
+  UsageAnswer,
+} from './types';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -117,6 +129,7 @@ function query(params: Record<string, string | number | null | undefined>): stri
 export interface KeyPatch {
   name?: string;
   default_routing?: RoutingMode | null;
+  default_provider?: ProviderPreferences | null;
   spend_cap_usd?: number | null;
 }
 

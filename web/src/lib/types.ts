@@ -52,9 +52,25 @@ export interface ApiKey {
   created_at: string;
   last_used_at: string | null;
   default_routing: RoutingMode | null;
+  /** Default provider preferences (OpenRouter's `provider` object); null: none. */
+  default_provider?: ProviderPreferences | null;
   spend_cap_usd: number | null;
   rotated_from: string | null;
   grace_until: string | null;
+}
+
+/** How `provider.sort` orders deployments. */
+export type ProviderSort = 'price' | 'latency' | 'throughput';
+
+/** OpenRouter's `provider` preferences, as a key's defaults (the fields the dashboard reads and writes). */
+export interface ProviderPreferences {
+  order?: string[];
+  only?: string[];
+  ignore?: string[];
+  allow_fallbacks?: boolean;
+  require_parameters?: boolean;
+  sort?: ProviderSort | { by: ProviderSort; partition?: 'model' | 'none' };
+  max_price?: { prompt?: number | string; completion?: number | string; request?: number | string; image?: number | string; audio?: number | string };
 }
 
 export interface KeyWithSecret {

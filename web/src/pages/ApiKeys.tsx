@@ -1,7 +1,8 @@
-/** API keys: create (secret shown once), rename, default routing, spend cap, rotate, revoke. */
+/** API keys: create (secret shown once), rename, default routing, provider preferences, spend cap, rotate, revoke. */
 import { useId, useState } from 'react';
 import { DialogForm, ItemDialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
+import { fromDraft, ProviderDefaultsFields, providerSummary, toDraft } from '../components/ProviderDefaults';
 import { parseRouting, parseSpendCap, RoutingOptions, SpendCapInput } from '../components/RoutingSelect';
 import { useToast } from '../components/Toasts';
 import { ActionsTable, Badge, Card, CopyButton, EmptyState, ErrorAlert, PageHeader, Spinner } from '../components/ui';
@@ -159,7 +160,10 @@ function KeyRow({ apiKey: key, onAction }: { apiKey: ApiKey; onAction: (action: 
         </code>
       </th>
       <td>{statusBadge(key)}</td>
-      <td className="nowrap">{key.default_routing ?? <span className="muted">cost (default)</span>}</td>
+      <td>
+        <span className="nowrap">{key.default_routing ?? <span className="muted">cost (default)</span>}</span>
+        {providerSummary(key.default_provider) ? <span className="cell-sub">{providerSummary(key.default_provider)}</span> : null}
+      </td>
       <td>{key.spend_cap_usd !== null && key.spend_cap_usd !== undefined ? formatUsd(key.spend_cap_usd) : <span className="muted">No cap</span>}</td>
       <td className="nowrap">
         <span title={formatDateTime(key.created_at)}>{formatDate(key.created_at)}</span>
@@ -316,13 +320,17 @@ function RenameForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: () 
 function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: () => void; onSaved: (key: ApiKey) => void }) {
   const [routing, setRouting] = useState<string>(apiKey.default_routing ?? '');
   const [cap, setCap] = useState(apiKey.spend_cap_usd !== null && apiKey.spend_cap_usd !== undefined ? String(apiKey.spend_cap_usd) : '');
+  const [provider, setProvider] = useState(() => toDraft(apiKey.default_provider));
   const routingId = useId();
   const capId = useId();
   const capHintId = useId();
   const save = () => {
     const spendCap = parseSpendCap(cap);
     if (spendCap instanceof Error) return spendCap;
-    return api.updateKey(apiKey.id, { default_routing: parseRouting(routing), spend_cap_usd: spendCap }).then((answer) => onSaved(answer.key));
+    const defaultProvider = fromDraft(provider, apiKey.default_provider);
+    if (defaultProvider instanceof Error) return defaultProvider;
+    const patch = { default_routing: parseRouting(routing), default_provider: defaultProvider, spend_cap_usd: spendCap };
+    return api.updateKey(apiKey.id, patch).then((answer) => onSaved(answer.key));
   };
   return (
     <DialogForm submitLabel="Save" onCancel={onClose} onSubmit={save}>
@@ -340,6 +348,7 @@ function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: (
           Monthly limit for this key. Requests that would exceed it get 402 quota_exceeded. Leave empty for no cap.
         </p>
       </div>
+      <ProviderDefaultsFields value={provider} onChange={setProvider} />
     </DialogForm>
   );
 }
@@ -370,7 +379,7 @@ function RotateForm({
   return (
     <DialogForm submitLabel="Rotate" onCancel={onClose} onSubmit={rotate}>
       <p>
-        A new secret replaces <code>op_…{apiKey.last4}</code>. Name, default routing and spend cap carry over.
+        A new secret replaces <code>op_…{apiKey.last4}</code>. Name, default routing, provider preferences and spend cap carry over.
       </p>
       <div className="field">
         <label htmlFor={id}>Grace period</label>

@@ -1,11 +1,14 @@
 /**
  * @module `/api/keys`: list, create, change, rotate and revoke the signed-in account's API keys. Every call is
  * scoped to that account: another account's key id answers 404 exactly like an unknown one. The secret is in the
- * answer to create and rotate only.
+ * answer to create and rotate only. A key's `default_provider` (OpenRouter's `provider` preferences, applied to its
+ * requests under their own) is checked against the catalog's providers like a request's (400 naming the field).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MAX_ROTATION_GRACE_SECONDS } from '../../../auth/index.js';
+import { ProviderPreferencesSchema, type ProviderPreferences } from '../../../core/chat-request.js';
+import { checkProviderPreferences, ProviderDirectory } from '../../../routing/provider-preferences.js';
 import { ROUTING_MODES } from '../../../store/index.js';
 import type { DashboardContext } from './context.js';
 import { callService } from './errors.js';
@@ -15,13 +18,19 @@ import { keyJson } from './wire.js';
 const Routing = Type.Union([...ROUTING_MODES.map((mode) => Type.Literal(mode)), Type.Null()]);
 const SpendCap = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
 const Name = Type.String({ minLength: 1, maxLength: 100 });
+const ProviderDefaults = Type.Union([ProviderPreferencesSchema, Type.Null()]);
 
 const CreateBody = Type.Object(
-  { name: Name, default_routing: Type.Optional(Routing), spend_cap_usd: Type.Optional(SpendCap) },
+  { name: Name, default_routing: Type.Optional(Routing), default_provider: Type.Optional(ProviderDefaults), spend_cap_usd: Type.Optional(SpendCap) },
   { additionalProperties: false },
 );
 const PatchBody = Type.Object(
-  { name: Type.Optional(Name), default_routing: Type.Optional(Routing), spend_cap_usd: Type.Optional(SpendCap) },
+  {
+    name: Type.Optional(Name),
+    default_routing: Type.Optional(Routing),
+    default_provider: Type.Optional(ProviderDefaults),
+    spend_cap_usd: Type.Optional(SpendCap),
+  },
   { additionalProperties: false },
 );
 const RotateBody = Type.Union([
@@ -32,6 +41,10 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 })
 
 /** Registers the key routes on the `/api` instance. */
 export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): void {
+  const providers = ProviderDirectory.of(ctx.models);
+  /** The body's `default_provider` checked and normalised; undefined when absent, null when cleared. */
+  const providerDefaults = (value: ProviderPreferences | null | undefined): ProviderPreferences | null | undefined =>
+    value === undefined || value === null ? value : checkProviderPreferences(value, providers, 'default_provider');
   api.get('/keys', async (request) => {
     const { accountId } = sessionOf(request);
     const keys = await callService(() => ctx.keys.listKeys({ accountId }));
@@ -41,8 +54,9 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
   api.post<{ Body: Static<typeof CreateBody> }>('/keys', { schema: { body: CreateBody } }, async (request, reply) => {
     const { accountId } = sessionOf(request);
     const body = request.body;
+    const provider = providerDefaults(body.default_provider);
     const created = await callService(() =>
-      ctx.keys.createKey({ accountId, name: body.name, routing: body.default_routing, spendCapUsd: body.spend_cap_usd }),
+      ctx.keys.createKey({ accountId, name: body.name, routing: body.default_routing, provider, spendCapUsd: body.spend_cap_usd }),
     );
     return reply.code(201).send({ key: keyJson(created), secret: created.secret });
   });
@@ -53,9 +67,9 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
     async (request) => {
       const { accountId } = sessionOf(request);
       const body = request.body;
-      const key = await callService(() =>
-        ctx.keys.updateKey(request.params.id, { name: body.name, routing: body.default_routing, spendCapUsd: body.spend_cap_usd }, { accountId }),
-      );
+      const provider = providerDefaults(body.default_provider);
+      const changes = { name: body.name, routing: body.default_routing, provider, spendCapUsd: body.spend_cap_usd };
+      const key = await callService(() => ctx.keys.updateKey(request.params.id, changes, { accountId }));
       return { key: keyJson(key) };
     },
   );

@@ -17,6 +17,7 @@ export function keyJson(key: KeyInfo) {
     created_at: key.createdAt,
     last_used_at: key.lastUsedAt,
     default_routing: key.routing,
+    default_provider: key.provider,
     spend_cap_usd: key.spendCapUsd,
     rotated_from: key.rotatedFrom,
     grace_until: key.graceUntil,

@@ -190,6 +190,18 @@ export interface StoredResponseUsageTable {
   bytes: number;
 }
 
+/**
+ * `key_changes` (SQLite only): the log of writes to `api_keys` and `accounts` that its triggers keep, so the server
+ * learns which keys another process (the CLI) changed; it keeps its last 10,000 rows. See migration 0010.
+ */
+export interface KeyChangesTable {
+  seq: ColumnType<number, never, never>;
+  /** The hash of the key whose row was inserted, updated or deleted; null for an account's change. */
+  key_hash: string | null;
+  /** The account whose row was updated or deleted; null for a key's change. */
+  account_id: string | null;
+}
+
 /** Every table the gateway owns, keyed by SQL table name. */
 export interface Database {
   accounts: AccountsTable;
@@ -200,4 +212,6 @@ export interface Database {
   stored_responses: StoredResponsesTable;
   stored_response_items: StoredResponseItemsTable;
   stored_response_usage: StoredResponseUsageTable;
+  /** SQLite only (migration 0010). */
+  key_changes: KeyChangesTable;
 }

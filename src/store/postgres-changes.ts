@@ -1,18 +1,30 @@
 /**
- * @module Noticing writes made by other processes on PostgreSQL. Migration 0004's triggers send a NOTIFY on
- * {@link CHANGE_CHANNEL} whenever a statement changes `accounts`, `api_keys` or `provider_credentials`; one
- * dedicated connection LISTENs and turns each notification for its schema into a bump of a local counter, which
- * `Store.dataVersion()` returns. Reading the counter costs nothing, so the key cache can poll it as often as it likes
- * without a query per poll or per request.
+ * @module Noticing writes made by other processes on PostgreSQL, on one dedicated LISTEN connection:
  *
- * Nothing may be missed silently: the counter is also bumped each time LISTEN is (re-)established and each time the
- * connection fails, because notifications sent while nobody listened are lost. A reader that reloads on every change
- * of the counter therefore never keeps a stale table past a reconnect.
+ * - {@link CHANGE_CHANNEL} (migration 0004's triggers, now on `provider_credentials` only): each notification for
+ *   this store's schema bumps a local counter, which `Store.dataVersion()` returns. Reading it costs nothing, so it
+ *   can be polled as often as one likes without a query per poll.
+ * - {@link KEY_CHANGE_CHANNEL} (migration 0010's triggers on `api_keys` and `accounts`): each notification names the
+ *   key hashes or account ids a statement changed, and goes to the key-change listeners as it arrives.
+ *
+ * Nothing may be missed silently: notifications sent while nobody listened are lost, so the counter is also bumped
+ * each time LISTEN is (re-)established and each time the connection fails, and key-change listeners get `all` on
+ * every re-established LISTEN. A reader acting on both therefore never keeps stale data past a reconnect.
  */
 import { Client, type ClientConfig, type Notification } from 'pg';
+import type { KeyChange, KeyChangeListener } from './key-change-feed.js';
 
-/** The NOTIFY channel the triggers send on; the payload is the schema of the table that changed. */
+/** The NOTIFY channel migration 0004's triggers send on; the payload is the schema of the table that changed. */
 export const CHANGE_CHANNEL = 'originalpoint_data_changed';
+
+/**
+ * The NOTIFY channel of migration 0010's triggers. Payload: `<schema>\n<kind>\n<ids>`, kind `keys` (comma-separated
+ * key hashes), `accounts` (account ids) or `all` (no ids: too many rows for one payload, or a TRUNCATE).
+ */
+export const KEY_CHANGE_CHANNEL = 'originalpoint_keys_changed';
+
+/** The longest payload the triggers send (PostgreSQL refuses 8000 bytes or more); longer ones become `all`. */
+export const MAX_NOTICE_BYTES = 7900;
 
 /** How a {@link ChangeCounter} connects and reports trouble. */
 export interface ChangeCounterOptions {
@@ -28,7 +40,10 @@ export interface ChangeCounterOptions {
   heartbeatMs?: number;
 }
 
-/** A counter bumped by PostgreSQL notifications; listening starts on first use and survives reconnects. */
+/**
+ * A counter bumped by PostgreSQL notifications, and the key-change notices; listening starts on first use and
+ * survives reconnects.
+ */
 export class ChangeCounter {
   readonly #options: Required<ChangeCounterOptions>;
   #version = 0;
@@ -37,6 +52,9 @@ export class ChangeCounter {
   #started = false;
   #closed = false;
   #listening = false;
+  /** LISTEN established at least once: every later (re-)establishment may have missed key changes. */
+  #listenedBefore = false;
+  readonly #keyListeners = new Set<KeyChangeListener>();
   #failures = 0;
   #retryTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -63,6 +81,28 @@ export class ChangeCounter {
     if (this.#listening) return Promise.resolve();
     if (this.#closed) return Promise.reject(new Error('the change listener is closed'));
     return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  /** Calls `listener` for each key change of this schema, and `all` after each reconnect; returns its remover. */
+  onKeyChange(listener: KeyChangeListener): () => void {
+    this.#keyListeners.add(listener);
+    return () => {
+      this.#keyListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Resolves once every notification committed before the call has been delivered: a round trip on the listening
+   * connection, since PostgreSQL sends a session its pending notifications before the answer to its next query.
+   * While not listening it waits for LISTEN, whose re-establishment delivers `all`.
+   */
+  async sync(): Promise<void> {
+    const client = this.#client;
+    if (!this.#listening || client === undefined) {
+      await this.whenListening();
+      return;
+    }
+    await client.query('select 1');
   }
 
   /** Stops listening for good and closes the connection. */
@@ -102,6 +142,7 @@ export class ChangeCounter {
       const result = await client.query<{ schema: string | null }>('select current_schema() as schema');
       this.#schema = result.rows[0]?.schema ?? null;
       await client.query(`listen ${CHANGE_CHANNEL}`);
+      await client.query(`listen ${KEY_CHANGE_CHANNEL}`);
     } catch (error) {
       this.#fail(client, error);
       return;
@@ -110,6 +151,8 @@ export class ChangeCounter {
     this.#failures = 0;
     this.#listening = true;
     this.#version += 1;
+    if (this.#listenedBefore) this.#deliverKeyChange({ kind: 'all' });
+    this.#listenedBefore = true;
     this.#heartbeatTimer = setInterval(() => {
       client.query('select 1').catch((error: unknown) => this.#fail(client, error));
     }, this.#options.heartbeatMs);
@@ -118,10 +161,19 @@ export class ChangeCounter {
   }
 
   #onNotification(message: Notification): void {
+    if (message.channel === KEY_CHANGE_CHANNEL) {
+      const change = parseKeyChange(message.payload ?? '', this.#schema);
+      if (change !== undefined) this.#deliverKeyChange(change);
+      return;
+    }
     if (message.channel !== CHANGE_CHANNEL) return;
     // Tables in other schemas (other deployments, parallel test files) are none of this store's business.
     if (this.#schema !== null && message.payload !== this.#schema) return;
     this.#version += 1;
+  }
+
+  #deliverKeyChange(change: KeyChange): void {
+    for (const listener of this.#keyListeners) listener(change);
   }
 
   /** Drops a failed connection (once: later events of a dropped client are ignored) and schedules a new one. */
@@ -139,4 +191,17 @@ export class ChangeCounter {
     this.#retryTimer = setTimeout(() => void this.#connect(), delay);
     this.#retryTimer.unref();
   }
+}
+
+/**
+ * The change a {@link KEY_CHANGE_CHANNEL} payload announces; undefined for another schema's. A kind this version
+ * does not know (a newer gateway's trigger) counts as `all`: better a cold cache than a stale one.
+ */
+export function parseKeyChange(payload: string, schema: string | null): KeyChange | undefined {
+  const [payloadSchema = '', kind = '', ids = ''] = payload.split('\n');
+  if (schema !== null && payloadSchema !== schema) return undefined;
+  const list = ids === '' ? [] : ids.split(',');
+  if (kind === 'keys') return { kind: 'keys', keyHashes: list };
+  if (kind === 'accounts') return { kind: 'accounts', accountIds: list };
+  return { kind: 'all' };
 }

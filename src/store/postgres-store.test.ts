@@ -4,7 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, it } from 'node:test';
 import { sql } from 'kysely';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
-import { createAccount } from './repositories/accounts.js';
+import type { KeyChange } from './key-change-feed.js';
+import { parseKeyChange } from './postgres-changes.js';
+import { createAccount, updateAccountLimits } from './repositories/accounts.js';
+import { replaceProviderCredential } from './repositories/provider-credentials.js';
 import { insertApiKey, listActiveKeysWithAccounts, revokeApiKey } from './repositories/api-keys.js';
 import { insertUsageBatch } from './repositories/usage.js';
 import { describeWithPostgres, openTempPostgresStore, TEST_DATABASE_URL, type TempPostgresStore } from './testing.js';
@@ -55,44 +58,83 @@ await describeWithPostgres('createPostgresStore', () => {
     assert.throws(() => createPostgresStore({ url: TEST_DATABASE_URL, schema: 'x; drop table y' }), RangeError);
   });
 
-  it("moves dataVersion when another store revokes a key, and the other store's query sees it", async () => {
-    const other = temp.openAnother();
-    try {
-      await seedKey(other, 'key_a');
-      await temp.store.whenListening();
-      const before = temp.store.dataVersion();
-      assert.equal(await revokeApiKey(other.db, 'key_a', '2025-02-01T00:00:00.000Z'), true);
-      await eventually(() => temp.store.dataVersion() !== before);
-      assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-03-01T00:00:00.000Z'), []);
-    } finally {
-      await other.close();
-    }
-  });
-
-  it('ignores the usage ledger and other schemas: only watched tables of its own schema count', async () => {
+  it('announces the key hashes and account ids that writes of any connection change, and nothing of other schemas', async () => {
     const elsewhere = await openTempPostgresStore();
     const other = temp.openAnother();
+    const changes: KeyChange[] = [];
+    const stop = await temp.store.keyChanges.listen((change) => changes.push(change));
     try {
-      await temp.store.whenListening();
-      const before = temp.store.dataVersion();
+      await seedKey(other, 'key_a');
+      assert.equal(await revokeApiKey(other.db, 'key_a', '2025-02-01T00:00:00.000Z'), true);
+      await updateAccountLimits(other.db, 'acct_key_a', { plan: 'pro' });
       await insertUsageBatch(other.db, [usageRow()]);
       await seedKey(elsewhere.store, 'key_elsewhere');
-      await createAccount(other.db, { id: 'acct_here', email: 'here@example.com', passwordHash: null, plan: 'free', createdAt: CREATED_AT });
-      // Notifications arrive in commit order, so once the last write is seen the earlier ones would have been too.
-      await eventually(() => temp.store.dataVersion() !== before);
-      assert.equal(temp.store.dataVersion(), before + 1);
+      await other.db.deleteFrom('accounts').where('id', '=', 'acct_key_a').execute();
+      await temp.store.keyChanges.catchUp();
+      assert.deepEqual(changes, [
+        { kind: 'keys', keyHashes: ['hash_key_a'] },
+        { kind: 'keys', keyHashes: ['hash_key_a'] },
+        { kind: 'accounts', accountIds: ['acct_key_a'] },
+        // Deleting the account: its own notice, then its keys' (deleted by the cascade).
+        { kind: 'accounts', accountIds: ['acct_key_a'] },
+        { kind: 'keys', keyHashes: ['hash_key_a'] },
+      ]);
+      assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-03-01T00:00:00.000Z', ['hash_key_a']), []);
     } finally {
+      stop();
       await other.close();
       await elsewhere.cleanup();
     }
   });
 
-  it('listens again after losing its connection, moving dataVersion so nothing missed meanwhile is kept', async () => {
+  it('announces `all` for a statement touching more keys than one notice holds', async () => {
+    await createAccount(temp.store.db, { id: 'acct_bulk', email: 'bulk@example.com', passwordHash: null, plan: 'free', createdAt: CREATED_AT });
+    const changes: KeyChange[] = [];
+    const stop = await temp.store.keyChanges.listen((change) => changes.push(change));
+    try {
+      await sql`insert into api_keys (id, account_id, name, key_hash, last4, created_at)
+        select 'key_' || n, 'acct_bulk', 'bulk', md5(n::text) || md5(n::text), 'abcd', ${CREATED_AT}
+        from generate_series(1, 200) as n`.execute(temp.store.db);
+      await temp.store.keyChanges.catchUp();
+      assert.deepEqual(changes, [{ kind: 'all' }]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('moves dataVersion for provider credentials only, not for keys, accounts or the ledger', async () => {
+    const other = temp.openAnother();
+    try {
+      await temp.store.whenListening();
+      const before = temp.store.dataVersion();
+      await seedKey(other, 'key_b');
+      await insertUsageBatch(other.db, [usageRow()]);
+      await replaceProviderCredential(other.db, {
+        id: 'pk_1',
+        accountId: 'acct_key_b',
+        provider: 'openai',
+        last4: 'abcd',
+        createdAt: CREATED_AT,
+        ciphertext: 'c',
+        iv: 'i',
+        tag: 't',
+        keyFingerprint: 'f',
+      });
+      // Notifications arrive in commit order, so once the last write is seen the earlier ones would have been too.
+      await eventually(() => temp.store.dataVersion() !== before);
+      assert.equal(temp.store.dataVersion(), before + 1);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('listens again after losing its connection: dataVersion moves and key listeners get `all`, then notices again', async () => {
     const applicationName = `op-test-${randomBytes(4).toString('hex')}`;
     const errors: unknown[] = [];
     const store = createPostgresStore({ url: TEST_DATABASE_URL, schema: temp.schema, applicationName, onError: (error) => errors.push(error) });
+    const changes: KeyChange[] = [];
     try {
-      await store.whenListening();
+      await store.keyChanges.listen((change) => changes.push(change));
       const before = store.dataVersion();
       await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${`${applicationName} (changes)`}`.execute(
         temp.store.db,
@@ -100,9 +142,10 @@ await describeWithPostgres('createPostgresStore', () => {
       await eventually(() => store.dataVersion() !== before);
       assert.ok(errors.length > 0);
       await store.whenListening();
-      const reconnected = store.dataVersion();
+      assert.deepEqual(changes, [{ kind: 'all' }]);
       await seedKey(temp.store, 'key_after');
-      await eventually(() => store.dataVersion() !== reconnected);
+      await store.keyChanges.catchUp();
+      assert.deepEqual(changes.at(-1), { kind: 'keys', keyHashes: ['hash_key_after'] });
     } finally {
       await store.close();
     }
@@ -140,3 +183,11 @@ function usageRow() {
     estimated: false,
   };
 }
+
+it('reads key-change payloads: kinds, other schemas, and unknown kinds as `all`', () => {
+  assert.deepEqual(parseKeyChange('s1\nkeys\nh1,h2', 's1'), { kind: 'keys', keyHashes: ['h1', 'h2'] });
+  assert.deepEqual(parseKeyChange('s1\naccounts\nacct_1', 's1'), { kind: 'accounts', accountIds: ['acct_1'] });
+  assert.deepEqual(parseKeyChange('s1\nall\n', 's1'), { kind: 'all' });
+  assert.deepEqual(parseKeyChange('s1\nsomething-new\nx', 's1'), { kind: 'all' });
+  assert.equal(parseKeyChange('s2\nkeys\nh1', 's1'), undefined);
+});

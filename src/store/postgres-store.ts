@@ -1,7 +1,7 @@
 /**
  * @module The shared store: a `pg` connection pool behind Kysely's PostgreSQL dialect, for running several gateway
  * instances on one database (`OP_DATABASE_URL`). Schema and queries are the same as on SQLite; see
- * `postgres-changes.ts` for how `dataVersion()` learns about other instances' writes.
+ * `postgres-changes.ts` for how `dataVersion()` and `keyChanges` learn about other instances' writes.
  */
 import { Kysely } from 'kysely';
 import { Pool, TypeOverrides, types, type ClientConfig } from 'pg';
@@ -81,6 +81,16 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     db,
     dialect: 'postgres',
     dataVersion: () => changes.version,
+    keyChanges: {
+      async listen(listener) {
+        const remove = changes.onKeyChange(listener);
+        await changes.whenListening();
+        return remove;
+      },
+      catchUp: () => changes.sync(),
+      // Notices are pushed as they are committed; a lost connection is made up for with `all` on reconnect.
+      mayBeBehind: () => false,
+    },
     insertUsage: (rows) => insertUsageBatch(db, rows),
     whenListening: () => changes.whenListening(),
     close(): Promise<void> {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
+import { SqliteKeyChanges } from './sqlite-key-changes.js';
 import { toUsageRow, type UsageRecord } from './repositories/usage.js';
 import type { Store } from './store.js';
 
@@ -38,17 +39,19 @@ export function createStore(options: CreateStoreOptions): Store {
   raw.pragma('synchronous = NORMAL');
   const dataVersionStatement = raw.prepare('PRAGMA data_version').pluck();
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const dataVersion = (): number => {
+    const value: unknown = dataVersionStatement.get();
+    if (typeof value !== 'number') throw new Error(`PRAGMA data_version returned ${String(value)}`);
+    return value;
+  };
   // Prepared on first use: the table exists only once migrations have run.
   let insertUsageRows: ((rows: readonly UsageRecord[]) => void) | undefined;
   let closing: Promise<void> | undefined;
   return {
     db,
     dialect: 'sqlite',
-    dataVersion(): number {
-      const value: unknown = dataVersionStatement.get();
-      if (typeof value !== 'number') throw new Error(`PRAGMA data_version returned ${String(value)}`);
-      return value;
-    },
+    dataVersion,
+    keyChanges: new SqliteKeyChanges(db, dataVersion),
     async insertUsage(rows: readonly UsageRecord[]): Promise<void> {
       if (rows[0] === undefined) return;
       insertUsageRows ??= prepareUsageInsert(raw, Object.keys(toUsageRow(rows[0])));

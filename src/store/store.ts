@@ -1,6 +1,7 @@
 /** @module The handle every other module gets to the database, whatever the dialect. */
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
+import type { KeyChangeFeed } from './key-change-feed.js';
 import type { UsageRecord } from './repositories/usage.js';
 
 /** The SQL dialects a store can speak: SQLite (embedded, the default) and PostgreSQL (shared by many instances). */
@@ -17,12 +18,14 @@ export interface Store {
    * dialect, so same-process changes must be announced separately (see `KeyCache.invalidate`).
    *
    * SQLite: `PRAGMA data_version`, moved by any other connection's commit to any table; not by this store's own.
-   * PostgreSQL: a local counter bumped by LISTEN/NOTIFY when a statement changes `accounts`, `api_keys` or
-   * `provider_credentials` (this store's own writes included), typically within milliseconds of the commit, and
-   * also whenever the listening connection is lost or re-established (see `postgres-changes.ts`). The first call
-   * starts listening.
+   * PostgreSQL: a local counter bumped by LISTEN/NOTIFY when a statement changes `provider_credentials` (this
+   * store's own writes included; since migration 0010 no longer `accounts` or `api_keys`, see {@link keyChanges}),
+   * typically within milliseconds of the commit, and also whenever the listening connection is lost or
+   * re-established (see `postgres-changes.ts`). The first call starts listening.
    */
   dataVersion(): number;
+  /** Which API keys and accounts changed, committed by anyone; what the key cache invalidates entries by. */
+  readonly keyChanges: KeyChangeFeed;
   /**
    * Appends ledger rows in one transaction, all or none; a row whose id is already stored is skipped, so a batch
    * can be retried as is. SQLite runs one prepared statement per row; PostgreSQL sends multi-row INSERTs.

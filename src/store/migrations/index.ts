@@ -12,6 +12,7 @@ import { storedResponses } from './0006-stored-responses.js';
 import { usageCacheTokens } from './0007-usage-cache-tokens.js';
 import { usageCacheHits } from './0008-usage-cache-hits.js';
 import { keyRoutingDefaults } from './0009-key-routing-defaults.js';
+import { keyChangeNotices } from './0010-key-change-notices.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-usage-cache-tokens': usageCacheTokens,
   '0008-usage-cache-hits': usageCacheHits,
   '0009-key-routing-defaults': keyRoutingDefaults,
+  '0010-key-change-notices': keyChangeNotices,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

@@ -7,8 +7,11 @@ export { hashPassword, verifyPassword } from './password.js';
 export { newAccountId, newKeyId } from './ids.js';
 export { AuthServiceError } from './errors.js';
 export type { AuthServiceErrorCode } from './errors.js';
-export { KeyCache } from './key-cache.js';
-export type { KeyCacheOptions, KeyRecord } from './key-cache.js';
+export { KeyCache, KeyLookupError } from './key-cache.js';
+export type { KeyCacheOptions, KeyCacheStats } from './key-cache.js';
+export type { KeyRecord } from './key-record.js';
+export { keySourceOf } from './key-source.js';
+export type { KeySource } from './key-source.js';
 export { createAccountsService } from './accounts-service.js';
 export type {
   AccountInfo,

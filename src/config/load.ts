@@ -65,6 +65,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
       maxConnections: config.server.maxConnections,
     },
     throttles: config.throttles,
+    keys: config.keys,
     sessions: config.sessions,
     responses: config.responses,
     cache: config.cache,
@@ -113,7 +114,7 @@ function readYaml(path: URL | string): Record<string, unknown> {
 }
 
 /**
- * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `sessions`, `responses`, `cache` and
+ * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `keys`, `sessions`, `responses`, `cache` and
  * `modelAliases` merge by key (one level deep); `models` replaces the catalog.
  */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -104,6 +104,7 @@ export const ConfigFileSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    keys: Type.Object({ cacheSize: PositiveInt }, { additionalProperties: false }),
     sessions: Type.Object({ maxAgeMs: PositiveInt, idleTimeoutMs: PositiveInt, touchIntervalMs: PositiveInt }, { additionalProperties: false }),
     responses: Type.Object(
       { retentionDays: Type.Integer({ minimum: 1, maximum: 3650 }), maxStoredBytesPerAccount: Type.Integer({ minimum: 1024 * 1024 }) },

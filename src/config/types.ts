@@ -152,6 +152,8 @@ export interface GatewayConfig {
   connections: ConnectionLimits;
   /** The dashboard's throttles and the key cap. */
   throttles: ThrottleConfig;
+  /** API-key lookup. */
+  keys: KeysConfig;
   /** Dashboard session lifetimes. */
   sessions: SessionConfig;
   /** The Responses API's conversation store. */
@@ -193,6 +195,12 @@ export interface ThrottleConfig {
   providerKeyTestsPerAccount: ThrottleWindow;
   /** API keys (not revoked) an account may hold at once. */
   keysPerAccount: number;
+}
+
+/** API-key lookup (see `auth/key-cache.ts`). */
+export interface KeysConfig {
+  /** Recently used keys each instance holds in memory. */
+  cacheSize: number;
 }
 
 /** How long dashboard sessions last. */

@@ -3,6 +3,9 @@
  * in this order, an rpm slot, a concurrency lease, the request's worst-case tokens in the tpm window, and its
  * worst-case cost against the key's and the account's monthly spend caps and tokens against the account's monthly
  * included tokens. A rejected request reserves nothing.
+ *
+ * The monthly counters start from the ledger's totals of the month, loaded per account and key on first use (see
+ * `monthly-seeder.ts`), so a request that spends may wait once for that read.
  */
 import type { PlanConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
@@ -12,6 +15,7 @@ import { effectiveLimits, type AdmissionKey } from './effective-limits.js';
 import { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
 import { nanosToUsd, usdToNanos } from './money.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import type { MonthlySeeder } from './monthly-seeder.js';
 import { AdmissionTicket, isAmount, type Ticket } from './ticket.js';
 import type { EffectiveLimits, LimiterBackend, SpendRequest } from './types.js';
 
@@ -76,6 +80,8 @@ export interface AdmissionDeps {
   readonly keepLeasesAlive?: boolean;
   /** Lease ids; defaults to {@link uniqueIdGenerator}'s (unique across instances, as a shared backend needs). */
   readonly newId?: () => string;
+  /** Loads an account's and key's charges of the month before their first spend; omitted: counters start at zero. */
+  readonly seeder?: Pick<MonthlySeeder, 'ensure'>;
 }
 
 /**
@@ -88,6 +94,7 @@ export class Admission {
   readonly #leaseTtlMs: number;
   readonly #newId: () => string;
   readonly #keeper: LeaseKeeper | undefined;
+  readonly #seeder: Pick<MonthlySeeder, 'ensure'> | undefined;
 
   constructor(deps: AdmissionDeps) {
     this.#backend = deps.backend;
@@ -95,6 +102,7 @@ export class Admission {
     this.#leaseTtlMs = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.#newId = deps.newId ?? uniqueIdGenerator('lease_');
     this.#keeper = deps.keepLeasesAlive === false ? undefined : new LeaseKeeper(deps.backend);
+    this.#seeder = deps.seeder;
   }
 
   /** Leases being kept alive (admitted, not yet settled or failed). */
@@ -123,6 +131,10 @@ export class Admission {
       throw new GatewayError(400, 'invalid_request', message, { param });
     }
     const tokens = input.promptTokens + input.maxOutputTokens;
+    if (!input.byok) {
+      const seeding = this.#seeder?.ensure(input.key.accountId, input.key.keyId);
+      if (seeding !== undefined) await seeding;
+    }
     const result = await this.#backend.admit({
       id: this.#newId(),
       accountId: input.key.accountId,
@@ -180,7 +192,7 @@ export class Admission {
     return { spentUsd: nanosToUsd(totals.spentNanoUsd), tokens: totals.tokens };
   }
 
-  /** Loads this month's totals from the ledger (at start) for an account or a key. */
+  /** Sets this month's totals of an account or a key (tests, and tools that know them). */
   async seedMonthly(
     scope: { readonly accountId: string } | { readonly keyId: string },
     totals: { readonly costUsd: number; readonly tokens: number },

@@ -17,6 +17,8 @@ export { rateLimitHeaders } from './headers.js';
 export type { RateLimitHeaders } from './headers.js';
 export type { SettleUsage, Ticket } from './ticket.js';
 export { MemoryLimiterBackend } from './memory/memory-backend.js';
+export { MonthlySeeder } from './monthly-seeder.js';
+export type { MonthlyCharge, MonthlySeederDeps } from './monthly-seeder.js';
 export { WINDOW_MS } from './types.js';
 export type {
   ActualUsage,

@@ -139,8 +139,17 @@ export interface LimiterBackend {
   renew(reservation: Reservation, ttlMs: number): Promise<boolean>;
   /** The account's windows without changing them, for headers on responses that skipped admission. */
   peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot>;
-  /** Sets this month's spent cost and used tokens (from the ledger at start); reservations are kept. */
+  /** Sets this month's spent cost and used tokens; reservations are kept. */
   seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void>;
+  /**
+   * Raises this month's spent cost and used tokens to at least these (each compared on its own), never lowering
+   * them; reservations are kept. How the ledger's totals reach the counters: each instance raises a scope once, on
+   * its first use, and since every settled request adds to the counter before its ledger row is written, the counter
+   * never holds less than the ledger and a raise from a late reader changes nothing. Resolves true when the counter
+   * every instance reads holds them; false when only a local stand-in does (a shared backend that is down), so the
+   * caller should raise again later.
+   */
+  raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean>;
   /** The scope's counter for the current month (zeros if untouched). */
   readMonthly(scope: MonthlyScope): Promise<MonthlyTotals>;
 }

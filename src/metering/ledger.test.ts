@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { listUsageLog } from '../store/index.js';
 import { openTempStore, type TempStore } from '../store/testing.js';
-import { createStoreUsageSink, loadMonthlyCharges, MemoryUsageSink, monthBounds, readMonthlyUsage } from './ledger.js';
+import { createStoreUsageSink, loadMonthlyCharge, MemoryUsageSink, monthBounds, readMonthlyUsage } from './ledger.js';
 import type { UsageRecord } from './usage-record.js';
 
 function row(id: string, overrides: Partial<UsageRecord>): UsageRecord {
@@ -77,12 +77,16 @@ describe('ledger reads over the store', () => {
       promptTokens: 20,
       completionTokens: 40,
       costUsd: 2.5,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
     });
     assert.deepEqual(await readMonthlyUsage(temp.store.db, { accountId: 'acct_a', keyId: 'key_b', nowMs: NOW }), {
       requests: 1,
       promptTokens: 10,
       completionTokens: 20,
       costUsd: 2,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
     });
   });
 
@@ -94,9 +98,9 @@ describe('ledger reads over the store', () => {
     assert.deepEqual(stored.get('u1'), ['chat.completions', false]);
   });
 
-  it('loads the charged totals that seed admission, BYOK excluded', async () => {
-    const charges = await loadMonthlyCharges(temp.store.db, NOW);
-    assert.deepEqual(charges.accounts, [{ accountId: 'acct_a', costUsd: 0.5, tokens: 30 }]);
-    assert.deepEqual(charges.keys, [{ keyId: 'key_a', accountId: 'acct_a', costUsd: 0.5, tokens: 30 }]);
+  it("loads an account's or a key's charged totals of the month that admission starts from, BYOK excluded", async () => {
+    assert.deepEqual(await loadMonthlyCharge(temp.store.db, { accountId: 'acct_a' }, NOW), { costUsd: 0.5, tokens: 30 });
+    assert.deepEqual(await loadMonthlyCharge(temp.store.db, { keyId: 'key_a' }, NOW), { costUsd: 0.5, tokens: 30 });
+    assert.deepEqual(await loadMonthlyCharge(temp.store.db, { keyId: 'key_b' }, NOW), { costUsd: 0, tokens: 0 });
   });
 });

@@ -1,14 +1,16 @@
 /**
  * @module The usage ledger's interfaces and its store-backed pieces: where batches of rows go (a sink), what the
- * request pipeline calls (a ledger), and the monthly totals read back from it (at start, and for `usage`).
+ * request pipeline calls (a ledger), and the monthly totals read back from it (per account or key on its first
+ * use by admission, and for `usage`).
  * One process on SQLite uses the store sink; the scale-out issue adds a PostgreSQL store behind the same sink.
  */
 import type { Kysely } from 'kysely';
 import {
+  monthlyChargedTotals,
   monthlyTotals,
-  monthlyTotalsByAccountAndKey,
+  type ChargedScope,
+  type ChargedTotals,
   type Database,
-  type MonthlyChargedTotals,
   type Store,
   type UsageRecord,
   type UsageTotals,
@@ -97,11 +99,10 @@ export async function readMonthlyUsage(db: Kysely<Database>, query: MonthlyUsage
 }
 
 /**
- * Charged (non-BYOK) cost and tokens per account and per key in the month containing `nowMs`: what the admission
- * counters are seeded with at start (`admission.seedMonthly({ accountId }, totals)` for each account, and
- * `({ keyId }, totals)` for each key).
+ * Charged (non-BYOK) cost and tokens of one account or key in the month containing `nowMs`: what admission's
+ * monthly counter for that scope is raised to on its first use (see `limits/monthly-seeder.ts`).
  */
-export async function loadMonthlyCharges(db: Kysely<Database>, nowMs: number): Promise<MonthlyChargedTotals> {
+export async function loadMonthlyCharge(db: Kysely<Database>, scope: ChargedScope, nowMs: number): Promise<ChargedTotals> {
   const { startIso, endIso } = monthBounds(nowMs);
-  return monthlyTotalsByAccountAndKey(db, startIso, endIso);
+  return monthlyChargedTotals(db, scope, startIso, endIso);
 }

@@ -1,8 +1,9 @@
 /**
  * @module API-key authentication for `/v1/*`: the `op_…` key comes as `Authorization: Bearer op_…` (OpenAI's SDKs)
  * or as `x-api-key: op_…` (Anthropic's SDKs and Claude Code), on every `/v1` route; when both are sent, the
- * Authorization header decides. It is looked up in the in-memory key cache (no database round trip); missing,
- * malformed, unknown and revoked keys all answer 401 `invalid_api_key`.
+ * Authorization header decides. It is looked up in the key cache: from memory for a recently used key or a
+ * certainly unknown one, else with one database read (see `auth/key-cache.ts`). Missing, malformed, unknown and
+ * revoked keys all answer 401 `invalid_api_key`; a key the database could not be asked about in time, 503.
  *
  * The check belongs to the matched route, not to the request's URL: the router decodes the path and accepts the
  * absolute form of the request target, so a test on the raw URL let `/%761/models` and `GET http://x/v1/models`
@@ -10,15 +11,15 @@
  * of the path the router matched to it; a request that matches no route gets the 404 handler and no key check.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, RouteOptions } from 'fastify';
-import type { KeyRecord } from '../auth/index.js';
+import { KeyLookupError, type KeyRecord } from '../auth/index.js';
 import { GatewayError } from '../core/gateway-error.js';
 
 /** What the server knows about the caller's key: the key cache's record. */
 export type AuthenticatedKey = KeyRecord;
 
-/** The key cache as the server sees it. */
+/** The key cache as the server sees it: an answer from memory, or a promise when the database must be asked. */
 export interface KeyLookup {
-  lookup(secret: string): AuthenticatedKey | undefined;
+  lookup(secret: string): AuthenticatedKey | undefined | Promise<AuthenticatedKey | undefined>;
 }
 
 declare module 'fastify' {
@@ -48,7 +49,7 @@ export function requireApiKeyOnV1Routes(app: FastifyInstance, keys: KeyLookup): 
 
 /**
  * Builds the route-level `onRequest` hook. A callback hook rather than an async one: it runs on every `/v1`
- * request and never waits, so it should not cost a promise.
+ * request and almost never waits (only for a key not in memory), so the common case should not cost a promise.
  */
 export function createAuthHook(keys: KeyLookup) {
   return function authenticate(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
@@ -64,14 +65,34 @@ export function createAuthHook(keys: KeyLookup) {
       done(invalidKey(hasBearer ? 'Malformed Authorization header. Send "Authorization: Bearer op_…".' : 'Send one "x-api-key: op_…" header.'));
       return;
     }
-    const key = keys.lookup(secret);
-    if (key === undefined) {
-      done(invalidKey('Invalid API key: it is unknown or has been revoked.'));
+    const found = keys.lookup(secret);
+    if (!(found instanceof Promise)) {
+      admit(request, found, done);
       return;
     }
-    request.apiKey = key;
-    done();
+    found.then(
+      (key) => admit(request, key, done),
+      (error: unknown) => done(lookupFailed(error)),
+    );
   };
+}
+
+function admit(request: FastifyRequest, key: AuthenticatedKey | undefined, done: HookHandlerDoneFunction): void {
+  if (key === undefined) {
+    done(invalidKey('Invalid API key: it is unknown or has been revoked.'));
+    return;
+  }
+  request.apiKey = key;
+  done();
+}
+
+/** The key store is unreachable or slow: not the client's fault, and worth a retry shortly. */
+function lookupFailed(error: unknown): GatewayError {
+  const reason = error instanceof KeyLookupError ? error.message : 'the key lookup failed';
+  return new GatewayError(503, 'internal_error', `Could not check the API key right now (${reason}); retry shortly.`, {
+    retryAfterSeconds: 1,
+    cause: error,
+  });
 }
 
 function invalidKey(message: string): GatewayError {

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import {
   KeyCache,
+  keySourceOf,
   ProviderCredentialsService,
   createAccountsService,
   createKeysService,
@@ -17,13 +18,14 @@ import {
   loadMasterKey,
 } from '../auth/index.js';
 import type { GatewayConfig, ProviderConfig } from '../config/types.js';
+import { ResponseCache } from '../cache/index.js';
 import { ResponseStore, startPurgeSchedule } from '../conversation/index.js';
 import { uniqueIdGenerator } from '../core/unique-id.js';
 import { Gateway } from '../gateway/gateway.js';
 import { ImageFetcher } from '../gateway/image-fetch.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
-import { Admission } from '../limits/index.js';
-import { createStoreUsageSink, loadMonthlyCharges } from '../metering/ledger.js';
+import { Admission, MonthlySeeder } from '../limits/index.js';
+import { createStoreUsageSink, loadMonthlyCharge } from '../metering/ledger.js';
 import { UsageWriter } from '../metering/usage-writer.js';
 import { Catalog } from '../routing/catalog.js';
 import { Router } from '../routing/router.js';
@@ -87,8 +89,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrateToLatest(store.db);
-  const keys = new KeyCache(store);
-  await keys.refresh();
+  // Listening for key changes starts now; the filter of valid keys builds in the background (see key-cache.ts).
+  // Failures before the app's logger exists are retried silently; from then on they are logged.
+  let reportKeyCacheError = (_error: unknown): void => undefined;
+  const keys = new KeyCache(keySourceOf(store), { capacity: config.keys.cacheSize, onError: (error) => reportKeyCacheError(error) });
+  await keys.start();
   keys.startWatching(options.keyPollMs ?? 250);
   const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
   const { cipher } = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
@@ -114,21 +119,14 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   await sessions.sweep();
 
   const shared = await createSharedState(config, options.logger === false ? false : (options.logger.level ?? 'info'));
-  const announceKeyChange = async (): Promise<void> => {
-    await keys.invalidate();
-    await shared.bus?.publish('keys-changed');
-  };
-  shared.bus?.on((event) => {
-    if (event.type === 'keys-changed') void keys.invalidate();
-  });
+  // Each account's and key's charges of the month are read from the ledger on first use, not all at start.
+  const seeder = new MonthlySeeder({ backend: shared.limiter, load: (scope, nowMs) => loadMonthlyCharge(store.db, scope, nowMs), now: Date.now });
   const admission = new Admission({
     backend: shared.limiter,
     plans: config.plans,
+    seeder,
     ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
   });
-  const charges = await loadMonthlyCharges(store.db, Date.now());
-  for (const account of charges.accounts) await admission.seedMonthly({ accountId: account.accountId }, account);
-  for (const key of charges.keys) await admission.seedMonthly({ keyId: key.keyId }, key);
   const ledger = new UsageWriter({ sink: createStoreUsageSink(store) });
 
   const catalog = new Catalog(config.models, providers, new Set(), config.modelAliases);
@@ -151,7 +149,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   });
   const dashboard = {
     store,
-    keyCache: { invalidate: announceKeyChange },
+    keyCache: keys,
     credentials,
     sessions,
     throttles: new DashboardThrottles(shared.attempts, config.throttles),
@@ -167,6 +165,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     now: Date.now,
   };
   const responseStore = new ResponseStore({ db: store.db, now: Date.now, ...config.responses });
+  // A cache store that fails (Redis slow or gone) only costs hits: said in the log at most once a minute.
+  let cacheWarnedAt = 0;
+  const responseCache = new ResponseCache({
+    store: shared.cacheStore,
+    lifetimes: config.cache,
+    maxEntryBytes: config.cache.maxEntryBytes,
+    onError: (error) => {
+      if (Date.now() - cacheWarnedAt < 60_000) return;
+      cacheWarnedAt = Date.now();
+      app.log.warn({ err: error }, 'response cache unavailable: answering without it');
+    },
+  });
   const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
   const ready = async (): Promise<Record<string, boolean>> => ({
     store: await sql`select 1`.execute(store.db).then(
@@ -192,7 +202,9 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     connections: config.connections,
     trustProxy: config.trustProxy,
     responseStore,
+    responseCache,
   });
+  reportKeyCacheError = (error) => app.log.warn({ err: error }, 'key cache: building its filter or reading changes failed; retrying');
   const responsePurge = startPurgeSchedule({
     store: responseStore,
     intervalMs: RESPONSE_PURGE_INTERVAL_MS,

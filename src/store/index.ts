@@ -16,6 +16,7 @@ export type {
   UsageTable,
 } from './database.js';
 export type { Store, StoreDialect } from './store.js';
+export type { KeyChange, KeyChangeFeed, KeyChangeListener } from './key-change-feed.js';
 export { createStore, SQLITE_FILE_NAME } from './sqlite-store.js';
 export type { CreateStoreOptions } from './sqlite-store.js';
 export { createPostgresStore } from './postgres-store.js';
@@ -36,10 +37,12 @@ export {
 export type { AccountLimitsPatch, AccountRecord, CustomLimits, NewAccount } from './repositories/accounts.js';
 export {
   countActiveApiKeys,
+  countUsableKeys,
   findApiKeyById,
   insertApiKey,
   listActiveKeysWithAccounts,
   listApiKeys,
+  listUsableKeyHashes,
   revokeApiKey,
   scheduleKeyRevocation,
   updateApiKey,
@@ -49,15 +52,15 @@ export {
   insertUsageBatch,
   listUsageLog,
   monthlyTotals,
-  monthlyTotalsByAccountAndKey,
+  monthlyChargedTotals,
   sumCost,
   usageByKey,
   usageByModel,
   usageSeries,
 } from './repositories/usage.js';
 export type {
+  ChargedScope,
   ChargedTotals,
-  MonthlyChargedTotals,
   MonthlyTotalsQuery,
   UsageBucket,
   UsageLogEntry,

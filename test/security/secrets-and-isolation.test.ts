@@ -7,8 +7,8 @@
  *   and the accounts' provider keys, passwords, session tokens, CSRF tokens (logs only: the store keeps them to
  *   compare) and the master key — none may appear;
  * - `api_keys` holds the SHA-256 and last four characters of each key, `provider_credentials` only ciphertext;
- *   keys are looked up by hash (see `KeyCache.lookup` in src/auth/key-cache.ts: one SHA-256, one Map lookup, no
- *   comparison of secrets; CSRF tokens compare SHA-256 digests with `timingSafeEqual` in src/auth/csrf.ts; session
+ *   keys are looked up by hash (see `KeyCache.lookup` in src/auth/key-cache.ts: one SHA-256, then a Map lookup or
+ *   an indexed query by the hash, no comparison of secrets; CSRF tokens compare SHA-256 digests with `timingSafeEqual` in src/auth/csrf.ts; session
  *   tokens are looked up by their SHA-256 in src/auth/sessions.ts; passwords verify with scrypt + `timingSafeEqual`);
  * - isolation beyond test/integration/dashboard-usage.test.ts: one account's BYOK key is never used for another's
  *   requests, a logs cursor does not cross accounts, a CSRF token only works with its own session;
@@ -28,7 +28,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import type { Writable } from 'node:stream';
-import { createAccountsService, createKeysService, KeyCache } from '../../src/auth/index.js';
+import { createAccountsService, createKeysService, KeyCache, keySourceOf } from '../../src/auth/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { ChatCompletionRequest } from '../../src/core/chat-request.js';
 import { Gateway } from '../../src/gateway/gateway.js';
@@ -253,12 +253,13 @@ describe('keys are looked up by hash', () => {
       await migrateToLatest(store.db);
       const account = await createAccountsService({ db: store.db }).createAccount({ email: 'hash@example.com' });
       const { secret: value } = await createKeysService({ db: store.db }).createKey({ accountId: account.id, name: 'k' });
-      const cache = new KeyCache(store);
-      await cache.refresh();
-      assert.equal(cache.lookup(value)?.accountId, account.id);
+      const cache = new KeyCache(keySourceOf(store));
+      await cache.start();
+      assert.equal((await cache.lookup(value))?.accountId, account.id);
       const last = value.at(-1) === 'a' ? 'b' : 'a';
-      assert.equal(cache.lookup(value.slice(0, -1) + last), undefined);
-      assert.equal(cache.lookup(value.slice(0, -1)), undefined);
+      assert.equal(await cache.lookup(value.slice(0, -1) + last), undefined);
+      assert.equal(await cache.lookup(value.slice(0, -1)), undefined);
+      cache.stop();
       // What the cache was built from: no column can hold the secret.
       const row = await store.db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
       assert.deepEqual(Object.keys(row).sort(), [

@@ -1,4 +1,4 @@
-/** @module Limiter contract, part 3: spend caps, included tokens, month rollover, BYOK and seeding. */
+/** @module Limiter contract, part 3: spend caps, included tokens, month rollover, BYOK, seeding and raising. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { USD, useContractContext, type MakeBackend } from './fixture.js';
@@ -111,6 +111,39 @@ export function runSpendContract(makeBackend: MakeBackend): void {
         reservedTokens: 10,
       });
       assert.equal((await backend.readMonthly({ keyId })).spentNanoUsd, USD);
+    });
+
+    it('raises this month to the ledger totals without ever lowering them, keeping reservations', async () => {
+      const { backend, accountId, clock, spend, admitOk } = ctx();
+      const first = await admitOk({ spend: spend({ costNanoUsd: USD }) });
+      await backend.finish(first, { tokens: 8, costNanoUsd: USD / 2 });
+      const reserved = await admitOk({ spend: spend({ costNanoUsd: USD / 4 }) });
+      // Another instance's late read of the ledger (less than the counter already holds) changes nothing.
+      await backend.raiseMonthly({ accountId }, USD / 4, 2);
+      assert.deepEqual(await backend.readMonthly({ accountId }), {
+        month: '2026-05',
+        spentNanoUsd: USD / 2,
+        reservedNanoUsd: USD / 4,
+        tokens: 8,
+        reservedTokens: 10,
+      });
+      // Each amount is raised on its own; the reservation stays and settles as usual.
+      await backend.raiseMonthly({ accountId }, 3 * USD, 5);
+      await backend.finish(reserved, { tokens: 1, costNanoUsd: USD / 8 });
+      const raised = await backend.readMonthly({ accountId });
+      assert.equal(raised.spentNanoUsd, 3 * USD + USD / 8);
+      assert.equal(raised.tokens, 9);
+      assert.equal(raised.reservedNanoUsd, 0);
+      // A later month starts from what it is raised to, not from the month before.
+      clock.t = Date.UTC(2026, 5, 1);
+      await backend.raiseMonthly({ accountId }, USD, 1);
+      assert.deepEqual(await backend.readMonthly({ accountId }), {
+        month: '2026-06',
+        spentNanoUsd: USD,
+        reservedNanoUsd: 0,
+        tokens: 1,
+        reservedTokens: 0,
+      });
     });
   });
 }

@@ -116,6 +116,14 @@ export class MemoryLimiterBackend implements LimiterBackend {
     counter.tokens = tokens;
   }
 
+  async raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean> {
+    const month = this.#months.at(this.#now());
+    const counter = 'accountId' in scope ? this.#accountCounters.current(scope.accountId, month) : this.#keyCounters.current(scope.keyId, month);
+    counter.spentNanoUsd = Math.max(counter.spentNanoUsd, spentNanoUsd);
+    counter.tokens = Math.max(counter.tokens, tokens);
+    return true;
+  }
+
   async readMonthly(scope: MonthlyScope): Promise<MonthlyTotals> {
     const month = this.#months.at(this.#now());
     return 'accountId' in scope ? this.#accountCounters.read(scope.accountId, month) : this.#keyCounters.read(scope.keyId, month);

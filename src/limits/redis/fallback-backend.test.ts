@@ -167,6 +167,16 @@ describe('FallbackLimiterBackend', () => {
     assert.deepEqual(third.ok ? undefined : third.rejection, { stage: 'key_spend' });
   });
 
+  it('raises monthly totals in Redis while it answers; when it does not, locally only, answering false', async () => {
+    const { primary, backend } = world(2);
+    assert.equal(await backend.raiseMonthly({ accountId: 'acct' }, 3 * USD, 30), true);
+    assert.equal((await primary.inner.readMonthly({ accountId: 'acct' })).spentNanoUsd, 3 * USD);
+    primary.mode = 'down';
+    assert.equal(await backend.raiseMonthly({ keyId: 'key' }, 2 * USD, 20), false, 'the caller must raise it again later');
+    assert.equal((await backend.readMonthly({ keyId: 'key' })).spentNanoUsd, 2 * USD, 'the local counter holds it meanwhile');
+    assert.equal((await primary.inner.readMonthly({ keyId: 'key' })).spentNanoUsd, 0);
+  });
+
   it('does not let a wrong N through', () => {
     assert.throws(() => new FallbackLimiterBackend({ primary: new FlakyBackend(Date.now), instances: 0 }));
   });

@@ -14,7 +14,8 @@
  *   counters (in the background, just after recovery or as they end), so spend caps count it.
  * - Monthly bases: while healthy, the counters of the accounts and keys served are read from Redis every sync
  *   interval, so a degraded instance caps spend at its share of what was left, not of the whole cap.
- * - `seedMonthly` while degraded reaches only the local backend.
+ * - `seedMonthly` and `raiseMonthly` while degraded reach only the local backend; `raiseMonthly` then answers false,
+ *   so its caller raises again once Redis is back.
  *
  * - Renewing a Redis lease while degraded cannot be done, nor can its loss be known: `renew` answers true so the
  *   admission's lease keeper tries again later, once Redis answers.
@@ -208,6 +209,20 @@ export class FallbackLimiterBackend implements LimiterBackend {
       await this.#call(this.#primary.seedMonthly(scope, spentNanoUsd, tokens), 'seedMonthly');
     } catch (error) {
       this.#fail(error, 'seedMonthly');
+    }
+  }
+
+  async raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean> {
+    await this.#local.raiseMonthly(scope, spentNanoUsd, tokens);
+    if (this.#degraded) {
+      this.#probeSoon();
+      return false;
+    }
+    try {
+      return await this.#call(this.#primary.raiseMonthly(scope, spentNanoUsd, tokens), 'raiseMonthly');
+    } catch (error) {
+      this.#fail(error, 'raiseMonthly');
+      return false;
     }
   }
 

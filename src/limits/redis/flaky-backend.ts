@@ -46,6 +46,10 @@ export class FlakyBackend implements SharedLimiterBackend {
     return this.#serve(() => this.inner.seedMonthly(scope, spentNanoUsd, tokens));
   }
 
+  raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean> {
+    return this.#serve(() => this.inner.raiseMonthly(scope, spentNanoUsd, tokens));
+  }
+
   readMonthly(scope: MonthlyScope): Promise<MonthlyTotals> {
     return this.#serve(() => this.inner.readMonthly(scope));
   }

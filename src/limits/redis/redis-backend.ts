@@ -28,6 +28,7 @@ import { ADD_MONTHLY_SCRIPT } from './add-monthly-script.js';
 import { ADMIT_SCRIPT } from './admit-script.js';
 import { FINISH_SCRIPT } from './finish-script.js';
 import { PEEK_SCRIPT } from './peek-script.js';
+import { RAISE_MONTHLY_SCRIPT } from './raise-monthly-script.js';
 import { READ_MONTHLY_SCRIPT } from './read-monthly-script.js';
 import { LimiterKeys } from './redis-keys.js';
 import { RENEW_SCRIPT } from './renew-script.js';
@@ -134,6 +135,12 @@ export class RedisLimiterBackend implements LimiterBackend {
   async seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void> {
     const args = [this.#clock(), intArg(spentNanoUsd), intArg(tokens)];
     await SEED_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], args);
+  }
+
+  async raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean> {
+    const args = [this.#clock(), intArg(spentNanoUsd), intArg(tokens)];
+    await RAISE_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], args);
+    return true;
   }
 
   async readMonthly(scope: MonthlyScope): Promise<MonthlyTotals> {

@@ -4,10 +4,12 @@ import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import { insertUsageBatch } from './usage.js';
 import {
+  countUsableKeys,
   findApiKeyById,
   insertApiKey,
   listActiveKeysWithAccounts,
   listApiKeys,
+  listUsableKeyHashes,
   revokeApiKey,
   scheduleKeyRevocation,
   updateApiKey,
@@ -107,11 +109,12 @@ await describeEachDialect('api keys repository', (dialect) => {
     assert.equal((await findApiKeyById(temp.store.db, 'key_a'))?.revokedAt, '2025-02-01T00:00:00.000Z');
   });
 
-  it('lists active keys joined with their account', async () => {
+  it('finds usable keys by hash, joined with their account', async () => {
     await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
     await insertApiKey(temp.store.db, newKey('key_b', '2025-01-03T00:00:00.000Z'));
     await revokeApiKey(temp.store.db, 'key_b', '2025-02-01T00:00:00.000Z');
-    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-03-01T00:00:00.000Z'), [
+    const hashes = ['hash-key_a', 'hash-key_b', 'hash-missing'];
+    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-03-01T00:00:00.000Z', hashes), [
       {
         keyId: 'key_a',
         keyHash: 'hash-key_a',
@@ -127,16 +130,27 @@ await describeEachDialect('api keys repository', (dialect) => {
     ]);
   });
 
+  it('counts the usable keys and pages through their hashes in order', async () => {
+    for (const id of ['key_c', 'key_a', 'key_d', 'key_b', 'key_e']) await insertApiKey(temp.store.db, newKey(id, '2025-01-02T00:00:00.000Z'));
+    await revokeApiKey(temp.store.db, 'key_d', '2025-02-01T00:00:00.000Z');
+    await scheduleKeyRevocation(temp.store.db, 'key_e', '2025-04-01T00:00:00.000Z');
+    const at = '2025-03-01T00:00:00.000Z';
+    assert.equal(await countUsableKeys(temp.store.db, at), 4);
+    assert.deepEqual(await listUsableKeyHashes(temp.store.db, at, null, 3), ['hash-key_a', 'hash-key_b', 'hash-key_c']);
+    assert.deepEqual(await listUsableKeyHashes(temp.store.db, at, 'hash-key_c', 3), ['hash-key_e']);
+    assert.deepEqual(await listUsableKeyHashes(temp.store.db, '2025-05-01T00:00:00.000Z', 'hash-key_c', 3), []);
+  });
+
   it('keeps a key in its grace period active until the scheduled time, and revoking cuts it short', async () => {
     await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
     assert.equal(await scheduleKeyRevocation(temp.store.db, 'key_a', '2025-02-01T01:00:00.000Z'), true);
     assert.equal(await scheduleKeyRevocation(temp.store.db, 'key_a', '2025-02-01T02:00:00.000Z'), false);
-    const during = await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T00:30:00.000Z');
+    const during = await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T00:30:00.000Z', ['hash-key_a']);
     assert.deepEqual(
       during.map((row) => [row.keyId, row.revokeAt]),
       [['key_a', '2025-02-01T01:00:00.000Z']],
     );
-    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T01:00:00.000Z'), []);
+    assert.deepEqual(await listActiveKeysWithAccounts(temp.store.db, '2025-02-01T01:00:00.000Z', ['hash-key_a']), []);
     assert.equal(await revokeApiKey(temp.store.db, 'key_a', '2025-02-01T00:40:00.000Z'), true);
     assert.equal((await findApiKeyById(temp.store.db, 'key_a'))?.revokedAt, '2025-02-01T00:40:00.000Z');
   });

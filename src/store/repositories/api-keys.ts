@@ -164,10 +164,11 @@ export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiK
 }
 
 /**
- * Every key usable at `now` (never revoked, or in a rotation grace period that ends after `now`), with its
- * account's plan, caps and limits; what the in-memory key cache holds.
+ * The keys among `keyHashes` usable at `now` (never revoked, or in a rotation grace period that ends after `now`),
+ * each with its account's plan, caps and limits: what the key cache looks up on a miss (one indexed read by hash).
  */
-export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: string): Promise<ActiveKeyRow[]> {
+export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: string, keyHashes: readonly string[]): Promise<ActiveKeyRow[]> {
+  if (keyHashes.length === 0) return [];
   const rows = await db
     .selectFrom('api_keys')
     .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
@@ -186,6 +187,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
       'accounts.concurrent_limit',
       'accounts.included_tokens',
     ])
+    .where('api_keys.key_hash', 'in', keyHashes)
     .where((eb) => eb.or([eb('api_keys.revoked_at', 'is', null), eb('api_keys.revoked_at', '>', now)]))
     .execute();
   return rows.map((row) => ({
@@ -205,6 +207,32 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
     },
     revokeAt: row.revoked_at,
   }));
+}
+
+/** How many keys are usable at `now`: what the key cache's filter of valid hashes is sized for. */
+export async function countUsableKeys(db: Kysely<Database>, now: string): Promise<number> {
+  const row = await db
+    .selectFrom('api_keys')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Up to `limit` hashes of keys usable at `now`, in hash order after `afterHash` (null: from the first): one page of
+ * the stream the key cache builds its filter from, read along the unique index so each page costs the same.
+ */
+export async function listUsableKeyHashes(db: Kysely<Database>, now: string, afterHash: string | null, limit: number): Promise<string[]> {
+  let query = db
+    .selectFrom('api_keys')
+    .select('key_hash')
+    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+    .orderBy('key_hash')
+    .limit(limit);
+  if (afterHash !== null) query = query.where('key_hash', '>', afterHash);
+  const rows = await query.execute();
+  return rows.map((row) => row.key_hash);
 }
 
 function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {

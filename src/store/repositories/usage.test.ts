@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
-import { insertUsageBatch, listUsageLog, monthlyTotals, monthlyTotalsByAccountAndKey, sumCost, type UsageRecord } from './usage.js';
+import { insertUsageBatch, listUsageLog, monthlyChargedTotals, monthlyTotals, sumCost, type UsageRecord } from './usage.js';
 
 const JUNE = '2025-06-01T00:00:00.000Z';
 const JULY = '2025-07-01T00:00:00.000Z';
@@ -31,6 +31,8 @@ function row(overrides: Partial<UsageRecord> = {}): UsageRecord {
     estimated: false,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
+    responseCacheHit: false,
+    responseCacheSavedUsd: 0,
     ...overrides,
   };
 }
@@ -65,6 +67,8 @@ await describeEachDialect('usage repository', (dialect) => {
         estimated: true,
         cacheReadTokens: 1200,
         cacheWriteTokens: 300,
+        responseCacheHit: true,
+        responseCacheSavedUsd: 0.0042,
       });
       await write([row(), failed]);
       const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
@@ -93,6 +97,8 @@ await describeEachDialect('usage repository', (dialect) => {
           usage_estimated: 1,
           cache_read_tokens: 1200,
           cache_write_tokens: 300,
+          response_cache_hit: 1,
+          response_cache_saved_usd: 0.0042,
         },
       );
     });
@@ -102,6 +108,7 @@ await describeEachDialect('usage repository', (dialect) => {
         row(),
         row({ endpoint: 'embeddings', estimated: true, completionTokens: 0, stream: false }),
         row({ endpoint: 'messages', promptTokens: 2000, cacheReadTokens: 1500, cacheWriteTokens: 480 }),
+        row({ promptTokens: 0, completionTokens: 0, costUsd: 0, responseCacheHit: true, responseCacheSavedUsd: 0.00125 }),
       ];
       await write(rows);
       const log = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
@@ -171,31 +178,26 @@ await describeEachDialect('usage repository', (dialect) => {
     assert.equal(await sumCost(db), 0.25 + 0.5 + 7 + 11 + 13);
   });
 
-  it('sums charged (non-BYOK) cost and tokens per account and per key since the month start', async () => {
+  it("sums one account's or one key's charged (non-BYOK) cost and tokens within the month", async () => {
     await insertUsageBatch(temp.store.db, [
       row({ promptTokens: 100, completionTokens: 50, costUsd: 0.25 }),
       row({ keyId: 'key_a2', promptTokens: 10, completionTokens: 20, costUsd: 0.5 }),
       row({ keyId: 'key_a2', promptTokens: 1_000, completionTokens: 1_000, costUsd: 9, byok: true }),
       row({ createdAt: '2025-05-31T23:59:59.999Z', costUsd: 7 }),
+      row({ createdAt: JULY, costUsd: 5 }),
       row({ accountId: 'acct_b', keyId: 'key_b1', promptTokens: 1, completionTokens: 1, costUsd: 2 }),
     ]);
-    const totals = await monthlyTotalsByAccountAndKey(temp.store.db, JUNE);
-    const byAccount = [...totals.accounts].sort((x, y) => x.accountId.localeCompare(y.accountId));
-    const byKey = [...totals.keys].sort((x, y) => x.keyId.localeCompare(y.keyId));
-    assert.deepEqual(byAccount, [
-      { accountId: 'acct_a', costUsd: 0.75, tokens: 180 },
-      { accountId: 'acct_b', costUsd: 2, tokens: 2 },
-    ]);
-    assert.deepEqual(byKey, [
-      { keyId: 'key_a1', accountId: 'acct_a', costUsd: 0.25, tokens: 150 },
-      { keyId: 'key_a2', accountId: 'acct_a', costUsd: 0.5, tokens: 30 },
-      { keyId: 'key_b1', accountId: 'acct_b', costUsd: 2, tokens: 2 },
-    ]);
+    const totals = (scope: { accountId: string } | { keyId: string }) => monthlyChargedTotals(temp.store.db, scope, JUNE, JULY);
+    assert.deepEqual(await totals({ accountId: 'acct_a' }), { costUsd: 0.75, tokens: 180 });
+    assert.deepEqual(await totals({ accountId: 'acct_b' }), { costUsd: 2, tokens: 2 });
+    assert.deepEqual(await totals({ keyId: 'key_a1' }), { costUsd: 0.25, tokens: 150 });
+    assert.deepEqual(await totals({ keyId: 'key_a2' }), { costUsd: 0.5, tokens: 30 });
+    assert.deepEqual(await totals({ keyId: 'key_none' }), { costUsd: 0, tokens: 0 });
   });
 
   it('returns zero for an empty ledger', async () => {
     assert.equal(await sumCost(temp.store.db), 0);
-    assert.deepEqual(await monthlyTotalsByAccountAndKey(temp.store.db, JUNE), { accounts: [], keys: [] });
+    assert.deepEqual(await monthlyChargedTotals(temp.store.db, { accountId: 'acct_a' }, JUNE, JULY), { costUsd: 0, tokens: 0 });
   });
 
   it('joins the caller transaction: a rollback stores nothing', async () => {

@@ -41,14 +41,22 @@ export interface UsageRecord {
   cacheReadTokens?: number;
   /** Prompt tokens written to the provider's prompt cache, inside `promptTokens`; absent means 0. */
   cacheWriteTokens?: number;
+  /** The gateway's response cache answered: no upstream call, no tokens or cost billed; absent means false. */
+  responseCacheHit?: boolean;
+  /** USD the replayed answer cost when it was generated (what the hit saved); absent means 0. */
+  responseCacheSavedUsd?: number;
 }
 
-/** Request count, tokens and cost over some rows of the ledger. */
+/** Request count, tokens and cost over some rows of the ledger, and what the response cache saved in them. */
 export interface UsageTotals {
   requests: number;
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** Requests the response cache answered. */
+  responseCacheHits: number;
+  /** USD the cached answers had cost when generated: what the hits saved. */
+  responseCacheSavedUsd: number;
 }
 
 /** Which rows {@link monthlyTotals} sums: one account's, or one of its keys', from the month's start. */
@@ -69,13 +77,10 @@ export interface ChargedTotals {
   tokens: number;
 }
 
-/** {@link ChargedTotals} per account and per key, for seeding the in-memory monthly counters at start. */
-export interface MonthlyChargedTotals {
-  accounts: (ChargedTotals & { accountId: string })[];
-  keys: (ChargedTotals & { keyId: string; accountId: string })[];
-}
+/** Whose charged totals {@link monthlyChargedTotals} sums: an account's or a key's. */
+export type ChargedScope = { readonly accountId: string } | { readonly keyId: string };
 
-/** Rows per INSERT statement: 21 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT statement: 23 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 1000;
 
 /**
@@ -107,6 +112,8 @@ export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQu
       eb.fn.sum('prompt_tokens').as('prompt_tokens'),
       eb.fn.sum('completion_tokens').as('completion_tokens'),
       eb.fn.sum('cost_usd').as('cost_usd'),
+      eb.fn.sum('response_cache_hit').as('response_cache_hits'),
+      eb.fn.sum('response_cache_saved_usd').as('response_cache_saved_usd'),
     ])
     .where('account_id', '=', query.accountId)
     .where('created_at', '>=', query.monthStartIso);
@@ -118,43 +125,35 @@ export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQu
     promptTokens: toNumber(row?.prompt_tokens),
     completionTokens: toNumber(row?.completion_tokens),
     costUsd: toNumber(row?.cost_usd),
+    responseCacheHits: toNumber(row?.response_cache_hits),
+    responseCacheSavedUsd: toNumber(row?.response_cache_saved_usd),
   };
 }
 
 /**
- * Charged (non-BYOK) cost and tokens from `monthStartIso` (inclusive) to `monthEndIso` (exclusive; omitted: no
- * upper bound), per account and per key.
+ * Charged (non-BYOK) cost and tokens of one account or key from `monthStartIso` (inclusive) to `monthEndIso`
+ * (exclusive): what admission raises that scope's monthly counter to on its first use. One aggregate over the
+ * scope's month, along the (account, time) or (key, time) index.
  */
-export async function monthlyTotalsByAccountAndKey(db: Kysely<Database>, monthStartIso: string, monthEndIso?: string): Promise<MonthlyChargedTotals> {
-  let charged = db.selectFrom('usage').where('byok', '=', 0).where('created_at', '>=', monthStartIso);
-  if (monthEndIso !== undefined) charged = charged.where('created_at', '<', monthEndIso);
-  const accounts = await charged
+export async function monthlyChargedTotals(
+  db: Kysely<Database>,
+  scope: ChargedScope,
+  monthStartIso: string,
+  monthEndIso: string,
+): Promise<ChargedTotals> {
+  const select = db
+    .selectFrom('usage')
     .select((eb) => [
-      'account_id',
       eb.fn.sum('cost_usd').as('cost_usd'),
       eb.fn.sum('prompt_tokens').as('prompt_tokens'),
       eb.fn.sum('completion_tokens').as('completion_tokens'),
     ])
-    .groupBy('account_id')
-    .execute();
-  const keys = await charged
-    .select((eb) => [
-      'key_id',
-      'account_id',
-      eb.fn.sum('cost_usd').as('cost_usd'),
-      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
-      eb.fn.sum('completion_tokens').as('completion_tokens'),
-    ])
-    .groupBy(['key_id', 'account_id'])
-    .execute();
-  const charge = (row: { cost_usd: unknown; prompt_tokens: unknown; completion_tokens: unknown }): ChargedTotals => ({
-    costUsd: toNumber(row.cost_usd),
-    tokens: toNumber(row.prompt_tokens) + toNumber(row.completion_tokens),
-  });
-  return {
-    accounts: accounts.map((row) => ({ accountId: row.account_id, ...charge(row) })),
-    keys: keys.map((row) => ({ keyId: row.key_id, accountId: row.account_id, ...charge(row) })),
-  };
+    .where('byok', '=', 0)
+    .where('created_at', '>=', monthStartIso)
+    .where('created_at', '<', monthEndIso);
+  const scoped = 'accountId' in scope ? select.where('account_id', '=', scope.accountId) : select.where('key_id', '=', scope.keyId);
+  const row = await scoped.executeTakeFirst();
+  return { costUsd: toNumber(row?.cost_usd), tokens: toNumber(row?.prompt_tokens) + toNumber(row?.completion_tokens) };
 }
 
 /** The sum of `cost_usd` over the whole ledger (0 when empty); for tests and reconciliation. */
@@ -225,6 +224,8 @@ export async function usageSeries(db: Kysely<Database>, range: UsageRange & { bu
       eb.fn.sum('prompt_tokens').as('prompt_tokens'),
       eb.fn.sum('completion_tokens').as('completion_tokens'),
       eb.fn.sum('cost_usd').as('cost_usd'),
+      eb.fn.sum('response_cache_hit').as('response_cache_hits'),
+      eb.fn.sum('response_cache_saved_usd').as('response_cache_saved_usd'),
     ])
     .groupBy(bucket)
     .orderBy(bucket)
@@ -235,6 +236,8 @@ export async function usageSeries(db: Kysely<Database>, range: UsageRange & { bu
     promptTokens: toNumber(row.prompt_tokens),
     completionTokens: toNumber(row.completion_tokens),
     costUsd: toNumber(row.cost_usd),
+    responseCacheHits: toNumber(row.response_cache_hits),
+    responseCacheSavedUsd: toNumber(row.response_cache_saved_usd),
   }));
 }
 
@@ -329,6 +332,8 @@ function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
     estimated: row.usage_estimated !== 0,
     cacheReadTokens: row.cache_read_tokens,
     cacheWriteTokens: row.cache_write_tokens,
+    responseCacheHit: row.response_cache_hit !== 0,
+    responseCacheSavedUsd: row.response_cache_saved_usd,
   };
 }
 
@@ -356,6 +361,8 @@ export function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
     usage_estimated: record.estimated ? 1 : 0,
     cache_read_tokens: record.cacheReadTokens ?? 0,
     cache_write_tokens: record.cacheWriteTokens ?? 0,
+    response_cache_hit: record.responseCacheHit === true ? 1 : 0,
+    response_cache_saved_usd: record.responseCacheSavedUsd ?? 0,
   };
 }
 

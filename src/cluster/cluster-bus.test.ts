@@ -22,11 +22,11 @@ describeWithRedis('ClusterBus', redis, (client, prefixes) => {
     const a = await startBus(prefix);
     const b = await startBus(prefix);
     try {
-      assert.equal(await a.bus.publish('keys-changed'), 2);
-      const toB = await waitFor(() => b.seen.length === 1, 100, 'b to see keys-changed');
+      assert.equal(await a.bus.publish('config-changed'), 2);
+      const toB = await waitFor(() => b.seen.length === 1, 100, 'b to see config-changed');
       await b.bus.publish('config-changed');
       const toA = await waitFor(() => a.seen.length === 1, 100, 'a to see config-changed');
-      assert.deepEqual(b.seen, [{ type: 'keys-changed', origin: a.bus.instanceId }]);
+      assert.deepEqual(b.seen, [{ type: 'config-changed', origin: a.bus.instanceId }]);
       assert.deepEqual(a.seen, [{ type: 'config-changed', origin: b.bus.instanceId }]);
       assert.ok(toA <= 100 && toB <= 100);
     } finally {
@@ -46,7 +46,7 @@ describeWithRedis('ClusterBus', redis, (client, prefixes) => {
     });
     await thrower.start();
     try {
-      await a.bus.publish('keys-changed');
+      await a.bus.publish('config-changed');
       await waitFor(() => b.seen.length === 1 && errors.length === 1, 1000, 'delivery');
       assert.equal(other.seen.length, 0);
     } finally {
@@ -67,13 +67,16 @@ describeWithRedis('ClusterBus', redis, (client, prefixes) => {
       assert.equal(subscribers.length, 1);
       const id = /id=(\d+)/.exec(subscribers[0] ?? '')?.[1] ?? '';
       await client.client('KILL', 'ID', id);
-      await waitFor(() => a.seen.length === 2, 3000, 'resync events');
-      assert.deepEqual(a.seen.map((e) => `${e.type}/${e.origin}`).sort(), ['config-changed/resync', 'keys-changed/resync']);
+      await waitFor(() => a.seen.length === 1, 3000, 'resync events');
+      assert.deepEqual(
+        a.seen.map((e) => `${e.type}/${e.origin}`),
+        ['config-changed/resync'],
+      );
       for (let tries = 0; Number((await client.pubsub('NUMSUB', a.bus.channel))[1]) < 2; tries += 1) {
         assert.ok(tries < 200, 'resubscribed');
       }
-      await b.bus.publish('keys-changed');
-      await waitFor(() => a.seen.length === 3, 1000, 'delivery after resubscribing');
+      await b.bus.publish('config-changed');
+      await waitFor(() => a.seen.length === 2, 1000, 'delivery after resubscribing');
     } finally {
       await a.bus.close();
       await b.bus.close();
@@ -83,8 +86,8 @@ describeWithRedis('ClusterBus', redis, (client, prefixes) => {
 });
 
 it('decodes only well-formed events', () => {
-  assert.deepEqual(decodeClusterEvent('{"type":"keys-changed","origin":"i1"}'), { type: 'keys-changed', origin: 'i1' });
-  for (const bad of ['', 'nope', '{"type":"other","origin":"i1"}', '{"type":"keys-changed"}', '[]', 'null']) {
+  assert.deepEqual(decodeClusterEvent('{"type":"config-changed","origin":"i1"}'), { type: 'config-changed', origin: 'i1' });
+  for (const bad of ['', 'nope', '{"type":"keys-changed","origin":"i1"}', '{"type":"config-changed"}', '[]', 'null']) {
     assert.equal(decodeClusterEvent(bad), undefined, bad);
   }
 });

@@ -1,7 +1,7 @@
 /**
  * @module Change broadcasts between gateway instances over Redis pub/sub: one channel per prefix
- * (`<prefix>:cluster`). The instance that changes keys or configuration publishes; every other instance's handler
- * reloads (e.g. `KeyCache.invalidate()`), so a key revoked on one instance is refused by all within a round trip.
+ * (`<prefix>:cluster`). The instance that changes its configuration publishes; every other instance's handler
+ * reloads it within a round trip.
  *
  * Pub/sub delivers only to connected subscribers. When the subscription is interrupted (Redis restart, network),
  * ioredis resubscribes on reconnect and the bus then delivers every event type to its own handlers with origin

@@ -1,13 +1,13 @@
 /** @module The events instances broadcast to each other, and their wire form on the pub/sub channel. */
 
 /**
- * `keys-changed`: API keys or accounts changed (created, revoked, caps or plan edited): reload the key cache.
- * `config-changed`: the catalog or configuration changed: reload it.
+ * `config-changed`: the catalog or configuration changed: reload it. (Key and account changes do not travel here:
+ * the store announces them itself, naming what changed; see `store/key-change-feed.ts`.)
  */
-export type ClusterEventType = 'keys-changed' | 'config-changed';
+export type ClusterEventType = 'config-changed';
 
 /** Every event type, for validation. */
-export const CLUSTER_EVENT_TYPES: readonly ClusterEventType[] = ['keys-changed', 'config-changed'];
+export const CLUSTER_EVENT_TYPES: readonly ClusterEventType[] = ['config-changed'];
 
 /** An event as handlers receive it. */
 export interface ClusterEvent {

@@ -1,7 +1,7 @@
 /**
  * @module What makes several gateway processes one gateway: the Redis connections ({@link createRedisClient} for
  * the hot path, {@link createBlockingConnection} for blocking reads) and the {@link ClusterBus} that broadcasts
- * `keys-changed` and `config-changed` between instances.
+ * `config-changed` between instances.
  */
 export { ClusterBus } from './cluster-bus.js';
 export type { ClusterBusOptions } from './cluster-bus.js';

@@ -205,6 +205,8 @@ export const ChatCompletionRequestSchema = Type.Object({
   routing: Type.Optional(RoutingMode),
   models: Type.Optional(ModelsList),
   provider: Type.Optional(ProviderPreferencesSchema),
+  /** OpenRouter's older companion of `models`, which always falls back: accepted and used up here, never forwarded. */
+  route: Type.Optional(Type.Literal('fallback')),
 });
 
 /**

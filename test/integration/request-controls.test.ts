@@ -29,6 +29,8 @@ interface Controls {
   models?: string[];
   provider?: ProviderPreferences;
   routing?: 'cost' | 'latency' | 'reliability';
+  /** OpenRouter's older companion of `models`: accepted, changes nothing. */
+  route?: 'fallback';
 }
 type Body = ChatCompletionCreateParamsNonStreaming & Controls;
 type StreamBody = ChatCompletionCreateParamsStreaming & Controls;
@@ -122,7 +124,7 @@ describe('request controls on a test catalog', () => {
   describe('models: the fallback list', () => {
     it('without `model`: the first listed answers; on its retryable failure the next, in order; `model` is the one that answered', async () => {
       simulatorOf(gw).setKnobs('fo1-anthropic', { errorRate: 1, errorStatus: 503 });
-      const body: ModelsOnlyBody = { models: ['fo1', 'fo2', 'fo3'], messages: say('who answers?') };
+      const body: ModelsOnlyBody = { models: ['fo1', 'fo2', 'fo3'], route: 'fallback', messages: say('who answers?') };
       const { data, response } = await gw.client().post<OpenAI.ChatCompletion>('/chat/completions', { body }).withResponse();
       assert.equal(data.model, 'fo2');
       assert.ok((data.choices[0]?.message.content ?? '').length > 0);

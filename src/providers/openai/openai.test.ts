@@ -18,11 +18,12 @@ describe('openai request', () => {
     routing: 'cost',
     models: ['gpt-5-nano', 'gpt-5-mini'],
     provider: { order: ['openai'], sort: 'price' },
+    route: 'fallback',
     seed: 7,
     custom_vendor_field: { keep: true },
   };
 
-  it('passes the body through with the upstream model and without our routing, models and provider fields', () => {
+  it('passes the body through with the upstream model and without our routing, models, provider and route fields', () => {
     const { request } = openAIAdapter.toUpstream(req, target, false);
     assert.equal(request.path, '/chat/completions');
     assert.equal(request.headers.authorization, 'Bearer sk-test');

@@ -2,8 +2,8 @@
  * @module OpenAI request → OpenAI-format upstream request (OpenAI, Mistral, DeepSeek, xAI, Groq).
  *
  * The body passes through as the client sent it, including fields the gateway does not know, with five changes:
- * the model becomes the deployment's upstream name, our `routing`, `models` and `provider` extensions are removed (the
- * router has used them; OpenRouter-compatible vendors would act on them again), so are our
+ * the model becomes the deployment's upstream name, our `routing`, `models`, `provider` and `route` extensions are
+ * removed (the router has used them; OpenRouter-compatible vendors would act on them again), so are our
  * `reasoning_details` on assistant turns (another provider's reasoning state, which no OpenAI-format upstream reads
  * and strict OpenAI-compatible vendors refuse as an unknown field), streams always ask for usage
  * (`stream_options.include_usage`) so metering never depends on what the client asked, and on the gateway's own key
@@ -26,7 +26,7 @@ function withoutReasoningDetails(messages: ChatMessage[]): ChatMessage[] {
 
 /** Builds the upstream call for an OpenAI-format provider. */
 export function toOpenAIRequest(req: ChatCompletionRequest, target: UpstreamTarget, stream: boolean): ToUpstreamResult {
-  const { routing: _routing, models: _models, provider: _provider, stream: _stream, stream_options: streamOptions, ...rest } = req;
+  const { routing: _routing, models: _models, provider: _provider, route: _route, stream: _stream, stream_options: streamOptions, ...rest } = req;
   const body: Record<string, unknown> = { ...rest, model: target.upstreamModel, messages: withoutReasoningDetails(req.messages) };
   if (stream) {
     body.stream = true;

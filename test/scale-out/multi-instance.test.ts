@@ -1,8 +1,9 @@
 /**
  * Scale-out (issue 8, "Multi-instance tests"): two gateway processes on different ports sharing one PostgreSQL
  * schema and one Redis key prefix behave as one gateway — an rpm limit, a concurrency limit and a spend cap hold
- * across both exactly, a key revoked through one is refused by the other within a second, and a SIGKILLed
- * instance's concurrency leases expire within the lease TTL.
+ * across both exactly, a key revoked through one is refused by the other within a second, a key created by the CLI
+ * or through one instance works on its first request to either (issue 20), and a SIGKILLed instance's concurrency
+ * leases expire within the lease TTL.
  *
  * Everything runs as separate processes, as in production: one `originalpoint simulate`, two `originalpoint serve`
  * (`OP_DATABASE_URL`, `OP_REDIS_URL`, `OP_REDIS_PREFIX`, `OP_INSTANCES=2`, `OP_LEASE_TTL_MS`), and the CLI for
@@ -549,6 +550,36 @@ if (!postgresUp || probe === undefined) {
       console.log(
         `# revocation delay observed: dashboard on A -> refused by B after ${dashboardDelay} ms; CLI -> refused by B after ${cliDelayB} ms, by A after ${cliDelayA} ms (CLI exited ${cli.exitedAt - committedBy} ms after revokedAt)`,
       );
+    });
+
+    it('a key created by the CLI or through one instance (dashboard) answers 200 on its first request to either instance', async () => {
+      const password = 'scale-out-password';
+      const email = `first-${randomUUID().slice(0, 8)}@example.com`;
+      await runCli(['accounts', 'create', '--email', email, '--plan', 'enterprise', '--password', password, '--json'], cliEnv);
+      const models = async (g: Gateway, apiKey: string): Promise<number> => {
+        const response = await fetch(`${g.url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } });
+        await response.arrayBuffer();
+        return response.status;
+      };
+      // The CLI (another process, writing the database only), then at once a request to each instance: no polling wait.
+      for (const g of [gw(0), gw(1)]) {
+        const created = JSON.parse((await runCli(['keys', 'create', '--email', email, '--json'], cliEnv)).stdout) as { key: string };
+        assert.equal(await models(g, created.key), 200, `${g.name}, CLI key, first request`);
+      }
+      // Instance A's dashboard, then at once instance B (and the other way round).
+      for (const [maker, user] of [
+        [gw(0), gw(1)],
+        [gw(1), gw(0)],
+      ] as const) {
+        const browser = new DashboardClient(maker.url);
+        const login = await browser.post('/api/login', { email, password });
+        assert.equal(login.status, 200, login.text);
+        const created = await browser.post<{ secret: string }>('/api/keys', { name: `from ${maker.name}` });
+        assert.equal(created.status, 201, created.text);
+        const response = await chat(user, created.body.secret, { model: 'gpt-4o-mini', max_tokens: 4 });
+        assert.equal(response.status, 200, `made on ${maker.name}, first request to ${user.name}: ${await response.text()}`);
+        await response.arrayBuffer().catch(() => undefined);
+      }
     });
 
     it('a spend cap shared by both instances is never exceeded under 200 concurrent requests', async () => {

@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against a test gateway with the
  * simulator: a new user signs up, creates an API key, calls the API with it (openai SDK), finds the request in Logs
- * and on the Usage chart, revokes the key and sees the API refuse it, adds a provider key and sees only its last 4,
+ * and on the Usage chart, sets the key's provider preferences and sees the API route with them, revokes the key and
+ * sees the API refuse it, adds a provider key and sees only its last 4,
  * visits Overview, Models, Playground (a streamed answer with its routed model) and Status, and on Account changes
  * the password (another browser is signed out, this one is not) and signs out everywhere. Each test has a
  * fresh browser context; they share the gateway and the account, in order. Screenshots of the main pages land in
@@ -175,6 +176,33 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
     await waitUntil('a bar per model', async () => ((await byModel.locator('.recharts-bar-rectangle').count()) >= 3 ? true : undefined));
     await page.getByRole('rowheader', { name: 'gpt-4o-mini' }).waitFor();
     await screenshot(page, 'usage');
+    assertNoPageErrors();
+  });
+
+  it("sets the key's provider preferences in its settings; the API routes with them", async () => {
+    assert.ok(secret, 'a previous test created a key');
+    const page = await freshPage();
+    await logIn(page, '/keys');
+    const row = page.getByRole('row', { name: new RegExp(KEY_NAME) });
+    await row.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: `Settings for “${KEY_NAME}”` });
+    await dialog.getByRole('group', { name: 'Provider preferences' }).waitFor();
+    await dialog.getByLabel('Never these providers').fill('OpenAI');
+    await dialog.getByLabel('Sort deployments by').selectOption('price');
+    await dialog.getByLabel('Max completion price (USD per million tokens)').fill('-1');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Max completion price must be a non-negative amount').waitFor();
+    await dialog.getByLabel('Max completion price (USD per million tokens)').fill('');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.getByText('sort price · ignore openai').waitFor();
+
+    const answer = await gw
+      .client(secret)
+      .chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Route me by the key defaults.' }] })
+      .withResponse();
+    assert.equal(answer.response.headers.get('x-op-routing'), 'cost', "the key's sort: price");
+    assert.notEqual(answer.response.headers.get('x-op-provider'), 'openai', "the key's ignore");
     assertNoPageErrors();
   });
 

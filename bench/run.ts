@@ -10,7 +10,9 @@
  * Scenarios: non-streaming and streaming at c=1 (latency, timed with hrtime) and c=50 (throughput, autocannon);
  * then embeddings (8 texts to `text-embedding-3-small`, base64 as the SDKs ask) direct and through the gateway;
  * then the same chat request through the gateway's Responses door (`POST /v1/responses`, `store: false` at c=1 and
- * c=50, and `store: true` at c=1, which writes the turn to the conversation store before answering).
+ * c=50, and `store: true` at c=1, which writes the turn to the conversation store before answering); then the
+ * response cache: the chat request with `x-op-cache-ttl`, so every request after the first is a hit (JSON at c=1 and
+ * c=50, streamed at c=1), against the same request answered by the simulator through the gateway.
  * Then a soak (`--soak SECONDS`, default 60): c=50 through the gateway with its RSS sampled, the first and last
  * tenth compared, and the RSS read again after 30 s of rest (V8 gives memory back some 20–30 s into idleness) —
  * memory must not grow under steady load, and must come back down after it.
@@ -168,6 +170,22 @@ async function main(): Promise<void> {
       results.push({ target: 'gateway', scenario, ...figures, peakRssMb: null, cpuUsPerRequest });
       process.stdout.write(`${'gateway'.padEnd(16)} ${scenario} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
     }
+    // The response cache: one request fills the entry, every one after it is a hit (streamed ones too).
+    const cachedTarget: Target = { ...gatewayTarget, headers: { ...gatewayTarget.headers, 'x-op-cache-ttl': '3600' } };
+    await sequential(cachedTarget, false, 0.1);
+    for (const [scenario, stream, concurrency] of [
+      ['cache-hit', false, 1],
+      ['cache-hit', false, 50],
+      ['cache-hit-stream', true, 1],
+    ] as const) {
+      const cpuBefore = cpuMs(gateway.child.pid);
+      const figures =
+        concurrency === 1 ? await sequential(cachedTarget, stream, seconds) : await throughput(cachedTarget, stream, concurrency, seconds);
+      const requests = figures.requestsPerSecond * seconds;
+      const cpuUsPerRequest = requests === 0 ? null : round(((cpuMs(gateway.child.pid) - cpuBefore) * 1000) / requests, 0);
+      results.push({ target: 'gateway', scenario, ...figures, peakRssMb: null, cpuUsPerRequest });
+      process.stdout.write(`${'gateway'.padEnd(16)} ${scenario} c=${String(concurrency).padEnd(3)} ${Math.round(figures.requestsPerSecond)} req/s\n`);
+    }
     await sleep(smoke ? 100 : 3000);
     const afterRssMb = rssMb(gateway.child.pid);
     const soak = soakSeconds > 0 ? await soakRss(gatewayTarget, gateway.child.pid, soakSeconds) : null;
@@ -246,7 +264,11 @@ interface Report {
     embeddingsVsDirect: number | null;
     /** The Responses door's throughput at c=50 over the chat door's, same request, both through the gateway. */
     responsesVsChat: number | null;
+    /** Cache hits' throughput at c=50 over the same request answered upstream, both through the gateway. */
+    cacheHitVsMiss: number | null;
   };
+  /** Response cache hits at c=1 (p50, JSON; first chunk of a streamed hit), beside the same request answered upstream. */
+  cache: { hitP50Ms: number | null; missP50Ms: number | null; streamHitTtfcP50Ms: number | null };
   /** What the Responses door adds to the chat door at c=1 (p50), without and with storing the turn. */
   responses: { overheadP50Ms: number | null; storedOverheadP50Ms: number | null };
   floor: { overheadP50Ms: number | null; overheadP99Ms: number | null };
@@ -279,6 +301,9 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
   const responses1 = find('gateway', 'responses', 1);
   const responses50 = find('gateway', 'responses', 50);
   const stored1 = find('gateway', 'responses-stored', 1);
+  const cacheHit1 = find('gateway', 'cache-hit', 1);
+  const cacheHit50 = find('gateway', 'cache-hit', 50);
+  const cacheHitStream1 = find('gateway', 'cache-hit-stream', 1);
   const diff = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : round(a - b, 3));
   return {
     machine: {
@@ -309,6 +334,12 @@ function buildReport(results: Row[], idleRssMb: number, afterRssMb: number, soak
       throughputVsPeer: gw50 && peer50 ? round(gw50.requestsPerSecond / peer50.requestsPerSecond, 2) : null,
       embeddingsVsDirect: gwEmbed50 && directEmbed50 ? round(gwEmbed50.requestsPerSecond / directEmbed50.requestsPerSecond, 3) : null,
       responsesVsChat: responses50 && gw50 ? round(responses50.requestsPerSecond / gw50.requestsPerSecond, 3) : null,
+      cacheHitVsMiss: cacheHit50 && gw50 ? round(cacheHit50.requestsPerSecond / gw50.requestsPerSecond, 3) : null,
+    },
+    cache: {
+      hitP50Ms: cacheHit1 ? round(cacheHit1.p50Ms, 3) : null,
+      missP50Ms: gw1 ? round(gw1.p50Ms, 3) : null,
+      streamHitTtfcP50Ms: cacheHitStream1?.ttfcP50Ms == null ? null : round(cacheHitStream1.ttfcP50Ms, 3),
     },
     responses: { overheadP50Ms: diff(responses1?.p50Ms, gw1?.p50Ms), storedOverheadP50Ms: diff(stored1?.p50Ms, gw1?.p50Ms) },
     floor: { overheadP50Ms: diff(floor1?.p50Ms, direct1?.p50Ms), overheadP99Ms: diff(floor1?.p99Ms, direct1?.p99Ms) },
@@ -333,6 +364,7 @@ function renderMarkdown(report: Report): string {
     `Throughput at c=50 (non-stream): ${report.ratios.throughputVsDirect ?? '–'} × direct, ${report.ratios.throughputVsFloor ?? '–'} × floor, ${report.ratios.throughputVsPeer ?? '–'} × peer.`,
     `Embeddings at c=50 (8 texts, base64): ${report.ratios.embeddingsVsDirect ?? '–'} × direct.`,
     `Responses door over the chat door at c=1: p50 ${signed(report.responses.overheadP50Ms)} ms (store: false), ${signed(report.responses.storedOverheadP50Ms)} ms (store: true); at c=50: ${report.ratios.responsesVsChat ?? '–'} × the chat door's throughput.`,
+    `Response cache hits at c=1: p50 ${report.cache.hitP50Ms ?? '–'} ms (the same request answered upstream: ${report.cache.missP50Ms ?? '–'} ms), a streamed hit's first chunk ${report.cache.streamHitTtfcP50Ms ?? '–'} ms; at c=50: ${report.ratios.cacheHitVsMiss ?? '–'} × the uncached throughput.`,
     `Gateway RSS: ${report.gateway.idleRssMb} MB idle before, ${report.gateway.afterRssMb} MB after the run.`,
     ...(report.soak === null
       ? []

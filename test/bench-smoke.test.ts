@@ -41,6 +41,9 @@ it('runs every scenario and the soak against direct, floor and gateway and write
     'gateway/responses/1',
     'gateway/responses/50',
     'gateway/responses-stored/1',
+    'gateway/cache-hit/1',
+    'gateway/cache-hit/50',
+    'gateway/cache-hit-stream/1',
   ]);
   assert.ok(
     report.results.every((r) => r.errors === 0),
@@ -50,4 +53,5 @@ it('runs every scenario and the soak against direct, floor and gateway and write
   assert.equal(report.soak?.errors, 0);
   assert.ok((report.soak?.requestsPerSecond ?? 0) > 0 && (report.soak?.restedRssMb ?? 0) > 0, JSON.stringify(report.soak));
   assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /Soak, 1 s at c=50/);
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| gateway \| cache-hit \| 50 \|/);
 });

@@ -49,6 +49,8 @@ describe('createUsageRecord', () => {
         estimated: false,
         cacheReadTokens: 0,
         cacheWriteTokens: 0,
+        responseCacheHit: false,
+        responseCacheSavedUsd: 0,
       },
     );
     assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{16}[0-9a-z]+$/);
@@ -61,6 +63,13 @@ describe('createUsageRecord', () => {
     assert.equal(record.cacheWriteTokens, 400);
     assert.throws(() => createUsageRecord({ ...FACTS, cacheReadTokens: -1 }), RangeError);
     assert.throws(() => createUsageRecord({ ...FACTS, cacheWriteTokens: 1.5 }), RangeError);
+  });
+
+  it('copies a response cache hit and what it saved, and refuses a negative saving', () => {
+    const record = createUsageRecord({ ...FACTS, costUsd: 0, responseCacheHit: true, responseCacheSavedUsd: 0.0031 });
+    assert.equal(record.responseCacheHit, true);
+    assert.equal(record.responseCacheSavedUsd, 0.0031);
+    assert.throws(() => createUsageRecord({ ...FACTS, responseCacheSavedUsd: -0.1 }), RangeError);
   });
 
   it('copies the endpoint and whether the usage was estimated', () => {

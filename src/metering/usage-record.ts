@@ -14,8 +14,8 @@ export interface UsageFacts extends Omit<UsageRecord, 'id' | 'createdAt'> {
 export const newUsageId = uniqueIdGenerator('usage_');
 
 /**
- * A ledger row from `facts`: latencies are rounded to whole milliseconds, absent cache token counts are 0, the id is
- * generated.
+ * A ledger row from `facts`: latencies are rounded to whole milliseconds, absent cache token counts and response
+ * cache figures are 0 (no hit), the id is generated.
  * @throws {RangeError} for negative or fractional token counts, a negative or non-finite cost or latency, or a
  * status outside 100–599. Such a value is a bug upstream of the ledger; storing it would corrupt the sums that
  * clients reconcile against, so it is reported rather than coerced.
@@ -28,6 +28,8 @@ export function createUsageRecord(facts: UsageFacts, generateId: () => string = 
   checkCount('cacheReadTokens', cacheReadTokens);
   checkCount('cacheWriteTokens', cacheWriteTokens);
   checkAmount('costUsd', facts.costUsd);
+  const responseCacheSavedUsd = facts.responseCacheSavedUsd ?? 0;
+  checkAmount('responseCacheSavedUsd', responseCacheSavedUsd);
   checkAmount('latencyMs', facts.latencyMs);
   if (facts.ttftMs !== null) checkAmount('ttftMs', facts.ttftMs);
   if (!Number.isInteger(facts.status) || facts.status < 100 || facts.status > 599) {
@@ -57,6 +59,8 @@ export function createUsageRecord(facts: UsageFacts, generateId: () => string = 
     estimated: facts.estimated,
     cacheReadTokens,
     cacheWriteTokens,
+    responseCacheHit: facts.responseCacheHit === true,
+    responseCacheSavedUsd,
   };
 }
 

@@ -1,12 +1,17 @@
 /**
  * @module The request pipeline of DESIGN §1, protocol-neutral: a front door hands it a parsed canonical request and
  * its encoders; the pipeline routes, admits, dispatches with failover, aborts on client disconnect, answers through
- * the door, settles and writes the ledger row. Business rules stay in routing/, limits/, gateway/ and metering/;
- * this module only orders them.
+ * the door, settles and writes the ledger row. Business rules stay in routing/, limits/, gateway/, metering/ and
+ * cache/; this module only orders them.
+ *
+ * The response cache, when a request asks for it (`request-cache.ts`), sits between admission and dispatch: the
+ * request is admitted as any (a hit counts against rpm), then looked up; a hit is answered from the cache through the
+ * door (`replay-cached.ts`) and settles to zero, a fresh answer is stored before the client gets its end.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRecord } from '../auth/index.js';
+import { chatCacheKey, embeddingCacheKey, type ResponseCache } from '../cache/index.js';
 import { NATIVE_BODY, type CanonicalChatRequest, type ChatCompletionRequest } from '../core/chat-request.js';
 import type { ChatCompletion, Usage } from '../core/chat-response.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
@@ -22,6 +27,8 @@ import type { Router } from '../routing/router.js';
 import { toGatewayError } from '../server/error-handler.js';
 import type { ChatFrontDoor, UsageEndpoint } from './front-door.js';
 import { relayStream } from './relay-stream.js';
+import { replayCachedChat } from './replay-cached.js';
+import { RequestCache } from './request-cache.js';
 import { countsAsRequest, RequestLifecycle, type LifecycleDeps, type RequestFacts } from './request-lifecycle.js';
 
 /** The account's own provider keys (BYOK), from memory. */
@@ -36,6 +43,8 @@ export interface PipelineDeps extends LifecycleDeps {
   providerKeys?: ProviderKeyLookup | undefined;
   /** Characters of a request the tokenizer may count (`requests.tokenizerMaxChars`). */
   tokenizerMaxChars: number;
+  /** The response cache; omitted: requests that ask for it are answered fresh and nothing is kept. */
+  cache?: ResponseCache | undefined;
 }
 
 /** The pipeline every front door runs its requests through. */
@@ -100,13 +109,20 @@ export class Pipeline {
   /**
    * Routes, admits and dispatches a canonical embeddings request (failover only between deployments of its model),
    * and settles it; the door encodes the answer. Gemini reports no token counts: the bounded count is billed then.
+   * With the response cache, a hit returns the cached vectors, billed nothing (usage as first billed, `cost_usd` 0).
    */
-  async embed(lifecycle: RequestLifecycle, req: EmbeddingRequest): Promise<EmbeddingOutcome> {
+  async embed(lifecycle: RequestLifecycle, reply: FastifyReply, req: EmbeddingRequest): Promise<EmbeddingOutcome> {
     const deps = this.#deps;
     const key: KeyRecord = lifecycle.key;
+    const caching = RequestCache.open(deps.cache, reply, cacheTtlOf(key));
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
     const decision = deps.router.routeEmbedding(req.model, { providerKeys });
     await lifecycle.admit(embeddingReservation(key, req, decision.candidates, (candidate) => embeddingCallsFor(req, candidate)));
+    const hit = await caching?.findEmbeddings(embeddingCacheKey({ accountId: key.accountId, endpoint: 'embeddings' }, req));
+    if (hit !== undefined) {
+      lifecycle.servedFromCache(hit, hit.usage.cost_usd ?? 0);
+      return { vectors: hit.vectors, usage: { ...hit.usage, cost_usd: 0 } };
+    }
     const result = await deps.gateway.embed(req, decision.candidates, lifecycle.cancellation());
     lifecycle.answeredBy(result);
     const reported =
@@ -115,6 +131,7 @@ export class Pipeline {
         : { prompt_tokens: result.usage.prompt_tokens, completion_tokens: 0, total_tokens: result.usage.prompt_tokens };
     const settled = settleUsage(reported, { promptTokens: () => req.prompt.counted(), outputTokens: () => 0 }, result.candidate.model.pricing);
     lifecycle.charge(settled);
+    await caching?.keepEmbeddings(result.data, settled.usage, result);
     return { vectors: result.data, usage: settled.usage };
   }
 
@@ -144,10 +161,12 @@ export class Pipeline {
     return result.input_tokens;
   }
 
-  /** Routes, admits, dispatches and answers a canonical chat request through `door`. */
-  async chat(lifecycle: RequestLifecycle, reply: FastifyReply, body: ChatCompletionRequest, door: ChatFrontDoor): Promise<void> {
+  /** Routes, admits, dispatches (or answers from the response cache) a canonical chat request through `door`. */
+  async chat(lifecycle: RequestLifecycle, reply: FastifyReply, canonical: ChatCompletionRequest, door: ChatFrontDoor): Promise<void> {
     const deps = this.#deps;
     const key: KeyRecord = lifecycle.key;
+    const caching = RequestCache.open(deps.cache, reply, cacheTtlOf(key));
+    const body = withoutCacheSettings(canonical);
     const prompt = measurePrompt(body, deps.tokenizerMaxChars);
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
     const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys, providerDefaults: key.defaultProvider });
@@ -156,12 +175,18 @@ export class Pipeline {
     await lifecycle.admit(
       chatReservation(key, body, { tokens, size: prompt }, decision.candidates, (candidate) => upstreamCallsFor(body, candidate)),
     );
+    const hit = await caching?.findChat(chatCacheKey({ accountId: key.accountId, endpoint: door.endpoint }, body));
+    if (hit !== undefined) {
+      await replayCachedChat(lifecycle, reply, door, hit, { stream: body.stream === true, nowMs: deps.now() });
+      return;
+    }
     const cancellation = lifecycle.cancellation();
     if (body.stream === true) {
       const result = await deps.gateway.stream(body, decision.candidates, cancellation);
       lifecycle.answeredBy(result);
       lifecycle.firstByte();
-      await relayStream(lifecycle, reply, result, door.streamEncoder(), { prompt, tokenizerMaxChars: deps.tokenizerMaxChars });
+      const fallback = { prompt, tokenizerMaxChars: deps.tokenizerMaxChars };
+      await relayStream(lifecycle, reply, result, door.streamEncoder(), fallback, caching?.streamTap(result));
       return;
     }
     const result = await deps.gateway.complete(body, decision.candidates, cancellation);
@@ -174,8 +199,25 @@ export class Pipeline {
     );
     lifecycle.charge(settled);
     const completion: ChatCompletion = { ...result.completion, usage: settled.usage };
+    await caching?.keepChat(completion, result);
     await reply.send(await door.encodeCompletion(completion));
   }
+}
+
+/** The key's default response-cache lifetime, in seconds; null for none. */
+function cacheTtlOf(key: KeyRecord): number | null {
+  return key.responseCacheTtlSeconds ?? null;
+}
+
+/**
+ * The request without our `cache` field (the Chat Completions door's canonical request is the client's body): it is
+ * the gateway's setting, never the upstream's, and an OpenAI-format upstream would refuse it as unknown.
+ */
+function withoutCacheSettings(request: ChatCompletionRequest): ChatCompletionRequest {
+  if (!Object.hasOwn(request, 'cache')) return request;
+  const copy: ChatCompletionRequest = { ...request };
+  delete copy.cache;
+  return copy;
 }
 
 /** What a token count settles: nothing is generated, so nothing is charged. */

@@ -3,7 +3,8 @@
  * backpressure), then the door's closing events carrying the settled usage. A failure after the first byte ends the
  * stream with the door's error events. When the stream ends without the upstream's usage (client gone, upstream
  * cut, an upstream that never sends it), the output already delivered is counted with the bounded tokenizer, so the
- * usage the client is sent and the ledger row are the same estimate.
+ * usage the client is sent and the ledger row are the same estimate. A {@link StreamTap} may watch the chunks go by and
+ * be told of a finished stream before its closing events (the response cache assembles and stores the answer).
  */
 import type { FastifyReply } from 'fastify';
 import type { ChatCompletionChunk, Usage } from '../core/chat-response.js';
@@ -22,6 +23,14 @@ export interface StreamFallback {
   tokenizerMaxChars: number;
 }
 
+/** Watches a stream as it is relayed. */
+export interface StreamTap {
+  /** The chunks of one step, before the door's encoder sees them. */
+  chunks(chunks: readonly ChatCompletionChunk[]): void;
+  /** The stream finished without error, with this settled usage; awaited before the door's closing events go out. */
+  finished(usage: Usage): Promise<void>;
+}
+
 /** Sends the stream; resolves when the response has ended (or the client has gone). */
 export async function relayStream(
   lifecycle: RequestLifecycle,
@@ -29,6 +38,7 @@ export async function relayStream(
   result: StreamResult,
   encoder: ChatStreamEncoder,
   fallback: StreamFallback,
+  tap?: StreamTap,
 ): Promise<void> {
   const pricing = result.candidate.model.pricing;
   const delivered = new BoundedTokenCounter(fallback.tokenizerMaxChars);
@@ -41,6 +51,7 @@ export async function relayStream(
     for await (const step of result.steps) {
       if (step.usage !== undefined) reported = step.usage;
       if (reported === undefined) for (const chunk of step.chunks) collectOutput(chunk, delivered);
+      if (step.chunks.length > 0) tap?.chunks(step.chunks);
       const hasEvents = step.chunks.length > 0 || step.native !== undefined;
       if (hasEvents && !(await writeSseEvents(res, encoder.step(step.chunks, step.native)))) {
         lifecycle.streamFailed(clientGone());
@@ -58,6 +69,7 @@ export async function relayStream(
     }
     settled = settle();
     lifecycle.charge(settled);
+    await tap?.finished(settled.usage);
     await writeSseEvents(res, await encoder.end(settled.usage));
     res.end();
   } finally {
@@ -67,12 +79,12 @@ export async function relayStream(
 }
 
 /** The error a client that hung up mid-stream is recorded with. */
-function clientGone(): GatewayError {
+export function clientGone(): GatewayError {
   return new GatewayError(499, 'client_closed_request', 'The client closed the request.', { retryable: false });
 }
 
 /** Commits to a 200 SSE response, keeping the headers already set on the reply. */
-function writeHead(reply: FastifyReply): FastifyReply['raw'] {
+export function writeHead(reply: FastifyReply): FastifyReply['raw'] {
   reply.hijack();
   const res = reply.raw;
   for (const [name, value] of Object.entries(reply.getHeaders())) {

@@ -1,12 +1,14 @@
 /**
  * @module One request's passage through the pipeline, whatever door it came through: admission (with its
- * `X-RateLimit-*` headers), the client-disconnect abort, what answered, and the end — the ticket settled to what was
- * used (or refunded), the metrics, and exactly one ledger row. Every path (success, upstream error, client abort,
- * mid-stream failure, bad input) ends in {@link RequestLifecycle.finish}.
+ * `X-RateLimit-*` headers), the client-disconnect abort, what answered (a deployment, or the response cache), and
+ * the end — the ticket settled to what was used (or refunded), the metrics, and exactly one ledger row. Every path
+ * (success, cache hit, upstream error, client abort, mid-stream failure, bad input) ends in
+ * {@link RequestLifecycle.finish}.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRecord } from '../auth/index.js';
+import { CACHE_HEADER, type AnsweredBy } from '../cache/index.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { Cancellation } from '../gateway/cancellation.js';
 import { UnrelayedAnswer, type AttemptInfo } from '../gateway/gateway.js';
@@ -42,6 +44,12 @@ export interface RequestFacts {
   stream: boolean;
 }
 
+/** What an answer replayed from the response cache bills: nothing (no tokens, no cost). */
+const NOTHING_BILLED: SettledUsage = { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 }, estimated: false };
+
+/** The header saying what a cache hit saved, in USD. */
+export const CACHE_SAVED_HEADER = 'x-op-cache-saved-usd';
+
 /** Answers refused for their input (bad JSON, schema, unknown model, too large, wrong type): each counts against rpm. */
 export function countsAsRequest(error: GatewayError): boolean {
   return error.status === 400 || error.status === 404 || error.status === 413 || error.status === 415;
@@ -58,6 +66,8 @@ export class RequestLifecycle {
   readonly #facts: RequestFacts;
   #ticket: Ticket | undefined;
   #attempt: AttemptInfo | undefined;
+  /** Set when the response cache answered: whose answer it replays, and what that answer cost when generated. */
+  #cacheHit: (AnsweredBy & { savedUsd: number }) | undefined;
   #settled: SettledUsage | undefined;
   #status = 200;
   #errorCode: string | null = null;
@@ -118,6 +128,24 @@ export class RequestLifecycle {
     reply.header('x-op-provider', attempt.candidate.deployment.provider);
     reply.header('x-op-attempts', String(attempt.attempts));
     reply.header('x-op-overhead-ms', Math.max(0, this.elapsedMs - attempt.upstreamMs).toFixed(3));
+  }
+
+  /**
+   * The response cache answers: no upstream call and nothing billed — the ticket settles to zero, returning the tokens
+   * and spend admission held, while the request still counts against rpm. The `x-op-*` headers name the model and
+   * provider whose answer is replayed, `x-op-cache: hit`, and `x-op-cache-saved-usd` what that answer cost; the
+   * ledger row marks the hit and the saving.
+   */
+  servedFromCache(answered: AnsweredBy, savedUsd: number): void {
+    this.#cacheHit = { model: answered.model, provider: answered.provider, byok: answered.byok, savedUsd };
+    this.#settled = NOTHING_BILLED;
+    const reply = this.#reply;
+    reply.header(CACHE_HEADER, 'hit');
+    reply.header(CACHE_SAVED_HEADER, formatUsd(savedUsd));
+    reply.header('x-op-model', answered.model);
+    reply.header('x-op-provider', answered.provider);
+    reply.header('x-op-attempts', '0');
+    reply.header('x-op-overhead-ms', this.elapsedMs.toFixed(3));
   }
 
   /** The first byte of a streamed answer is going out now. */
@@ -186,15 +214,12 @@ export class RequestLifecycle {
   #record(): void {
     const deps = this.#deps;
     const candidate = this.#attempt?.candidate;
+    const cached = this.#cacheHit;
+    const model = candidate?.model.id ?? cached?.model ?? null;
+    const provider = candidate?.deployment.provider ?? cached?.provider ?? null;
     const latencyMs = performance.now() - this.#started;
     const { endpoint, requestedModel, stream } = this.#facts;
-    deps.metrics.request(
-      candidate?.model.id ?? 'none',
-      candidate?.deployment.provider ?? 'none',
-      this.#status,
-      latencyMs - (this.#attempt?.upstreamMs ?? 0),
-      stream,
-    );
+    deps.metrics.request(model ?? 'none', provider ?? 'none', this.#status, latencyMs - (this.#attempt?.upstreamMs ?? 0), stream);
     // A refused request (bad input, or over a limit: never admitted) writes a row only within its key's budget, so a
     // flood of them cannot grow the ledger without bound; the rest are counted in /metrics.
     if (this.#ticket === undefined && !deps.refusedRows.take(this.key.keyId)) {
@@ -209,8 +234,9 @@ export class RequestLifecycle {
         keyId: this.key.keyId,
         endpoint,
         requestedModel: requestedModel.slice(0, 200),
-        routedModel: candidate?.model.id ?? null,
-        provider: candidate?.deployment.provider ?? null,
+        routedModel: model,
+        provider,
+        // A hit used no provider key, the account's own or ours.
         byok: candidate?.byok === true,
         promptTokens: usage?.prompt_tokens ?? 0,
         completionTokens: usage?.completion_tokens ?? 0,
@@ -224,7 +250,14 @@ export class RequestLifecycle {
         errorCode: this.#errorCode,
         stream,
         startedAtMs: this.#startedAtMs,
+        responseCacheHit: cached !== undefined,
+        responseCacheSavedUsd: cached?.savedUsd ?? 0,
       }),
     );
   }
+}
+
+/** Dollars as a plain decimal (costs are kept to nine places), never in exponent notation: `0.000042`, `0`. */
+function formatUsd(usd: number): string {
+  return usd.toFixed(9).replace(/\.?0+$/, '');
 }

@@ -8,6 +8,7 @@ import { uniqueIdGenerator } from '../core/unique-id.js';
 import type { ConnectionLimits, ModelConfig, RequestBounds } from '../config/types.js';
 import type { ResponseStore } from '../conversation/index.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { ResponseCache } from '../cache/index.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
 import { Pipeline, type ProviderKeyLookup } from '../pipeline/index.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
   requests: RequestBounds;
   /** The Responses API's stored conversations (`/v1/responses`, its reads and deletes). */
   responseStore: ResponseStore;
+  /** The response cache; omitted: requests asking for it are answered fresh. */
+  responseCache?: ResponseCache;
   /** Readiness checks for `/ready` (store reachable, Redis healthy, …); omitted: ready once listening. */
   ready?: () => Promise<Record<string, boolean>>;
   /** The dashboard's JSON API under `/api`; omitted: not served. */
@@ -115,6 +118,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     tokenizerMaxChars: deps.requests.tokenizerMaxChars,
     refusedRows: new RefusedRowBudget(deps.requests.refusedRowsPerKeyPerMinute, Date.now),
     providerKeys: deps.providerKeys,
+    cache: deps.responseCache,
   });
   registerChatCompletions(app, pipeline, deps.gateway.imageBounds);
   registerEmbeddings(app, pipeline, deps.requests);

@@ -3,11 +3,13 @@
  * routing health, circuit breakers and the dashboard throttles live in Redis and a cluster bus broadcasts key
  * changes; without it they live in this process. If Redis is unreachable the limiter serves local limits scaled to
  * this instance's share (1/N, `OP_INSTANCES`), says so in the log and in `/ready`, and returns to Redis when it
- * answers again; the throttles count per instance meanwhile.
+ * answers again; the throttles count per instance meanwhile. The response cache lives in Redis too (shared, so
+ * any instance answers what another cached), else in a byte-bounded LRU in this process.
  */
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { FallbackAttemptLog, MemoryAttemptLog, type AttemptLog } from '../auth/index.js';
+import { MemoryCacheStore, RedisCacheStore, type CacheStore } from '../cache/index.js';
 import type { ClusterBus } from '../cluster/index.js';
 import type { GatewayConfig } from '../config/types.js';
 import { MemoryLimiterBackend, type LimiterBackend } from '../limits/index.js';
@@ -20,6 +22,8 @@ export interface SharedState {
   breakers: CircuitBreakers;
   /** The dashboard throttles' attempt windows (login, signup, provider-key tests). */
   attempts: AttemptLog;
+  /** Where the response cache keeps its entries. */
+  cacheStore: CacheStore;
   /** Broadcasts between instances; undefined without Redis. */
   bus: ClusterBus | undefined;
   /** False while Redis is configured but unreachable (local limits are in force). */
@@ -35,6 +39,7 @@ export async function createSharedState(config: GatewayConfig, logLevel: string 
       health: new InMemoryHealthStore({ now: Date.now }),
       breakers: new InMemoryCircuitBreakers({ now: Date.now }),
       attempts: new MemoryAttemptLog({ now: Date.now }),
+      cacheStore: new MemoryCacheStore({ maxBytes: config.cache.maxBytes, now: Date.now }),
       bus: undefined,
       redisHealthy: () => true,
       close: async () => undefined,
@@ -72,6 +77,7 @@ export async function createSharedState(config: GatewayConfig, logLevel: string 
     health,
     breakers,
     attempts,
+    cacheStore: new RedisCacheStore({ redis, prefix }),
     bus,
     redisHealthy: () => !limiter.degraded,
     async close() {

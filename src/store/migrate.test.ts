@@ -58,12 +58,14 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     assert.deepEqual(columns('api_keys').sort(), [
       'account_id',
       'created_at',
+      'default_provider',
       'default_routing',
       'id',
       'key_hash',
       'last4',
       'last_used_at',
       'name',
+      'response_cache_ttl_s',
       'revoked_at',
       'rotated_from',
       'spend_cap_usd',
@@ -91,6 +93,8 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       'provider',
       'request_id',
       'requested_model',
+      'response_cache_hit',
+      'response_cache_saved_usd',
       'routed_model',
       'status',
       'stream',
@@ -148,6 +152,33 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     assert.equal(old?.promptTokens, 900);
     assert.equal(old?.cacheReadTokens, 0);
     assert.equal(old?.cacheWriteTokens, 0);
+  });
+
+  it('0008 gives ledger rows written before it no response cache hit, and keys no default cache lifetime', async () => {
+    const migrator = new Migrator({
+      db: temp.store.db,
+      provider: { getMigrations: async () => ({ ...MIGRATIONS }) },
+      ...(temp.schema === undefined ? {} : { migrationTableSchema: temp.schema }),
+    });
+    assert.equal((await migrator.migrateTo('0007-usage-cache-tokens')).error, undefined);
+    await sql`
+      insert into usage (id, request_id, account_id, key_id, requested_model, routed_model, provider, byok,
+        prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, status, error_code, stream, created_at)
+      values ('usage_old', 'req_old', 'acct_a', 'key_a', 'gpt-4o-mini', 'gpt-4o-mini', 'openai', 0,
+        12, 3, 0.0001, 250, 90, 200, null, 0, '2025-06-01T00:00:00.000Z')`.execute(temp.store.db);
+    await sql`
+      insert into accounts (id, email, created_at) values ('acct_a', 'old@example.com', '2025-06-01T00:00:00.000Z')`.execute(temp.store.db);
+    await sql`
+      insert into api_keys (id, account_id, name, key_hash, last4, created_at)
+      values ('key_a', 'acct_a', 'old', 'hash', 'abcd', '2025-06-01T00:00:00.000Z')`.execute(temp.store.db);
+
+    const after0007 = Object.keys(MIGRATIONS).filter((name) => name > '0007-usage-cache-tokens');
+    assert.deepEqual((await migrateToLatest(temp.store.db)).applied, after0007);
+    const [old] = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
+    assert.equal(old?.responseCacheHit, false);
+    assert.equal(old?.responseCacheSavedUsd, 0);
+    const key = await temp.store.db.selectFrom('api_keys').select('response_cache_ttl_s').executeTakeFirstOrThrow();
+    assert.equal(key.response_cache_ttl_s, null);
   });
 
   it('is idempotent', async () => {

@@ -62,7 +62,14 @@ describe('signup, login, logout, me', () => {
     assert.deepEqual(Object.keys(answer.body).sort(), ['account', 'csrf_token', 'limits', 'month', 'spend_cap_usd']);
     assert.deepEqual(answer.body.limits, { rpm: 60, tpm: 150000, concurrent: 5, included_tokens: 1000000 });
     assert.equal(answer.body.spend_cap_usd, null);
-    assert.deepEqual(Object.keys(answer.body.month as object).sort(), ['completion_tokens', 'cost_usd', 'prompt_tokens', 'requests']);
+    assert.deepEqual(Object.keys(answer.body.month as object).sort(), [
+      'completion_tokens',
+      'cost_usd',
+      'prompt_tokens',
+      'requests',
+      'response_cache_hits',
+      'response_cache_saved_usd',
+    ]);
     assert.equal(answer.body.csrf_token, alice.csrfToken);
     assert.equal(answer.headers.get('cache-control'), 'no-store');
   });

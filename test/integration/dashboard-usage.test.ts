@@ -86,6 +86,8 @@ describe('usage and logs', () => {
       'provider',
       'request_id',
       'requested_model',
+      'response_cache_hit',
+      'response_cache_saved_usd',
       'routed_model',
       'status',
       'time',

@@ -1,11 +1,12 @@
 /**
- * @module The Chat Completions front door's encoders: a completion is sent as the pipeline settled it; a stream is
- * its chunks as they are (`usage: null` on each when the client asked for a usage chunk), then the usage chunk with
- * the settled usage (the ledger's numbers) when asked for, then `[DONE]`. A failure after the first byte ends the
- * stream with an OpenAI error object as its last event.
+ * @module The Chat Completions front door's encoders: a completion is sent as the pipeline settled it (without the
+ * body Claude's adapter attaches for the Messages door); a stream is its chunks as they are (`usage: null` on each
+ * when the client asked for a usage chunk), then the usage chunk with the settled usage (the ledger's numbers) when
+ * asked for, then `[DONE]`. A failure after the first byte ends the stream with an OpenAI error object as its last
+ * event.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
-import type { ChatCompletionChunk } from '../../core/chat-response.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../../core/chat-response.js';
 import type { ChatFrontDoor, ChatStreamEncoder, OutboundEvent } from '../../pipeline/index.js';
 
 const DONE: OutboundEvent = { data: '[DONE]', raw: true };
@@ -14,9 +15,16 @@ const DONE: OutboundEvent = { data: '[DONE]', raw: true };
 export function chatCompletionsDoor(includeUsage: boolean): ChatFrontDoor {
   return {
     endpoint: 'chat.completions',
-    encodeCompletion: (completion) => completion,
+    encodeCompletion: withoutNative,
     streamEncoder: () => chatStreamEncoder(includeUsage),
   };
+}
+
+/** The completion without `native` (Claude's Message body, for the Messages door): no part of OpenAI's answer. */
+function withoutNative(completion: ChatCompletion): ChatCompletion {
+  if (!('native' in completion)) return completion;
+  const { native: _native, ...answer } = completion as ChatCompletion & { native: unknown };
+  return answer;
 }
 
 function chatStreamEncoder(includeUsage: boolean): ChatStreamEncoder {

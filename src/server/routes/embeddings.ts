@@ -28,7 +28,7 @@ export function registerEmbeddings(app: FastifyInstance, pipeline: Pipeline, bou
       if (request.validationError !== undefined) throw schemaIssuesToError(request.validationError.validation as SchemaIssue[]);
       const body = raw as EmbeddingRequestBody;
       const req = parseEmbeddingRequest(body, pipeline.embeddingModel(body.model), bounds);
-      const { vectors, usage } = await pipeline.embed(lifecycle, req);
+      const { vectors, usage } = await pipeline.embed(lifecycle, reply, req);
       const tail = { model: req.model, usage: { prompt_tokens: usage.prompt_tokens, total_tokens: usage.total_tokens, cost_usd: usage.cost_usd } };
       if (vectors.length * req.dimensions <= STREAMED_ANSWER_VALUES) {
         await reply.send({ object: 'list', data: toEmbeddingData(vectors, req.encodingFormat), ...tail });

@@ -4,7 +4,7 @@ import { after, before, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import { insertApiKey } from './api-keys.js';
-import { insertUsageBatch, listUsageLog, usageByKey, usageByModel, usageSeries, type UsageRecord } from './usage.js';
+import { insertUsageBatch, listUsageLog, monthlyTotals, usageByKey, usageByModel, usageSeries, type UsageRecord } from './usage.js';
 
 let sequence = 0;
 function row(overrides: Partial<UsageRecord>): UsageRecord {
@@ -141,5 +141,30 @@ await describeEachDialect('usage reports', (dialect) => {
     assert.deepEqual(await ids({ status: 503 }), ['usage_005']);
     assert.equal((await ids({ status: 'success' })).length, 3);
     assert.deepEqual(await ids({ keyId: 'key_b1' }), []);
+  });
+
+  it('sums the response cache hits and what they saved, per bucket and over the month', async () => {
+    const hit = { costUsd: 0, promptTokens: 0, completionTokens: 0, responseCacheHit: true };
+    await insertUsageBatch(temp.store.db, [
+      row({ accountId: 'acct_c', createdAt: '2025-06-15T03:00:00.000Z', ...hit, responseCacheSavedUsd: 0.125 }),
+      row({ accountId: 'acct_c', createdAt: '2025-06-15T04:00:00.000Z', ...hit, responseCacheSavedUsd: 0.25 }),
+      row({ accountId: 'acct_c', createdAt: '2025-06-16T05:00:00.000Z' }),
+    ]);
+    const days = await usageSeries(temp.store.db, { accountId: 'acct_c', fromIso: '2025-06-01T00:00:00.000Z', bucket: 'day' });
+    assert.deepEqual(
+      days.map((p) => [p.bucket, p.requests, p.costUsd, p.responseCacheHits, p.responseCacheSavedUsd]),
+      [
+        ['2025-06-15', 2, 0, 2, 0.375],
+        ['2025-06-16', 1, 0.25, 0, 0],
+      ],
+    );
+    assert.deepEqual(await monthlyTotals(temp.store.db, { accountId: 'acct_c', monthStartIso: '2025-06-01T00:00:00.000Z' }), {
+      requests: 3,
+      promptTokens: 10,
+      completionTokens: 5,
+      costUsd: 0.25,
+      responseCacheHits: 2,
+      responseCacheSavedUsd: 0.375,
+    });
   });
 });

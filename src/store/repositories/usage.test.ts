@@ -162,18 +162,24 @@ await describeEachDialect('usage repository', (dialect) => {
       promptTokens: 101,
       completionTokens: 52,
       costUsd: 0.75,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
     });
     assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_a', keyId: 'key_a2', monthStartIso: JUNE, monthEndIso: JULY }), {
       requests: 1,
       promptTokens: 1,
       completionTokens: 2,
       costUsd: 0.5,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
     });
     assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_z', monthStartIso: JUNE }), {
       requests: 0,
       promptTokens: 0,
       completionTokens: 0,
       costUsd: 0,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
     });
     assert.equal(await sumCost(db), 0.25 + 0.5 + 7 + 11 + 13);
   });

@@ -14,6 +14,9 @@ export interface ChartPoint {
   completion_tokens: number;
   tokens: number;
   cost_usd: number;
+  /** Requests the response cache answered, and the spend those answers saved. */
+  response_cache_hits: number;
+  response_cache_saved_usd: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -56,6 +59,8 @@ export function fillSeries(series: readonly UsagePoint[], granularity: 'day' | '
             prompt_tokens: previous.prompt_tokens + point.prompt_tokens,
             completion_tokens: previous.completion_tokens + point.completion_tokens,
             cost_usd: previous.cost_usd + point.cost_usd,
+            response_cache_hits: (previous.response_cache_hits ?? 0) + (point.response_cache_hits ?? 0),
+            response_cache_saved_usd: (previous.response_cache_saved_usd ?? 0) + (point.response_cache_saved_usd ?? 0),
           }
         : point,
     );
@@ -85,5 +90,7 @@ function toChartPoint(key: string, start: Date, granularity: 'day' | 'hour', poi
     completion_tokens: completion,
     tokens: prompt + completion,
     cost_usd: point?.cost_usd ?? 0,
+    response_cache_hits: point?.response_cache_hits ?? 0,
+    response_cache_saved_usd: point?.response_cache_saved_usd ?? 0,
   };
 }

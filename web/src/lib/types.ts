@@ -27,6 +27,9 @@ export interface MonthTotals {
   prompt_tokens: number;
   completion_tokens: number;
   cost_usd: number;
+  /** Requests the response cache answered, and what those answers had cost when generated (what the cache saved). */
+  response_cache_hits?: number;
+  response_cache_saved_usd?: number;
 }
 
 export interface Me {
@@ -91,6 +94,8 @@ export interface UsagePoint {
   prompt_tokens: number;
   completion_tokens: number;
   cost_usd: number;
+  response_cache_hits?: number;
+  response_cache_saved_usd?: number;
 }
 
 export interface UsageByModel {
@@ -133,6 +138,9 @@ export interface LogEntry {
   /** The provider reported no usage: the tokens (and the cost priced from them) are the gateway's own count. */
   estimated: boolean;
   cost_usd: number;
+  /** Answered by the response cache: no provider call, nothing billed; the saving is what the answer first cost. */
+  response_cache_hit?: boolean;
+  response_cache_saved_usd?: number;
   latency_ms: number | null;
   status: number;
   error_code: string | null;

@@ -253,7 +253,16 @@ function LogRow({ row }: { row: LogEntry }) {
         {row.estimated ? <span className="estimated">≈ </span> : null}
         {formatInt(tokens)}
       </td>
-      <td className="num">{formatUsd(row.cost_usd)}</td>
+      <td className="num nowrap">
+        {row.response_cache_hit ? (
+          <>
+            <span title={`Answered from the response cache: ${formatUsd(row.response_cache_saved_usd ?? 0)} saved`}>
+              <Badge tone="info">cached</Badge>
+            </span>{' '}
+          </>
+        ) : null}
+        {formatUsd(row.cost_usd)}
+      </td>
       <td className="num">{formatMs(row.latency_ms)}</td>
       <td>
         <Badge tone={statusTone(row.status)}>{row.status}</Badge>

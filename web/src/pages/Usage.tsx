@@ -32,8 +32,10 @@ export default function UsagePage() {
           requests: sum.requests + point.requests,
           tokens: sum.tokens + point.tokens,
           cost: sum.cost + point.cost_usd,
+          cacheHits: sum.cacheHits + point.response_cache_hits,
+          cacheSaved: sum.cacheSaved + point.response_cache_saved_usd,
         }),
-        { requests: 0, tokens: 0, cost: 0 },
+        { requests: 0, tokens: 0, cost: 0, cacheHits: 0, cacheSaved: 0 },
       ),
     [points],
   );
@@ -82,14 +84,26 @@ export default function UsagePage() {
       <ErrorAlert error={usage.error} onRetry={usage.reload} />
 
       <div className="stats">
-        <StatCard label={`Spend · ${range.label.toLowerCase()}`} value={formatUsd(rangeTotals.cost)} />
+        <StatCard
+          label={`Spend · ${range.label.toLowerCase()}`}
+          value={formatUsd(rangeTotals.cost)}
+          hint={
+            rangeTotals.cacheHits > 0
+              ? `${formatUsd(rangeTotals.cacheSaved)} saved by the response cache · ${formatInt(rangeTotals.cacheHits)} cached ${rangeTotals.cacheHits === 1 ? 'answer' : 'answers'}`
+              : undefined
+          }
+        />
         <StatCard label={`Requests · ${range.label.toLowerCase()}`} value={formatInt(rangeTotals.requests)} />
         <StatCard label={`Tokens · ${range.label.toLowerCase()}`} value={formatCompact(rangeTotals.tokens)} />
         <StatCard
           label="This month"
           value={totals ? formatUsd(totals.cost_usd) : '—'}
           hint={
-            totals ? `${formatInt(totals.requests)} requests · ${formatCompact(totals.prompt_tokens + totals.completion_tokens)} tokens` : undefined
+            totals
+              ? `${formatInt(totals.requests)} requests · ${formatCompact(totals.prompt_tokens + totals.completion_tokens)} tokens${
+                  (totals.response_cache_hits ?? 0) > 0 ? ` · ${formatUsd(totals.response_cache_saved_usd ?? 0)} saved by the cache` : ''
+                }`
+              : undefined
           }
         />
       </div>

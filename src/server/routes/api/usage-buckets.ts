@@ -45,6 +45,8 @@ export function fillSeries(range: BucketRange, rows: readonly UsageSeriesPoint[]
       promptTokens: row?.promptTokens ?? 0,
       completionTokens: row?.completionTokens ?? 0,
       costUsd: row?.costUsd ?? 0,
+      responseCacheHits: row?.responseCacheHits ?? 0,
+      responseCacheSavedUsd: row?.responseCacheSavedUsd ?? 0,
     };
   });
 }

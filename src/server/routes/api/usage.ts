@@ -1,5 +1,6 @@
 /**
- * @module `GET /api/usage` (chart series by day or hour, splits by model and key, the month's totals) and
+ * @module `GET /api/usage` (chart series by day or hour, splits by model and key, the month's totals; each series point
+ * and the totals with the response cache's hits and what they saved) and
  * `GET /api/logs` (the request log, newest first, keyset-paged by an opaque cursor). Only the signed-in account's
  * ledger rows are ever read. Query values arrive as strings and are parsed here (the app does not coerce types).
  */
@@ -53,6 +54,8 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
         prompt_tokens: point.promptTokens,
         completion_tokens: point.completionTokens,
         cost_usd: roundUsd(point.costUsd),
+        response_cache_hits: point.responseCacheHits,
+        response_cache_saved_usd: roundUsd(point.responseCacheSavedUsd),
       })),
       by_model: byModel.map((row) => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
       by_key: byKey.map((row) => ({
@@ -104,6 +107,8 @@ function logJson(row: UsageLogEntry) {
     completion_tokens: row.completionTokens,
     estimated: row.estimated,
     cost_usd: row.costUsd,
+    response_cache_hit: row.responseCacheHit === true,
+    response_cache_saved_usd: row.responseCacheSavedUsd ?? 0,
     latency_ms: row.latencyMs,
     status: row.status,
     error_code: row.errorCode,

@@ -29,13 +29,15 @@ export function providerKeyJson(credential: ProviderCredentialInfo) {
   return { id: credential.id, provider: credential.provider, last4: credential.last4, created_at: credential.createdAt };
 }
 
-/** `{requests, prompt_tokens, completion_tokens, cost_usd}`. */
+/** `{requests, prompt_tokens, completion_tokens, cost_usd, response_cache_hits, response_cache_saved_usd}`. */
 export function monthJson(totals: UsageTotals) {
   return {
     requests: totals.requests,
     prompt_tokens: totals.promptTokens,
     completion_tokens: totals.completionTokens,
     cost_usd: roundUsd(totals.costUsd),
+    response_cache_hits: totals.responseCacheHits,
+    response_cache_saved_usd: roundUsd(totals.responseCacheSavedUsd),
   };
 }
 

@@ -281,6 +281,12 @@ describe('Router: provider preferences with model "auto"', () => {
     );
     assert.equal(keys(route(auto({ provider: { order: ['anthropic'] } })))[0], 'anthropic/beta-a');
     assert.deepEqual(keys(route(auto({ provider: { allow_fallbacks: false } }))), ['google/gamma-g']);
+    // With auto, attempts still take one deployment per provider first, in `order`'s order.
+    assert.deepEqual(keys(route(auto({ provider: { order: ['groq', 'deepinfra'], allow_fallbacks: false } }))), [
+      'groq/delta-g',
+      'deepinfra/alpha-d',
+      'groq/alpha-g',
+    ]);
     const logitBias = route(auto({ logit_bias: { '1': 5 }, provider: { require_parameters: true } }));
     assert.ok(keys(logitBias).every((key) => !key.startsWith('anthropic/') && !key.startsWith('google/')));
   });

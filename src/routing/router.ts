@@ -232,7 +232,8 @@ export class Router {
     if (capable.length === 0) throw this.circuitOpen('every deployment able to serve this request', allowed);
     const ranked = strategy.rank(capable, requirements, this.deps.health, this.deps.now());
     const scored = orderByProvider(ranked, preferences?.order ?? [], (s) => providerOf(s.candidate));
-    const limit = preferences?.allowFallbacks === false ? 1 : this.maxAttempts;
+    const firstOnly = preferences !== undefined && !preferences.allowFallbacks && preferences.order.length === 0;
+    const limit = firstOnly ? 1 : this.maxAttempts;
     const candidates = this.select(scored, true, claim, excluded, limit);
     if (candidates.length === 0) throw this.circuitOpen('every deployment able to serve this request', capable);
     return { mode: strategy.name, candidates, scored, excluded, requirements };

@@ -22,7 +22,7 @@ import type { ProviderPreferences } from '../../src/core/chat-request.js';
 import type { RouteExplanation } from '../../src/routing/explain.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { anthropicClient } from '../helpers/messages.js';
+import { anthropicClient, anthropicError } from '../helpers/messages.js';
 
 /** Our extensions, as a client adds them to the SDK's params (Python: `extra_body={...}`). */
 interface Controls {
@@ -324,6 +324,11 @@ describe('request controls on a test catalog', () => {
     const message = await client.messages.create(params);
     assert.equal(message.model, 'msg2');
     assert.equal(message.type, 'message');
+    const badProvider: Anthropic.MessageCreateParamsNonStreaming & Controls = { ...params, models: undefined, provider: { order: ['nope'] } };
+    const refused = await anthropicError(client.messages.create(badProvider));
+    assert.equal(refused.status, 400);
+    assert.deepEqual((refused.error as { error?: { type?: string } }).error?.type, 'invalid_request_error');
+    assert.match(refused.message, /Unknown provider `nope` in `provider.order`/);
   });
 });
 

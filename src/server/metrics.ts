@@ -4,7 +4,8 @@
  * Node's process metrics. Labels are bounded: catalog model ids, provider ids and HTTP statuses.
  */
 import type { FastifyInstance } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { KeyCacheStats } from '../auth/index.js';
 import type { AttemptOutcome } from '../gateway/gateway.js';
 import type { Candidate } from '../routing/catalog.js';
 
@@ -56,6 +57,28 @@ export class GatewayMetrics {
   /** A refused request answered without a ledger row (see `RefusedRowBudget`). */
   refusedRowDropped(): void {
     this.refusedRowsDropped.inc();
+  }
+
+  /**
+   * Exposes the key cache's counters, read at each scrape: keys held, database lookups, keys the filter refused,
+   * filter builds and its size. A filter build count that grows with key creations would be a full reload.
+   */
+  observeKeyCache(stats: () => KeyCacheStats): void {
+    const gauge = (name: string, help: string, read: (s: KeyCacheStats) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect: function collect(this: Gauge) {
+          this.set(read(stats()));
+        },
+      });
+    };
+    gauge('op_key_cache_keys', 'API keys held in memory', (s) => s.records);
+    gauge('op_key_lookups', 'API keys looked up in the database since start (one per missed key, coalesced)', (s) => s.lookups);
+    gauge('op_key_filter_refusals', 'Made-up API keys refused by the filter without a database lookup since start', (s) => s.refusedByFilter);
+    gauge('op_key_filter_builds', 'Builds of the filter of valid key hashes since start', (s) => s.filterBuilds);
+    gauge('op_key_filter_bytes', 'Memory of the filter of valid key hashes', (s) => s.filterBytes);
   }
 
   /** One upstream attempt's outcome (the gateway's `onOutcome`). */

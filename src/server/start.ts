@@ -135,6 +135,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const client = new UpstreamClient(config.timeouts);
   const images = new ImageFetcher(config.requests);
   const metrics = new GatewayMetrics();
+  metrics.observeKeyCache(() => keys.stats());
   const gateway = new Gateway({
     client,
     now: Date.now,

@@ -1,13 +1,15 @@
 /**
  * @module The models a chat request names: none for `model: "auto"` (the router chooses), else `model` followed by
  * the `models` fallback list (OpenRouter's extension), aliases resolved and repeats dropped. Every name must be a
- * catalog chat model: the 400s here name the field it came from.
+ * catalog chat model: the 400s here name the field it came from. Also the refusals that concern named models as
+ * such: an image for a text-only model, no provider configured for any of them.
  * @see https://openrouter.ai/docs/guides/routing/model-fallbacks
  */
-import type { ChatModelConfig } from '../config/types.js';
+import type { ChatModelConfig, ModelConfig } from '../config/types.js';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
-import { invalidRequest } from '../core/gateway-error.js';
+import { GatewayError, invalidRequest } from '../core/gateway-error.js';
 import { type Catalog, isChatModel, requireChatModel } from './catalog.js';
+import { hasImage } from './requirements.js';
 
 /** The model id that asks for smart routing (the router's `AUTO_MODEL`, repeated to keep this module a leaf). */
 const AUTO = 'auto';
@@ -52,4 +54,21 @@ export function namedModels(req: ChatCompletionRequest, catalog: Catalog): ChatM
 function unknownModel(name: string, param: 'model' | 'models', index?: number): never {
   const where = index === undefined ? `The model \`${name.slice(0, 200)}\`` : `\`models[${index}]\` (\`${name.slice(0, 200)}\`)`;
   throw invalidRequest(`${where} does not exist. GET /v1/models lists the available models.`, param);
+}
+
+/** A model without vision asked about an image: 400, as the upstream would refuse it anyway. */
+export function refuseImageForTextModel(model: ModelConfig, req: ChatCompletionRequest): void {
+  if (!model.capabilities.vision && hasImage(req)) {
+    throw invalidRequest(`The model \`${model.id}\` does not support image input; choose a vision model or "auto".`, 'messages');
+  }
+}
+
+/** 503 for named models none of whose providers has a credential. */
+export function noProviderFor(models: readonly ModelConfig[]): GatewayError {
+  const names = [...new Set(models.flatMap((m) => m.deployments.map((d) => d.provider)))].join(', ');
+  return new GatewayError(
+    503,
+    'provider_unavailable',
+    `No provider is configured for ${models.map((m) => m.id).join(', ')} (needs an API key for: ${names}).`,
+  );
 }

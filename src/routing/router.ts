@@ -23,7 +23,7 @@ import type { WireFormat } from '../providers/types.js';
 import { requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore, type SuccessSample } from './health.js';
-import { namedModels } from './model-list.js';
+import { namedModels, noProviderFor, refuseImageForTextModel } from './model-list.js';
 import { applyPreferences } from './preference-filters.js';
 import {
   checkProviderPreferences,
@@ -33,15 +33,7 @@ import {
   resolvePreferences,
   type ResolvedPreferences,
 } from './provider-preferences.js';
-import {
-  deriveRequirements,
-  filterCatalog,
-  hasImage,
-  noCapableModelError,
-  unmetRequirement,
-  type Exclusion,
-  type Requirements,
-} from './requirements.js';
+import { deriveRequirements, filterCatalog, noCapableModelError, unmetRequirement, type Exclusion, type Requirements } from './requirements.js';
 import { costStrategy, createStrategies, throughputStrategy } from './strategies/index.js';
 import type { RoutingStrategy, ScoredCandidate, StrategyName } from './strategies/strategy.js';
 
@@ -389,23 +381,6 @@ export class Router {
       { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
     );
   }
-}
-
-/** A model without vision asked about an image: 400, as the upstream would refuse it anyway. */
-function refuseImageForTextModel(model: ModelConfig, req: ChatCompletionRequest): void {
-  if (!model.capabilities.vision && hasImage(req)) {
-    throw invalidRequest(`The model \`${model.id}\` does not support image input; choose a vision model or "auto".`, 'messages');
-  }
-}
-
-/** 503 for named models none of whose providers has a credential. */
-function noProviderFor(models: readonly ModelConfig[]): GatewayError {
-  const names = [...new Set(models.flatMap((m) => m.deployments.map((d) => d.provider)))].join(', ');
-  return new GatewayError(
-    503,
-    'provider_unavailable',
-    `No provider is configured for ${models.map((m) => m.id).join(', ')} (needs an API key for: ${names}).`,
-  );
 }
 
 function circuitExclusion(candidate: Candidate): Exclusion {

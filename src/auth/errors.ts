@@ -8,6 +8,7 @@ export type AuthServiceErrorCode =
   | 'invalid_routing'
   | 'invalid_name'
   | 'invalid_spend_cap'
+  | 'invalid_cache_ttl'
   | 'invalid_limit'
   | 'duplicate_email'
   | 'account_not_found'

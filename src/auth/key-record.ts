@@ -40,6 +40,7 @@ export function toCachedKey(row: ActiveKeyRow): CachedKey {
     plan: row.plan,
     defaultRouting: row.defaultRouting,
     defaultProvider: readProviderDefaults(row.defaultProvider),
+    responseCacheTtlSeconds: row.responseCacheTtlSeconds ?? null,
     keySpendCapUsd: row.keySpendCapUsd,
     accountSpendCapUsd: row.accountSpendCapUsd,
     limits: Object.freeze({ ...row.limits }),

@@ -24,7 +24,7 @@ import { generateApiKey, hashApiKey, last4 } from './api-key.js';
 import { AuthServiceError } from './errors.js';
 import { newKeyId } from './ids.js';
 import { readProviderDefaults, writeProviderDefaults } from './provider-defaults.js';
-import { checkSpendCap, normalizeEmail, normalizeKeyName, parseRoutingMode } from './validate.js';
+import { checkCacheTtl, checkSpendCap, normalizeEmail, normalizeKeyName, parseRoutingMode } from './validate.js';
 
 /** Names the account a key belongs to, by id or by email. */
 export type AccountRef = { accountId: string } | { email: string };
@@ -42,6 +42,8 @@ export type CreateKeyInput = AccountRef & {
   provider?: ProviderPreferences | null;
   /** Null or omitted: no per-key cap. */
   spendCapUsd?: number | null;
+  /** Seconds the key's answers are kept in the response cache by default (1 to 30 days); null or omitted: none. */
+  responseCacheTtlSeconds?: number | null;
 };
 
 /** A key as shown to its owner: no secret, no hash. */
@@ -54,6 +56,8 @@ export interface KeyInfo {
   routing: RoutingMode | null;
   /** Default `provider` routing preferences; null: none. */
   provider: ProviderPreferences | null;
+  /** Default response-cache lifetime in seconds; null: none. */
+  responseCacheTtlSeconds: number | null;
   spendCapUsd: number | null;
   createdAt: string;
   lastUsedAt: string | null;
@@ -82,6 +86,8 @@ export interface UpdateKeyInput {
   provider?: ProviderPreferences | null;
   /** USD per month; null: no per-key cap. */
   spendCapUsd?: number | null;
+  /** Default response-cache lifetime in seconds; null: none. */
+  responseCacheTtlSeconds?: number | null;
 }
 
 /** How a rotation retires the old key. */
@@ -119,7 +125,7 @@ export interface KeysService {
   /**
    * Issues a key for an existing account, unless it already holds the most keys it may.
    * @throws {AuthServiceError} `account_not_found`, `invalid_email`, `invalid_name`, `invalid_routing`,
-   * `invalid_spend_cap` or `key_limit_reached`.
+   * `invalid_spend_cap`, `invalid_cache_ttl` or `key_limit_reached`.
    */
   createKey(input: CreateKeyInput): Promise<CreatedKey>;
   /** Every key of the account, revoked ones included, oldest first. @throws {AuthServiceError} `account_not_found`. */
@@ -130,14 +136,15 @@ export interface KeysService {
    */
   revokeKey(id: string, scope?: KeyScope): Promise<KeyInfo>;
   /**
-   * Issues a new key with the old one's name, routing, provider preferences and spend cap, `rotatedFrom` set to the old id, and revokes
-   * the old one (at once, or when the grace period ends), in one transaction. A key can be rotated once.
+   * Issues a new key with the old one's name, routing, provider preferences, cache lifetime and spend cap,
+   * `rotatedFrom` set to the old id, and revokes the old one (at once, or when the grace period ends), in one transaction. A key can be rotated once.
    * @throws {AuthServiceError} `key_not_found`, `key_revoked` or `invalid_grace_period`.
    */
   rotateKey(id: string, scope?: KeyScope, options?: RotateKeyOptions): Promise<CreatedKey>;
   /**
-   * Renames a key or changes its default routing, provider preferences or spend cap.
-   * @throws {AuthServiceError} `key_not_found`, `invalid_name`, `invalid_routing` or `invalid_spend_cap`.
+   * Renames a key or changes its default routing, provider preferences, cache lifetime or spend cap.
+   * @throws {AuthServiceError} `key_not_found`, `invalid_name`, `invalid_routing`, `invalid_spend_cap` or
+   * `invalid_cache_ttl`.
    */
   updateKey(id: string, input: UpdateKeyInput, scope?: KeyScope): Promise<KeyInfo>;
 }
@@ -156,6 +163,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       const name = normalizeKeyName(input.name ?? 'default');
       const routing = input.routing === undefined || input.routing === null ? null : parseRoutingMode(input.routing);
       const spendCapUsd = checkSpendCap(input.spendCapUsd ?? null);
+      const responseCacheTtlSeconds = checkCacheTtl(input.responseCacheTtlSeconds ?? null);
       const account = await requireAccount(deps.db, input);
       const secret = generateApiKey();
       const createdAt = now().toISOString();
@@ -173,6 +181,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           last4: last4(secret),
           defaultRouting: routing,
           defaultProvider: writeProviderDefaults(input.provider ?? null),
+          responseCacheTtlSeconds,
           spendCapUsd,
           createdAt,
         });
@@ -217,6 +226,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           last4: last4(secret),
           defaultRouting: old.defaultRouting,
           defaultProvider: old.defaultProvider,
+          responseCacheTtlSeconds: old.responseCacheTtlSeconds,
           spendCapUsd: old.spendCapUsd,
           createdAt: timestamp,
           rotatedFrom: old.id,
@@ -231,10 +241,12 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       const routing = input.routing === undefined || input.routing === null ? input.routing : parseRoutingMode(input.routing);
       const spendCapUsd = input.spendCapUsd === undefined ? undefined : checkSpendCap(input.spendCapUsd);
       const defaultProvider = input.provider === undefined ? undefined : writeProviderDefaults(input.provider);
+      const cacheTtl = input.responseCacheTtlSeconds === undefined ? undefined : checkCacheTtl(input.responseCacheTtlSeconds);
       await requireKey(deps.db, id, scope);
-      const updated = await updateApiKey(deps.db, id, { name, defaultRouting: routing, defaultProvider, spendCapUsd });
+      const patch = { name, defaultRouting: routing, defaultProvider, responseCacheTtlSeconds: cacheTtl, spendCapUsd };
+      const updated = await updateApiKey(deps.db, id, patch);
       if (updated === undefined) throw new AuthServiceError('key_not_found', `no key with id ${id}`);
-      if (routing !== undefined || defaultProvider !== undefined || spendCapUsd !== undefined) await changed();
+      if (routing !== undefined || defaultProvider !== undefined || cacheTtl !== undefined || spendCapUsd !== undefined) await changed();
       return toKeyInfo(updated);
     },
   };
@@ -281,6 +293,7 @@ function keyInfoAt(record: ApiKeyRecord, nowIso: string): KeyInfo {
     status: record.revokedAt === null || inGrace ? 'active' : 'revoked',
     routing: record.defaultRouting,
     provider: readProviderDefaults(record.defaultProvider),
+    responseCacheTtlSeconds: record.responseCacheTtlSeconds,
     spendCapUsd: record.spendCapUsd,
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,

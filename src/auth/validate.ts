@@ -59,6 +59,23 @@ export function checkSpendCap(usd: number | null): number | null {
   return usd;
 }
 
+/** The longest default response-cache lifetime a key may carry: 30 days (the most `cache.maxTtlSeconds` may be). */
+export const MAX_KEY_CACHE_TTL_SECONDS = 2_592_000;
+
+/**
+ * Accepts null (no default) or a whole number of seconds from 1 to {@link MAX_KEY_CACHE_TTL_SECONDS}; a request
+ * holds it to the configured `cache.maxTtlSeconds`. @throws {AuthServiceError} `invalid_cache_ttl`
+ */
+export function checkCacheTtl(seconds: number | null): number | null {
+  if (seconds !== null && (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_KEY_CACHE_TTL_SECONDS)) {
+    throw new AuthServiceError(
+      'invalid_cache_ttl',
+      `cache lifetime must be a whole number of seconds from 1 to ${MAX_KEY_CACHE_TTL_SECONDS}, got ${seconds}`,
+    );
+  }
+  return seconds;
+}
+
 /**
  * Accepts null (no override: the plan's limit applies) or a whole number of at least `min` (and at most 2^53).
  * @throws {AuthServiceError} `invalid_limit`, naming the limit.

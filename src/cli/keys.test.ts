@@ -149,6 +149,27 @@ describe('originalpoint keys', () => {
     assert.match((await cli('keys', 'update', id, '--name', 'x')).stdout, /^Updated key key_\w+ "x"\n$/);
   });
 
+  it('sets, keeps on rotation and clears a default response-cache lifetime; refuses one out of range', async () => {
+    const created = parseJsonObject((await cli('keys', 'create', '--email', 'dev@example.com', '--cache-ttl', '600', '--json')).stdout);
+    assert.equal(created['responseCacheTtlSeconds'], 600);
+    const id = String(created['id']);
+    assert.equal(parseJsonObject((await cli('keys', 'update', id, '--cache-ttl', '120', '--json')).stdout)['responseCacheTtlSeconds'], 120);
+    const rotated = parseJsonObject((await cli('keys', 'rotate', id, '--json')).stdout);
+    const listed = parseJsonObjects((await cli('keys', 'list', '--email', 'dev@example.com', '--json')).stdout);
+    assert.equal(listed.find((entry) => entry['id'] === rotated['id'])?.['responseCacheTtlSeconds'], 120);
+    const cleared = parseJsonObject((await cli('keys', 'update', String(rotated['id']), '--cache-ttl', 'none', '--json')).stdout);
+    assert.equal(cleared['responseCacheTtlSeconds'], null);
+
+    for (const value of ['0', '1.5', 'soon']) {
+      const run = await cli('keys', 'create', '--email', 'dev@example.com', '--cache-ttl', value);
+      assert.equal(run.exitCode, 1, value);
+      assert.match(run.stderr, /whole number of at least 1/);
+    }
+    const tooLong = await cli('keys', 'update', id, '--cache-ttl', '2592001');
+    assert.equal(tooLong.exitCode, 1);
+    assert.match(tooLong.stderr, /cache lifetime must be a whole number of seconds from 1 to 2592000/);
+  });
+
   it('refuses provider preferences naming an unknown provider, bad JSON or a bad field, with exit code 1', async () => {
     const cases: Array<[string, RegExp]> = [
       ['{"ignore":["together"]}', /Unknown provider `together` in `provider.ignore`; this gateway's providers are: anthropic, deepinfra/],

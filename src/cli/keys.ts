@@ -5,7 +5,7 @@ import { loadConfig } from '../config/index.js';
 import type { ProviderPreferences } from '../core/chat-request.js';
 import { checkProviderPreferences, ProviderDirectory } from '../routing/provider-preferences.js';
 import { ROUTING_MODES } from '../store/index.js';
-import { NONE, nullableNumberOption, parseProviderJsonOrNone, parseUsd, parseUsdOrNone, providerOption } from './option-parsers.js';
+import { countOrNone, NONE, nullableNumberOption, parseProviderJsonOrNone, parseUsd, parseUsdOrNone, providerOption } from './option-parsers.js';
 import {
   flagOption,
   formatTable,
@@ -19,6 +19,7 @@ import {
 } from './store-command.js';
 
 const SHOWN_ONCE = 'Store this key now: it cannot be shown again.';
+const CACHE_TTL_HELP = "seconds the key's answers are kept in the response cache by default (every request made with it is cached)";
 const PROVIDER_HELP =
   'default provider preferences as OpenRouter\'s `provider` JSON, e.g. \'{"order":["groq"],"sort":"price"}\' (a request\'s own fields win)';
 
@@ -27,9 +28,11 @@ const configuredProviders = (): ProviderDirectory => ProviderDirectory.of(loadCo
 
 /**
  * Adds `keys create|list|update|revoke|rotate` to the program; returns `keys`.
- * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--provider JSON] [--spend-cap-usd X] [--json]`
+ * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--provider JSON] [--spend-cap-usd X]
+ *   [--cache-ttl SECONDS] [--json]`
  * - `keys list --email E [--json]`
- * - `keys update ID [--name N] [--routing MODE|none] [--provider JSON|none] [--spend-cap-usd X|none] [--json]`
+ * - `keys update ID [--name N] [--routing MODE|none] [--provider JSON|none] [--spend-cap-usd X|none]
+ *   [--cache-ttl SECONDS|none] [--json]`
  * - `keys revoke ID [--json]`
  * - `keys rotate ID [--json]`
  * @param providers the provider ids `--provider` may name; defaults to the configured catalog's.
@@ -50,6 +53,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
     .addOption(new Option('--routing <mode>', 'default routing for model "auto"').choices(ROUTING_MODES))
     .option('--provider <json>', PROVIDER_HELP, parseProviderJsonOrNone)
     .option('--spend-cap-usd <usd>', 'monthly spend cap for this key, in USD', parseUsd)
+    .option('--cache-ttl <seconds>', CACHE_TTL_HELP, countOrNone(1))
     .option('--json', 'print the result as JSON')
     .action(
       storeAction(openStore, async ({ store, command, options }) => {
@@ -59,6 +63,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
           routing: stringOption(options, 'routing') ?? null,
           provider: checkedProvider(options) ?? null,
           spendCapUsd: numberOption(options, 'spendCapUsd') ?? null,
+          responseCacheTtlSeconds: nullableNumberOption(options, 'cacheTtl') ?? null,
         });
         if (flagOption(options, 'json')) {
           printJson(command, createdKeyJson(key));
@@ -97,6 +102,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
     .addOption(new Option('--routing <mode>', `default routing for model "auto" ("${NONE}": the gateway's)`).choices([...ROUTING_MODES, NONE]))
     .option('--provider <json>', `${PROVIDER_HELP}; replaces the key's whole object ("${NONE}" clears it)`, parseProviderJsonOrNone)
     .option('--spend-cap-usd <usd>', `monthly spend cap for this key, in USD ("${NONE}": no cap)`, parseUsdOrNone)
+    .option('--cache-ttl <seconds>', `${CACHE_TTL_HELP} ("${NONE}": none)`, countOrNone(1))
     .option('--json', 'print the result as JSON')
     .action(
       storeAction(openStore, async ({ store, command, args, options }) => {
@@ -106,6 +112,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
           routing: routing === NONE ? null : routing,
           provider: checkedProvider(options),
           spendCapUsd: nullableNumberOption(options, 'spendCapUsd'),
+          responseCacheTtlSeconds: nullableNumberOption(options, 'cacheTtl'),
         });
         if (flagOption(options, 'json')) printJson(command, keyJson(key));
         else printLines(command, `Updated key ${key.id} "${key.name}"`);
@@ -158,6 +165,7 @@ function createdKeyJson(key: CreatedKey): Record<string, unknown> {
     routing: key.routing,
     provider: key.provider,
     spendCapUsd: key.spendCapUsd,
+    responseCacheTtlSeconds: key.responseCacheTtlSeconds,
     createdAt: key.createdAt,
   };
 }
@@ -171,6 +179,7 @@ function keyJson(key: KeyInfo): Record<string, unknown> {
     routing: key.routing,
     provider: key.provider,
     spendCapUsd: key.spendCapUsd,
+    responseCacheTtlSeconds: key.responseCacheTtlSeconds,
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
     revokedAt: key.revokedAt,

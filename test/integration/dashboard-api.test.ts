@@ -171,6 +171,7 @@ describe('API keys', () => {
       'last4',
       'last_used_at',
       'name',
+      'response_cache_ttl_seconds',
       'rotated_from',
       'spend_cap_usd',
       'status',

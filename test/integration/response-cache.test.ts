@@ -263,6 +263,37 @@ describe('Chat Completions', () => {
     assert.equal(header.body.error.param, 'x-op-cache-ttl');
   });
 
+  it('caches every request of a key that has a default lifetime (set in /api/keys) unless the request says off', async () => {
+    const account = await gw.addAccount({ password: 'correct horse battery' });
+    const browser = new DashboardClient(gw.url);
+    assert.equal((await browser.post('/api/login', { email: account.email, password: 'correct horse battery' })).status, 200);
+    for (const bad of [0, 1.5, 2_592_001]) {
+      const refused = await browser.post<{ error: { param: string } }>('/api/keys', { name: 'cached', response_cache_ttl_seconds: bad });
+      assert.equal(refused.status, 400, refused.text);
+      assert.equal(refused.body.error.param, 'response_cache_ttl_seconds');
+    }
+    const created = await browser.post<{ key: { id: string; response_cache_ttl_seconds: number | null }; secret: string }>('/api/keys', {
+      name: 'cached',
+      response_cache_ttl_seconds: 600,
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.body.key.response_cache_ttl_seconds, 600);
+    const { secret } = created.body;
+
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Cached by my key' }] };
+    assert.equal((await post('/v1/chat/completions', secret, body)).headers.get('x-op-cache'), 'miss');
+    const calls = upstreamCalls();
+    assert.equal((await post('/v1/chat/completions', secret, body)).headers.get('x-op-cache'), 'hit');
+    assert.equal((await post('/v1/chat/completions', secret, body, { 'x-op-cache': 'off' })).headers.get('x-op-cache'), null);
+    assert.equal(upstreamCalls(), calls + 1);
+
+    const patched = await browser.patch<{ key: { response_cache_ttl_seconds: number | null } }>(`/api/keys/${created.body.key.id}`, {
+      response_cache_ttl_seconds: null,
+    });
+    assert.equal(patched.body.key.response_cache_ttl_seconds, null);
+    assert.equal((await post('/v1/chat/completions', secret, body)).headers.get('x-op-cache'), null);
+  });
+
   it('never caches an error, an answer cut by max_tokens, or a stream that failed midway', async () => {
     const account = await gw.addAccount();
     let failNext = true;

@@ -110,7 +110,7 @@ await describeEachDialect('api keys repository', (dialect) => {
   });
 
   it('finds usable keys by hash, joined with their account', async () => {
-    await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
+    await insertApiKey(temp.store.db, { ...newKey('key_a', '2025-01-02T00:00:00.000Z'), responseCacheTtlSeconds: 600 });
     await insertApiKey(temp.store.db, newKey('key_b', '2025-01-03T00:00:00.000Z'));
     await revokeApiKey(temp.store.db, 'key_b', '2025-02-01T00:00:00.000Z');
     const hashes = ['hash-key_a', 'hash-key_b', 'hash-missing'];
@@ -122,12 +122,21 @@ await describeEachDialect('api keys repository', (dialect) => {
         plan: 'pro',
         defaultRouting: 'latency',
         defaultProvider: null,
+        responseCacheTtlSeconds: 600,
         keySpendCapUsd: 10,
         accountSpendCapUsd: 99,
         limits: { rpm: null, tpm: 1000, concurrent: null, includedTokens: null },
         revokeAt: null,
       },
     ]);
+  });
+
+  it("sets and clears a key's default response-cache lifetime", async () => {
+    const created = await insertApiKey(temp.store.db, newKey('key_a', '2025-01-02T00:00:00.000Z'));
+    assert.equal(created.responseCacheTtlSeconds, null);
+    assert.equal((await updateApiKey(temp.store.db, 'key_a', { responseCacheTtlSeconds: 300 }))?.responseCacheTtlSeconds, 300);
+    assert.equal((await updateApiKey(temp.store.db, 'key_a', { name: 'renamed' }))?.responseCacheTtlSeconds, 300);
+    assert.equal((await updateApiKey(temp.store.db, 'key_a', { responseCacheTtlSeconds: null }))?.responseCacheTtlSeconds, null);
   });
 
   it('counts the usable keys and pages through their hashes in order', async () => {

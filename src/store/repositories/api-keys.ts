@@ -13,6 +13,8 @@ export interface ApiKeyRecord {
   defaultRouting: RoutingMode | null;
   /** Default `provider` routing preferences as JSON text (checked when saved); null: none. */
   defaultProvider: string | null;
+  /** Seconds the key's answers are kept in the response cache by default; null: only when a request asks. */
+  responseCacheTtlSeconds: number | null;
   spendCapUsd: number | null;
   createdAt: string;
   lastUsedAt: string | null;
@@ -30,6 +32,8 @@ export interface NewApiKey {
   defaultRouting: RoutingMode | null;
   /** JSON text; omitted or null: none. */
   defaultProvider?: string | null;
+  /** Omitted or null: no default response-cache lifetime. */
+  responseCacheTtlSeconds?: number | null;
   spendCapUsd: number | null;
   createdAt: string;
   rotatedFrom?: string | null;
@@ -44,6 +48,8 @@ export interface ActiveKeyRow {
   defaultRouting: RoutingMode | null;
   /** JSON text; null: none. */
   defaultProvider: string | null;
+  /** The key's default response-cache lifetime in seconds; null or absent: none. */
+  responseCacheTtlSeconds?: number | null;
   keySpendCapUsd: number | null;
   accountSpendCapUsd: number | null;
   limits: CustomLimits;
@@ -57,6 +63,8 @@ export interface ApiKeyPatch {
   defaultRouting?: RoutingMode | null;
   /** JSON text; null clears it. */
   defaultProvider?: string | null;
+  /** Seconds; null clears it. */
+  responseCacheTtlSeconds?: number | null;
   spendCapUsd?: number | null;
 }
 
@@ -72,6 +80,7 @@ export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promis
       last4: key.last4,
       default_routing: key.defaultRouting,
       default_provider: key.defaultProvider ?? null,
+      response_cache_ttl_s: key.responseCacheTtlSeconds ?? null,
       spend_cap_usd: key.spendCapUsd,
       created_at: key.createdAt,
       rotated_from: key.rotatedFrom ?? null,
@@ -156,6 +165,7 @@ export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiK
     name: patch.name,
     default_routing: patch.defaultRouting,
     default_provider: patch.defaultProvider,
+    response_cache_ttl_s: patch.responseCacheTtlSeconds,
     spend_cap_usd: patch.spendCapUsd,
   };
   if (Object.values(changes).every((value) => value === undefined)) return findApiKeyById(db, id);
@@ -178,6 +188,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
       'api_keys.account_id',
       'api_keys.default_routing',
       'api_keys.default_provider',
+      'api_keys.response_cache_ttl_s',
       'api_keys.spend_cap_usd',
       'api_keys.revoked_at',
       'accounts.plan',
@@ -197,6 +208,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
     plan: row.plan,
     defaultRouting: row.default_routing,
     defaultProvider: row.default_provider,
+    responseCacheTtlSeconds: row.response_cache_ttl_s,
     keySpendCapUsd: row.spend_cap_usd,
     accountSpendCapUsd: row.monthly_spend_cap_usd,
     limits: {
@@ -244,6 +256,7 @@ function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     last4: row.last4,
     defaultRouting: row.default_routing,
     defaultProvider: row.default_provider,
+    responseCacheTtlSeconds: row.response_cache_ttl_s,
     spendCapUsd: row.spend_cap_usd,
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,

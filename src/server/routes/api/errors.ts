@@ -12,6 +12,7 @@ const PARAM: Partial<Record<AuthServiceErrorCode, string>> = {
   invalid_name: 'name',
   invalid_routing: 'default_routing',
   invalid_spend_cap: 'spend_cap_usd',
+  invalid_cache_ttl: 'response_cache_ttl_seconds',
   invalid_grace_period: 'grace_seconds',
   invalid_provider: 'provider',
   invalid_provider_key: 'api_key',
@@ -44,6 +45,7 @@ export function toApiError(error: unknown): GatewayError {
     case 'invalid_routing':
     case 'invalid_name':
     case 'invalid_spend_cap':
+    case 'invalid_cache_ttl':
     case 'invalid_limit':
     case 'invalid_grace_period':
     case 'invalid_provider':

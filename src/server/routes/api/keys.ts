@@ -2,7 +2,8 @@
  * @module `/api/keys`: list, create, change, rotate and revoke the signed-in account's API keys. Every call is
  * scoped to that account: another account's key id answers 404 exactly like an unknown one. The secret is in the
  * answer to create and rotate only. A key's `default_provider` (OpenRouter's `provider` preferences, applied to its
- * requests under their own) is checked against the catalog's providers like a request's (400 naming the field).
+ * requests under their own) is checked against the catalog's providers like a request's (400 naming the field); its
+ * `response_cache_ttl_seconds` turns the response cache on for every request made with it (README: Response cache).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -19,9 +20,17 @@ const Routing = Type.Union([...ROUTING_MODES.map((mode) => Type.Literal(mode)), 
 const SpendCap = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const ProviderDefaults = Type.Union([ProviderPreferencesSchema, Type.Null()]);
+/** Seconds (checked by the keys service: whole, 1 to 30 days); null: none. */
+const CacheTtl = Type.Union([Type.Number(), Type.Null()]);
 
 const CreateBody = Type.Object(
-  { name: Name, default_routing: Type.Optional(Routing), default_provider: Type.Optional(ProviderDefaults), spend_cap_usd: Type.Optional(SpendCap) },
+  {
+    name: Name,
+    default_routing: Type.Optional(Routing),
+    default_provider: Type.Optional(ProviderDefaults),
+    spend_cap_usd: Type.Optional(SpendCap),
+    response_cache_ttl_seconds: Type.Optional(CacheTtl),
+  },
   { additionalProperties: false },
 );
 const PatchBody = Type.Object(
@@ -30,6 +39,7 @@ const PatchBody = Type.Object(
     default_routing: Type.Optional(Routing),
     default_provider: Type.Optional(ProviderDefaults),
     spend_cap_usd: Type.Optional(SpendCap),
+    response_cache_ttl_seconds: Type.Optional(CacheTtl),
   },
   { additionalProperties: false },
 );
@@ -56,7 +66,14 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
     const body = request.body;
     const provider = providerDefaults(body.default_provider);
     const created = await callService(() =>
-      ctx.keys.createKey({ accountId, name: body.name, routing: body.default_routing, provider, spendCapUsd: body.spend_cap_usd }),
+      ctx.keys.createKey({
+        accountId,
+        name: body.name,
+        routing: body.default_routing,
+        provider,
+        spendCapUsd: body.spend_cap_usd,
+        responseCacheTtlSeconds: body.response_cache_ttl_seconds,
+      }),
     );
     return reply.code(201).send({ key: keyJson(created), secret: created.secret });
   });
@@ -68,7 +85,13 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
       const { accountId } = sessionOf(request);
       const body = request.body;
       const provider = providerDefaults(body.default_provider);
-      const changes = { name: body.name, routing: body.default_routing, provider, spendCapUsd: body.spend_cap_usd };
+      const changes = {
+        name: body.name,
+        routing: body.default_routing,
+        provider,
+        spendCapUsd: body.spend_cap_usd,
+        responseCacheTtlSeconds: body.response_cache_ttl_seconds,
+      };
       const key = await callService(() => ctx.keys.updateKey(request.params.id, changes, { accountId }));
       return { key: keyJson(key) };
     },

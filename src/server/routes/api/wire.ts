@@ -18,6 +18,7 @@ export function keyJson(key: KeyInfo) {
     last_used_at: key.lastUsedAt,
     default_routing: key.routing,
     default_provider: key.provider,
+    response_cache_ttl_seconds: key.responseCacheTtlSeconds,
     spend_cap_usd: key.spendCapUsd,
     rotated_from: key.rotatedFrom,
     grace_until: key.graceUntil,

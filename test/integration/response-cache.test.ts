@@ -376,6 +376,29 @@ describe('other doors', () => {
     assert.match(error.error.message, /x-op-cache/);
   });
 
+  it("Messages: Claude's signed thinking replays block for block, a JSON answer as a stream and a stream as JSON", async () => {
+    const anthropic = anthropicClient(gw, account.apiKey);
+    const thinking = { type: 'enabled' as const, budget_tokens: 2048 };
+    for (const firstStreamed of [false, true]) {
+      const params = {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 4096,
+        thinking,
+        messages: [{ role: 'user' as const, content: `Think about caching, ${firstStreamed ? 'streamed' : 'whole'} first` }],
+      };
+      const first = firstStreamed
+        ? await anthropic.messages.stream(params, { headers: CACHE_ON }).finalMessage()
+        : await anthropic.messages.create(params, { headers: CACHE_ON });
+      assert.equal(first.content[0]?.type, 'thinking');
+      const calls = upstreamCalls();
+      const replayed = firstStreamed
+        ? await anthropic.messages.create(params, { headers: CACHE_ON })
+        : await anthropic.messages.stream(params, { headers: CACHE_ON }).finalMessage();
+      assert.equal(upstreamCalls(), calls, 'answered from the cache');
+      assert.deepEqual(replayed.content, first.content, 'thinking text and signature as Claude signed them');
+    }
+  });
+
   it('Responses: a hit is a Response object stored like any turn, and a valid event stream; a continued turn hits too', async () => {
     const body = { model: 'gpt-4o-mini', input: 'Responses cache', cache: true };
     const first = await post<{ id: string; output: unknown[]; usage: { total_tokens: number } }>('/v1/responses', account.apiKey, body);

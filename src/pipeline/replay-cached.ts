@@ -24,13 +24,18 @@ export async function replayCachedChat(
   hit: CachedChat,
   options: { stream: boolean; nowMs: number },
 ): Promise<void> {
-  lifecycle.servedFromCache(hit, hit.completion.usage.cost_usd ?? 0);
+  const saved = hit.completion.usage.cost_usd ?? 0;
   const usage: Usage = { ...hit.completion.usage, cost_usd: 0 };
   const completion: ChatCompletion = { ...hit.completion, id: newCompletionId(), created: Math.floor(options.nowMs / 1000), usage };
   if (!options.stream) {
-    await reply.send(await door.encodeCompletion(completion));
+    // Encoded first: a door that cannot keep the answer (a Responses account whose storage is full) refuses the
+    // request, which is then no hit.
+    const answer = await door.encodeCompletion(completion);
+    lifecycle.servedFromCache(hit, saved);
+    await reply.send(answer);
     return;
   }
+  lifecycle.servedFromCache(hit, saved);
   lifecycle.firstByte();
   const res = writeHead(reply);
   const encoder = door.streamEncoder();

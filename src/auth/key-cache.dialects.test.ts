@@ -53,6 +53,7 @@ await describeEachDialect('KeyCache on a store', (dialect) => {
       keySpendCapUsd: 3,
       accountSpendCapUsd: null,
       limits: { rpm: null, tpm: null, concurrent: null, includedTokens: null },
+      responseCacheTtlSeconds: null,
     });
     assert.equal(cache.size, 1);
     assert.equal(await look(generateApiKey()), undefined);
@@ -143,10 +144,7 @@ await describeEachDialect('KeyCache on a store', (dialect) => {
 
   it('keeps a rotated key working through its grace period and refuses it from the moment it ends', async () => {
     let now = Date.now();
-    const clockedCache = new KeyCache(
-      keySourceOf(temp.store, () => now),
-      { now: () => now },
-    );
+    const clockedCache = new KeyCache(keySourceOf(temp.store), { now: () => now });
     await clockedCache.start();
     const clockedKeys = createKeysService({ db: temp.store.db, now: () => new Date(now), onChange: () => clockedCache.invalidate() });
     try {

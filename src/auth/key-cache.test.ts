@@ -56,7 +56,7 @@ class FakeSource implements KeySource {
     }
   }
 
-  async countUsable(): Promise<number> {
+  async countKeys(): Promise<number> {
     return this.rows.size;
   }
 

@@ -6,7 +6,7 @@
  *   the database by its hash (one indexed query), with one query in flight per hash however many requests wait on
  *   it, and at most `lookupConcurrency` queries in flight overall. So a key works on its very first request, made
  *   wherever it was created (dashboard, CLI, another instance): nothing has to have told this instance first.
- * - Made-up keys must not reach the database: a Bloom filter of every valid hash (see `key-filter.ts`) refuses
+ * - Made-up keys must not reach the database: a Bloom filter of every stored key hash (`key-filter.ts`) refuses
  *   about 99 % of them from memory, and the hashes the database found unknown are remembered (bounded) so repeats
  *   cost nothing. While the filter is being built (at start, or after notices may have been lost) it cannot refuse,
  *   and unknown keys go to the database, still one query per hash and `lookupConcurrency` at most at once.
@@ -18,6 +18,9 @@
  *   moment on without any notice.
  * - Before refusing a key the filter does not know, SQLite's `data_version` is checked (a synchronous pragma): if
  *   another process committed meanwhile, the log is read first, so a key the CLI just created is honoured at once.
+ *   PostgreSQL sends a new key's NOTIFY as it commits, before the writer even hears back, so a client handed the key
+ *   by another process (the CLI, another instance's dashboard) reaches this instance after the notice; this
+ *   process's own writes are covered by `invalidate()`, which waits for their notices.
  */
 import { LruMap } from '../core/lru-map.js';
 import type { ActiveKeyRow, KeyChange, KeyChangeFeed } from '../store/index.js';
@@ -82,7 +85,7 @@ export class KeyLookupError extends Error {
   }
 }
 
-/** Recently used keys by hash; see the module comment. Call `start()` before serving. */
+/** Recently used keys by hash; see the module comment. Call `start()` (or `listen()`) before serving. */
 export class KeyCache {
   readonly #source: KeySource;
   readonly #changes: KeyChangeFeed;
@@ -98,7 +101,8 @@ export class KeyCache {
   readonly #waiting: (() => void)[] = [];
   #lookups = 0;
   #refusedByFilter = 0;
-  #started: Promise<void> | undefined;
+  #listening: Promise<void> | undefined;
+  #filterStarted = false;
   #unlisten: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
 
@@ -134,16 +138,34 @@ export class KeyCache {
     };
   }
 
+  /** {@link listen}, then {@link buildFilter}: resolves once listening, not waiting for the filter. */
+  async start(): Promise<void> {
+    await this.listen();
+    this.buildFilter();
+  }
+
   /**
-   * Starts listening for changes, then starts building the filter in the background; resolves once listening
-   * (not waiting for the filter). Calling it again waits for the same start.
+   * Starts listening for changes; resolves once listening (from then on every change reaches the cache). Calling it
+   * again waits for the same start. Serve only after it: a key read before would never be invalidated.
    */
-  start(): Promise<void> {
-    this.#started ??= (async () => {
-      this.#unlisten = await this.#changes.listen((change) => this.#apply(change));
-      this.#filter.resync();
-    })();
-    return this.#started;
+  listen(): Promise<void> {
+    this.#listening ??= this.#changes
+      .listen((change) => this.#apply(change))
+      .then((unlisten) => {
+        this.#unlisten = unlisten;
+      });
+    return this.#listening;
+  }
+
+  /**
+   * Starts building the filter in the background, unless a build has started already. Until it ends, keys the
+   * cache does not hold are looked up in the database. The gateway calls it once it listens, so that the build
+   * does not compete with its start.
+   */
+  buildFilter(): void {
+    if (this.#filterStarted) return;
+    this.#filterStarted = true;
+    this.#filter.resync();
   }
 
   /** Resolves once the filter is built (benchmarks and tests; serving never waits for it). */
@@ -297,6 +319,7 @@ export class KeyCache {
         this.#records.clear();
         this.#unknown.clear();
         for (const pending of this.#inFlight.values()) pending.stale = true;
+        this.#filterStarted = true;
         this.#filter.resync();
         return;
       default: {

@@ -1,16 +1,9 @@
 /**
  * @module What the key cache reads from the store, as one small interface: a key by hash (on a miss), the stream of
- * valid hashes (for its filter) and the change notices. Production adapts a {@link Store} with {@link keySourceOf};
- * unit tests pass a fake that counts its queries.
+ * stored key hashes (for its filter) and the change notices. Production adapts a {@link Store} with
+ * {@link keySourceOf}; unit tests pass a fake that counts its queries.
  */
-import {
-  countUsableKeys,
-  listActiveKeysWithAccounts,
-  listUsableKeyHashes,
-  type ActiveKeyRow,
-  type KeyChangeFeed,
-  type Store,
-} from '../store/index.js';
+import { countKeys, listActiveKeysWithAccounts, listKeyHashes, type ActiveKeyRow, type KeyChangeFeed, type Store } from '../store/index.js';
 import type { KeyHashSource } from './key-filter.js';
 
 /** The key cache's view of the store. */
@@ -20,13 +13,12 @@ export interface KeySource extends KeyHashSource {
   readonly changes: KeyChangeFeed;
 }
 
-/** The store's repositories as a {@link KeySource}; `now` decides which keys are usable when counting and streaming. */
-export function keySourceOf(store: Pick<Store, 'db' | 'keyChanges'>, now: () => number = Date.now): KeySource {
-  const nowIso = (): string => new Date(now()).toISOString();
+/** The store's repositories as a {@link KeySource}. */
+export function keySourceOf(store: Pick<Store, 'db' | 'keyChanges'>): KeySource {
   return {
     find: async (hash, at) => (await listActiveKeysWithAccounts(store.db, at, [hash]))[0],
-    countUsable: () => countUsableKeys(store.db, nowIso()),
-    hashPage: (afterHash, limit) => listUsableKeyHashes(store.db, nowIso(), afterHash, limit),
+    countKeys: () => countKeys(store.db),
+    hashPage: (afterHash, limit) => listKeyHashes(store.db, afterHash, limit),
     changes: store.keyChanges,
   };
 }

@@ -77,8 +77,8 @@ export class GatewayMetrics {
     gauge('op_key_cache_keys', 'API keys held in memory', (s) => s.records);
     gauge('op_key_lookups', 'API keys looked up in the database since start (one per missed key, coalesced)', (s) => s.lookups);
     gauge('op_key_filter_refusals', 'Made-up API keys refused by the filter without a database lookup since start', (s) => s.refusedByFilter);
-    gauge('op_key_filter_builds', 'Builds of the filter of valid key hashes since start', (s) => s.filterBuilds);
-    gauge('op_key_filter_bytes', 'Memory of the filter of valid key hashes', (s) => s.filterBytes);
+    gauge('op_key_filter_builds', 'Builds of the filter of stored key hashes since start', (s) => s.filterBuilds);
+    gauge('op_key_filter_bytes', 'Memory of the filter of stored key hashes', (s) => s.filterBytes);
   }
 
   /** One upstream attempt's outcome (the gateway's `onOutcome`). */

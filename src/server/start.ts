@@ -89,11 +89,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrateToLatest(store.db);
-  // Listening for key changes starts now; the filter of valid keys builds in the background (see key-cache.ts).
+  // Listening for key changes starts now; the filter of key hashes is built once the gateway listens (key-cache.ts).
   // Failures before the app's logger exists are retried silently; from then on they are logged.
   let reportKeyCacheError = (_error: unknown): void => undefined;
   const keys = new KeyCache(keySourceOf(store), { capacity: config.keys.cacheSize, onError: (error) => reportKeyCacheError(error) });
-  await keys.start();
+  await keys.listen();
   keys.startWatching(options.keyPollMs ?? 250);
   const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
   const { cipher } = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
@@ -213,6 +213,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     onError: (error) => app.log.error({ err: error }, 'purging expired stored responses failed'),
   });
   const address = await app.listen({ host: config.host, port: config.port });
+  keys.buildFilter();
   const url = address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 
   return {

@@ -37,12 +37,12 @@ export {
 export type { AccountLimitsPatch, AccountRecord, CustomLimits, NewAccount } from './repositories/accounts.js';
 export {
   countActiveApiKeys,
-  countUsableKeys,
+  countKeys,
   findApiKeyById,
   insertApiKey,
   listActiveKeysWithAccounts,
   listApiKeys,
-  listUsableKeyHashes,
+  listKeyHashes,
   revokeApiKey,
   scheduleKeyRevocation,
   updateApiKey,

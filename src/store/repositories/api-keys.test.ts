@@ -4,12 +4,12 @@ import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import { insertUsageBatch } from './usage.js';
 import {
-  countUsableKeys,
+  countKeys,
   findApiKeyById,
   insertApiKey,
   listActiveKeysWithAccounts,
   listApiKeys,
-  listUsableKeyHashes,
+  listKeyHashes,
   revokeApiKey,
   scheduleKeyRevocation,
   updateApiKey,
@@ -139,15 +139,13 @@ await describeEachDialect('api keys repository', (dialect) => {
     assert.equal((await updateApiKey(temp.store.db, 'key_a', { responseCacheTtlSeconds: null }))?.responseCacheTtlSeconds, null);
   });
 
-  it('counts the usable keys and pages through their hashes in order', async () => {
+  it('counts the keys and pages through their hashes in order, revoked ones included', async () => {
     for (const id of ['key_c', 'key_a', 'key_d', 'key_b', 'key_e']) await insertApiKey(temp.store.db, newKey(id, '2025-01-02T00:00:00.000Z'));
     await revokeApiKey(temp.store.db, 'key_d', '2025-02-01T00:00:00.000Z');
-    await scheduleKeyRevocation(temp.store.db, 'key_e', '2025-04-01T00:00:00.000Z');
-    const at = '2025-03-01T00:00:00.000Z';
-    assert.equal(await countUsableKeys(temp.store.db, at), 4);
-    assert.deepEqual(await listUsableKeyHashes(temp.store.db, at, null, 3), ['hash-key_a', 'hash-key_b', 'hash-key_c']);
-    assert.deepEqual(await listUsableKeyHashes(temp.store.db, at, 'hash-key_c', 3), ['hash-key_e']);
-    assert.deepEqual(await listUsableKeyHashes(temp.store.db, '2025-05-01T00:00:00.000Z', 'hash-key_c', 3), []);
+    assert.equal(await countKeys(temp.store.db), 5);
+    assert.deepEqual(await listKeyHashes(temp.store.db, null, 3), ['hash-key_a', 'hash-key_b', 'hash-key_c']);
+    assert.deepEqual(await listKeyHashes(temp.store.db, 'hash-key_c', 3), ['hash-key_d', 'hash-key_e']);
+    assert.deepEqual(await listKeyHashes(temp.store.db, 'hash-key_e', 3), []);
   });
 
   it('keeps a key in its grace period active until the scheduled time, and revoking cuts it short', async () => {

@@ -12,7 +12,10 @@ import type { EffectiveLimits, Rejection } from './types.js';
 /** Retry-After for a concurrency rejection: when a slot frees is unknowable, so clients poll each second. */
 export const CONCURRENCY_RETRY_AFTER_SECONDS = 1;
 
-/** The stage that refused: `rpm`, `concurrency`, `tpm`, `key_spend`, `account_spend` or `included_tokens`. */
+/**
+ * The stage that refused: `rpm`, `key_rpm`, `concurrency`, `tpm`, `key_tpm`, `key_spend`, `key_budget`,
+ * `account_spend` or `included_tokens`.
+ */
 export type RejectionStage = Rejection['stage'];
 
 /** A rejected admission. Render it like any GatewayError, and also send `headers`. */
@@ -43,11 +46,14 @@ export function admissionError(rejection: Rejection, context: RejectionContext):
   const message = rejectionMessage(rejection, context);
   switch (rejection.stage) {
     case 'rpm':
+    case 'key_rpm':
     case 'tpm':
+    case 'key_tpm':
       return rateError(rejection.stage, message, rejection.retryAfterMs, headers);
     case 'concurrency':
       return rateError(rejection.stage, message, CONCURRENCY_RETRY_AFTER_SECONDS * 1000, headers);
     case 'key_spend':
+    case 'key_budget':
     case 'account_spend':
     case 'included_tokens':
       return new AdmissionError(402, rejection.stage, message, headers, { retryable: false });
@@ -61,18 +67,18 @@ function rejectionMessage(rejection: Rejection, { key, limits, tokens }: Rejecti
   switch (rejection.stage) {
     case 'rpm':
       return `Rate limit reached: ${limits.rpm} requests per minute ${limitOwner(key, 'rpm')}.`;
+    case 'key_rpm':
+      return `Rate limit reached: ${key.keyRpm ?? 0} requests per minute on this key.`;
     case 'concurrency':
       return `Concurrency limit reached: ${limits.concurrent} requests in flight ${limitOwner(key, 'concurrent')}.`;
     case 'tpm':
-      if (rejection.retryAfterMs !== null) {
-        return `Rate limit reached: ${limits.tpm} tokens per minute ${limitOwner(key, 'tpm')}.`;
-      }
-      return (
-        `This request needs ${tokens} tokens (prompt + max output), more than the limit of ${limits.tpm} tokens ` +
-        `per minute ${limitOwner(key, 'tpm')}; lower max_tokens or shorten the prompt.`
-      );
+      return tokensMessage(rejection.retryAfterMs, tokens, limits.tpm, limitOwner(key, 'tpm'));
+    case 'key_tpm':
+      return tokensMessage(rejection.retryAfterMs, tokens, key.keyTpm ?? 0, 'on this key');
     case 'key_spend':
       return `Monthly spend cap of ${formatUsd(key.keySpendCapUsd ?? 0)} on this key reached.`;
+    case 'key_budget':
+      return budgetMessage(key);
     case 'account_spend':
       return `Monthly spend cap of ${formatUsd(key.accountSpendCapUsd ?? 0)} on this account reached.`;
     case 'included_tokens':
@@ -80,6 +86,23 @@ function rejectionMessage(rejection: Rejection, { key, limits, tokens }: Rejecti
     default:
       return unknownRejection(rejection);
   }
+}
+
+/** A tpm refusal: the window is full for now, or (no wait) the request alone is larger than the limit. */
+function tokensMessage(waitMs: number | null, tokens: number, tpm: number, owner: string): string {
+  if (waitMs !== null) return `Rate limit reached: ${tpm} tokens per minute ${owner}.`;
+  return (
+    `This request needs ${tokens} tokens (prompt + max output), more than the limit of ${tpm} tokens ` +
+    `per minute ${owner}; lower max_tokens or shorten the prompt.`
+  );
+}
+
+/** Names the key budget, its period and when it starts again (UTC). */
+function budgetMessage(key: AdmissionKey): string {
+  const budget = key.budget;
+  if (budget === undefined || budget === null) return 'The budget of this key is used up.';
+  const resets = { daily: 'at 00:00 UTC', weekly: 'on Monday at 00:00 UTC', monthly: 'on the 1st of the month at 00:00 UTC' }[budget.period];
+  return `The ${budget.period} budget of ${formatUsd(budget.usd)} on this key is used up (or too little is left for this request); it starts again ${resets}.`;
 }
 
 /** 429; a null wait means no retry can succeed at these limits, so no Retry-After and not retryable. */

@@ -150,6 +150,36 @@ describe('Admission', () => {
     assert.equal(ticket.headers()['X-RateLimit-Limit'], '2');
   });
 
+  it("refuses past a key's budget with 402 quota_exceeded naming it, while the key's cap and the account's leave room", async () => {
+    const budgeted = key({ budget: { usd: 0.02, period: 'weekly' }, keySpendCapUsd: 5, accountSpendCapUsd: 10 });
+    await (await admission.admit(input({ key: budgeted }))).settle({ totalTokens: 10, costUsd: 0.015 });
+    const error = await rejection(admission.admit(input({ key: budgeted })));
+    assert.equal(error.status, 402);
+    assert.equal(error.code, 'quota_exceeded');
+    assert.equal(error.stage, 'key_budget');
+    assert.match(error.message, /weekly budget of \$0\.02 on this key/);
+    assert.match(error.message, /Monday at 00:00 UTC/);
+    await (await admission.admit(input({ key: budgeted, byok: true }))).fail();
+  });
+
+  it("refuses past a key's own rpm with 429 on this key, the headers showing the key's limit", async () => {
+    const limited = key({ keyRpm: 2, keyTpm: 1000 });
+    const first = await admission.admit(input({ key: limited }));
+    assert.equal(first.headers()['X-RateLimit-Limit'], '2');
+    assert.equal(first.headers()['X-RateLimit-Remaining'], '1');
+    assert.equal(first.headers()['X-RateLimit-Limit-Tokens'], '1000');
+    assert.equal(first.headers()['X-RateLimit-Remaining-Tokens'], '800');
+    await first.settle({ totalTokens: 50, costUsd: 0 });
+    assert.equal((await admission.peekHeaders(limited))['X-RateLimit-Remaining-Tokens'], '950');
+    await admission.countRefused(limited);
+    const error = await rejection(admission.admit(input({ key: limited })));
+    assert.equal(error.status, 429);
+    assert.equal(error.stage, 'key_rpm');
+    assert.equal(error.message, 'Rate limit reached: 2 requests per minute on this key. Please try again in 60s.');
+    assert.equal(error.headers['X-RateLimit-Remaining'], '0');
+    assert.equal((await admission.peekHeaders(key()))['X-RateLimit-Limit'], '60', "the account's other keys keep the plan's window");
+  });
+
   it("keeps a running request's lease alive past its TTL, and stops once the ticket ends", async () => {
     const TTL = 150;
     const realTime = new MemoryLimiterBackend(Date.now);

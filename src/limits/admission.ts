@@ -132,7 +132,7 @@ export class Admission {
     }
     const tokens = input.promptTokens + input.maxOutputTokens;
     if (!input.byok) {
-      const seeding = this.#seeder?.ensure(input.key.accountId, input.key.keyId);
+      const seeding = this.#seeder?.ensure(input.key.accountId, input.key.keyId, input.key.budget?.period);
       if (seeding !== undefined) await seeding;
     }
     const result = await this.#backend.admit({
@@ -142,6 +142,8 @@ export class Admission {
       rpm: limits.rpm,
       tpm: limits.tpm,
       concurrent: limits.concurrent,
+      keyRpm: input.key.keyRpm ?? null,
+      keyTpm: input.key.keyTpm ?? null,
       slots,
       tokens,
       spend: input.byok ? null : spendRequest(input, limits),
@@ -170,6 +172,8 @@ export class Admission {
       rpm: limits.rpm,
       tpm: limits.tpm,
       concurrent: limits.concurrent,
+      keyRpm: key.keyRpm ?? null,
+      keyTpm: key.keyTpm ?? null,
       slots: 0,
       tokens: 0,
       spend: null,
@@ -180,10 +184,16 @@ export class Admission {
     return headers;
   }
 
-  /** The rate-limit headers for a response that did not go through admission (e.g. a 400 before it). */
+  /**
+   * The rate-limit headers for a response that did not go through admission (e.g. a 400 before it): the account's
+   * windows, or the key's own where tighter.
+   */
   async peekHeaders(key: AdmissionKey): Promise<RateLimitHeaders> {
     const limits = effectiveLimits(key, this.#plans);
-    return rateLimitHeaders(await this.#backend.peek(key.accountId, limits));
+    const keyRpm = key.keyRpm ?? null;
+    const keyTpm = key.keyTpm ?? null;
+    const own = keyRpm === null && keyTpm === null ? undefined : { keyId: key.keyId, rpm: keyRpm, tpm: keyTpm };
+    return rateLimitHeaders(await this.#backend.peek(key.accountId, limits, own));
   }
 
   /** This month's settled spend (USD) and tokens of an account or a key, as the caps see them. */
@@ -202,12 +212,13 @@ export class Admission {
 }
 
 function spendRequest(input: AdmitInput, limits: EffectiveLimits): SpendRequest {
-  const { keySpendCapUsd, accountSpendCapUsd } = input.key;
+  const { keySpendCapUsd, accountSpendCapUsd, budget } = input.key;
   return {
     costNanoUsd: usdToNanos(input.worstCaseCostUsd),
     keyCapNanoUsd: keySpendCapUsd === null ? null : usdToNanos(keySpendCapUsd),
     accountCapNanoUsd: accountSpendCapUsd === null ? null : usdToNanos(accountSpendCapUsd),
     includedTokens: limits.includedTokens,
+    keyBudget: budget === undefined || budget === null ? null : { capNanoUsd: usdToNanos(budget.usd), period: budget.period },
   };
 }
 

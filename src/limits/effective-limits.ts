@@ -1,6 +1,10 @@
-/** @module The limits that apply to a key's account: its plan's, with the account's own overrides on top. */
+/**
+ * @module The limits that apply to a key's account: its plan's, with the account's own overrides on top. A key may add
+ * rpm and tpm limits and a budget of its own beneath them (both apply: the tighter wins).
+ */
 import type { PlanConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
+import type { BudgetPeriod } from './period.js';
 import type { EffectiveLimits } from './types.js';
 
 /** An account's overrides of its plan's limits (enterprise); null fields mean "the plan's". */
@@ -21,6 +25,18 @@ export interface AdmissionKey {
   /** The account's monthly spend cap in USD; null for none. */
   readonly accountSpendCapUsd: number | null;
   readonly limits: LimitOverrides;
+  /** The key's budget: at most `usd` per period, starting again at each period's start (UTC); absent or null: none. */
+  readonly budget?: KeyBudget | null;
+  /** The key's own requests per minute beneath its account's; absent or null: none. */
+  readonly keyRpm?: number | null;
+  /** The key's own tokens per minute beneath its account's; absent or null: none. */
+  readonly keyTpm?: number | null;
+}
+
+/** A key's budget: at most `usd` spent per `period`. */
+export interface KeyBudget {
+  readonly usd: number;
+  readonly period: BudgetPeriod;
 }
 
 /**

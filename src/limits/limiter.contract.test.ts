@@ -7,6 +7,7 @@
 import { describe } from 'node:test';
 import { runAdmissionContract } from './contract/admission.contract.test.js';
 import type { MakeBackend } from './contract/fixture.js';
+import { runKeyContract } from './contract/keys.contract.test.js';
 import { runLeaseContract } from './contract/leases.contract.test.js';
 import { runSpendContract } from './contract/spend.contract.test.js';
 import { runWindowContract } from './contract/windows.contract.test.js';
@@ -20,5 +21,6 @@ export function runLimiterContract(name: string, makeBackend: MakeBackend): void
     describe('leases', () => runLeaseContract(makeBackend));
     describe('spend', () => runSpendContract(makeBackend));
     describe('admission', () => runAdmissionContract(makeBackend));
+    describe('per-key limits', () => runKeyContract(makeBackend));
   });
 }

@@ -7,14 +7,18 @@
  * counter is raised to them (`LimiterBackend.raiseMonthly`, idempotent across instances); afterwards it is a
  * lookup in memory. Scopes remembered are bounded (least recently used forgotten: a forgotten one is read again).
  * When the shared backend is down, the raise lands locally only and is tried again after {@link RETRY_MS}.
+ *
+ * A key with a daily or weekly budget has a third counter, loaded the same way from the ledger's charges since the
+ * start of the current day or week (a monthly budget shares the key's monthly counter).
  */
 import { LruMap } from '../core/lru-map.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { MonthCache } from './month.js';
 import { usdToNanos } from './money.js';
-import type { LimiterBackend, MonthlyScope } from './types.js';
+import { periodLabel, type BudgetPeriod } from './period.js';
+import { scopeName, type LimiterBackend, type MonthlyScope } from './types.js';
 
-/** A scope's charged cost and tokens this month, from the ledger. */
+/** A scope's charged cost and tokens in its current period (the month, or the budget's day or week), from the ledger. */
 export interface MonthlyCharge {
   readonly costUsd: number;
   readonly tokens: number;
@@ -23,7 +27,7 @@ export interface MonthlyCharge {
 /** What a {@link MonthlySeeder} needs. */
 export interface MonthlySeederDeps {
   readonly backend: Pick<LimiterBackend, 'raiseMonthly'>;
-  /** The ledger's totals of the scope in the month containing `nowMs`. */
+  /** The ledger's totals of the scope in its period (`scopePeriod`) containing `nowMs`. */
   readonly load: (scope: MonthlyScope, nowMs: number) => Promise<MonthlyCharge>;
   readonly now: () => number;
   /** Scopes remembered as loaded (default 200,000). */
@@ -48,16 +52,19 @@ export class MonthlySeeder {
   }
 
   /**
-   * Undefined when both scopes are loaded this month (the common case: no promise); otherwise a promise that
+   * Undefined when the scopes are loaded this period (the common case: no promise); otherwise a promise that
    * resolves once they are, or rejects with a 503 {@link GatewayError} when the ledger cannot be read.
+   * @param budgetPeriod the period of the key's budget, if it has one: a daily or weekly one is loaded too.
    */
-  ensure(accountId: string, keyId: string): Promise<void> | undefined {
+  ensure(accountId: string, keyId: string, budgetPeriod?: BudgetPeriod | null): Promise<void> | undefined {
     const now = this.#deps.now();
     const month = this.#months.at(now);
-    const account = this.#ensure({ accountId }, `${month} a ${accountId}`, now);
-    const key = this.#ensure({ keyId }, `${month} k ${keyId}`, now);
-    if (account === undefined && key === undefined) return undefined;
-    return Promise.all([account, key]).then(() => undefined);
+    const account = this.#ensure({ accountId }, `${month} ${scopeName({ accountId })}`, now);
+    const key = this.#ensure({ keyId }, `${month} ${scopeName({ keyId })}`, now);
+    const budget = budgetPeriod === 'daily' || budgetPeriod === 'weekly' ? { keyId, period: budgetPeriod } : undefined;
+    const short = budget === undefined ? undefined : this.#ensure(budget, `${periodLabel(budget.period, now)} ${scopeName(budget)}`, now);
+    if (account === undefined && key === undefined && short === undefined) return undefined;
+    return Promise.all([account, key, short]).then(() => undefined);
   }
 
   #ensure(scope: MonthlyScope, id: string, now: number): Promise<void> | undefined {

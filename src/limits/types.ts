@@ -6,6 +6,10 @@
  * Money crosses this interface as integer nano-dollars (1e-9 USD), so Redis can keep it with INCRBY and sums stay
  * exact to the ledger's cent-millionth.
  *
+ * A key may carry limits of its own beneath its account's: rpm and tpm windows counting only its requests, and a
+ * budget that starts again every day, ISO week or month (`period.ts`). A monthly budget is checked against the key's
+ * monthly counter (the one its spend cap uses); a daily or weekly one has a counter of its own, named by its period.
+ *
  * Why one `admit` call for all four stages rather than one call per stage with compensation: a request refused at a
  * later stage must consume nothing, and with per-stage calls its rpm slot would be visible to concurrent requests
  * (on any instance) until given back, refusing requests that should pass. One call is also one Redis round trip.
@@ -13,6 +17,8 @@
  * (score = expiry), a sorted set plus hash of tpm reservations (score = time, value = tokens), and per account/key a
  * hash of monthly counters named after the month (expiring after it); `admit` prunes by score, checks, and writes.
  */
+
+import type { BudgetPeriod, ShortBudgetPeriod } from './period.js';
 
 /** One sliding minute, in ms. Both rpm and tpm windows use it. */
 export const WINDOW_MS = 60_000;
@@ -36,6 +42,14 @@ export interface SpendRequest {
   readonly accountCapNanoUsd: number | null;
   /** The account's monthly included tokens. */
   readonly includedTokens: number;
+  /** The key's budget for its period; absent or null for none. */
+  readonly keyBudget?: KeyBudgetRequest | null;
+}
+
+/** A key's budget as admission checks it: at most `capNanoUsd` spent and reserved in each `period`. */
+export interface KeyBudgetRequest {
+  readonly capNanoUsd: number;
+  readonly period: BudgetPeriod;
 }
 
 /** Everything one admission needs; the backend checks and reserves it all in one atomic step. */
@@ -47,6 +61,10 @@ export interface AdmitRequest {
   readonly rpm: number;
   readonly tpm: number;
   readonly concurrent: number;
+  /** The key's own requests per minute, counted over its requests only; absent or null for none. */
+  readonly keyRpm?: number | null;
+  /** The key's own tokens per minute; absent or null for none. */
+  readonly keyTpm?: number | null;
   /**
    * Concurrency slots the request holds while it runs: its parallel upstream calls (`n` for an answer fanned out to
    * n calls), 1 for most; 0 holds none (a refused request counted against rpm only).
@@ -66,13 +84,28 @@ export interface Reservation {
   readonly keyId: string;
   /** UTC month (`YYYY-MM`) the spend was reserved in; it is settled into that month only. */
   readonly month: string;
+  /**
+   * The label of the period a daily or weekly key budget was reserved in (`period.ts`); it is settled into that
+   * period only. Absent or null when the request reserved no such budget.
+   */
+  readonly budgetLabel?: string | null;
   readonly tokens: number;
   readonly spend: SpendRequest | null;
   /** Concurrency slots held (see {@link AdmitRequest.slots}). */
   readonly slots: number;
 }
 
-/** The request window of an account as rate-limit headers report it. */
+/** A key's own rate limits, for a peek at its windows; a null limit is none. */
+export interface KeyWindowLimits {
+  readonly keyId: string;
+  readonly rpm: number | null;
+  readonly tpm: number | null;
+}
+
+/**
+ * The request window as rate-limit headers report it: the account's, or the key's own where that is tighter (fewer
+ * requests or tokens remaining; see `window.ts`).
+ */
 export interface WindowSnapshot {
   readonly requestsLimit: number;
   readonly requestsRemaining: number;
@@ -85,9 +118,12 @@ export interface WindowSnapshot {
 /** Which admission stage refused, and when a retry can succeed (null: never, at these limits). */
 export type Rejection =
   | { readonly stage: 'rpm'; readonly retryAfterMs: number | null }
+  | { readonly stage: 'key_rpm'; readonly retryAfterMs: number | null }
   | { readonly stage: 'concurrency' }
   | { readonly stage: 'tpm'; readonly retryAfterMs: number | null }
+  | { readonly stage: 'key_tpm'; readonly retryAfterMs: number | null }
   | { readonly stage: 'key_spend' }
+  | { readonly stage: 'key_budget' }
   | { readonly stage: 'account_spend' }
   | { readonly stage: 'included_tokens' };
 
@@ -102,11 +138,30 @@ export interface ActualUsage {
   readonly costNanoUsd: number;
 }
 
-/** Whose monthly counter: an account's (spend cap and included tokens) or a key's (spend cap). */
-export type MonthlyScope = { readonly accountId: string } | { readonly keyId: string };
+/**
+ * Whose spend counter: an account's monthly one (spend cap and included tokens), a key's monthly one (spend cap and a
+ * monthly budget), or a key's daily or weekly one (a budget of that period). Despite the name, the last kind counts
+ * over its own period; every method taking a scope works on any kind.
+ */
+export type MonthlyScope =
+  | { readonly accountId: string }
+  | { readonly keyId: string; readonly period?: undefined }
+  | { readonly keyId: string; readonly period: ShortBudgetPeriod };
 
-/** A monthly counter in the current UTC month. */
+/** The period a scope's counter counts over. */
+export function scopePeriod(scope: MonthlyScope): BudgetPeriod {
+  return 'accountId' in scope ? 'monthly' : (scope.period ?? 'monthly');
+}
+
+/** A short, unique name of a scope's counter (for maps keyed by scope). */
+export function scopeName(scope: MonthlyScope): string {
+  if ('accountId' in scope) return `a:${scope.accountId}`;
+  return scope.period === undefined ? `k:${scope.keyId}` : `${scope.period === 'daily' ? 'd' : 'w'}:${scope.keyId}`;
+}
+
+/** A counter in its current period (a UTC month unless the scope is a daily or weekly budget's). */
 export interface MonthlyTotals {
+  /** The label of the period counted (`period.ts`): `YYYY-MM` for a month. */
   readonly month: string;
   readonly spentNanoUsd: number;
   readonly reservedNanoUsd: number;
@@ -120,9 +175,9 @@ export interface MonthlyTotals {
  */
 export interface LimiterBackend {
   /**
-   * Checks, in order, rpm → concurrency → tpm → key cap → account cap → included tokens, and either reserves all
-   * of them (rpm hit, lease, tpm reservation, spend and token reservations) or nothing. An rpm or tpm rejection
-   * reports the wait after which both windows would admit the request.
+   * Checks, in order, rpm → key rpm → concurrency → tpm → key tpm → key cap → key budget → account cap → included
+   * tokens, and either reserves all of them (rpm hits, lease, tpm reservations, spend and token reservations) or
+   * nothing. An rpm or tpm rejection reports the wait after which every window would admit the request.
    */
   admit(request: AdmitRequest): Promise<AdmitResult>;
   /**
@@ -137,8 +192,11 @@ export interface LimiterBackend {
    * unreachable: renewing again later may succeed).
    */
   renew(reservation: Reservation, ttlMs: number): Promise<boolean>;
-  /** The account's windows without changing them, for headers on responses that skipped admission. */
-  peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot>;
+  /**
+   * The account's windows without changing them, for headers on responses that skipped admission; with `key`, the
+   * key's own windows where they are tighter.
+   */
+  peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>, key?: KeyWindowLimits): Promise<WindowSnapshot>;
   /** Sets this month's spent cost and used tokens; reservations are kept. */
   seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void>;
   /**
@@ -150,6 +208,6 @@ export interface LimiterBackend {
    * caller should raise again later.
    */
   raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean>;
-  /** The scope's counter for the current month (zeros if untouched). */
+  /** The scope's counter for its current period (zeros if untouched). */
   readMonthly(scope: MonthlyScope): Promise<MonthlyTotals>;
 }

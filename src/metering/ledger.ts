@@ -5,10 +5,11 @@
  * One process on SQLite uses the store sink; the scale-out issue adds a PostgreSQL store behind the same sink.
  */
 import type { Kysely } from 'kysely';
+import { periodBounds } from '../limits/period.js';
+import { scopePeriod, type MonthlyScope } from '../limits/types.js';
 import {
   monthlyChargedTotals,
   monthlyTotals,
-  type ChargedScope,
   type ChargedTotals,
   type Database,
   type Store,
@@ -99,10 +100,11 @@ export async function readMonthlyUsage(db: Kysely<Database>, query: MonthlyUsage
 }
 
 /**
- * Charged (non-BYOK) cost and tokens of one account or key in the month containing `nowMs`: what admission's
- * monthly counter for that scope is raised to on its first use (see `limits/monthly-seeder.ts`).
+ * Charged (non-BYOK) cost and tokens of one account or key in the month containing `nowMs` (for a key's daily or
+ * weekly budget, in that day or ISO week): what admission's counter for that scope is raised to on its first use
+ * (see `limits/monthly-seeder.ts`).
  */
-export async function loadMonthlyCharge(db: Kysely<Database>, scope: ChargedScope, nowMs: number): Promise<ChargedTotals> {
-  const { startIso, endIso } = monthBounds(nowMs);
-  return monthlyChargedTotals(db, scope, startIso, endIso);
+export async function loadMonthlyCharge(db: Kysely<Database>, scope: MonthlyScope, nowMs: number): Promise<ChargedTotals> {
+  const { startMs, endMs } = periodBounds(scopePeriod(scope), nowMs);
+  return monthlyChargedTotals(db, scope, new Date(startMs).toISOString(), new Date(endMs).toISOString());
 }

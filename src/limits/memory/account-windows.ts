@@ -1,5 +1,9 @@
-/** @module One account's short-lived limiter state in memory: its rpm and tpm windows and its concurrency leases. */
+/**
+ * @module One account's short-lived limiter state in memory: its rpm and tpm windows and its concurrency leases. A
+ * key with rpm or tpm limits of its own has windows of this kind too (holding no leases).
+ */
 import type { WindowSnapshot } from '../types.js';
+import { snapshotOf, type WindowCounts } from '../window.js';
 import { SlidingLog } from './sliding-log.js';
 
 /** A concurrency lease: when it expires, and how many slots it holds (its request's parallel upstream calls). */
@@ -63,15 +67,14 @@ export class AccountWindows {
     return this.#leases.size === 0;
   }
 
+  /** What the windows count. Call `prune(now)` first. */
+  counts(now: number): WindowCounts {
+    return { requests: this.requests.count, resetMs: this.requests.oldestExpiresInMs(now), tokens: this.tokens.total };
+  }
+
   /** The windows as headers report them. Call `prune(now)` first. */
   snapshot(now: number, rpm: number, tpm: number): WindowSnapshot {
-    return {
-      requestsLimit: rpm,
-      requestsRemaining: Math.max(0, rpm - this.requests.count),
-      requestsResetMs: this.requests.oldestExpiresInMs(now),
-      tokensLimit: tpm,
-      tokensRemaining: Math.max(0, tpm - this.tokens.total),
-    };
+    return snapshotOf(this.counts(now), rpm, tpm);
   }
 
   #dropExpiredLeases(now: number): void {

@@ -1,7 +1,9 @@
 /**
- * @module Monthly spend and token counters in memory, by account id or by key id (one instance each). A counter
- * belongs to one UTC month; touching it in a later month starts it again from zero, and reservations made in an
- * earlier month are settled into that month only (that is, dropped once it has passed).
+ * @module Spend and token counters in memory, by account id or by key id (one instance per kind). A counter belongs
+ * to one period, named by its label (`period.ts`): a UTC month for accounts, keys and monthly key budgets, a day or
+ * an ISO week for a key's daily or weekly budget. Touching it in a later period starts it again from zero, and
+ * reservations made in an earlier period are settled into that period only (that is, dropped once it has passed).
+ * The `month` names below are such labels.
  */
 import type { ActualUsage, MonthlyTotals, Reservation } from '../types.js';
 import { IncrementalSweep } from './incremental-sweep.js';
@@ -65,11 +67,14 @@ export class MonthlyCounters {
     counter.reservedTokens += tokens;
   }
 
-  /** Moves a reservation out of `reserved` and adds what was actually used, if its month is still current. */
-  settle(id: string, reservation: Reservation, actual: ActualUsage | null): void {
+  /**
+   * Moves a reservation out of `reserved` and adds what was actually used, if the period it was reserved in (`month`:
+   * the reservation's month, or its budget's label) is still current.
+   */
+  settle(id: string, month: string, reservation: Reservation, actual: ActualUsage | null): void {
     const counter = this.#counters.get(id);
     const spend = reservation.spend;
-    if (counter === undefined || spend === null || counter.month !== reservation.month) return;
+    if (counter === undefined || spend === null || counter.month !== month) return;
     counter.reservedNanoUsd -= spend.costNanoUsd;
     counter.reservedTokens -= reservation.tokens;
     counter.spentNanoUsd += actual?.costNanoUsd ?? 0;

@@ -26,11 +26,13 @@
  */
 import { MemoryLimiterBackend } from '../memory/memory-backend.js';
 import { MonthCache } from '../month.js';
+import { periodLabel } from '../period.js';
 import type {
   ActualUsage,
   AdmitRequest,
   AdmitResult,
   EffectiveLimits,
+  KeyWindowLimits,
   LimiterBackend,
   MonthlyScope,
   MonthlyTotals,
@@ -142,7 +144,7 @@ export class FallbackLimiterBackend implements LimiterBackend {
     }
     try {
       const result = await this.#call(this.#primary.admit(request), 'admit');
-      if (request.spend !== null) this.#mirror.touch(request.accountId, request.keyId);
+      if (request.spend !== null) this.#mirror.touch(request.accountId, request.keyId, request.spend.keyBudget?.period);
       this.#syncSoon();
       return result;
     } catch (error) {
@@ -187,17 +189,21 @@ export class FallbackLimiterBackend implements LimiterBackend {
   }
 
   /** While degraded, the local windows against this instance's share of the limits. */
-  async peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot> {
+  async peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>, key?: KeyWindowLimits): Promise<WindowSnapshot> {
     if (!this.#degraded) {
       try {
-        return await this.#call(this.#primary.peek(accountId, limits), 'peek');
+        return await this.#call(this.#primary.peek(accountId, limits, key), 'peek');
       } catch (error) {
         this.#fail(error, 'peek');
       }
     }
     this.#probeSoon();
-    const share = { rpm: shareOf(limits.rpm, this.#instances), tpm: shareOf(limits.tpm, this.#instances) };
-    return this.#local.peek(accountId, share);
+    const share = (limit: number): number => shareOf(limit, this.#instances);
+    const keyShare =
+      key === undefined
+        ? undefined
+        : { keyId: key.keyId, rpm: key.rpm === null ? null : share(key.rpm), tpm: key.tpm === null ? null : share(key.tpm) };
+    return this.#local.peek(accountId, { rpm: share(limits.rpm), tpm: share(limits.tpm) }, keyShare);
   }
 
   async seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void> {
@@ -265,10 +271,16 @@ export class FallbackLimiterBackend implements LimiterBackend {
   }
 
   async #admitLocally(request: AdmitRequest): Promise<AdmitResult> {
-    const month = this.#months.at(this.#now());
+    const now = this.#now();
+    const month = this.#months.at(now);
+    const period = request.spend?.keyBudget?.period;
     const bases = {
       account: this.#mirror.base({ accountId: request.accountId }, month),
       key: this.#mirror.base({ keyId: request.keyId }, month),
+      budget:
+        period === 'daily' || period === 'weekly'
+          ? this.#mirror.base({ keyId: request.keyId, period }, periodLabel(period, now))
+          : this.#mirror.base({ keyId: request.keyId }, month),
     };
     const result = await this.#local.admit(scaleRequest(request, this.#instances, bases));
     if (result.ok) this.#localReservations.add(result.reservation);
@@ -287,7 +299,10 @@ export class FallbackLimiterBackend implements LimiterBackend {
   /** What a timed-out admission would hold in Redis if it ran: refunding it frees the lease and reservations. */
   #orphanOf(request: AdmitRequest): Reservation {
     const { id, accountId, keyId, tokens, spend, slots } = request;
-    return { id, accountId, keyId, month: this.#months.at(this.#now()), tokens, spend, slots };
+    const now = this.#now();
+    const period = spend?.keyBudget?.period;
+    const budgetLabel = period === 'daily' || period === 'weekly' ? periodLabel(period, now) : null;
+    return { id, accountId, keyId, month: this.#months.at(now), budgetLabel, tokens, spend, slots };
   }
 
   #call<T>(promise: Promise<T>, operation: string): Promise<T> {

@@ -4,7 +4,17 @@
  * code.
  */
 import { MemoryLimiterBackend } from '../memory/memory-backend.js';
-import type { ActualUsage, AdmitRequest, AdmitResult, EffectiveLimits, MonthlyScope, MonthlyTotals, Reservation, WindowSnapshot } from '../types.js';
+import type {
+  ActualUsage,
+  AdmitRequest,
+  AdmitResult,
+  EffectiveLimits,
+  KeyWindowLimits,
+  MonthlyScope,
+  MonthlyTotals,
+  Reservation,
+  WindowSnapshot,
+} from '../types.js';
 import type { SharedLimiterBackend } from './fallback-backend.js';
 
 /** `up`: answers; `down`: rejects at once; `slow`: applies the call but answers only after `release()`. */
@@ -38,8 +48,8 @@ export class FlakyBackend implements SharedLimiterBackend {
     return this.#serve(() => this.inner.renew(reservation, ttlMs));
   }
 
-  peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot> {
-    return this.#serve(() => this.inner.peek(accountId, limits));
+  peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>, key?: KeyWindowLimits): Promise<WindowSnapshot> {
+    return this.#serve(() => this.inner.peek(accountId, limits, key));
   }
 
   seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void> {

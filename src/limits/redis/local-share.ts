@@ -26,10 +26,12 @@ export function capShare(cap: number | null, base: number, instances: number): n
   return base + Math.floor(Math.max(0, cap - base) / instances);
 }
 
-/** The bases of the two counters an admission checks. */
+/** The bases of the counters an admission checks. */
 export interface RequestBases {
   readonly account: MonthlyBase;
   readonly key: MonthlyBase;
+  /** The key's daily or weekly budget counter's (a monthly budget's is `key`'s). */
+  readonly budget: MonthlyBase;
 }
 
 /** `request` with every limit cut to this instance's share. */
@@ -39,15 +41,24 @@ export function scaleRequest(request: AdmitRequest, instances: number, bases: Re
     rpm: shareOf(request.rpm, instances),
     tpm: shareOf(request.tpm, instances),
     concurrent: shareOf(request.concurrent, instances),
+    keyRpm: optionalShare(request.keyRpm, instances),
+    keyTpm: optionalShare(request.keyTpm, instances),
     spend: request.spend === null ? null : scaleSpend(request.spend, instances, bases),
   };
 }
 
+function optionalShare(limit: number | null | undefined, instances: number): number | null {
+  return limit === undefined || limit === null ? null : shareOf(limit, instances);
+}
+
 function scaleSpend(spend: SpendRequest, instances: number, bases: RequestBases): SpendRequest {
+  const budget = spend.keyBudget ?? null;
+  const budgetBase = budget?.period === 'monthly' ? bases.key : bases.budget;
   return {
     costNanoUsd: spend.costNanoUsd,
     keyCapNanoUsd: capShare(spend.keyCapNanoUsd, bases.key.nanoUsd, instances),
     accountCapNanoUsd: capShare(spend.accountCapNanoUsd, bases.account.nanoUsd, instances),
     includedTokens: capShare(spend.includedTokens, bases.account.tokens, instances) ?? 0,
+    keyBudget: budget === null ? null : { period: budget.period, capNanoUsd: capShare(budget.capNanoUsd, budgetBase.nanoUsd, instances) ?? 0 },
   };
 }

@@ -1,5 +1,6 @@
 /**
- * @module The Lua shared by the limiter scripts: the clock, UTC month labels, and pruning of an account's window.
+ * @module The Lua shared by the limiter scripts: the clock, UTC month and budget period labels, and pruning of an
+ * account's (or a key's) window.
  *
  * Clock: every script takes `ARGV[1]`, either '' (production: the script reads Redis `TIME`, so all gateway
  * instances share one clock and none can skew a window) or an injected time in ms (tests, which drive the clock).
@@ -19,14 +20,22 @@ export const WINDOW_KEY_TTL_MS = 61_000;
  */
 export const MONTH_KEY_TTL_MS = 40 * 86_400_000;
 
+/** A daily budget's counter expires two days after its last write (after its day has ended). */
+export const DAY_KEY_TTL_MS = 2 * 86_400_000;
+
+/** A weekly budget's counter expires nine days after its last write (after its week has ended). */
+export const WEEK_KEY_TTL_MS = 9 * 86_400_000;
+
 /**
- * Lua defining `WINDOW_MS`, `NEVER`, `clock_ms`, `month_of`, `prune_window`, `window_tokens`, `reset_ms`,
- * `extend_ttl` and `restart_if_stale`.
+ * Lua defining `WINDOW_MS`, `NEVER`, `clock_ms`, `civil`, `month_of`, `period_label`, `counter_ttl`, `prune_window`,
+ * `window_tokens`, `reset_ms`, `extend_ttl` and `restart_if_stale`.
  */
 export const LUA_PRELUDE = `
 local WINDOW_MS = 60000
 local WINDOW_KEY_TTL_MS = ${WINDOW_KEY_TTL_MS}
 local MONTH_KEY_TTL_MS = ${MONTH_KEY_TTL_MS}
+local DAY_KEY_TTL_MS = ${DAY_KEY_TTL_MS}
+local WEEK_KEY_TTL_MS = ${WEEK_KEY_TTL_MS}
 local NEVER = -1
 local BATCH = 500
 
@@ -36,18 +45,44 @@ local function clock_ms(injected)
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- 'YYYY-MM' of the UTC month containing ms (civil-from-days, proleptic Gregorian calendar).
-local function month_of(ms)
-  local z = math.floor(ms / 86400000) + 719468
+-- Year, month and day of a day number (days since 1970-01-01; civil-from-days, proleptic Gregorian calendar).
+local function civil(days)
+  local z = days + 719468
   local era = math.floor(z / 146097)
   local doe = z - era * 146097
   local yoe = math.floor((doe - math.floor(doe / 1460) + math.floor(doe / 36524) - math.floor(doe / 146096)) / 365)
   local doy = doe - (365 * yoe + math.floor(yoe / 4) - math.floor(yoe / 100))
   local mp = math.floor((5 * doy + 2) / 153)
+  local d = doy - math.floor((153 * mp + 2) / 5) + 1
   local m = mp < 10 and mp + 3 or mp - 9
   local y = yoe + era * 400
   if m <= 2 then y = y + 1 end
+  return y, m, d
+end
+
+-- 'YYYY-MM' of the UTC month containing ms.
+local function month_of(ms)
+  local y, m = civil(math.floor(ms / 86400000))
   return string.format('%04d-%02d', y, m)
+end
+
+-- The label of the period of kind ('monthly', 'weekly' or 'daily'; '' is monthly) containing ms, as period.ts
+-- writes it: 'YYYY-MM', 'W' .. the date of the ISO week's Monday, 'YYYY-MM-DD'. 1970-01-01 was a Thursday.
+local function period_label(ms, kind)
+  if kind == '' or kind == 'monthly' then return month_of(ms) end
+  local day = math.floor(ms / 86400000)
+  if kind == 'weekly' then day = day - (day + 3) % 7 end
+  local y, m, d = civil(day)
+  local date = string.format('%04d-%02d-%02d', y, m, d)
+  if kind == 'weekly' then return 'W' .. date end
+  return date
+end
+
+-- How long a counter of the kind lives after its last write: past the end of its period, never much longer.
+local function counter_ttl(kind)
+  if kind == 'daily' then return DAY_KEY_TTL_MS end
+  if kind == 'weekly' then return WEEK_KEY_TTL_MS end
+  return MONTH_KEY_TTL_MS
 end
 
 -- Drops the entries made at or before cutoff from an account's window: the log (zset id -> time, one entry per
@@ -85,7 +120,8 @@ local function reset_ms(log, now)
   return tonumber(oldest[2]) + WINDOW_MS - now
 end
 
--- A monthly counter is a hash: month, spent, reserved, tokens, reserved_tokens. One of another month restarts.
+-- A counter is a hash: month (its period's label), spent, reserved, tokens, reserved_tokens. One of another period
+-- restarts.
 local function restart_if_stale(counter, month)
   if redis.call('HGET', counter, 'month') ~= month then
     redis.call('HSET', counter, 'month', month, 'spent', 0, 'reserved', 0, 'tokens', 0, 'reserved_tokens', 0)

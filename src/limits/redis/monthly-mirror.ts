@@ -1,11 +1,13 @@
 /**
- * @module The last monthly totals read from the shared backend for the accounts and keys this instance serves, so
- * that if Redis goes away the local fallback starts from what was already spent rather than from zero.
+ * @module The last monthly totals read from the shared backend for the accounts and keys this instance serves (and the
+ * daily or weekly budgets of keys), so that if Redis goes away the local fallback starts from what was already spent
+ * rather than from zero.
  *
  * While Redis answers, the scopes admissions touch are remembered and, every sync interval, read from Redis in the
  * background; the result becomes the scope's base and is seeded into the local backend's counters.
  */
-import type { LimiterBackend, MonthlyScope, MonthlyTotals } from '../types.js';
+import type { BudgetPeriod } from '../period.js';
+import { scopeName, type LimiterBackend, type MonthlyScope, type MonthlyTotals } from '../types.js';
 import { EMPTY_BASE, type MonthlyBase } from './local-share.js';
 
 /** Scopes read per sync; the rest wait for the next one. */
@@ -23,9 +25,10 @@ export class MonthlyMirror {
   readonly #touched = new Map<string, MonthlyScope>();
 
   /** Remembers the scopes of an admission that carries a spend part, for the next sync. */
-  touch(accountId: string, keyId: string): void {
-    this.#touched.set(`a:${accountId}`, { accountId });
-    this.#touched.set(`k:${keyId}`, { keyId });
+  touch(accountId: string, keyId: string, budgetPeriod?: BudgetPeriod): void {
+    const scopes: MonthlyScope[] = [{ accountId }, { keyId }];
+    if (budgetPeriod === 'daily' || budgetPeriod === 'weekly') scopes.push({ keyId, period: budgetPeriod });
+    for (const scope of scopes) this.#touched.set(scopeName(scope), scope);
   }
 
   /** Whether any scope waits to be synced. */
@@ -40,13 +43,13 @@ export class MonthlyMirror {
       nanoUsd: totals.spentNanoUsd + totals.reservedNanoUsd,
       tokens: totals.tokens + totals.reservedTokens,
     };
-    this.#bases.set(scopeKey(scope), base);
+    this.#bases.set(scopeName(scope), base);
     return base;
   }
 
-  /** The base of a scope in `month` (empty if unknown, or known only for another month). */
+  /** The base of a scope in `month`, its period's label (empty if unknown, or known only for another period). */
   base(scope: MonthlyScope, month: string): MonthlyBase {
-    const entry = this.#bases.get(scopeKey(scope));
+    const entry = this.#bases.get(scopeName(scope));
     return entry === undefined || entry.month !== month ? EMPTY_BASE : entry;
   }
 
@@ -72,8 +75,4 @@ export class MonthlyMirror {
       }
     }
   }
-}
-
-function scopeKey(scope: MonthlyScope): string {
-  return 'accountId' in scope ? `a:${scope.accountId}` : `k:${scope.keyId}`;
 }

@@ -5,7 +5,8 @@ import { it } from 'node:test';
 import { connectTestRedis, describeWithRedis } from '../../cluster/testing.js';
 import { runLimiterContract } from '../limiter.contract.test.js';
 import { monthOf } from '../month.js';
-import { LUA_PRELUDE } from './lua-prelude.js';
+import { periodLabel } from '../period.js';
+import { DAY_KEY_TTL_MS, LUA_PRELUDE } from './lua-prelude.js';
 import { RedisLimiterBackend } from './redis-backend.js';
 
 const redis = await connectTestRedis();
@@ -81,5 +82,40 @@ describeWithRedis('RedisLimiterBackend', redis, (client, prefixes) => {
       for (let month = 0; month < 12; month += 1) instants.push(Date.UTC(year, month, 1) - 1, Date.UTC(year, month, 1));
     }
     for (const ms of instants) assert.equal(await client.eval(probe, 0, String(ms)), monthOf(ms), new Date(ms).toISOString());
+  });
+
+  it('labels budget days and ISO weeks as period.ts does, across month, year and leap-day boundaries', async () => {
+    const probe = `${LUA_PRELUDE}\nreturn period_label(tonumber(ARGV[1]), ARGV[2])`;
+    const instants = [0, Date.UTC(2000, 1, 29, 12), Date.UTC(2024, 1, 29), Date.UTC(2026, 0, 1), Date.UTC(2025, 11, 29) - 1];
+    for (let day = 0; day < 800; day += 3) instants.push(Date.UTC(2025, 10, 1) + day * 86_400_000 - 1, Date.UTC(2025, 10, 1) + day * 86_400_000);
+    for (const ms of instants) {
+      for (const period of ['daily', 'weekly', 'monthly'] as const) {
+        assert.equal(await client.eval(probe, 0, String(ms), period), periodLabel(period, ms), `${period} ${new Date(ms).toISOString()}`);
+      }
+    }
+  });
+
+  it('keeps a key budget counter and its own windows under their own names, each expiring', async () => {
+    const prefix = prefixes.next();
+    const backend = new RedisLimiterBackend({ redis: client, prefix });
+    const base = request('acct-k');
+    const spend = { ...base.spend, keyBudget: { capNanoUsd: 10, period: 'daily' as const } };
+    const result = await backend.admit({ ...base, keyRpm: 5, keyTpm: 500, spend });
+    assert.ok(result.ok);
+    assert.equal(result.reservation.budgetLabel, periodLabel('daily', Date.now()));
+    const keys = (await client.keys(`${prefix}:*`)).sort();
+    assert.deepEqual(
+      keys.filter((key) => key.includes(':key:')),
+      [
+        `${prefix}:budget:daily:key:key-acct-k`,
+        `${prefix}:key:key-acct-k:amounts`,
+        `${prefix}:key:key-acct-k:log`,
+        `${prefix}:key:key-acct-k:tokens`,
+        `${prefix}:month:key:key-acct-k`,
+      ],
+    );
+    for (const key of keys) assert.ok((await client.pttl(key)) > 0, `${key} has a TTL`);
+    const budgetTtl = await client.pttl(`${prefix}:budget:daily:key:key-acct-k`);
+    assert.ok(budgetTtl <= DAY_KEY_TTL_MS && budgetTtl > DAY_KEY_TTL_MS - 60_000);
   });
 });

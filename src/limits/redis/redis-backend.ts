@@ -7,16 +7,19 @@
  * whatever their own clocks say. Tests pass `now` instead to drive time; production must not (instances' clocks
  * would then mix in the shared windows).
  *
- * Expiry: window keys expire a minute after their last write, lease sets a second after their longest lease, and
- * monthly counters 40 days after their last write, so an idle account leaves nothing behind. A crashed instance's
+ * Expiry: window keys expire a minute after their last write, lease sets a second after their longest lease,
+ * monthly counters 40 days after their last write (a key budget's daily or weekly counter 2 or 9 days), so an idle
+ * account leaves nothing behind. A crashed instance's
  * leases stop counting at their expiry, because every admission drops expired leases before counting.
  */
 import type { Redis } from 'ioredis';
+import { scopePeriod } from '../types.js';
 import type {
   ActualUsage,
   AdmitRequest,
   AdmitResult,
   EffectiveLimits,
+  KeyWindowLimits,
   LimiterBackend,
   MonthlyScope,
   MonthlyTotals,
@@ -24,6 +27,7 @@ import type {
   Reservation,
   WindowSnapshot,
 } from '../types.js';
+import { snapshotOf, tighterWindow, type WindowCounts } from '../window.js';
 import { ADD_MONTHLY_SCRIPT } from './add-monthly-script.js';
 import { ADMIT_SCRIPT } from './admit-script.js';
 import { FINISH_SCRIPT } from './finish-script.js';
@@ -59,9 +63,14 @@ export class RedisLimiterBackend implements LimiterBackend {
 
   async admit(request: AdmitRequest): Promise<AdmitResult> {
     const w = this.#keys.windows(request.accountId);
+    const k = this.#keys.keyWindows(request.keyId);
     const { spend } = request;
-    const keys = [w.log, w.amounts, w.tokens, w.leases];
-    keys.push(this.#keys.accountMonth(request.accountId), this.#keys.keyMonth(request.keyId));
+    const budget = spend?.keyBudget ?? null;
+    const keyMonth = this.#keys.keyMonth(request.keyId);
+    const budgetKey = budget === null || budget.period === 'monthly' ? keyMonth : this.#keys.keyBudget(request.keyId, budget.period);
+    const keys = [w.log, w.amounts, w.tokens, w.leases, this.#keys.accountMonth(request.accountId), keyMonth, k.log, k.amounts, k.tokens, budgetKey];
+    const keyRpm = request.keyRpm ?? null;
+    const keyTpm = request.keyTpm ?? null;
     const args = [
       this.#clock(),
       request.id,
@@ -76,19 +85,20 @@ export class RedisLimiterBackend implements LimiterBackend {
       capArg(spend?.accountCapNanoUsd ?? null),
       intArg(spend?.includedTokens ?? 0),
       intArg(request.slots),
+      limitArg(keyRpm),
+      limitArg(keyTpm),
+      capArg(budget?.capNanoUsd ?? null),
+      budget?.period ?? '',
     ];
-    const reply = replyArray(await ADMIT_SCRIPT.run(this.#redis, keys, args), 6, 'admit');
-    const window: WindowSnapshot = {
-      requestsLimit: request.rpm,
-      requestsRemaining: replyNumber(reply[3], 'admit'),
-      requestsResetMs: replyNumber(reply[4], 'admit'),
-      tokensLimit: request.tpm,
-      tokensRemaining: replyNumber(reply[5], 'admit'),
-    };
+    const reply = replyArray(await ADMIT_SCRIPT.run(this.#redis, keys, args), 10, 'admit');
+    const account = snapshotOf(countsAt(reply, 3, 'admit'), request.rpm, request.tpm);
+    const window = tighterWindow(account, countsAt(reply, 6, 'admit'), keyRpm, keyTpm);
     if (replyNumber(reply[0], 'admit') === 1) {
       const { id, accountId, keyId, tokens, slots } = request;
       const month = replyString(reply[1], 'admit');
-      return { ok: true, reservation: { id, accountId, keyId, month, tokens, spend, slots }, window };
+      const label = replyString(reply[9], 'admit');
+      const budgetLabel = label === '' ? null : label;
+      return { ok: true, reservation: { id, accountId, keyId, month, budgetLabel, tokens, spend, slots }, window };
     }
     const rejection = rejectionOf(replyString(reply[1], 'admit'), replyNumber(reply[2], 'admit'));
     return { ok: false, rejection, window };
@@ -96,9 +106,12 @@ export class RedisLimiterBackend implements LimiterBackend {
 
   async finish(reservation: Reservation, actual: ActualUsage | null): Promise<boolean> {
     const w = this.#keys.windows(reservation.accountId);
-    const keys = [w.leases, w.amounts, w.tokens];
-    keys.push(this.#keys.accountMonth(reservation.accountId), this.#keys.keyMonth(reservation.keyId));
+    const k = this.#keys.keyWindows(reservation.keyId);
     const { spend } = reservation;
+    const period = spend?.keyBudget?.period;
+    const keyMonth = this.#keys.keyMonth(reservation.keyId);
+    const budgetKey = period === 'daily' || period === 'weekly' ? this.#keys.keyBudget(reservation.keyId, period) : keyMonth;
+    const keys = [w.leases, w.amounts, w.tokens, this.#keys.accountMonth(reservation.accountId), keyMonth, k.amounts, k.tokens, budgetKey];
     const args = [
       this.#clock(),
       reservation.id,
@@ -109,6 +122,7 @@ export class RedisLimiterBackend implements LimiterBackend {
       intArg(actual?.costNanoUsd ?? 0),
       intArg(actual?.tokens ?? 0),
       intArg(reservation.slots),
+      reservation.budgetLabel ?? '',
     ];
     return replyNumber(await FINISH_SCRIPT.run(this.#redis, keys, args), 'finish') === 1;
   }
@@ -119,32 +133,32 @@ export class RedisLimiterBackend implements LimiterBackend {
     return replyNumber(reply, 'renew') === 1;
   }
 
-  async peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>): Promise<WindowSnapshot> {
+  async peek(accountId: string, limits: Pick<EffectiveLimits, 'rpm' | 'tpm'>, key?: KeyWindowLimits): Promise<WindowSnapshot> {
     const w = this.#keys.windows(accountId);
     const keys = [w.log, w.amounts, w.tokens];
-    const reply = replyArray(await PEEK_SCRIPT.run(this.#redis, keys, [this.#clock()]), 3, 'peek');
-    return {
-      requestsLimit: limits.rpm,
-      requestsRemaining: Math.max(0, limits.rpm - replyNumber(reply[0], 'peek')),
-      requestsResetMs: replyNumber(reply[1], 'peek'),
-      tokensLimit: limits.tpm,
-      tokensRemaining: Math.max(0, limits.tpm - replyNumber(reply[2], 'peek')),
-    };
+    if (key !== undefined) {
+      const k = this.#keys.keyWindows(key.keyId);
+      keys.push(k.log, k.amounts, k.tokens);
+    }
+    const args = [this.#clock(), key === undefined ? '0' : '1'];
+    const reply = replyArray(await PEEK_SCRIPT.run(this.#redis, keys, args), 6, 'peek');
+    const account = snapshotOf(countsAt(reply, 0, 'peek'), limits.rpm, limits.tpm);
+    return key === undefined ? account : tighterWindow(account, countsAt(reply, 3, 'peek'), key.rpm, key.tpm);
   }
 
   async seedMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<void> {
-    const args = [this.#clock(), intArg(spentNanoUsd), intArg(tokens)];
+    const args = [this.#clock(), intArg(spentNanoUsd), intArg(tokens), scopePeriod(scope)];
     await SEED_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], args);
   }
 
   async raiseMonthly(scope: MonthlyScope, spentNanoUsd: number, tokens: number): Promise<boolean> {
-    const args = [this.#clock(), intArg(spentNanoUsd), intArg(tokens)];
+    const args = [this.#clock(), intArg(spentNanoUsd), intArg(tokens), scopePeriod(scope)];
     await RAISE_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], args);
     return true;
   }
 
   async readMonthly(scope: MonthlyScope): Promise<MonthlyTotals> {
-    const reply = await READ_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], [this.#clock()]);
+    const reply = await READ_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], [this.#clock(), scopePeriod(scope)]);
     const [month, spent, reserved, tokens, reservedTokens] = replyArray(reply, 5, 'read-monthly');
     return {
       month: replyString(month, 'read-monthly'),
@@ -156,11 +170,12 @@ export class RedisLimiterBackend implements LimiterBackend {
   }
 
   /**
-   * Adds used cost and tokens to a scope's counter for `month` (dropped if that month has passed). Not part of
-   * the {@link LimiterBackend} contract: `FallbackLimiterBackend` replays usage settled locally through it.
+   * Adds used cost and tokens to a scope's counter for `month` (its period's label; dropped if that period has
+   * passed). Not part of the {@link LimiterBackend} contract: `FallbackLimiterBackend` replays usage settled locally
+   * through it.
    */
   async addMonthly(scope: MonthlyScope, month: string, spentNanoUsd: number, tokens: number): Promise<boolean> {
-    const args = [this.#clock(), month, intArg(spentNanoUsd), intArg(tokens)];
+    const args = [this.#clock(), month, intArg(spentNanoUsd), intArg(tokens), scopePeriod(scope)];
     return replyNumber(await ADD_MONTHLY_SCRIPT.run(this.#redis, [this.#keys.month(scope)], args), 'add-monthly') === 1;
   }
 
@@ -179,15 +194,27 @@ function capArg(cap: number | null): string {
   return cap === null ? '' : intArg(cap);
 }
 
+function limitArg(limit: number | null): string {
+  return limit === null ? '' : String(limit);
+}
+
+/** A window's requests, reset and tokens from three consecutive reply elements starting at `at`. */
+function countsAt(reply: readonly unknown[], at: number, script: string): WindowCounts {
+  return { requests: replyNumber(reply[at], script), resetMs: replyNumber(reply[at + 1], script), tokens: replyNumber(reply[at + 2], script) };
+}
+
 /** The rejection a script reported; -1 stands for "never" (null). */
 function rejectionOf(stage: string, waitMs: number): Rejection {
   const retryAfterMs = waitMs < 0 ? null : waitMs;
   switch (stage) {
     case 'rpm':
+    case 'key_rpm':
     case 'tpm':
+    case 'key_tpm':
       return { stage, retryAfterMs };
     case 'concurrency':
     case 'key_spend':
+    case 'key_budget':
     case 'account_spend':
     case 'included_tokens':
       return { stage };

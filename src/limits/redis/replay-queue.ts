@@ -7,7 +7,7 @@
  *
  * Local rate-window hits and leases are never replayed: they expire within a minute (leases: when finished locally).
  */
-import type { ActualUsage, MonthlyScope, Reservation } from '../types.js';
+import { scopeName, type ActualUsage, type MonthlyScope, type Reservation } from '../types.js';
 
 /** Finishes kept at most; past that the oldest are dropped (their leases expire at their TTL in Redis). */
 export const MAX_PENDING_FINISHES = 10_000;
@@ -18,9 +18,10 @@ export interface PendingFinish {
   readonly actual: ActualUsage | null;
 }
 
-/** Locally settled usage of one scope in one month. */
+/** Locally settled usage of one scope in one month (or, for a key's daily or weekly budget, one day or week). */
 export interface PendingUsage {
   readonly scope: MonthlyScope;
+  /** The label of the period the usage counts in. */
   readonly month: string;
   nanoUsd: number;
   tokens: number;
@@ -53,10 +54,13 @@ export class ReplayQueue {
     this.#finishes.push(finish);
   }
 
-  /** Adds usage settled locally for the account's and the key's counters. */
+  /** Adds usage settled locally for the account's and the key's counters (and the key's daily or weekly budget's). */
   addUsage(reservation: Reservation, actual: ActualUsage): void {
     this.#addScope({ accountId: reservation.accountId }, reservation.month, actual);
     this.#addScope({ keyId: reservation.keyId }, reservation.month, actual);
+    const period = reservation.spend?.keyBudget?.period;
+    const label = reservation.budgetLabel ?? null;
+    if ((period === 'daily' || period === 'weekly') && label !== null) this.#addScope({ keyId: reservation.keyId, period }, label, actual);
   }
 
   /**
@@ -87,7 +91,7 @@ export class ReplayQueue {
   }
 
   #addScope(scope: MonthlyScope, month: string, actual: ActualUsage): void {
-    const key = `${month}|${'accountId' in scope ? `a:${scope.accountId}` : `k:${scope.keyId}`}`;
+    const key = `${month}|${scopeName(scope)}`;
     this.#merge(key, { scope, month, nanoUsd: actual.costNanoUsd, tokens: actual.tokens });
   }
 

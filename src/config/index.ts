@@ -13,4 +13,7 @@ export type {
   ModelPricing,
   ResponsesConfig,
   TimeoutConfig,
+  TelemetryConfig,
+  OtlpTracesConfig,
+  OtlpProtocol,
 } from './types.js';

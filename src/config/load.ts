@@ -11,6 +11,7 @@ import { ConfigError } from './config-error.js';
 import { toModelAliases } from './model-aliases.js';
 import { toModelConfigs } from './models.js';
 import { ConfigFileSchema, type ConfigFile } from './schema.js';
+import { telemetryFromEnv } from './telemetry.js';
 import type { GatewayConfig } from './types.js';
 
 export { ConfigError } from './config-error.js';
@@ -69,6 +70,7 @@ export function loadConfig(options: LoadConfigOptions = {}): GatewayConfig {
     sessions: config.sessions,
     responses: config.responses,
     cache: config.cache,
+    telemetry: telemetryFromEnv(env, config.telemetry),
   };
 }
 
@@ -114,8 +116,8 @@ function readYaml(path: URL | string): Record<string, unknown> {
 }
 
 /**
- * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `keys`, `sessions`, `responses`, `cache` and
- * `modelAliases` merge by key (one level deep); `models` replaces the catalog.
+ * `providers`, `plans`, `server`, `timeouts`, `requests`, `throttles`, `keys`, `sessions`, `responses`, `cache`,
+ * `telemetry` and `modelAliases` merge by key (one level deep); `models` replaces the catalog.
  */
 function mergeConfig(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

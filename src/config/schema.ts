@@ -119,6 +119,8 @@ export const ConfigFileSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Tracing switches the OTEL_* variables do not cover (README: Tracing); the exporter comes from those variables. */
+    telemetry: Type.Object({ captureContent: Type.Boolean() }, { additionalProperties: false }),
   },
   { additionalProperties: false },
 );

@@ -160,6 +160,8 @@ export interface GatewayConfig {
   responses: ResponsesConfig;
   /** The response cache. */
   cache: CacheConfig;
+  /** OpenTelemetry tracing (`OTEL_*` variables and the `telemetry` section); absent: off. */
+  telemetry?: TelemetryConfig | undefined;
 }
 
 /**
@@ -231,4 +233,28 @@ export interface CacheConfig {
   defaultTtlSeconds: number;
   /** Longest lifetime a request or a key may ask for (at most 30 days); a request asking for more is a 400. */
   maxTtlSeconds: number;
+}
+
+/** How spans are sent: OTLP over HTTP, as protobuf (the spec's default) or JSON. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+/** Where spans go (see `telemetry.ts` for the variables each field comes from). */
+export interface OtlpTracesConfig {
+  /** The full traces URL (`…/v1/traces`). */
+  url: string;
+  protocol: OtlpProtocol;
+  /** Sent with every export (`OTEL_EXPORTER_OTLP_HEADERS`, `…_TRACES_HEADERS`), e.g. a vendor's API key. */
+  headers: Record<string, string>;
+}
+
+/** OpenTelemetry tracing (README: Tracing). */
+export interface TelemetryConfig {
+  /** Where to export; absent: tracing is off (no SDK loaded, no spans made). */
+  otlp?: OtlpTracesConfig | undefined;
+  /** `service.name` of every span (`OTEL_SERVICE_NAME`, default `originalpoint`). */
+  serviceName: string;
+  /** `OTEL_RESOURCE_ATTRIBUTES`: more resource attributes (`deployment.environment.name=prod`, …). */
+  resourceAttributes: Record<string, string>;
+  /** Record prompts and completions on spans (`telemetry.captureContent`, default false): they may hold personal data. */
+  captureContent: boolean;
 }

@@ -30,17 +30,18 @@ export function countingCandidates(native: NativeBody, candidates: readonly Cand
   );
 }
 
-/** Counts `native`'s prompt tokens on `candidate` (one of {@link countingCandidates}). */
+/** Counts `native`'s prompt tokens on `candidate` (one of {@link countingCandidates}), sending `traceHeaders` along. */
 export async function countTokensOn(
   deps: Pick<GatewayDeps, 'client'>,
   native: NativeBody,
   candidate: Candidate,
   signal: CancelSignal,
+  traceHeaders?: Readonly<Record<string, string>>,
 ): Promise<{ input_tokens: number }> {
   const adapter = adapterFor(candidate.provider.format);
   const counting = countingOf(adapter);
   const { request } = counting.toUpstream(native, targetOf(candidate));
-  const response = await deps.client.send(candidate.provider.baseUrl, request, signal);
+  const response = await deps.client.send(candidate.provider.baseUrl, request, signal, traceHeaders);
   if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
   const body = parseJsonSafe(await readBodyText(response, signal));
   if (body === undefined) throw malformedUpstream('token count');

@@ -50,12 +50,18 @@ export function embeddingCallsFor(req: EmbeddingCall, candidate: Candidate): num
  * Embeds `req` on `candidate`: every call, in order, merged into one answer whose usage is the sum of the calls' (or
  * absent when any call reported none). Reports the attempt's success; its failure is the attempt loop's to report.
  */
-export async function embedOn(deps: EmbedDeps, req: EmbeddingCall, candidate: Candidate, signal: CancelSignal): Promise<EmbeddingResponse> {
+export async function embedOn(
+  deps: EmbedDeps,
+  req: EmbeddingCall,
+  candidate: Candidate,
+  signal: CancelSignal,
+  traceHeaders?: Readonly<Record<string, string>>,
+): Promise<EmbeddingResponse> {
   const adapter = adapterFor(candidate.provider.format);
   const embeddings = embeddingsOf(adapter);
   const calls = splitEmbeddingCall(req, embeddings.maxInputsPerCall);
   const started = performance.now();
-  const answers = await runAll(calls, (call, callSignal) => callOnce(deps, adapter, embeddings, call, candidate, callSignal), signal);
+  const answers = await runAll(calls, (call, callSignal) => callOnce(deps, adapter, embeddings, call, candidate, callSignal, traceHeaders), signal);
   const elapsed = performance.now() - started;
   deps.onOutcome?.(candidate, { ok: true, ttftMs: elapsed, totalMs: elapsed, outputTokens: 0 });
   return merge(answers, req.model);
@@ -76,9 +82,10 @@ async function callOnce(
   call: EmbeddingCall,
   candidate: Candidate,
   signal: CancelSignal,
+  traceHeaders: Readonly<Record<string, string>> | undefined,
 ): Promise<EmbeddingResponse> {
   const { request } = embeddings.toUpstream(call, targetOf(candidate));
-  const response = await deps.client.send(candidate.provider.baseUrl, request, signal);
+  const response = await deps.client.send(candidate.provider.baseUrl, request, signal, traceHeaders);
   if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
   const body = parseJsonSafe(await readBodyText(response, signal, answerBytes(call)));
   if (body === undefined) throw malformedUpstream('embeddings response');

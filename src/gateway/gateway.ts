@@ -4,6 +4,9 @@
  * next candidate; the first success (or first non-retryable failure) ends the loop. Only failures the upstream
  * caused (`GatewayError.upstream`) are reported to routing health: the gateway's own — a body it could not encode,
  * an answer it refuses to relay, a bug — answer the client and touch nothing shared.
+ *
+ * With tracing on, each attempt is a span under the request's ({@link AttemptTracer}), and every upstream request of
+ * the attempt carries that span's W3C `traceparent`.
  */
 import { performance } from 'node:perf_hooks';
 import type { ChatCompletionRequest, NativeBody } from '../core/chat-request.js';
@@ -15,6 +18,7 @@ import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-e
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
 import type { SuccessSample } from '../routing/health.js';
+import type { AttemptSpan, AttemptTracer } from '../telemetry/index.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import { countingCandidates, countTokensOn, type TokenCountResult } from './count-tokens.js';
 import { embedOn, type EmbeddingResult } from './embed.js';
@@ -95,11 +99,11 @@ export class Gateway {
     return this.deps.images.bounds;
   }
 
-  /** Non-streaming completion over `candidates`, failing over on retryable errors. */
-  complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<CompletionResult> {
+  /** Non-streaming completion over `candidates`, failing over on retryable errors; `trace` gets a span per attempt. */
+  complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal, trace?: AttemptTracer): Promise<CompletionResult> {
     const variants = new RequestVariants(req, this.deps.images);
-    return this.attempt(candidates, signal, async (candidate, ctx) => ({
-      completion: await this.completeChoices(variants, candidate, ctx, signal),
+    return this.attempt(candidates, signal, trace, async (candidate, ctx, span) => ({
+      completion: await this.completeChoices(variants, candidate, ctx, signal, span),
     }));
   }
 
@@ -107,30 +111,33 @@ export class Gateway {
    * Streaming completion. Resolves once the chosen upstream has produced its first chunk, so errors that arrive
    * before any byte reaches the client (HTTP errors, in-band errors in the first events) can still fail over.
    */
-  stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<StreamResult> {
+  stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal, trace?: AttemptTracer): Promise<StreamResult> {
     const variants = new RequestVariants(req, this.deps.images);
-    return this.attempt(candidates, signal, async (candidate, ctx) => ({
-      steps: await this.openChoiceStreams(variants, candidate, ctx, signal),
+    return this.attempt(candidates, signal, trace, async (candidate, ctx, span) => ({
+      steps: await this.openChoiceStreams(variants, candidate, ctx, signal, span),
     }));
   }
 
   /** Embeddings over `candidates` (deployments of one embedding model), failing over on retryable errors; see `embed.ts`. */
-  embed(req: EmbeddingRequest, candidates: readonly Candidate[], signal: CancelSignal): Promise<EmbeddingResult> {
-    return this.attempt(candidates, signal, (candidate) => embedOn(this.deps, req, candidate, signal));
+  embed(req: EmbeddingRequest, candidates: readonly Candidate[], signal: CancelSignal, trace?: AttemptTracer): Promise<EmbeddingResult> {
+    return this.attempt(candidates, signal, trace, (candidate, _ctx, span) => embedOn(this.deps, req, candidate, signal, span?.headers));
   }
 
   /**
    * The upstream's count of a native body's prompt tokens (Anthropic's `count_tokens`), on the candidates that speak
    * the body's format, failing over on retryable errors; see `count-tokens.ts`. None of them: a 503.
    */
-  countTokens(native: NativeBody, candidates: readonly Candidate[], signal: CancelSignal): Promise<TokenCountResult> {
-    return this.attempt(countingCandidates(native, candidates), signal, (candidate) => countTokensOn(this.deps, native, candidate, signal));
+  countTokens(native: NativeBody, candidates: readonly Candidate[], signal: CancelSignal, trace?: AttemptTracer): Promise<TokenCountResult> {
+    return this.attempt(countingCandidates(native, candidates), signal, trace, (candidate, _ctx, span) =>
+      countTokensOn(this.deps, native, candidate, signal, span?.headers),
+    );
   }
 
   private async attempt<T>(
     candidates: readonly Candidate[],
     signal: CancelSignal,
-    run: (candidate: Candidate, ctx: TranslateContext) => Promise<T>,
+    trace: AttemptTracer | undefined,
+    run: (candidate: Candidate, ctx: TranslateContext, span: AttemptSpan | undefined) => Promise<T>,
   ): Promise<T & AttemptInfo> {
     const failures: string[] = [];
     let lastError: GatewayError | undefined;
@@ -142,13 +149,21 @@ export class Gateway {
         created: Math.floor(this.deps.now() / 1000),
       };
       const attemptStarted = performance.now();
+      const span = trace?.startAttempt({
+        provider: candidate.deployment.provider,
+        upstreamModel: candidate.deployment.model,
+        baseUrl: candidate.provider.baseUrl,
+        byok: candidate.byok === true,
+      });
       try {
-        const result = await run(candidate, ctx);
+        const result = await run(candidate, ctx, span);
         upstreamMs += performance.now() - attemptStarted;
+        span?.succeeded();
         return { ...result, candidate, attempts: index + 1, upstreamMs };
       } catch (error) {
         upstreamMs += performance.now() - attemptStarted;
         const gatewayError = withoutCredential(toNetworkError(error, signal), candidate.provider.apiKey);
+        span?.failed(gatewayError);
         if (!signal.aborted && gatewayError.upstream) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
         if (gatewayError.unrelayedOutputTokens !== undefined) {
           throw new UnrelayedAnswer(gatewayError, gatewayError.unrelayedOutputTokens, { candidate, attempts: index + 1, upstreamMs });
@@ -169,11 +184,12 @@ export class Gateway {
     candidate: Candidate,
     ctx: TranslateContext,
     signal: CancelSignal,
+    span: AttemptSpan | undefined,
   ): Promise<UpstreamCompletion> {
     const fanOut = upstreamCallsFor(variants.original, candidate);
-    if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal);
+    if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal, span);
     const single = variants.withOneChoice();
-    return mergeCompletions(await Promise.all(Array.from({ length: fanOut }, () => this.completeOnce(single, candidate, ctx, signal))));
+    return mergeCompletions(await Promise.all(Array.from({ length: fanOut }, () => this.completeOnce(single, candidate, ctx, signal, span))));
   }
 
   /** Like {@link completeChoices} for streams: every sub-stream must open before the merged one is returned. */
@@ -182,11 +198,12 @@ export class Gateway {
     candidate: Candidate,
     ctx: TranslateContext,
     signal: CancelSignal,
+    span: AttemptSpan | undefined,
   ): Promise<AsyncGenerator<StreamStep>> {
     const fanOut = upstreamCallsFor(variants.original, candidate);
-    if (fanOut === 1) return this.openStream(variants, candidate, ctx, signal);
+    if (fanOut === 1) return this.openStream(variants, candidate, ctx, signal, span);
     const single = variants.withOneChoice();
-    const opened = await Promise.allSettled(Array.from({ length: fanOut }, () => this.openStream(single, candidate, ctx, signal)));
+    const opened = await Promise.allSettled(Array.from({ length: fanOut }, () => this.openStream(single, candidate, ctx, signal, span)));
     const streams = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
     const failure = opened.find((o) => o.status === 'rejected');
     if (failure !== undefined) {
@@ -201,11 +218,12 @@ export class Gateway {
     candidate: Candidate,
     ctx: TranslateContext,
     signal: CancelSignal,
+    span: AttemptSpan | undefined,
   ): Promise<UpstreamCompletion> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
     const started = performance.now();
-    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
+    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal, span?.headers);
     if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     const body = parseJsonSafe(await readBodyText(response, signal));
     if (body === undefined) throw malformedUpstream('response');
@@ -224,11 +242,12 @@ export class Gateway {
     candidate: Candidate,
     ctx: TranslateContext,
     signal: CancelSignal,
+    span: AttemptSpan | undefined,
   ): Promise<AsyncGenerator<StreamStep>> {
     const adapter = adapterFor(candidate.provider.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
     const started = performance.now();
-    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal);
+    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal, span?.headers);
     if (response.status >= 300) {
       throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     }
@@ -236,6 +255,8 @@ export class Gateway {
     const batches = readSseBatches(response.body, { maxEventBytes: MAX_UPSTREAM_BODY_BYTES, maxEventGapMs: this.deps.eventGapMs });
     const head = await readUntilFirstChunk(adapter, ctx, batches, response, signal);
     const headAt = performance.now();
+    // The attempt's span lasts as long as the stream: it ends with it, failed when the stream failed upstream.
+    const closeSpan = span?.streamOpened();
     // The time to first token is to the first chunk with output, not to the role chunk many upstreams send at once:
     // folding that wait into the output rate would misjudge a slow-to-start but fast-streaming deployment.
     let firstOutputAt = head.steps.some(carriesOutput) ? headAt : undefined;
@@ -243,6 +264,7 @@ export class Gateway {
       if (firstOutputAt === undefined && carriesOutput(step)) firstOutputAt = performance.now();
     };
     const finish = (outcome: StreamEnd): void => {
+      closeSpan?.(outcome.kind === 'failed' ? { code: outcome.code } : undefined);
       if (outcome.kind === 'done') {
         const ttftMs = (firstOutputAt ?? headAt) - started;
         this.report(candidate, { ok: true, ttftMs, totalMs: performance.now() - started, outputTokens: outcome.outputTokens });
@@ -341,7 +363,10 @@ async function readUntilFirstChunk(
 }
 
 /** How a stream ended, for the attempt's outcome: finished, failed upstream, or abandoned by the client. */
-type StreamEnd = { kind: 'done'; outputTokens: number } | { kind: 'failed'; retryable: boolean; upstream: boolean } | { kind: 'abandoned' };
+type StreamEnd =
+  | { kind: 'done'; outputTokens: number }
+  | { kind: 'failed'; retryable: boolean; upstream: boolean; code: string }
+  | { kind: 'abandoned' };
 
 /** Whether a step carries model output (text, reasoning, a tool call or a refusal) rather than only a role or a finish. */
 function carriesOutput(step: StreamStep): boolean {
@@ -372,7 +397,9 @@ async function* continueStream(
   const track = (step: StreamStep): StreamStep => {
     if (step.usage !== undefined) outputTokens = step.usage.completion_tokens;
     if (step.error === undefined) return step;
-    end = signal.aborted ? { kind: 'abandoned' } : { kind: 'failed', retryable: step.error.retryable, upstream: step.error.upstream };
+    end = signal.aborted
+      ? { kind: 'abandoned' }
+      : { kind: 'failed', retryable: step.error.retryable, upstream: step.error.upstream, code: step.error.code };
     return { ...step, error: redact(step.error) };
   };
   try {

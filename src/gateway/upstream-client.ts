@@ -34,8 +34,16 @@ export class UpstreamClient {
     });
   }
 
-  /** POSTs `request` to `baseUrl` + its path. Resolves once response headers arrive; throws a GatewayError otherwise. */
-  async send(baseUrl: string, request: UpstreamRequest, signal: CancelSignal): Promise<UpstreamResponse> {
+  /**
+   * POSTs `request` to `baseUrl` + its path, with `traceHeaders` (the attempt span's W3C `traceparent`) added when
+   * tracing is on. Resolves once response headers arrive; throws a GatewayError otherwise.
+   */
+  async send(
+    baseUrl: string,
+    request: UpstreamRequest,
+    signal: CancelSignal,
+    traceHeaders?: Readonly<Record<string, string>>,
+  ): Promise<UpstreamResponse> {
     const base = this.parseBase(baseUrl);
     const body = serialize(request.body);
     try {
@@ -43,7 +51,7 @@ export class UpstreamClient {
         origin: base.origin,
         path: base.pathPrefix + request.path,
         method: 'POST',
-        headers: request.headers,
+        headers: traceHeaders === undefined ? request.headers : { ...request.headers, ...traceHeaders },
         body,
         signal,
         headersTimeout: this.timeouts.firstByteMs,

@@ -25,6 +25,7 @@ import { measurePrompt } from '../metering/token-count.js';
 import { BoundedTokenCounter } from '../metering/tokenizer.js';
 import type { Router } from '../routing/router.js';
 import { toGatewayError } from '../server/error-handler.js';
+import { COUNT_TOKENS_OPERATION } from '../telemetry/index.js';
 import type { ChatFrontDoor, UsageEndpoint } from './front-door.js';
 import { relayStream } from './relay-stream.js';
 import { replayCachedChat } from './replay-cached.js';
@@ -117,13 +118,14 @@ export class Pipeline {
     const caching = RequestCache.open(deps.cache, reply, cacheTtlOf(key));
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
     const decision = deps.router.routeEmbedding(req.model, { providerKeys });
+    lifecycle.trace?.routed(decision.mode);
     await lifecycle.admit(embeddingReservation(key, req, decision.candidates, (candidate) => embeddingCallsFor(req, candidate)));
     const hit = await caching?.findEmbeddings(embeddingCacheKey({ accountId: key.accountId, endpoint: 'embeddings' }, req));
     if (hit !== undefined) {
       lifecycle.servedFromCache(hit, hit.usage.cost_usd ?? 0);
       return { vectors: hit.vectors, usage: { ...hit.usage, cost_usd: 0 } };
     }
-    const result = await deps.gateway.embed(req, decision.candidates, lifecycle.cancellation());
+    const result = await deps.gateway.embed(req, decision.candidates, lifecycle.cancellation(), lifecycle.trace);
     lifecycle.answeredBy(result);
     const reported =
       result.usage === undefined
@@ -144,9 +146,15 @@ export class Pipeline {
   async countTokens(lifecycle: RequestLifecycle, body: CanonicalChatRequest): Promise<number> {
     const deps = this.#deps;
     const key: KeyRecord = lifecycle.key;
+    lifecycle.trace?.renameOperation(COUNT_TOKENS_OPERATION);
     const prompt = measurePrompt(body, deps.tokenizerMaxChars);
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
-    const { candidates } = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys, providerDefaults: key.defaultProvider });
+    const { candidates, mode } = deps.router.route(body, key.defaultRouting ?? undefined, {
+      prompt,
+      providerKeys,
+      providerDefaults: key.defaultProvider,
+    });
+    lifecycle.trace?.routed(mode);
     const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
     await lifecycle.admit({ key, promptTokens: 0, maxOutputTokens: 0, worstCaseCostUsd: 0, byok });
     const native = body[NATIVE_BODY];
@@ -155,7 +163,7 @@ export class Pipeline {
       lifecycle.charge(COUNTED);
       return prompt.counted();
     }
-    const result = await deps.gateway.countTokens(native, counting, lifecycle.cancellation());
+    const result = await deps.gateway.countTokens(native, counting, lifecycle.cancellation(), lifecycle.trace);
     lifecycle.answeredBy(result);
     lifecycle.charge(COUNTED);
     return result.input_tokens;
@@ -171,6 +179,8 @@ export class Pipeline {
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
     const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys, providerDefaults: key.defaultProvider });
     reply.header('x-op-routing', decision.mode);
+    lifecycle.trace?.routed(decision.mode);
+    lifecycle.trace?.requested(body);
     const tokens = decision.requirements?.promptTokens ?? prompt.estimate;
     await lifecycle.admit(
       chatReservation(key, body, { tokens, size: prompt }, decision.candidates, (candidate) => upstreamCallsFor(body, candidate)),
@@ -182,14 +192,14 @@ export class Pipeline {
     }
     const cancellation = lifecycle.cancellation();
     if (body.stream === true) {
-      const result = await deps.gateway.stream(body, decision.candidates, cancellation);
+      const result = await deps.gateway.stream(body, decision.candidates, cancellation, lifecycle.trace);
       lifecycle.answeredBy(result);
       lifecycle.firstByte();
       const fallback = { prompt, tokenizerMaxChars: deps.tokenizerMaxChars };
       await relayStream(lifecycle, reply, result, door.streamEncoder(), fallback, caching?.streamTap(result));
       return;
     }
-    const result = await deps.gateway.complete(body, decision.candidates, cancellation);
+    const result = await deps.gateway.complete(body, decision.candidates, cancellation, lifecycle.trace);
     lifecycle.answeredBy(result);
     const output = (): number => countCompletionOutput(result.completion.choices, deps.tokenizerMaxChars);
     const settled = settleUsage(
@@ -199,6 +209,7 @@ export class Pipeline {
     );
     lifecycle.charge(settled);
     const completion: ChatCompletion = { ...result.completion, usage: settled.usage };
+    lifecycle.trace?.completed(completion);
     await caching?.keepChat(completion, result);
     await reply.send(await door.encodeCompletion(completion));
   }

@@ -51,7 +51,10 @@ export async function relayStream(
     for await (const step of result.steps) {
       if (step.usage !== undefined) reported = step.usage;
       if (reported === undefined) for (const chunk of step.chunks) collectOutput(chunk, delivered);
-      if (step.chunks.length > 0) tap?.chunks(step.chunks);
+      if (step.chunks.length > 0) {
+        tap?.chunks(step.chunks);
+        lifecycle.trace?.streamed(step.chunks);
+      }
       const hasEvents = step.chunks.length > 0 || step.native !== undefined;
       if (hasEvents && !(await writeSseEvents(res, encoder.step(step.chunks, step.native)))) {
         lifecycle.streamFailed(clientGone());

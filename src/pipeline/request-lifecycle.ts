@@ -3,7 +3,8 @@
  * `X-RateLimit-*` headers), the client-disconnect abort, what answered (a deployment, or the response cache), and
  * the end — the ticket settled to what was used (or refunded), the metrics, and exactly one ledger row. Every path
  * (success, cache hit, upstream error, client abort, mid-stream failure, bad input) ends in
- * {@link RequestLifecycle.finish}.
+ * {@link RequestLifecycle.finish}. With tracing on, the request's span opens with the lifecycle and closes in
+ * `finish` with what the ledger row says.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -18,6 +19,7 @@ import type { RefusedRowBudget } from '../metering/refused-row-budget.js';
 import { settleUnrelayed, type SettledUsage } from '../metering/settle.js';
 import { createUsageRecord } from '../metering/usage-record.js';
 import { setRateLimitHeaders } from '../server/rate-limit-headers.js';
+import type { RequestSpan, Telemetry } from '../telemetry/index.js';
 import type { UsageEndpoint } from './front-door.js';
 
 /** The metrics the pipeline reports (the server's `GatewayMetrics`). */
@@ -35,6 +37,8 @@ export interface LifecycleDeps {
   refusedRows: RefusedRowBudget;
   /** Milliseconds since the epoch: the request's arrival in the ledger. Durations use `performance.now()`. */
   now: () => number;
+  /** Tracing; omitted when off (no span is made). */
+  telemetry?: Telemetry | undefined;
 }
 
 /** What the ledger row says about the request itself. */
@@ -58,6 +62,8 @@ export function countsAsRequest(error: GatewayError): boolean {
 /** One request, from arrival to its ledger row. */
 export class RequestLifecycle {
   readonly key: KeyRecord;
+  /** The request's span; undefined when tracing is off. */
+  readonly trace: RequestSpan | undefined;
   readonly #deps: LifecycleDeps;
   readonly #request: FastifyRequest;
   readonly #reply: FastifyReply;
@@ -90,6 +96,12 @@ export class RequestLifecycle {
     this.#facts = facts;
     this.#startedAtMs = startedAtMs;
     this.#started = started;
+    this.trace = deps.telemetry?.startRequest(
+      request.headers,
+      { ...facts, requestId: request.id, accountId: this.key.accountId, keyId: this.key.keyId },
+      // The request's arrival (before its body was read), as Fastify timed it.
+      performance.now() - reply.elapsedTime,
+    );
   }
 
   /** Milliseconds since the request arrived. */
@@ -199,6 +211,15 @@ export class RequestLifecycle {
       else await ticket.fail();
     }
     this.#record();
+    this.trace?.end({
+      status: this.#status,
+      errorCode: this.#errorCode,
+      responseModel: this.#attempt?.candidate.model.id ?? this.#cacheHit?.model ?? null,
+      provider: this.#attempt?.candidate.deployment.provider ?? this.#cacheHit?.provider ?? null,
+      usage: this.#settled?.usage,
+      cacheHit: this.#cacheHit !== undefined,
+      byok: this.#attempt?.candidate.byok === true,
+    });
   }
 
   async #countRefused(error: unknown): Promise<unknown> {

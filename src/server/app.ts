@@ -14,6 +14,7 @@ import type { UsageLedger } from '../metering/ledger.js';
 import { Pipeline, type ProviderKeyLookup } from '../pipeline/index.js';
 import { RefusedRowBudget } from '../metering/refused-row-budget.js';
 import type { Router } from '../routing/router.js';
+import type { Telemetry } from '../telemetry/index.js';
 import { requireApiKeyOnV1Routes, type KeyLookup } from './auth-hook.js';
 import { closeIdleConnectionsWhileClosing } from './close-idle-connections.js';
 import { fastifyConnectionOptions } from './connection-options.js';
@@ -64,6 +65,8 @@ export interface AppDeps {
   dashboard?: DashboardApiDeps;
   /** The dashboard SPA's build directory, served at `/`; omitted: no pages. */
   webDistDir?: string;
+  /** OpenTelemetry tracing; omitted: off (no spans). */
+  telemetry?: Telemetry;
 }
 
 /** Secrets that must never reach a log line. */
@@ -119,6 +122,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     refusedRows: new RefusedRowBudget(deps.requests.refusedRowsPerKeyPerMinute, Date.now),
     providerKeys: deps.providerKeys,
     cache: deps.responseCache,
+    telemetry: deps.telemetry,
   });
   registerChatCompletions(app, pipeline, deps.gateway.imageBounds);
   registerEmbeddings(app, pipeline, deps.requests);

@@ -30,6 +30,7 @@ import { UsageWriter } from '../metering/usage-writer.js';
 import { Catalog } from '../routing/catalog.js';
 import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
+import { startTelemetry, type Telemetry } from '../telemetry/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
 import { sql } from 'kysely';
 import { buildApp } from './app.js';
@@ -69,6 +70,8 @@ export interface RunningGateway {
   admission: Admission;
   /** The Responses API's stored conversations. */
   responseStore: ResponseStore;
+  /** OpenTelemetry tracing; undefined when off. `close()` exports what is left. */
+  telemetry: Telemetry | undefined;
   close(): Promise<void>;
 }
 
@@ -178,6 +181,15 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       app.log.warn({ err: error }, 'response cache unavailable: answering without it');
     },
   });
+  // A collector that is down loses spans, never requests: said in the log at most once a minute.
+  let exportWarnedAt = 0;
+  const telemetry = await startTelemetry(config.telemetry, {
+    onExportError: (error) => {
+      if (Date.now() - exportWarnedAt < 60_000) return;
+      exportWarnedAt = Date.now();
+      app.log.warn({ err: error }, 'OpenTelemetry: exporting spans failed; spans are being dropped');
+    },
+  });
   const webDistDir = options.webDistDir === false ? undefined : (options.webDistDir ?? DEFAULT_WEB_DIST);
   const ready = async (): Promise<Record<string, boolean>> => ({
     store: await sql`select 1`.execute(store.db).then(
@@ -204,6 +216,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     trustProxy: config.trustProxy,
     responseStore,
     responseCache,
+    telemetry,
   });
   reportKeyCacheError = (error) => app.log.warn({ err: error }, 'key cache: building its filter or reading changes failed; retrying');
   const responsePurge = startPurgeSchedule({
@@ -228,8 +241,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ledger,
     admission,
     responseStore,
+    telemetry,
     async close() {
       await app.close();
+      await telemetry?.shutdown();
       await responsePurge.stop();
       await ledger.close();
       await admission.settled();

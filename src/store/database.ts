@@ -16,6 +16,15 @@ export const ROUTING_MODES = ['cost', 'latency', 'reliability'] as const;
 /** A routing strategy, as stored in `api_keys.default_routing`. */
 export type RoutingMode = (typeof ROUTING_MODES)[number];
 
+/** How often a key's budget starts again: at the start of each UTC day, ISO week (Monday) or calendar month. */
+export const BUDGET_PERIODS = ['daily', 'weekly', 'monthly'] as const;
+
+/** A budget period, as stored in `api_keys.budget_period`. */
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
+/** A nullable column added by a migration: optional on insert. */
+type AddedColumn<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
 /**
  * The API a ledger row's request came through, as stored in `usage.endpoint`: OpenAI Chat Completions, Embeddings
  * or Responses, or Anthropic Messages.
@@ -61,6 +70,18 @@ export interface ApiKeysTable {
   response_cache_ttl_s: ColumnType<number | null, number | null | undefined, number | null>;
   /** Default `provider` routing preferences as JSON text, checked when saved; null: none (0009). */
   default_provider: ColumnType<string | null, string | null | undefined, string | null>;
+  /** USD the key may spend per `budget_period`; null: no budget (0011). */
+  budget_usd: AddedColumn<number>;
+  /** The budget's period; set whenever `budget_usd` is (0011). */
+  budget_period: AddedColumn<BudgetPeriod>;
+  /** JSON array of the catalog ids and glob patterns the key may use; null: every model (0011). */
+  allowed_models: AddedColumn<string>;
+  /** The key's own requests per minute beneath its account's; null: none (0011). */
+  rpm_limit: AddedColumn<number>;
+  /** The key's own tokens per minute beneath its account's; null: none (0011). */
+  tpm_limit: AddedColumn<number>;
+  /** ISO-8601 UTC time from which the key is refused like a revoked one; null: never (0011). */
+  expires_at: AddedColumn<string>;
 }
 
 /**
@@ -110,6 +131,8 @@ export interface UsageTable {
   response_cache_hit: ColumnType<number, number | undefined, number>;
   /** USD the replayed answer cost when it was generated (what the hit saved); 0 when not a hit or before 0008. */
   response_cache_saved_usd: ColumnType<number, number | undefined, number>;
+  /** The end user the client named (`user`, `safety_identifier`, `metadata.user_id`); null when none (0011). */
+  end_user: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**

@@ -1,8 +1,9 @@
 /** @module The store's public API: schema types, opening a store, migrations and repositories. */
-export { PLANS, ROUTING_MODES } from './database.js';
+export { BUDGET_PERIODS, PLANS, ROUTING_MODES } from './database.js';
 export type {
   AccountsTable,
   ApiKeysTable,
+  BudgetPeriod,
   Database,
   Plan,
   ProviderCredentialsTable,
@@ -47,13 +48,15 @@ export {
   scheduleKeyRevocation,
   updateApiKey,
 } from './repositories/api-keys.js';
-export type { ActiveKeyRow, ApiKeyPatch, ApiKeyRecord, NewApiKey } from './repositories/api-keys.js';
+export type { ActiveKeyRow, ApiKeyPatch, ApiKeyRecord, KeyGovernanceColumns, NewApiKey } from './repositories/api-keys.js';
 export {
+  findUsageByRequestId,
   insertUsageBatch,
   listUsageLog,
   monthlyTotals,
   monthlyChargedTotals,
   sumCost,
+  usageByEndUser,
   usageByKey,
   usageByModel,
   usageSeries,

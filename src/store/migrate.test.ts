@@ -57,9 +57,13 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     ]);
     assert.deepEqual(columns('api_keys').sort(), [
       'account_id',
+      'allowed_models',
+      'budget_period',
+      'budget_usd',
       'created_at',
       'default_provider',
       'default_routing',
+      'expires_at',
       'id',
       'key_hash',
       'last4',
@@ -68,7 +72,9 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       'response_cache_ttl_s',
       'revoked_at',
       'rotated_from',
+      'rpm_limit',
       'spend_cap_usd',
+      'tpm_limit',
     ]);
     assert.ok((await indexNames('api_keys')).includes('api_keys_account_id_idx'));
   });
@@ -84,6 +90,7 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       'completion_tokens',
       'cost_usd',
       'created_at',
+      'end_user',
       'endpoint',
       'error_code',
       'id',
@@ -105,8 +112,14 @@ await describeEachDialect('migrateToLatest', (dialect) => {
       .filter((column) => column.isNullable)
       .map((column) => column.name)
       .sort();
-    assert.deepEqual(nullable, ['error_code', 'provider', 'routed_model', 'ttft_ms']);
-    assert.deepEqual(await indexNames('usage'), ['usage_account_created_idx', 'usage_created_idx', 'usage_key_created_idx']);
+    assert.deepEqual(nullable, ['end_user', 'error_code', 'provider', 'routed_model', 'ttft_ms']);
+    assert.deepEqual(await indexNames('usage'), [
+      'usage_account_created_idx',
+      'usage_account_end_user_idx',
+      'usage_created_idx',
+      'usage_key_created_idx',
+      'usage_request_idx',
+    ]);
   });
 
   it('0005 gives ledger rows written before it the endpoint chat.completions and reported (not estimated) usage', async () => {

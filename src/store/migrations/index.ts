@@ -13,6 +13,7 @@ import { usageCacheTokens } from './0007-usage-cache-tokens.js';
 import { usageCacheHits } from './0008-usage-cache-hits.js';
 import { keyRoutingDefaults } from './0009-key-routing-defaults.js';
 import { keyChangeNotices } from './0010-key-change-notices.js';
+import { keyGovernance } from './0011-key-governance.js';
 
 /** Migration name → migration. Append only. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008-usage-cache-hits': usageCacheHits,
   '0009-key-routing-defaults': keyRoutingDefaults,
   '0010-key-change-notices': keyChangeNotices,
+  '0011-key-governance': keyGovernance,
 };
 
 /** A Kysely migration provider over {@link MIGRATIONS}. */

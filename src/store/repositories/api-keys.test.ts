@@ -127,6 +127,12 @@ await describeEachDialect('api keys repository', (dialect) => {
         accountSpendCapUsd: 99,
         limits: { rpm: null, tpm: 1000, concurrent: null, includedTokens: null },
         revokeAt: null,
+        budgetUsd: null,
+        budgetPeriod: null,
+        allowedModels: null,
+        rpmLimit: null,
+        tpmLimit: null,
+        expiresAt: null,
       },
     ]);
   });

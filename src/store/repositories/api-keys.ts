@@ -1,10 +1,26 @@
 /** @module Reading and writing `api_keys`. Secrets never reach this layer, only their hashes. */
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { ApiKeysTable, Database, Plan, RoutingMode } from '../database.js';
+import type { ApiKeysTable, BudgetPeriod, Database, Plan, RoutingMode } from '../database.js';
 import type { CustomLimits } from './accounts.js';
 
+/** A key's governance settings as stored (migration 0011); each null means "none". */
+export interface KeyGovernanceColumns {
+  /** USD per `budgetPeriod`. */
+  budgetUsd: number | null;
+  /** Set whenever `budgetUsd` is. */
+  budgetPeriod: BudgetPeriod | null;
+  /** The catalog ids and glob patterns the key may use, as a JSON array (checked when saved); null: every model. */
+  allowedModels: string | null;
+  /** The key's own requests per minute. */
+  rpmLimit: number | null;
+  /** The key's own tokens per minute. */
+  tpmLimit: number | null;
+  /** ISO-8601 UTC time from which the key is refused. */
+  expiresAt: string | null;
+}
+
 /** One API key's stored metadata. */
-export interface ApiKeyRecord {
+export interface ApiKeyRecord extends KeyGovernanceColumns {
   id: string;
   accountId: string;
   name: string;
@@ -22,8 +38,8 @@ export interface ApiKeyRecord {
   rotatedFrom: string | null;
 }
 
-/** What {@link insertApiKey} needs; the caller generates the id and the hash. */
-export interface NewApiKey {
+/** What {@link insertApiKey} needs; the caller generates the id and the hash. Governance omitted: none. */
+export interface NewApiKey extends Partial<KeyGovernanceColumns> {
   id: string;
   accountId: string;
   name: string;
@@ -39,8 +55,11 @@ export interface NewApiKey {
   rotatedFrom?: string | null;
 }
 
-/** An active key joined with its account: everything authentication and admission need per request. */
-export interface ActiveKeyRow {
+/**
+ * An active key joined with its account: everything authentication and admission need per request. Its governance
+ * fields (`rpmLimit`, `tpmLimit`: the key's own, beside the account's in `limits`) are absent in rows built by hand.
+ */
+export interface ActiveKeyRow extends Partial<KeyGovernanceColumns> {
   keyId: string;
   keyHash: string;
   accountId: string;
@@ -57,8 +76,8 @@ export interface ActiveKeyRow {
   revokeAt: string | null;
 }
 
-/** Changes to a key's settings; an absent field is left as it is, null clears routing or cap. */
-export interface ApiKeyPatch {
+/** Changes to a key's settings; an absent field is left as it is, null clears it. */
+export interface ApiKeyPatch extends Partial<KeyGovernanceColumns> {
   name?: string;
   defaultRouting?: RoutingMode | null;
   /** JSON text; null clears it. */
@@ -84,19 +103,26 @@ export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promis
       spend_cap_usd: key.spendCapUsd,
       created_at: key.createdAt,
       rotated_from: key.rotatedFrom ?? null,
+      budget_usd: key.budgetUsd ?? null,
+      budget_period: key.budgetPeriod ?? null,
+      allowed_models: key.allowedModels ?? null,
+      rpm_limit: key.rpmLimit ?? null,
+      tpm_limit: key.tpmLimit ?? null,
+      expires_at: key.expiresAt ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toApiKeyRecord(row);
 }
 
-/** How many keys of an account are not revoked at `nowIso` (a rotated key in its grace period counts). */
+/** How many keys of an account are usable at `nowIso`: not revoked (a rotated key in its grace period counts), not expired. */
 export async function countActiveApiKeys(db: Kysely<Database>, accountId: string, nowIso: string): Promise<number> {
   const row = await db
     .selectFrom('api_keys')
     .select((eb) => eb.fn.countAll().as('count'))
     .where('account_id', '=', accountId)
     .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', nowIso)]))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
@@ -167,6 +193,12 @@ export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiK
     default_provider: patch.defaultProvider,
     response_cache_ttl_s: patch.responseCacheTtlSeconds,
     spend_cap_usd: patch.spendCapUsd,
+    budget_usd: patch.budgetUsd,
+    budget_period: patch.budgetPeriod,
+    allowed_models: patch.allowedModels,
+    rpm_limit: patch.rpmLimit,
+    tpm_limit: patch.tpmLimit,
+    expires_at: patch.expiresAt,
   };
   if (Object.values(changes).every((value) => value === undefined)) return findApiKeyById(db, id);
   const row = await db.updateTable('api_keys').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
@@ -174,8 +206,8 @@ export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiK
 }
 
 /**
- * The keys among `keyHashes` usable at `now` (never revoked, or in a rotation grace period that ends after `now`),
- * each with its account's plan, caps and limits: what the key cache looks up on a miss (one indexed read by hash).
+ * The keys among `keyHashes` usable at `now` (never revoked, or in a rotation grace period that ends after `now`; not
+ * expired), each with its account's plan, caps and limits: what the key cache looks up on a miss (one indexed read by hash).
  */
 export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: string, keyHashes: readonly string[]): Promise<ActiveKeyRow[]> {
   if (keyHashes.length === 0) return [];
@@ -191,6 +223,12 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
       'api_keys.response_cache_ttl_s',
       'api_keys.spend_cap_usd',
       'api_keys.revoked_at',
+      'api_keys.budget_usd',
+      'api_keys.budget_period',
+      'api_keys.allowed_models',
+      'api_keys.rpm_limit as key_rpm_limit',
+      'api_keys.tpm_limit as key_tpm_limit',
+      'api_keys.expires_at',
       'accounts.plan',
       'accounts.monthly_spend_cap_usd',
       'accounts.rpm_limit',
@@ -200,6 +238,7 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
     ])
     .where('api_keys.key_hash', 'in', keyHashes)
     .where((eb) => eb.or([eb('api_keys.revoked_at', 'is', null), eb('api_keys.revoked_at', '>', now)]))
+    .where((eb) => eb.or([eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', now)]))
     .execute();
   return rows.map((row) => ({
     keyId: row.key_id,
@@ -218,6 +257,12 @@ export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: stri
       includedTokens: row.included_tokens,
     },
     revokeAt: row.revoked_at,
+    budgetUsd: row.budget_usd,
+    budgetPeriod: row.budget_period,
+    allowedModels: row.allowed_models,
+    rpmLimit: row.key_rpm_limit,
+    tpmLimit: row.key_tpm_limit,
+    expiresAt: row.expires_at,
   }));
 }
 
@@ -258,5 +303,11 @@ function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
     rotatedFrom: row.rotated_from,
+    budgetUsd: row.budget_usd,
+    budgetPeriod: row.budget_period,
+    allowedModels: row.allowed_models,
+    rpmLimit: row.rpm_limit,
+    tpmLimit: row.tpm_limit,
+    expiresAt: row.expires_at,
   };
 }

@@ -33,6 +33,7 @@ function row(overrides: Partial<UsageRecord> = {}): UsageRecord {
     cacheWriteTokens: 0,
     responseCacheHit: false,
     responseCacheSavedUsd: 0,
+    endUser: null,
     ...overrides,
   };
 }
@@ -69,6 +70,7 @@ await describeEachDialect('usage repository', (dialect) => {
         cacheWriteTokens: 300,
         responseCacheHit: true,
         responseCacheSavedUsd: 0.0042,
+        endUser: 'user-42',
       });
       await write([row(), failed]);
       const stored = await temp.store.db.selectFrom('usage').selectAll().orderBy('id').execute();
@@ -99,6 +101,7 @@ await describeEachDialect('usage repository', (dialect) => {
           cache_write_tokens: 300,
           response_cache_hit: 1,
           response_cache_saved_usd: 0.0042,
+          end_user: 'user-42',
         },
       );
     });
@@ -109,6 +112,7 @@ await describeEachDialect('usage repository', (dialect) => {
         row({ endpoint: 'embeddings', estimated: true, completionTokens: 0, stream: false }),
         row({ endpoint: 'messages', promptTokens: 2000, cacheReadTokens: 1500, cacheWriteTokens: 480 }),
         row({ promptTokens: 0, completionTokens: 0, costUsd: 0, responseCacheHit: true, responseCacheSavedUsd: 0.00125 }),
+        row({ endUser: 'a'.repeat(256) }),
       ];
       await write(rows);
       const log = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });

@@ -45,6 +45,8 @@ export interface UsageRecord {
   responseCacheHit?: boolean;
   /** USD the replayed answer cost when it was generated (what the hit saved); absent means 0. */
   responseCacheSavedUsd?: number;
+  /** The end user the client named (`user`, `safety_identifier`, `metadata.user_id`); absent or null: none. */
+  endUser?: string | null;
 }
 
 /** Request count, tokens and cost over some rows of the ledger, and what the response cache saved in them. */
@@ -68,6 +70,8 @@ export interface MonthlyTotalsQuery {
   monthStartIso: string;
   /** ISO-8601 end, exclusive; omitted means no upper bound. */
   monthEndIso?: string;
+  /** Only the rows of this end user. */
+  endUser?: string;
 }
 
 /** One account's or key's charged (non-BYOK) usage this month, as admission's counters are seeded with. */
@@ -80,7 +84,7 @@ export interface ChargedTotals {
 /** Whose charged totals {@link monthlyChargedTotals} sums: an account's or a key's. */
 export type ChargedScope = { readonly accountId: string } | { readonly keyId: string };
 
-/** Rows per INSERT statement: 23 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
+/** Rows per INSERT statement: 24 bound values each stays far below SQLite's and PostgreSQL's parameter limits. */
 const ROWS_PER_STATEMENT = 1000;
 
 /**
@@ -118,6 +122,7 @@ export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQu
     .where('account_id', '=', query.accountId)
     .where('created_at', '>=', query.monthStartIso);
   if (query.keyId !== undefined) select = select.where('key_id', '=', query.keyId);
+  if (query.endUser !== undefined) select = select.where('end_user', '=', query.endUser);
   if (query.monthEndIso !== undefined) select = select.where('created_at', '<', query.monthEndIso);
   const row = await select.executeTakeFirst();
   return {
@@ -173,6 +178,8 @@ export interface UsageRange {
   accountId: string;
   fromIso: string;
   toIso?: string;
+  /** Only the rows of this end user. */
+  endUser?: string;
 }
 
 /** Totals of one chart bucket. */
@@ -200,6 +207,8 @@ export interface UsageLogQuery {
   keyId?: string;
   /** An HTTP status, or every success (< 400) or every error (>= 400). */
   status?: number | 'success' | 'error';
+  /** Only the rows of this end user. */
+  endUser?: string;
 }
 
 /** A request log row with the name of its key (null when the key no longer exists). */
@@ -261,6 +270,39 @@ export async function usageByKey(db: Kysely<Database>, range: UsageRange): Promi
   return sortByCost(rows.map((row) => ({ keyId: row.key_id, name: row.name, ...toShare(row) })));
 }
 
+/**
+ * Usage per end user over a range (rows naming none are left out), costliest first, at most `limit` of them: an
+ * account may have millions of end users, and a report shows the ones that matter.
+ */
+export async function usageByEndUser(db: Kysely<Database>, range: UsageRange, limit: number): Promise<(UsageShare & { endUser: string })[]> {
+  const cost = sql<number>`sum(usage.cost_usd)`;
+  const rows = await inRange(db, range)
+    .where('usage.end_user', 'is not', null)
+    .select(['usage.end_user', ...shareColumns()])
+    .groupBy('usage.end_user')
+    .orderBy(cost, 'desc')
+    .orderBy('usage.end_user')
+    .limit(limit)
+    .execute();
+  return sortByCost(rows.map((row) => ({ endUser: row.end_user ?? '', ...toShare(row) })));
+}
+
+/**
+ * The ledger row of one request of an account (`GET /v1/requests/{id}`); undefined when the account has none with
+ * that id (another account's request is never found).
+ */
+export async function findUsageByRequestId(db: Kysely<Database>, accountId: string, requestId: string): Promise<UsageRecord | undefined> {
+  const row = await db
+    .selectFrom('usage')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : fromUsageRow(row);
+}
+
 /** One page of an account's request log, newest first (ties broken by id, so paging is stable). */
 export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): Promise<UsageLogEntry[]> {
   let select = db
@@ -269,7 +311,7 @@ export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): 
     .selectAll('usage')
     .select('api_keys.name as key_name')
     .where('usage.account_id', '=', query.accountId);
-  const { before, model, keyId, status } = query;
+  const { before, model, keyId, status, endUser } = query;
   if (before !== undefined) {
     select = select.where((eb) =>
       eb.or([eb('usage.created_at', '<', before.createdAt), eb.and([eb('usage.created_at', '=', before.createdAt), eb('usage.id', '<', before.id)])]),
@@ -279,6 +321,7 @@ export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): 
     select = select.where((eb) => eb.or([eb('usage.requested_model', '=', model), eb('usage.routed_model', '=', model)]));
   }
   if (keyId !== undefined) select = select.where('usage.key_id', '=', keyId);
+  if (endUser !== undefined) select = select.where('usage.end_user', '=', endUser);
   if (status === 'success') select = select.where('usage.status', '<', 400);
   else if (status === 'error') select = select.where('usage.status', '>=', 400);
   else if (status !== undefined) select = select.where('usage.status', '=', status);
@@ -289,6 +332,7 @@ export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): 
 function inRange(db: Kysely<Database>, range: UsageRange) {
   let select = db.selectFrom('usage').where('usage.account_id', '=', range.accountId).where('usage.created_at', '>=', range.fromIso);
   if (range.toIso !== undefined) select = select.where('usage.created_at', '<', range.toIso);
+  if (range.endUser !== undefined) select = select.where('usage.end_user', '=', range.endUser);
   return select;
 }
 
@@ -334,6 +378,7 @@ function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
     cacheWriteTokens: row.cache_write_tokens,
     responseCacheHit: row.response_cache_hit !== 0,
     responseCacheSavedUsd: row.response_cache_saved_usd,
+    endUser: row.end_user,
   };
 }
 
@@ -363,6 +408,7 @@ export function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
     cache_write_tokens: record.cacheWriteTokens ?? 0,
     response_cache_hit: record.responseCacheHit === true ? 1 : 0,
     response_cache_saved_usd: record.responseCacheSavedUsd ?? 0,
+    end_user: record.endUser ?? null,
   };
 }
 

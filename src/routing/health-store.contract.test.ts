@@ -4,7 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { DEFAULT_LATENCY_PRIOR, expectedAnswerMs, HEALTH_DEFAULTS, type HealthOptions, type HealthSnapshot, type HealthStore } from './health.js';
+import {
+  DEFAULT_LATENCY_PRIOR,
+  expectedAnswerMs,
+  HEALTH_DEFAULTS,
+  MIN_MS_PER_TOKEN,
+  type HealthOptions,
+  type HealthSnapshot,
+  type HealthStore,
+} from './health.js';
 import { manualClock } from './strategies/strategy.contract.test.js';
 
 /** Builds the store under test. */
@@ -55,7 +63,7 @@ export function runHealthStoreContract(make: MakeHealthStore): void {
     assert.ok(health.snapshot('p/m').ttftMs < 150);
     for (let i = 0; i < 20; i++) health.recordSuccess('p/s', { ttftMs: 20_000, totalMs: 30_000, outputTokens: 100 });
     assert.ok(health.snapshot('p/s').ttftMs > 15_000);
-    clock.advance(10 * HEALTH_DEFAULTS.halfLifeMs);
+    clock.advance(12 * HEALTH_DEFAULTS.halfLifeMs);
     near(health.snapshot('p/s').ttftMs, DEFAULT_LATENCY_PRIOR.ttftMs, 0.2);
   });
 
@@ -96,6 +104,14 @@ export function runHealthStoreContract(make: MakeHealthStore): void {
     const snapshot = health.snapshot('p/m');
     near(snapshot.ttftMs, 400, 0.1);
     near(snapshot.outputTokensPerSecond, 50, 0.1);
+  });
+
+  it('reads a stream whose tokens arrived together as 10,000 tokens/s at most, not as an instant rate', async () => {
+    const health = await make({ now: manualClock().now });
+    for (let i = 0; i < 40; i++) health.recordSuccess('p/burst', { ttftMs: 2, totalMs: 2.05, outputTokens: 100 });
+    const { outputTokensPerSecond } = health.snapshot('p/burst');
+    assert.ok(outputTokensPerSecond <= 1000 / MIN_MS_PER_TOKEN, `${outputTokensPerSecond} tokens/s`);
+    near(outputTokensPerSecond, 1000 / MIN_MS_PER_TOKEN, 0.1);
   });
 
   it('puts the whole time of a non-streamed answer of one token or none on the first token', async () => {

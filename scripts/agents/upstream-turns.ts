@@ -6,7 +6,7 @@
  * assistant turn before it kept; and from the answers, which signatures the upstream handed out.
  */
 
-import { isRecord } from '../../src/simulator/guards.js';
+import { isRecord } from '../../src/core/guards.js';
 import type { TapRecord } from './tap.js';
 
 /** The tool round trip one upstream request carries. */

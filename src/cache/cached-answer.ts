@@ -10,6 +10,7 @@
  * that does not parse as this version's shape (written by another version, or damaged) is a miss.
  */
 import type { ChatCompletion, Usage } from '../core/chat-response.js';
+import { isRecord } from '../core/guards.js';
 import { decodeFloat32Base64, encodeFloat32Base64 } from '../core/vectors.js';
 
 /** Who answered the request that filled the entry; a hit reports (and the ledger records) the same. */
@@ -100,8 +101,4 @@ function isUsage(value: unknown): value is Usage {
     typeof value.total_tokens === 'number' &&
     (value.cost_usd === undefined || typeof value.cost_usd === 'number')
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@
  */
 
 import { invalid } from './anthropic-errors.js';
-import { isRecord } from './guards.js';
+import { isRecord } from '../core/guards.js';
 import type { HttpReply } from './wire-format.js';
 
 /** Anthropic's limit on breakpoints per request. */

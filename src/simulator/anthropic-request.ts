@@ -10,7 +10,7 @@ import { invalid } from './anthropic-errors.js';
 import { readCachedPrompt, type CachedPrompt } from './anthropic-prompt-cache.js';
 import { checkThinkingBlock, checkToolLoopThinking, readThinking } from './anthropic-thinking.js';
 import { readAnthropicTools } from './anthropic-tools.js';
-import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
+import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from '../core/guards.js';
 import type { PromptCachePrefix } from './prompt-cache.js';
 import { estimatePromptTokens, estimateTextTokens } from './text.js';
 import type { ToolPlan } from './tool-calls.js';

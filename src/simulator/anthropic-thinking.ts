@@ -9,7 +9,7 @@
 
 import { createHmac } from 'node:crypto';
 import { invalid } from './anthropic-errors.js';
-import { isAbsent, isIntegerAtLeast, isRecord } from './guards.js';
+import { isAbsent, isIntegerAtLeast, isRecord } from '../core/guards.js';
 import type { HttpReply } from './wire-format.js';
 
 /** Reasoning tokens a request with thinking on gets when the `reasoningTokens` knob is 0. */

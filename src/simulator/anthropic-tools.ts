@@ -5,7 +5,7 @@
  */
 
 import { invalid } from './anthropic-errors.js';
-import { isAbsent, isRecord } from './guards.js';
+import { isAbsent, isRecord } from '../core/guards.js';
 import { NO_TOOLS, selectTools, type ToolPlan, type ToolSpec } from './tool-calls.js';
 import type { HttpReply } from './wire-format.js';
 

@@ -4,7 +4,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isRecord } from './guards.js';
+import { isRecord } from '../core/guards.js';
 import { parseJson, readBody, sendJson } from './http-io.js';
 import { ALL_MODELS, parseKnobPatch, type SimulatorKnobs } from './knobs.js';
 import type { SimulatorState } from './state.js';

@@ -10,7 +10,7 @@ import type { EmbeddingCall, EmbeddingEndpoint } from './embedding-call.js';
 import { rawEmbedding, toUnitLength } from './embedding-vectors.js';
 import { invalid } from './gemini-errors.js';
 import { geminiFormat } from './gemini-format.js';
-import { isAbsent, isIntegerAtLeast, isRecord } from './guards.js';
+import { isAbsent, isIntegerAtLeast, isRecord } from '../core/guards.js';
 import type { HttpReply, RouteInfo } from './wire-format.js';
 
 /** Requests one batch may hold. */

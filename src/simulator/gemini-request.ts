@@ -7,7 +7,7 @@
 
 import { invalid } from './gemini-errors.js';
 import { readGeminiTools } from './gemini-tools.js';
-import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
+import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from '../core/guards.js';
 import { estimatePromptTokens, estimateTextTokens } from './text.js';
 import type { HttpReply, RouteInfo, SimCall } from './wire-format.js';
 

@@ -5,7 +5,7 @@
  */
 
 import { invalid } from './gemini-errors.js';
-import { isAbsent, isRecord, isStringArray } from './guards.js';
+import { isAbsent, isRecord, isStringArray } from '../core/guards.js';
 import { NO_TOOLS, selectTools, type ToolPlan, type ToolSpec } from './tool-calls.js';
 import type { HttpReply } from './wire-format.js';
 

@@ -3,7 +3,7 @@
  * layer that applies to every model. Resolution order is built-in defaults ← start-up defaults ← `'*'` ← model.
  */
 
-import { isRecord } from './guards.js';
+import { isRecord } from '../core/guards.js';
 import { parseScriptedToolCalls, type ScriptedToolCall } from './tool-calls.js';
 
 /** Behaviour of the simulated upstream for one model. */

@@ -11,7 +11,7 @@
 
 import type { EmbeddingCall, EmbeddingEndpoint } from './embedding-call.js';
 import { float32Base64, rawEmbedding, toUnitLength } from './embedding-vectors.js';
-import { isAbsent, isIntegerAtLeast, isRecord } from './guards.js';
+import { isAbsent, isIntegerAtLeast, isRecord } from '../core/guards.js';
 import { invalid } from './openai-errors.js';
 import { openAIFormat } from './openai-format.js';
 import { estimateTextTokens } from './text.js';

@@ -4,7 +4,7 @@
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 
-import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from './guards.js';
+import { isAbsent, isIntegerAtLeast, isRecord, isStringArray } from '../core/guards.js';
 import { invalid } from './openai-errors.js';
 import { readOpenAITools } from './openai-tools.js';
 import { estimatePromptTokens, estimateTextTokens } from './text.js';

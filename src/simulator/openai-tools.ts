@@ -3,7 +3,7 @@
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-tools
  */
 
-import { isAbsent, isRecord } from './guards.js';
+import { isAbsent, isRecord } from '../core/guards.js';
 import { invalid } from './openai-errors.js';
 import { NO_TOOLS, selectTools, type ToolPlan, type ToolSpec } from './tool-calls.js';
 import type { HttpReply } from './wire-format.js';

@@ -9,7 +9,7 @@
  * `oneOf` and `allOf` take their first non-null branch; local `$ref`s (`#/$defs/…`) are followed.
  */
 
-import { isIntegerAtLeast, isRecord } from './guards.js';
+import { isIntegerAtLeast, isRecord } from '../core/guards.js';
 
 /** Nesting beyond this depth (recursive `$ref`s, say) yields null instead of recursing further. */
 const MAX_DEPTH = 8;

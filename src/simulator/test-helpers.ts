@@ -4,7 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { isRecord } from './guards.js';
+import { isRecord } from '../core/guards.js';
 
 /** Headers each provider's API needs, with dummy keys. */
 export const PROVIDER_HEADERS = {

@@ -4,7 +4,7 @@
  * scripts), their token cost and how streams split their arguments.
  */
 
-import { isRecord } from './guards.js';
+import { isRecord } from '../core/guards.js';
 import { valueFromSchema } from './schema-value.js';
 import { estimateTextTokens, splitText } from './text.js';
 

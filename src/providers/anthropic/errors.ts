@@ -6,7 +6,8 @@
  * @see https://platform.claude.com/docs/en/api/errors
  */
 import type { GatewayError } from '../../core/gateway-error.js';
-import { headerValue, isRecord, mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { headerValue, mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
 import type { UpstreamHeaders } from '../types.js';
 
 /** The `error.type` values Anthropic documents. */

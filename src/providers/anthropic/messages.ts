@@ -5,7 +5,8 @@
  */
 import { contentText, type ChatMessage, type ToolCallParam, type UserContentPart } from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
-import { isRecord, parseJsonSafe } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { parseJsonSafe } from '../shared/upstream-error.js';
 import { escapeAnthropicToolName } from './json-output.js';
 import { anthropicReasoningBlocks, type AnthropicReasoningBlockParam } from './reasoning-details.js';
 

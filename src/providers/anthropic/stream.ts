@@ -10,7 +10,8 @@
  */
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../core/chat-response.js';
 import { GatewayError } from '../../core/gateway-error.js';
-import { isRecord, malformedUpstream, parseJsonSafe } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { malformedUpstream, parseJsonSafe } from '../shared/upstream-error.js';
 import type { NativeEvent, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
 import { anthropicStreamError } from './errors.js';
 import { mapAnthropicStopReason } from './finish-reason.js';

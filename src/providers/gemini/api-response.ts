@@ -5,7 +5,7 @@
  * A candidate's `content.parts` is flattened to `parts` (empty when the candidate has no content, e.g. on SAFETY).
  * @see https://ai.google.dev/api/generate-content#generatecontentresponse
  */
-import { isRecord } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
 
 /** Vertex-only streamed argument fragment. @see https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest/v1/Content#PartialArg */
 export interface GeminiPartialArg {

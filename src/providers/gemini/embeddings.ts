@@ -8,11 +8,12 @@
  * @see https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
  * @see https://ai.google.dev/gemini-api/docs/embeddings#quality-for-smaller-dimensions
  */
+import { isRecord } from '../../core/guards.js';
 import type { EmbeddingCall } from '../../core/embedding-request.js';
 import type { EmbeddingResponse } from '../../core/embedding-response.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import { float32FromNumbers, scaleToUnitLength } from '../../core/vectors.js';
-import { isRecord, malformedUpstream } from '../shared/upstream-error.js';
+import { malformedUpstream } from '../shared/upstream-error.js';
 import type { EmbeddingsAdapter, UpstreamRequest, UpstreamTarget } from '../types.js';
 
 /** Requests one `batchEmbedContents` call takes ("at most 100 requests can be in one batch"). */

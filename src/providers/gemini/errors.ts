@@ -9,7 +9,8 @@
  * @see https://cloud.google.com/apis/design/errors#error_model
  */
 import type { GatewayError } from '../../core/gateway-error.js';
-import { isRecord, mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
 import type { UpstreamHeaders } from '../types.js';
 
 /** HTTP status for each canonical RPC status, for in-stream errors that carry no numeric `code`. */

@@ -10,7 +10,7 @@
  * @see https://cloud.google.com/vertex-ai/generative-ai/docs/multimodal/function-calling#streaming-function-call-arguments
  * @see https://www.rfc-editor.org/rfc/rfc9535 (JSON paths; the member, quoted-member and index selectors are supported)
  */
-import { isRecord } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
 import type { GeminiFunctionCall, GeminiPartialArg } from './api-response.js';
 
 /** A function call whose arguments are all known. */

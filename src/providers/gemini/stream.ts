@@ -10,9 +10,10 @@
  * @see https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
  * @see shared/reference/wire-formats.md §3.4, §4.4
  */
+import { isRecord } from '../../core/guards.js';
 import type { ChatCompletionChunk, ChunkDelta, FinishReason, ToolCallDelta } from '../../core/chat-response.js';
 import { GatewayError } from '../../core/gateway-error.js';
-import { isRecord, malformedUpstream, parseJsonSafe } from '../shared/upstream-error.js';
+import { malformedUpstream, parseJsonSafe } from '../shared/upstream-error.js';
 import type { SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
 import { parseGeminiResponse, type GeminiCandidate, type GeminiResponse } from './api-response.js';
 import { geminiStreamError } from './errors.js';

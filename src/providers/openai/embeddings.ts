@@ -11,7 +11,8 @@
 import type { EmbeddingCall } from '../../core/embedding-request.js';
 import type { EmbeddingResponse, EmbeddingUsage } from '../../core/embedding-response.js';
 import { decodeFloat32Base64, float32FromNumbers } from '../../core/vectors.js';
-import { isRecord, malformedUpstream } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { malformedUpstream } from '../shared/upstream-error.js';
 import type { EmbeddingsAdapter, UpstreamRequest, UpstreamTarget } from '../types.js';
 
 /** Inputs one OpenAI embeddings call takes (the request limit itself). */

@@ -3,7 +3,8 @@
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 import type { GatewayError } from '../../core/gateway-error.js';
-import { isRecord, mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { mapUpstreamStatus, parseJsonSafe, retryAfterFromHeaders } from '../shared/upstream-error.js';
 import type { UpstreamHeaders } from '../types.js';
 
 /** Extracts `error.message` (or the raw text) and maps the status with the shared policy. */

@@ -6,7 +6,8 @@
  * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 import type { AssistantMessage, UpstreamCompletion, Choice, ToolCall } from '../../core/chat-response.js';
-import { isRecord, malformedUpstream } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { malformedUpstream } from '../shared/upstream-error.js';
 import type { TranslateContext } from '../types.js';
 import { mapOpenAIFinishReason } from './finish-reason.js';
 import { convertOpenAIUsage } from './usage.js';

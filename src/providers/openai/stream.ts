@@ -8,7 +8,8 @@
  */
 import type { ChunkChoice, ChunkDelta, ToolCallDelta } from '../../core/chat-response.js';
 import { GatewayError } from '../../core/gateway-error.js';
-import { isRecord, malformedUpstream, mapUpstreamStatus, parseJsonSafe } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
+import { malformedUpstream, mapUpstreamStatus, parseJsonSafe } from '../shared/upstream-error.js';
 import type { SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../types.js';
 import { openAIErrorMessage } from './errors.js';
 import { mapOpenAIFinishReason } from './finish-reason.js';

@@ -3,7 +3,7 @@
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  */
 import type { Usage } from '../../core/chat-response.js';
-import { isRecord } from '../shared/upstream-error.js';
+import { isRecord } from '../../core/guards.js';
 
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;

@@ -61,11 +61,6 @@ export function parseJsonSafe(text: string): unknown {
   }
 }
 
-/** Narrows unknown to a plain object. */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A 502 for an upstream 2xx body or event that does not have the promised shape. */
 export function malformedUpstream(what: string): GatewayError {
   return new GatewayError(502, 'provider_error', `The provider returned a malformed ${what}.`, { retryable: true, upstream: true });

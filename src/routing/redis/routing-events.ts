@@ -4,6 +4,7 @@
  * timing that JSON could not carry (NaN becomes null) comes back as NaN, which the health store ignores as before;
  * a success without `ttftMs` is a non-streamed call's, timed only as a whole.
  */
+import { isRecord } from '../../core/guards.js';
 
 /** A health outcome: the arguments of `recordSuccess`/`recordFailure`. */
 export type HealthEvent =
@@ -42,10 +43,6 @@ export function parseBreakerEvent(value: unknown): BreakerEvent | undefined {
   if (!isRecord(value) || typeof value.key !== 'string' || typeof value.t !== 'number') return undefined;
   const { kind, key, t } = value;
   return kind === 'success' || kind === 'failure' || kind === 'probe' ? { kind, key, t } : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function timing(value: unknown): number {

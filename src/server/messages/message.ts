@@ -9,8 +9,9 @@
  * ordinary stop, without saying which matched, so it is `end_turn`.
  * @see https://platform.claude.com/docs/en/api/messages#response
  */
+import { isRecord } from '../../core/guards.js';
 import type { ChatCompletion, FinishReason } from '../../core/chat-response.js';
-import { isRecord, toAnthropicUsage, withSettledUsage } from './usage.js';
+import { toAnthropicUsage, withSettledUsage } from './usage.js';
 
 /** Anthropic's stop reasons the door reports for a translated answer. */
 export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal';

@@ -7,13 +7,14 @@
  * (`error()`), not relayed twice.
  * @see https://platform.claude.com/docs/en/build-with-claude/streaming
  */
+import { isRecord } from '../../core/guards.js';
 import type { Usage } from '../../core/chat-response.js';
 import type { GatewayError } from '../../core/gateway-error.js';
 import type { OutboundEvent } from '../../pipeline/index.js';
 import type { NativeEvent } from '../../providers/types.js';
 import { anthropicErrorBody } from './errors.js';
 import type { MessageStamp } from './message.js';
-import { isRecord, withSettledUsage } from './usage.js';
+import { withSettledUsage } from './usage.js';
 
 /** The relay of one stream from Claude; `model` names the model that answered (the catalog id). */
 export function nativeStreamEncoder(stamp: MessageStamp, model: () => string) {

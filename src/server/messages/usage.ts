@@ -7,6 +7,7 @@
  * @see https://platform.claude.com/docs/en/api/messages#response-usage
  */
 import type { Usage } from '../../core/chat-response.js';
+import { isRecord } from '../../core/guards.js';
 
 /** Anthropic's usage object as the door reports it. */
 export interface AnthropicUsage {
@@ -47,9 +48,4 @@ export function withSettledUsage(upstream: unknown, usage: Usage): Record<string
   }
   merged.cost_usd = settled.cost_usd;
   return merged;
-}
-
-/** Whether a parsed JSON value is an object (not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

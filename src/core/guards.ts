@@ -1,6 +1,8 @@
 /**
- * @module Small type guards for narrowing `unknown` request bodies. The simulator validates only what it needs to
- * answer like the real API would; everything else in a body is ignored.
+ * @module Small type guards for narrowing `unknown` values: parsed upstream bodies in the adapters, stored JSON read
+ * back by the cache and routing events, request bodies in the simulator (which validates only what it needs to answer
+ * like the real API would). One definition each, shared by every module; the core imports nothing, so the simulator
+ * may use it too.
  */
 
 /** A plain JSON object (not null, not an array). */

@@ -17,7 +17,7 @@ import { adapterFor } from '../providers/registry.js';
 import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
 import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../providers/types.js';
 import type { Candidate } from '../routing/catalog.js';
-import type { SuccessSample } from '../routing/health.js';
+import type { AttemptOutcome } from '../routing/router.js';
 import type { AttemptSpan, AttemptTracer } from '../telemetry/index.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import { countingCandidates, countTokensOn, type TokenCountResult } from './count-tokens.js';
@@ -32,6 +32,7 @@ import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './up
 import { targetOf } from './upstream-target.js';
 import type { CancelSignal } from './cancellation.js';
 
+export type { AttemptOutcome } from '../routing/router.js';
 export type { TokenCountResult } from './count-tokens.js';
 
 export interface GatewayDeps {
@@ -50,12 +51,6 @@ export interface GatewayDeps {
   /** Told what each attempt did (routing health, circuit breakers). Client aborts and the gateway's own failures are not reported. */
   onOutcome?: (candidate: Candidate, outcome: AttemptOutcome) => void;
 }
-
-/**
- * What one attempt did: timings and output size on success (`ttftMs` only for streams: a non-streamed call is timed
- * as a whole), whether a retry elsewhere could help on failure.
- */
-export type AttemptOutcome = ({ ok: true } & SuccessSample) | { ok: false; retryable: boolean };
 
 /** The outcome every call reports, success or failure, for headers, metering and routing health. */
 export interface AttemptInfo {

@@ -6,8 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyCacheStats } from '../auth/index.js';
-import type { AttemptOutcome } from '../gateway/gateway.js';
 import type { Candidate } from '../routing/catalog.js';
+import type { AttemptOutcome } from '../routing/router.js';
 
 export class GatewayMetrics {
   readonly registry = new Registry();

@@ -13,7 +13,7 @@ import type { Reply } from './reply.js';
 import { SSE_CONTENT_TYPE, sseEvent } from './sse.js';
 import type { Completion, FinishCause } from './text.js';
 import { argumentFragments } from './tool-calls.js';
-import type { HttpReply, ReplyContext, SimCall, StreamPlan, WireFormat } from './wire-format.js';
+import type { HttpReply, ReplyContext, SimCall, StreamPlan, SimulatedFormat } from './wire-format.js';
 
 type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 
@@ -201,7 +201,7 @@ function streamAnthropic(call: SimCall, reply: Reply, context: ReplyContext, mid
 }
 
 /** The Anthropic wire format: needs `x-api-key` (any non-empty value) and `anthropic-version`. */
-export const anthropicFormat: WireFormat = {
+export const anthropicFormat: SimulatedFormat = {
   authenticate(headers: IncomingHttpHeaders): HttpReply | undefined {
     const apiKey = headers['x-api-key'];
     if (typeof apiKey !== 'string' || apiKey.length === 0) {

@@ -3,7 +3,7 @@
  * handler serves both: auth, faults, error shapes and headers come from the endpoint's chat wire format.
  */
 
-import type { HttpReply, RouteInfo, WireFormat } from './wire-format.js';
+import type { HttpReply, RouteInfo, SimulatedFormat } from './wire-format.js';
 
 /** A validated embeddings request: the model (knobs and stats are keyed by it) and its answer, built on demand. */
 export interface EmbeddingCall {
@@ -14,7 +14,7 @@ export interface EmbeddingCall {
 /** One embeddings API. */
 export interface EmbeddingEndpoint {
   /** The wire format whose credentials check, error bodies, injected faults and response headers apply. */
-  format: WireFormat;
+  format: SimulatedFormat;
   /** Validates a JSON body (already parsed) as the real API would: the call, or its error reply. */
   parse(body: unknown, route: RouteInfo): EmbeddingCall | HttpReply;
 }

@@ -13,7 +13,7 @@ import type { Reply } from './reply.js';
 import { SSE_CONTENT_TYPE, sseDataCrlf } from './sse.js';
 import type { Completion, FinishCause } from './text.js';
 import { toolCallTokens } from './tool-calls.js';
-import type { HttpReply, ReplyContext, RouteInfo, SimCall, StreamPlan, WireFormat } from './wire-format.js';
+import type { HttpReply, ReplyContext, RouteInfo, SimCall, StreamPlan, SimulatedFormat } from './wire-format.js';
 
 /** Gemini has no stop-sequence or tool-call reason: both end with STOP, like a natural end. */
 function mapGeminiFinishReason(finish: FinishCause): 'STOP' | 'MAX_TOKENS' {
@@ -234,7 +234,7 @@ const UNREGISTERED_CALLER =
   'Please use API Key or other form of API consumer identity to call this API.';
 
 /** The Gemini wire format: needs `x-goog-api-key` (or `?key=`), any non-empty value. */
-export const geminiFormat: WireFormat = {
+export const geminiFormat: SimulatedFormat = {
   authenticate(headers: IncomingHttpHeaders, route: RouteInfo): HttpReply | undefined {
     const key = headers['x-goog-api-key'];
     if ((typeof key === 'string' && key.length > 0) || (route.query.get('key') ?? '').length > 0) return undefined;

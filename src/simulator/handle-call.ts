@@ -1,6 +1,6 @@
 /**
  * @module The request pipeline shared by every provider endpoint: read body → authenticate → parse → count →
- * draw a fault → wait the latency knob → answer JSON or stream. Provider specifics live behind `WireFormat`.
+ * draw a fault → wait the latency knob → answer JSON or stream. Provider specifics live behind `SimulatedFormat`.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -12,7 +12,7 @@ import type { Reply } from './reply.js';
 import { SSE_CONTENT_TYPE, SSE_DONE, sseData } from './sse.js';
 import type { Completion, FinishCause } from './text.js';
 import { argumentFragments } from './tool-calls.js';
-import type { HttpReply, ReplyContext, SimCall, StreamPlan, WireFormat } from './wire-format.js';
+import type { HttpReply, ReplyContext, SimCall, StreamPlan, SimulatedFormat } from './wire-format.js';
 
 /** Path prefixes served in OpenAI's wire format. */
 export const OPENAI_COMPATIBLE_PROVIDERS: readonly string[] = ['openai', 'mistral', 'deepseek', 'xai', 'groq', 'deepinfra'];
@@ -198,7 +198,7 @@ const MISSING_KEY =
   '(i.e. Authorization: Bearer YOUR_KEY).';
 
 /** The OpenAI wire format: `Authorization: Bearer <any non-empty key>`. */
-export const openAIFormat: WireFormat = {
+export const openAIFormat: SimulatedFormat = {
   authenticate(headers: IncomingHttpHeaders): HttpReply | undefined {
     const authorization = headers.authorization;
     if (typeof authorization === 'string' && /^Bearer\s+\S/i.test(authorization)) return undefined;

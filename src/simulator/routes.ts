@@ -6,14 +6,14 @@
 import { anthropicFormat } from './anthropic-format.js';
 import { geminiFormat } from './gemini-format.js';
 import { OPENAI_COMPATIBLE_PROVIDERS, openAIFormat } from './openai-format.js';
-import type { RouteInfo, WireFormat } from './wire-format.js';
+import type { RouteInfo, SimulatedFormat } from './wire-format.js';
 
 /** A matched provider endpoint: which wire format answers it, and what the URL says. */
 export interface ProviderRoute extends RouteInfo {
-  format: WireFormat;
+  format: SimulatedFormat;
 }
 
-const FIXED_ROUTES: ReadonlyMap<string, { provider: string; format: WireFormat }> = new Map([
+const FIXED_ROUTES: ReadonlyMap<string, { provider: string; format: SimulatedFormat }> = new Map([
   ...OPENAI_COMPATIBLE_PROVIDERS.map((provider) => [`/${provider}/v1/chat/completions`, { provider, format: openAIFormat }] as const),
   ['/anthropic/v1/messages', { provider: 'anthropic', format: anthropicFormat }],
 ]);

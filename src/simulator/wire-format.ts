@@ -78,8 +78,11 @@ export interface StreamPlan {
   tail: string[];
 }
 
-/** One simulated provider API. */
-export interface WireFormat {
+/**
+ * One simulated provider API. (Not the gateway's `WireFormat`, the string naming a format in `providers/types.ts`:
+ * this is the simulator's implementation of one.)
+ */
+export interface SimulatedFormat {
   /** Checks credentials headers; returns the provider's own error reply when they are missing. */
   authenticate(headers: IncomingHttpHeaders, route: RouteInfo): HttpReply | undefined;
   /** Validates a JSON body (already parsed) into a call, or a 400 in the provider's shape. */

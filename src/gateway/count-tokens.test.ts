@@ -4,18 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { loadConfig } from '../config/index.js';
-import type { ChatCompletionRequest, NativeBody } from '../core/chat-request.js';
+import type { NativeBody } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { Candidate } from '../routing/catalog.js';
-import { Catalog } from '../routing/catalog.js';
-import { InMemoryCircuitBreakers } from '../routing/circuit-breaker.js';
-import { InMemoryHealthStore } from '../routing/health.js';
-import { Router } from '../routing/router.js';
+import type { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { Cancellation } from './cancellation.js';
 import { Gateway } from './gateway.js';
 import { ImageFetcher } from './image-fetch.js';
+import { candidatesOf as routedCandidates, simulatorBaseUrls, TEST_TIMEOUTS, unitRouter } from './testing.js';
 import { UpstreamClient } from './upstream-client.js';
 
 let sim: Simulator;
@@ -26,21 +23,8 @@ const outcomes: string[] = [];
 
 before(async () => {
   sim = await startSimulator();
-  const config = loadConfig({ env: {} });
-  const providers = Object.fromEntries(
-    Object.entries(config.providers).map(([id, p]) => [
-      id,
-      { ...p, baseUrl: p.format === 'openai' ? `${sim.url}/${id}/v1` : `${sim.url}/${id}`, apiKey: 'sk-unit' },
-    ]),
-  );
-  router = new Router({
-    catalog: new Catalog(config.models, providers),
-    health: new InMemoryHealthStore({ now: () => 0 }),
-    breakers: new InMemoryCircuitBreakers({ now: () => 0 }),
-    now: () => 0,
-    random: () => 0.5,
-  });
-  client = new UpstreamClient(config.timeouts);
+  router = unitRouter(simulatorBaseUrls(sim.url));
+  client = new UpstreamClient(TEST_TIMEOUTS);
   gateway = new Gateway({
     client,
     now: () => 0,
@@ -67,10 +51,7 @@ const native: NativeBody = {
 };
 
 function candidatesOf(...models: string[]): Candidate[] {
-  return models.flatMap((model) => {
-    const req: ChatCompletionRequest = { model, messages: [{ role: 'user', content: 'x' }] };
-    return router.route(req).candidates;
-  });
+  return routedCandidates(router, ...models);
 }
 
 describe('Gateway.countTokens', () => {

@@ -5,17 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { loadConfig } from '../config/index.js';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
 import type { NativeEvent, StreamStep } from '../providers/types.js';
-import { Catalog } from '../routing/catalog.js';
-import { InMemoryCircuitBreakers } from '../routing/circuit-breaker.js';
-import { InMemoryHealthStore } from '../routing/health.js';
-import { Router } from '../routing/router.js';
+import type { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { Cancellation } from './cancellation.js';
 import { Gateway } from './gateway.js';
 import { ImageFetcher } from './image-fetch.js';
+import { simulatorBaseUrls, TEST_TIMEOUTS, unitRouter } from './testing.js';
 import { UpstreamClient } from './upstream-client.js';
 
 let sim: Simulator;
@@ -26,21 +23,8 @@ let gateway: Gateway;
 before(async () => {
   // tokensPerSecond 0: the simulator writes the whole stream at once, so one read carries every event.
   sim = await startSimulator({ defaults: { outputTokens: 6, reasoningTokens: 3 } });
-  const config = loadConfig({ env: {} });
-  const providers = Object.fromEntries(
-    Object.entries(config.providers).map(([id, p]) => [
-      id,
-      { ...p, baseUrl: p.format === 'openai' ? `${sim.url}/${id}/v1` : `${sim.url}/${id}`, apiKey: 'sk-unit' },
-    ]),
-  );
-  router = new Router({
-    catalog: new Catalog(config.models, providers),
-    health: new InMemoryHealthStore({ now: () => 0 }),
-    breakers: new InMemoryCircuitBreakers({ now: () => 0 }),
-    now: () => 0,
-    random: () => 0.5,
-  });
-  client = new UpstreamClient(config.timeouts);
+  router = unitRouter(simulatorBaseUrls(sim.url));
+  client = new UpstreamClient(TEST_TIMEOUTS);
   gateway = new Gateway({ client, now: () => 0, generateId: () => 'chatcmpl-native', images: new ImageFetcher() });
 });
 

@@ -1,9 +1,10 @@
 /**
  * @module Helpers for the simulator's own tests (and benchmarks that talk to it): JSON posts with provider
- * headers, a minimal SSE parser, and recorded fixtures. Not used by the simulator itself.
+ * headers, an SSE body split into events, and recorded fixtures. Not used by the simulator itself.
  */
 
 import { readFileSync } from 'node:fs';
+import { createParser } from 'eventsource-parser';
 import { isRecord } from '../core/guards.js';
 
 /** Headers each provider's API needs, with dummy keys. */
@@ -29,19 +30,15 @@ export interface SseEvent {
   data: string;
 }
 
-/** Splits an SSE body into events (accepts LF and CRLF line endings). */
+/**
+ * Splits an SSE body into events with eventsource-parser, the parser the gateway reads upstreams with (so the spec's
+ * corners — CRLF, comments, `data:` with or without a space — are read the same). A last event the body ends without
+ * a blank line after is kept.
+ */
 export function parseSse(text: string): SseEvent[] {
   const events: SseEvent[] = [];
-  for (const block of text.split(/\r?\n\r?\n/)) {
-    if (block.trim().length === 0) continue;
-    let event: string | undefined;
-    const data: string[] = [];
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith('event: ')) event = line.slice('event: '.length);
-      else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
-    }
-    events.push({ event, data: data.join('\n') });
-  }
+  const parser = createParser({ onEvent: (message) => events.push({ event: message.event, data: message.data }) });
+  parser.feed(`${text}\n\n`);
   return events;
 }
 

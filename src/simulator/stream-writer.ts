@@ -32,7 +32,7 @@ class PacedStreamWriter {
   private readonly firstToken: number;
   private readonly endToken: number;
   private readonly intervalMs: number;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
   private index = 0;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
@@ -41,7 +41,9 @@ class PacedStreamWriter {
     private readonly res: StreamSink,
     plan: StreamPlan,
     private readonly pace: StreamPace,
+    private readonly now: () => number,
   ) {
+    this.startedAt = now();
     this.frames = [...plan.head, ...plan.tokens, ...plan.tail];
     this.firstToken = plan.head.length;
     this.endToken = plan.head.length + plan.tokens.length;
@@ -55,7 +57,7 @@ class PacedStreamWriter {
     if (this.finished) return;
     let batch = '';
     while (this.index < this.frames.length) {
-      const wait = this.dueAt(this.index) - performance.now();
+      const wait = this.dueAt(this.index) - this.now();
       if (wait > 0) {
         if (batch.length > 0 && !this.write(batch)) return;
         this.timer = setTimeout(this.pump, wait);
@@ -96,7 +98,10 @@ class PacedStreamWriter {
   };
 }
 
-/** Streams `plan` to `res` (headers already written) and ends the response. */
-export function writePacedStream(res: StreamSink, plan: StreamPlan, pace: StreamPace): void {
-  new PacedStreamWriter(res, plan, pace).pump();
+/**
+ * Streams `plan` to `res` (headers already written) and ends the response. `now` is the clock due times are read
+ * on, in ms (tests pass a mocked one).
+ */
+export function writePacedStream(res: StreamSink, plan: StreamPlan, pace: StreamPace, now: () => number = () => performance.now()): void {
+  new PacedStreamWriter(res, plan, pace, now).pump();
 }

@@ -1,13 +1,21 @@
 /**
  * @module Prometheus metrics at `GET /metrics`: requests by model, provider and status, the gateway's own overhead
- * per request (time not spent waiting on an upstream), upstream latency and failures by provider and model, and
- * Node's process metrics. Labels are bounded: catalog model ids, provider ids and HTTP statuses.
+ * per request (time not spent waiting on an upstream), upstream latency and failures by provider and model, the
+ * health of background work (failures by task, the usage ledger's backlog and drops), and Node's process metrics.
+ * Labels are bounded: catalog model ids, provider ids, HTTP statuses and the fixed {@link BackgroundTask} names.
  */
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyCacheStats } from '../auth/index.js';
+import type { UsageLedgerStats } from '../metering/ledger.js';
 import type { Candidate } from '../routing/catalog.js';
 import type { AttemptOutcome } from '../routing/router.js';
+
+/**
+ * Work the gateway does off the request path, whose failures would otherwise go unseen: reloading API keys and BYOK
+ * credentials after a change, writing usage rows, purging expired stored responses.
+ */
+export type BackgroundTask = 'key_cache' | 'usage_ledger' | 'provider_credentials' | 'response_purge';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -41,6 +49,13 @@ export class GatewayMetrics {
   private readonly refusedRowsDropped = new Counter({
     name: 'op_refused_rows_dropped_total',
     help: 'Refused requests (4xx) not written to the ledger because their key spent its per-minute row budget',
+    registers: [this.registry],
+  });
+
+  private readonly backgroundFailures = new Counter({
+    name: 'op_background_failures_total',
+    help: 'Failures of background work by task (each is logged and retried)',
+    labelNames: ['task'] as const,
     registers: [this.registry],
   });
 
@@ -79,6 +94,43 @@ export class GatewayMetrics {
     gauge('op_key_filter_refusals', 'Made-up API keys refused by the filter without a database lookup since start', (s) => s.refusedByFilter);
     gauge('op_key_filter_builds', 'Builds of the filter of stored key hashes since start', (s) => s.filterBuilds);
     gauge('op_key_filter_bytes', 'Memory of the filter of stored key hashes', (s) => s.filterBytes);
+  }
+
+  /** A failure of background work (also logged by the caller). */
+  backgroundFailure(task: BackgroundTask): void {
+    this.backgroundFailures.inc({ task });
+  }
+
+  /**
+   * Exposes the usage ledger's state, read at each scrape: rows waiting to be written (a backlog that grows means the
+   * store is failing or too slow), and since start the rows dropped because that backlog was full and the failed
+   * batch writes.
+   */
+  observeLedger(stats: () => UsageLedgerStats): void {
+    new Gauge({
+      name: 'op_ledger_pending_rows',
+      help: 'Usage rows recorded and not yet written (buffered or in a write in progress)',
+      registers: [this.registry],
+      collect: function collect(this: Gauge) {
+        this.set(stats().pending);
+      },
+    });
+    const counter = (name: string, help: string, read: (s: UsageLedgerStats) => number): void => {
+      let reported = 0;
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect: function collect(this: Counter) {
+          // The ledger keeps its own running total; the counter catches up to it.
+          const total = read(stats());
+          this.inc(total - reported);
+          reported = total;
+        },
+      });
+    };
+    counter('op_ledger_rows_dropped_total', 'Usage rows dropped because the backlog was full while writes kept failing', (s) => s.dropped);
+    counter('op_ledger_write_failures_total', 'Failed batch writes of usage rows (each is retried)', (s) => s.failures);
   }
 
   /** One upstream attempt's outcome (the gateway's `onOutcome`). */

@@ -4,7 +4,7 @@
  * its prompt). Streams are merged as their events arrive, each chunk re-indexed to its choice.
  */
 import type { PromptTokensDetails, UpstreamCompletion, Usage } from '../core/chat-response.js';
-import type { StreamStep } from '../providers/types.js';
+import type { StreamStep } from '../providers/index.js';
 
 /** Sums prompt token details; an optional count is kept when either side has it. */
 function sumPromptDetails(total: PromptTokensDetails | undefined, part: PromptTokensDetails): PromptTokensDetails {

@@ -9,9 +9,7 @@
  */
 import type { NativeBody } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
-import { adapterFor } from '../providers/registry.js';
-import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
-import type { ProviderAdapter, TokenCountAdapter } from '../providers/types.js';
+import { adapterFor, malformedUpstream, parseJsonSafe, type ProviderAdapter, type TokenCountAdapter } from '../providers/index.js';
 import type { Candidate } from '../routing/catalog.js';
 import type { CancelSignal } from './cancellation.js';
 import type { AttemptInfo, GatewayDeps } from './gateway.js';

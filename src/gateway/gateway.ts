@@ -13,9 +13,16 @@ import type { ChatCompletionRequest, NativeBody } from '../core/chat-request.js'
 import type { EmbeddingRequest } from '../core/embedding-request.js';
 import type { UpstreamCompletion } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
-import { adapterFor } from '../providers/registry.js';
-import { malformedUpstream, parseJsonSafe } from '../providers/shared/upstream-error.js';
-import type { ProviderAdapter, SseEvent, StreamStep, StreamTranslator, TranslateContext } from '../providers/types.js';
+import {
+  adapterFor,
+  malformedUpstream,
+  parseJsonSafe,
+  type ProviderAdapter,
+  type SseEvent,
+  type StreamStep,
+  type StreamTranslator,
+  type TranslateContext,
+} from '../providers/index.js';
 import type { Candidate } from '../routing/catalog.js';
 import type { AttemptOutcome } from '../routing/router.js';
 import type { AttemptSpan, AttemptTracer } from '../telemetry/index.js';

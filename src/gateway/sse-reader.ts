@@ -10,7 +10,7 @@ import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/token-count.js';
 import { performance } from 'node:perf_hooks';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError } from '../core/gateway-error.js';
-import type { SseEvent } from '../providers/types.js';
+import type { SseEvent } from '../providers/index.js';
 
 /** The bounds of {@link readSseBatches}; both default to none. */
 export interface SseBounds {

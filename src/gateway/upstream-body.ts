@@ -8,7 +8,7 @@
  */
 import { GatewayError } from '../core/gateway-error.js';
 import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/token-count.js';
-import { headerValue } from '../providers/shared/upstream-error.js';
+import { headerValue } from '../providers/index.js';
 import { toNetworkError, type UpstreamResponse } from './upstream-client.js';
 import type { CancelSignal } from './cancellation.js';
 

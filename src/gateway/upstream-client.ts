@@ -5,7 +5,7 @@
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import type { TimeoutConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
-import type { UpstreamHeaders, UpstreamRequest } from '../providers/types.js';
+import type { UpstreamHeaders, UpstreamRequest } from '../providers/index.js';
 import type { CancelSignal } from './cancellation.js';
 
 export interface UpstreamResponse {

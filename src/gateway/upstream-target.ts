@@ -1,5 +1,5 @@
 /** @module Where an attempt calls: a routing candidate as the adapters' {@link UpstreamTarget}. */
-import type { UpstreamTarget } from '../providers/types.js';
+import type { UpstreamTarget } from '../providers/index.js';
 import type { Candidate } from '../routing/catalog.js';
 
 /** The deployment's base URL, credential (the account's own when BYOK) and upstream model name. */

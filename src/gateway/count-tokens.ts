@@ -10,7 +10,7 @@
 import type { NativeBody } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { adapterFor, malformedUpstream, parseJsonSafe, type ProviderAdapter, type TokenCountAdapter } from '../providers/index.js';
-import type { Candidate } from '../routing/catalog.js';
+import type { Candidate } from '../routing/index.js';
 import type { CancelSignal } from './cancellation.js';
 import type { AttemptInfo, GatewayDeps } from './gateway.js';
 import { readBodyText, readErrorText } from './upstream-body.js';

@@ -13,7 +13,7 @@ import { inputCount, splitEmbeddingCall, type EmbeddingCall } from '../core/embe
 import type { EmbeddingResponse } from '../core/embedding-response.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { adapterFor, malformedUpstream, parseJsonSafe, type EmbeddingsAdapter, type ProviderAdapter } from '../providers/index.js';
-import type { Candidate } from '../routing/catalog.js';
+import type { Candidate } from '../routing/index.js';
 import { Cancellation, type CancelSignal } from './cancellation.js';
 import type { AttemptInfo, GatewayDeps } from './gateway.js';
 import { targetOf } from './upstream-target.js';

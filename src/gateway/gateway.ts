@@ -23,8 +23,7 @@ import {
   type StreamTranslator,
   type TranslateContext,
 } from '../providers/index.js';
-import type { Candidate } from '../routing/catalog.js';
-import type { AttemptOutcome } from '../routing/router.js';
+import type { Candidate, AttemptOutcome } from '../routing/index.js';
 import type { AttemptSpan, AttemptTracer } from '../telemetry/index.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import { countingCandidates, countTokensOn, type TokenCountResult } from './count-tokens.js';
@@ -39,7 +38,7 @@ import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './up
 import { targetOf } from './upstream-target.js';
 import type { CancelSignal } from './cancellation.js';
 
-export type { AttemptOutcome } from '../routing/router.js';
+export type { AttemptOutcome } from '../routing/index.js';
 export type { TokenCountResult } from './count-tokens.js';
 
 export interface GatewayDeps {

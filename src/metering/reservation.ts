@@ -10,7 +10,7 @@ import type { AdmissionKey, AdmitInput, FanOutReason } from '../limits/index.js'
 import { reservedOutputTokens } from '../limits/index.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
-import type { Candidate } from '../routing/catalog.js';
+import type { Candidate } from '../routing/index.js';
 import { costBoundUsd, costUsd } from './pricing.js';
 import type { PromptSize } from './token-count.js';
 

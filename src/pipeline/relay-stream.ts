@@ -9,7 +9,7 @@
 import type { FastifyReply } from 'fastify';
 import type { ChatCompletionChunk, Usage } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
-import type { StreamResult } from '../gateway/gateway.js';
+import type { StreamResult } from '../gateway/index.js';
 import { settleUsage, type SettledUsage } from '../metering/settle.js';
 import type { PromptSize } from '../metering/token-count.js';
 import { BoundedTokenCounter } from '../metering/tokenizer.js';

@@ -20,7 +20,7 @@ import {
   type ResponseCache,
 } from '../cache/index.js';
 import type { ChatCompletion, Usage } from '../core/chat-response.js';
-import type { AttemptInfo } from '../gateway/gateway.js';
+import type { AttemptInfo } from '../gateway/index.js';
 import type { StreamTap } from './relay-stream.js';
 
 /** The response cache as one request uses it. */

@@ -8,8 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyCacheStats } from '../auth/index.js';
 import type { UsageLedgerStats } from '../metering/ledger.js';
-import type { Candidate } from '../routing/catalog.js';
-import type { AttemptOutcome } from '../routing/router.js';
+import type { Candidate, AttemptOutcome } from '../routing/index.js';
 
 /**
  * Work the gateway does off the request path, whose failures would otherwise go unseen: reloading API keys and BYOK

@@ -5,8 +5,8 @@
  */
 import type { ModelConfig, ProviderConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
-import type { Gateway } from '../gateway/gateway.js';
-import type { Candidate } from '../routing/catalog.js';
+import type { Gateway } from '../gateway/index.js';
+import type { Candidate } from '../routing/index.js';
 import type { ProviderKeyTester } from './routes/api/index.js';
 
 /** What the tester needs. */

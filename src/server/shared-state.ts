@@ -13,8 +13,7 @@ import { MemoryCacheStore, RedisCacheStore, type CacheStore } from '../cache/ind
 import type { ClusterBus } from '../cluster/index.js';
 import type { GatewayConfig } from '../config/types.js';
 import { MemoryLimiterBackend, type LimiterBackend } from '../limits/index.js';
-import { InMemoryCircuitBreakers, type CircuitBreakers } from '../routing/circuit-breaker.js';
-import { InMemoryHealthStore, type HealthStore } from '../routing/health.js';
+import { InMemoryCircuitBreakers, InMemoryHealthStore, type CircuitBreakers, type HealthStore } from '../routing/index.js';
 
 export interface SharedState {
   limiter: LimiterBackend;

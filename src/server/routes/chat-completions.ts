@@ -15,7 +15,7 @@ import {
   type ChatCompletionRequest,
 } from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
-import { assertImageUrlBound, type ImageBounds } from '../../gateway/image-bounds.js';
+import { assertImageUrlBound, type ImageBounds } from '../../gateway/index.js';
 import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
 import type { Pipeline } from '../../pipeline/index.js';
 import { chatCompletionsDoor } from '../chat/chat-door.js';

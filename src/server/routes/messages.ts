@@ -8,9 +8,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { requestedModelOf, withModelFromModels } from '../../core/chat-request.js';
-import { assertImageUrlBound, type ImageBounds } from '../../gateway/image-bounds.js';
+import { assertImageUrlBound, type ImageBounds } from '../../gateway/index.js';
 import type { Pipeline } from '../../pipeline/index.js';
-import type { Router } from '../../routing/router.js';
+import type { Router } from '../../routing/index.js';
 import { messagesDoor } from '../messages/door.js';
 import { handleAnthropicError, setRequestIdHeader } from '../messages/errors.js';
 import { parseCountTokensRequest, parseMessagesRequest } from '../messages/parse.js';

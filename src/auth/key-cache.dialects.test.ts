@@ -54,6 +54,10 @@ await describeEachDialect('KeyCache on a store', (dialect) => {
       accountSpendCapUsd: null,
       limits: { rpm: null, tpm: null, concurrent: null, includedTokens: null },
       responseCacheTtlSeconds: null,
+      budget: null,
+      keyRpm: null,
+      keyTpm: null,
+      allowedModels: null,
     });
     assert.equal(cache.size, 1);
     assert.equal(await look(generateApiKey()), undefined);

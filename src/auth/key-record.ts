@@ -4,7 +4,9 @@
  * added for the hot path: the repository's `listActiveKeysWithAccounts` selects it, {@link toCachedKey} maps it.
  */
 import type { ProviderPreferences } from '../core/chat-request.js';
-import type { ActiveKeyRow, CustomLimits, Plan, RoutingMode } from '../store/index.js';
+import type { ModelPatterns } from '../core/model-patterns.js';
+import type { ActiveKeyRow, BudgetPeriod, CustomLimits, Plan, RoutingMode } from '../store/index.js';
+import { compileAllowedModels } from './allowed-models.js';
 import { readProviderDefaults } from './provider-defaults.js';
 
 /** What authentication hands to the rest of the request pipeline for a valid key. */
@@ -24,9 +26,20 @@ export interface KeyRecord {
   readonly accountSpendCapUsd: number | null;
   /** The account's overrides of its plan's limits (enterprise); null fields mean "the plan's". */
   readonly limits: Readonly<CustomLimits>;
+  /** At most `usd` spent per `period` (UTC days, ISO weeks from Monday, months); null or absent: no budget. */
+  readonly budget?: { readonly usd: number; readonly period: BudgetPeriod } | null;
+  /** The key's own requests per minute, beneath its account's; null or absent: none. */
+  readonly keyRpm?: number | null;
+  /** The key's own tokens per minute, beneath its account's; null or absent: none. */
+  readonly keyTpm?: number | null;
+  /** The models the key may use; null or absent: every model. */
+  readonly allowedModels?: ModelPatterns | null;
 }
 
-/** A key's record and the moment it stops working (epoch ms: a rotated key's end of grace; null for never). */
+/**
+ * A key's record and the moment it stops working (epoch ms: a rotated key's end of grace, or its expiry, whichever
+ * comes first; null for never).
+ */
 export interface CachedKey {
   readonly record: KeyRecord;
   readonly revokeAtMs: number | null;
@@ -44,6 +57,17 @@ export function toCachedKey(row: ActiveKeyRow): CachedKey {
     keySpendCapUsd: row.keySpendCapUsd,
     accountSpendCapUsd: row.accountSpendCapUsd,
     limits: Object.freeze({ ...row.limits }),
+    budget:
+      row.budgetUsd === null || row.budgetUsd === undefined ? null : Object.freeze({ usd: row.budgetUsd, period: row.budgetPeriod ?? 'monthly' }),
+    keyRpm: row.rpmLimit ?? null,
+    keyTpm: row.tpmLimit ?? null,
+    allowedModels: compileAllowedModels(row.allowedModels),
   });
-  return { record, revokeAtMs: row.revokeAt === null ? null : Date.parse(row.revokeAt) };
+  return { record, revokeAtMs: earlierOf(row.revokeAt, row.expiresAt ?? null) };
+}
+
+/** The earlier of two optional ISO-8601 times, in epoch ms; null when neither is set. */
+function earlierOf(a: string | null, b: string | null): number | null {
+  const times = [a, b].filter((t): t is string => t !== null).map((t) => Date.parse(t));
+  return times.length === 0 ? null : Math.min(...times);
 }

@@ -1,6 +1,7 @@
 /**
  * @module Issuing, listing, revoking and rotating API keys. The secret exists only in the return value of
- * `createKey`/`rotateKey`; the database gets its SHA-256 and last four characters.
+ * `createKey`/`rotateKey`; the database gets its SHA-256 and last four characters. A key's governance (budget,
+ * allowed models, own rate limits, expiry: `key-governance.ts`) is checked in full before anything is written.
  */
 import type { Kysely } from 'kysely';
 import type { ProviderPreferences } from '../core/chat-request.js';
@@ -23,6 +24,14 @@ import {
 import { generateApiKey, hashApiKey, last4 } from './api-key.js';
 import { AuthServiceError } from './errors.js';
 import { newKeyId } from './ids.js';
+import {
+  governanceColumnsOf,
+  governancePatch,
+  keyGovernanceOf,
+  newKeyGovernance,
+  type KeyGovernance,
+  type KeyGovernanceInput,
+} from './key-governance.js';
 import { readProviderDefaults, writeProviderDefaults } from './provider-defaults.js';
 import { checkCacheTtl, checkSpendCap, normalizeEmail, normalizeKeyName, parseRoutingMode } from './validate.js';
 
@@ -30,29 +39,31 @@ import { checkCacheTtl, checkSpendCap, normalizeEmail, normalizeKeyName, parseRo
 export type AccountRef = { accountId: string } | { email: string };
 
 /** Settings of a new key. */
-export type CreateKeyInput = AccountRef & {
-  /** Defaults to `default`. */
-  name?: string;
-  /** `cost`, `latency` or `reliability`; null or omitted leaves the choice to the gateway's default. */
-  routing?: string | null;
-  /**
-   * Default `provider` routing preferences, already checked against the catalog by the caller
-   * (`checkProviderPreferences`); null, omitted or empty: none.
-   */
-  provider?: ProviderPreferences | null;
-  /** Null or omitted: no per-key cap. */
-  spendCapUsd?: number | null;
-  /** Seconds the key's answers are kept in the response cache by default (1 to 30 days); null or omitted: none. */
-  responseCacheTtlSeconds?: number | null;
-};
+export type CreateKeyInput = AccountRef &
+  KeyGovernanceInput & {
+    /** Defaults to `default`. */
+    name?: string;
+    /** `cost`, `latency` or `reliability`; null or omitted leaves the choice to the gateway's default. */
+    routing?: string | null;
+    /**
+     * Default `provider` routing preferences, already checked against the catalog by the caller
+     * (`checkProviderPreferences`); null, omitted or empty: none.
+     */
+    provider?: ProviderPreferences | null;
+    /** Null or omitted: no per-key cap. */
+    spendCapUsd?: number | null;
+    /** Seconds the key's answers are kept in the response cache by default (1 to 30 days); null or omitted: none. */
+    responseCacheTtlSeconds?: number | null;
+  };
 
 /** A key as shown to its owner: no secret, no hash. */
-export interface KeyInfo {
+export interface KeyInfo extends KeyGovernance {
   id: string;
   accountId: string;
   name: string;
   last4: string;
-  status: 'active' | 'revoked';
+  /** `expired` once its `expiresAt` has passed (it is refused like a revoked key). */
+  status: 'active' | 'revoked' | 'expired';
   routing: RoutingMode | null;
   /** Default `provider` routing preferences; null: none. */
   provider: ProviderPreferences | null;
@@ -77,8 +88,8 @@ export interface KeyScope {
   accountId?: string;
 }
 
-/** Changes to a key's settings; an omitted field is kept, null clears routing or cap. */
-export interface UpdateKeyInput {
+/** Changes to a key's settings; an omitted field is kept, null clears it. */
+export interface UpdateKeyInput extends KeyGovernanceInput {
   name?: string;
   /** `cost`, `latency` or `reliability`; null: the gateway's default. */
   routing?: string | null;
@@ -125,7 +136,7 @@ export interface KeysService {
   /**
    * Issues a key for an existing account, unless it already holds the most keys it may.
    * @throws {AuthServiceError} `account_not_found`, `invalid_email`, `invalid_name`, `invalid_routing`,
-   * `invalid_spend_cap`, `invalid_cache_ttl` or `key_limit_reached`.
+   * `invalid_spend_cap`, `invalid_cache_ttl`, a governance error (`key-governance.ts`) or `key_limit_reached`.
    */
   createKey(input: CreateKeyInput): Promise<CreatedKey>;
   /** Every key of the account, revoked ones included, oldest first. @throws {AuthServiceError} `account_not_found`. */
@@ -136,15 +147,17 @@ export interface KeysService {
    */
   revokeKey(id: string, scope?: KeyScope): Promise<KeyInfo>;
   /**
-   * Issues a new key with the old one's name, routing, provider preferences, cache lifetime and spend cap,
-   * `rotatedFrom` set to the old id, and revokes the old one (at once, or when the grace period ends), in one transaction. A key can be rotated once.
+   * Issues a new key with the old one's name, routing, provider preferences, cache lifetime, spend cap and governance
+   * (budget, allowed models, rate limits, expiry), `rotatedFrom` set to the old id, and revokes the old one (at once,
+   * or when the grace period ends), in one transaction. A key can be rotated once; an expired one cannot be.
    * @throws {AuthServiceError} `key_not_found`, `key_revoked` or `invalid_grace_period`.
    */
   rotateKey(id: string, scope?: KeyScope, options?: RotateKeyOptions): Promise<CreatedKey>;
   /**
-   * Renames a key or changes its default routing, provider preferences, cache lifetime or spend cap.
-   * @throws {AuthServiceError} `key_not_found`, `invalid_name`, `invalid_routing`, `invalid_spend_cap` or
-   * `invalid_cache_ttl`.
+   * Renames a key or changes its default routing, provider preferences, cache lifetime, spend cap or governance. Every
+   * field is checked before anything is written: a refused change leaves the key as it was.
+   * @throws {AuthServiceError} `key_not_found`, `invalid_name`, `invalid_routing`, `invalid_spend_cap`,
+   * `invalid_cache_ttl` or a governance error (`key-governance.ts`).
    */
   updateKey(id: string, input: UpdateKeyInput, scope?: KeyScope): Promise<KeyInfo>;
 }
@@ -164,9 +177,11 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       const routing = input.routing === undefined || input.routing === null ? null : parseRoutingMode(input.routing);
       const spendCapUsd = checkSpendCap(input.spendCapUsd ?? null);
       const responseCacheTtlSeconds = checkCacheTtl(input.responseCacheTtlSeconds ?? null);
+      const nowDate = now();
+      const governance = newKeyGovernance(input, nowDate);
       const account = await requireAccount(deps.db, input);
       const secret = generateApiKey();
-      const createdAt = now().toISOString();
+      const createdAt = nowDate.toISOString();
       // Count and insert under the account's lock, so concurrent creations cannot all see room for one more.
       const record = await deps.db.transaction().execute(async (trx) => {
         if (!(await lockAccount(trx, account.id))) throw new AuthServiceError('account_not_found', `no account with id ${account.id}`);
@@ -184,6 +199,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           responseCacheTtlSeconds,
           spendCapUsd,
           createdAt,
+          ...governance,
         });
       });
       await changed();
@@ -218,6 +234,9 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           const why = old.revokedAt !== null && old.revokedAt > timestamp ? 'has already been rotated' : 'is revoked';
           throw new AuthServiceError('key_revoked', `key ${id} ${why} and cannot be rotated`);
         }
+        // The transaction is rolled back, so the old key keeps its state.
+        if (old.expiresAt !== null && old.expiresAt <= timestamp)
+          throw new AuthServiceError('key_revoked', `key ${id} has expired and cannot be rotated`);
         return insertApiKey(trx, {
           id: newKeyId(),
           accountId: old.accountId,
@@ -230,6 +249,7 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
           spendCapUsd: old.spendCapUsd,
           createdAt: timestamp,
           rotatedFrom: old.id,
+          ...governanceColumnsOf(old),
         });
       });
       await changed();
@@ -242,11 +262,13 @@ export function createKeysService(deps: KeysServiceDeps): KeysService {
       const spendCapUsd = input.spendCapUsd === undefined ? undefined : checkSpendCap(input.spendCapUsd);
       const defaultProvider = input.provider === undefined ? undefined : writeProviderDefaults(input.provider);
       const cacheTtl = input.responseCacheTtlSeconds === undefined ? undefined : checkCacheTtl(input.responseCacheTtlSeconds);
-      await requireKey(deps.db, id, scope);
-      const patch = { name, defaultRouting: routing, defaultProvider, responseCacheTtlSeconds: cacheTtl, spendCapUsd };
+      const existing = await requireKey(deps.db, id, scope);
+      const governance = governancePatch(input, existing, now());
+      const patch = { name, defaultRouting: routing, defaultProvider, responseCacheTtlSeconds: cacheTtl, spendCapUsd, ...governance };
       const updated = await updateApiKey(deps.db, id, patch);
       if (updated === undefined) throw new AuthServiceError('key_not_found', `no key with id ${id}`);
-      if (routing !== undefined || defaultProvider !== undefined || cacheTtl !== undefined || spendCapUsd !== undefined) await changed();
+      const settings = [routing, defaultProvider, cacheTtl, spendCapUsd, ...Object.values(governance)];
+      if (settings.some((value) => value !== undefined)) await changed();
       return toKeyInfo(updated);
     },
   };
@@ -285,12 +307,15 @@ async function requireKey(db: Kysely<Database>, id: string, scope: KeyScope): Pr
 /** A key as its owner sees it at `nowIso`: a revocation scheduled after then is a running grace period. */
 function keyInfoAt(record: ApiKeyRecord, nowIso: string): KeyInfo {
   const inGrace = record.revokedAt !== null && record.revokedAt > nowIso;
+  const revoked = record.revokedAt !== null && !inGrace;
+  const expired = record.expiresAt !== null && record.expiresAt <= nowIso;
   return {
+    ...keyGovernanceOf(record),
     id: record.id,
     accountId: record.accountId,
     name: record.name,
     last4: record.last4,
-    status: record.revokedAt === null || inGrace ? 'active' : 'revoked',
+    status: revoked ? 'revoked' : expired ? 'expired' : 'active',
     routing: record.defaultRouting,
     provider: readProviderDefaults(record.defaultProvider),
     responseCacheTtlSeconds: record.responseCacheTtlSeconds,

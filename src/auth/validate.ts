@@ -1,5 +1,5 @@
 /** @module Checks of user-supplied account and key fields, shared by the services. */
-import { PLANS, ROUTING_MODES, type Plan, type RoutingMode } from '../store/index.js';
+import { BUDGET_PERIODS, PLANS, ROUTING_MODES, type BudgetPeriod, type Plan, type RoutingMode } from '../store/index.js';
 import { AuthServiceError } from './errors.js';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
@@ -85,4 +85,55 @@ export function checkLimit(name: string, value: number | null, min: number): num
     throw new AuthServiceError('invalid_limit', `${name} must be a whole number of at least ${min}, got ${value}`);
   }
   return value;
+}
+
+/** Accepts null (no budget) or a finite non-negative amount in USD. @throws {AuthServiceError} `invalid_budget` */
+export function checkBudget(usd: number | null): number | null {
+  if (usd !== null && (!Number.isFinite(usd) || usd < 0)) {
+    throw new AuthServiceError('invalid_budget', `budget must be a non-negative number of USD, got ${usd}`);
+  }
+  return usd;
+}
+
+/** Narrows a string to a {@link BudgetPeriod}. @throws {AuthServiceError} `invalid_budget_period` */
+export function parseBudgetPeriod(period: string): BudgetPeriod {
+  const found = BUDGET_PERIODS.find((known) => known === period);
+  if (found === undefined) {
+    throw new AuthServiceError('invalid_budget_period', `invalid budget period ${JSON.stringify(period)}: expected ${BUDGET_PERIODS.join(', ')}`);
+  }
+  return found;
+}
+
+/**
+ * Accepts null (none) or a whole number of at least 1 for a key's own rpm or tpm.
+ * @throws {AuthServiceError} `invalid_rpm_limit` or `invalid_tpm_limit`.
+ */
+export function checkKeyRateLimit(kind: 'rpm' | 'tpm', value: number | null): number | null {
+  if (value !== null && (!Number.isSafeInteger(value) || value < 1)) {
+    const what = kind === 'rpm' ? 'requests' : 'tokens';
+    throw new AuthServiceError(`invalid_${kind}_limit`, `${kind} limit must be a whole number of ${what} per minute of at least 1, got ${value}`);
+  }
+  return value;
+}
+
+/** An ISO-8601 date, or date and time with a time zone (`Z` or an offset). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Accepts null (never expires) or an ISO-8601 time after `now` (a date alone is its 00:00 UTC), returned in the
+ * store's form (`toISOString`). @throws {AuthServiceError} `invalid_expires_at`
+ */
+export function checkExpiresAt(value: string | null, now: Date): string | null {
+  if (value === null) return null;
+  const ms = ISO_TIME.test(value) ? Date.parse(value) : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new AuthServiceError(
+      'invalid_expires_at',
+      `expiry must be an ISO-8601 time with a time zone, e.g. 2026-12-31T23:59:59Z; got ${JSON.stringify(value.slice(0, 100))}`,
+    );
+  }
+  if (ms <= now.getTime()) {
+    throw new AuthServiceError('invalid_expires_at', `expiry ${new Date(ms).toISOString()} is not in the future`);
+  }
+  return new Date(ms).toISOString();
 }

@@ -107,7 +107,7 @@ describe('originalpoint keys', () => {
       ['revoked', 'revoked'],
     );
     const table = (await cli('keys', 'list', '--email', 'dev@example.com')).stdout.split('\n');
-    assert.match(table[0] ?? '', /^ID\s+NAME\s+LAST4\s+STATUS\s+ROUTING\s+CREATED$/);
+    assert.match(table[0] ?? '', /^ID\s+NAME\s+LAST4\s+STATUS\s+ROUTING\s+BUDGET\s+MODELS\s+EXPIRES\s+CREATED$/);
     assert.equal(table.filter((line) => line.includes(' revoked ')).length, 2);
   });
 

@@ -1,11 +1,27 @@
-/** @module `originalpoint keys …`: issue, list, change, revoke and rotate API keys from the command line. */
+/**
+ * @module `originalpoint keys …`: issue, list, change, revoke and rotate API keys from the command line, with their
+ * governance: a budget per period, the models they may use, their own rpm/tpm, an expiry.
+ */
 import { Option, type Command } from 'commander';
 import { createKeysService, type CreatedKey, type KeyInfo } from '../auth/index.js';
 import { loadConfig } from '../config/index.js';
+import type { ModelConfig } from '../config/types.js';
 import type { ProviderPreferences } from '../core/chat-request.js';
+import { checkAllowedModels } from '../routing/model-allow-list.js';
 import { checkProviderPreferences, ProviderDirectory } from '../routing/provider-preferences.js';
-import { ROUTING_MODES } from '../store/index.js';
-import { countOrNone, NONE, nullableNumberOption, parseProviderJsonOrNone, parseUsd, parseUsdOrNone, providerOption } from './option-parsers.js';
+import { BUDGET_PERIODS, ROUTING_MODES } from '../store/index.js';
+import {
+  countOrNone,
+  listOption,
+  NONE,
+  nullableNumberOption,
+  nullableStringOption,
+  parseModelListOrNone,
+  parseProviderJsonOrNone,
+  parseUsd,
+  parseUsdOrNone,
+  providerOption,
+} from './option-parsers.js';
 import {
   flagOption,
   formatTable,
@@ -23,30 +39,58 @@ const CACHE_TTL_HELP = "seconds the key's answers are kept in the response cache
 const PROVIDER_HELP =
   'default provider preferences as OpenRouter\'s `provider` JSON, e.g. \'{"order":["groq"],"sort":"price"}\' (a request\'s own fields win)';
 
-/** The catalog's providers, for checking `--provider`: those of the configured catalog (`--config`, OP_CONFIG). */
-const configuredProviders = (): ProviderDirectory => ProviderDirectory.of(loadConfig().models);
+const MODELS_HELP = 'the models the key may use: catalog ids or patterns such as "claude-*", separated by commas';
+const EXPIRES_HELP = 'when the key stops working, ISO-8601 with a time zone (e.g. 2026-12-31T23:59:59Z)';
+
+/** The configured catalog (`--config`, OP_CONFIG), for checking `--provider` and `--models`. */
+const configuredModels = (): readonly ModelConfig[] => loadConfig().models;
 
 /**
  * Adds `keys create|list|update|revoke|rotate` to the program; returns `keys`.
  * - `keys create --email E [--name N] [--routing cost|latency|reliability] [--provider JSON] [--spend-cap-usd X]
- *   [--cache-ttl SECONDS] [--json]`
+ *   [--cache-ttl SECONDS] [governance] [--json]`
  * - `keys list --email E [--json]`
  * - `keys update ID [--name N] [--routing MODE|none] [--provider JSON|none] [--spend-cap-usd X|none]
- *   [--cache-ttl SECONDS|none] [--json]`
+ *   [--cache-ttl SECONDS|none] [governance] [--json]`
  * - `keys revoke ID [--json]`
  * - `keys rotate ID [--json]`
- * @param providers the provider ids `--provider` may name; defaults to the configured catalog's.
+ *
+ * where `[governance]` is `[--budget-usd X|none] [--budget-period daily|weekly|monthly] [--models a,b,claude-*|none]
+ * [--rpm N|none] [--tpm N|none] [--expires-at ISO|none]` (`none` clears; on create it is the same as leaving it out).
+ * @param catalog the models `--provider` and `--models` are checked against; defaults to the configured catalog.
  */
-export function registerKeyCommands(program: Command, openStore: OpenStore, providers: () => ProviderDirectory = configuredProviders): Command {
+export function registerKeyCommands(program: Command, openStore: OpenStore, catalog: () => readonly ModelConfig[] = configuredModels): Command {
   const keys = program.command('keys').description('manage API keys');
   /** `--provider`'s value checked against the catalog: ids as it spells them, prices as numbers. */
   const checkedProvider = (options: Readonly<Record<string, unknown>>): ProviderPreferences | null | undefined => {
     const value = providerOption(options, 'provider');
-    return value === undefined || value === null ? value : checkProviderPreferences(value, providers());
+    return value === undefined || value === null ? value : checkProviderPreferences(value, ProviderDirectory.of(catalog()));
   };
+  /** The governance options, `--models` checked against the catalog (every entry must match a model). */
+  const governance = (options: Readonly<Record<string, unknown>>) => {
+    const models = listOption(options, 'models');
+    return {
+      budgetUsd: nullableNumberOption(options, 'budgetUsd'),
+      budgetPeriod: stringOption(options, 'budgetPeriod'),
+      allowedModels: models === undefined || models === null ? models : checkAllowedModels(models, catalog(), 'models'),
+      rpmLimit: nullableNumberOption(options, 'rpm'),
+      tpmLimit: nullableNumberOption(options, 'tpm'),
+      expiresAt: nullableStringOption(options, 'expiresAt'),
+    };
+  };
+  /** Adds the governance options to a command. */
+  const withGovernance = (command: Command): Command =>
+    command
+      .option('--budget-usd <usd>', `budget of the key per period, in USD ("${NONE}": no budget)`, parseUsdOrNone)
+      .addOption(
+        new Option('--budget-period <period>', 'when the budget starts again (UTC; weeks on Monday); default monthly').choices(BUDGET_PERIODS),
+      )
+      .option('--models <list>', `${MODELS_HELP} ("${NONE}": every model)`, parseModelListOrNone)
+      .option('--rpm <n>', `the key's own requests per minute ("${NONE}": the account's only)`, countOrNone(1))
+      .option('--tpm <n>', `the key's own tokens per minute ("${NONE}": the account's only)`, countOrNone(1))
+      .option('--expires-at <time>', `${EXPIRES_HELP} ("${NONE}": never)`);
 
-  keys
-    .command('create')
+  withGovernance(keys.command('create'))
     .description('issue a new API key (the secret is printed once)')
     .requiredOption('--email <email>', 'email of the account that owns the key')
     .option('--name <name>', 'a label for the key', 'default')
@@ -64,6 +108,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
           provider: checkedProvider(options) ?? null,
           spendCapUsd: numberOption(options, 'spendCapUsd') ?? null,
           responseCacheTtlSeconds: nullableNumberOption(options, 'cacheTtl') ?? null,
+          ...governance(options),
         });
         if (flagOption(options, 'json')) {
           printJson(command, createdKeyJson(key));
@@ -87,16 +132,25 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
         } else if (list.length === 0) {
           printLines(command, `No keys for ${email}.`);
         } else {
-          const header = ['ID', 'NAME', 'LAST4', 'STATUS', 'ROUTING', 'CREATED'];
-          const rows = list.map((key) => [key.id, key.name, key.last4, key.status, key.routing ?? '-', key.createdAt]);
+          const header = ['ID', 'NAME', 'LAST4', 'STATUS', 'ROUTING', 'BUDGET', 'MODELS', 'EXPIRES', 'CREATED'];
+          const rows = list.map((key) => [
+            key.id,
+            key.name,
+            key.last4,
+            key.status,
+            key.routing ?? '-',
+            key.budgetUsd === null ? '-' : `${key.budgetUsd} ${key.budgetPeriod ?? 'monthly'}`,
+            key.allowedModels?.join(',') ?? '*',
+            key.expiresAt ?? '-',
+            key.createdAt,
+          ]);
           printLines(command, ...formatTable([header, ...rows]));
         }
       }),
     );
 
-  keys
-    .command('update')
-    .description("change a key's name, default routing, default provider preferences or spend cap")
+  withGovernance(keys.command('update'))
+    .description("change a key's name, default routing, default provider preferences, spend cap or governance")
     .argument('<id>', 'key id (key_…)')
     .option('--name <name>', 'a new label')
     .addOption(new Option('--routing <mode>', `default routing for model "auto" ("${NONE}": the gateway's)`).choices([...ROUTING_MODES, NONE]))
@@ -113,6 +167,7 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, prov
           provider: checkedProvider(options),
           spendCapUsd: nullableNumberOption(options, 'spendCapUsd'),
           responseCacheTtlSeconds: nullableNumberOption(options, 'cacheTtl'),
+          ...governance(options),
         });
         if (flagOption(options, 'json')) printJson(command, keyJson(key));
         else printLines(command, `Updated key ${key.id} "${key.name}"`);
@@ -166,7 +221,20 @@ function createdKeyJson(key: CreatedKey): Record<string, unknown> {
     provider: key.provider,
     spendCapUsd: key.spendCapUsd,
     responseCacheTtlSeconds: key.responseCacheTtlSeconds,
+    ...governanceJson(key),
     createdAt: key.createdAt,
+  };
+}
+
+/** A key's governance as the CLI's JSON shows it. */
+function governanceJson(key: KeyInfo): Record<string, unknown> {
+  return {
+    budgetUsd: key.budgetUsd,
+    budgetPeriod: key.budgetPeriod,
+    allowedModels: key.allowedModels,
+    rpmLimit: key.rpmLimit,
+    tpmLimit: key.tpmLimit,
+    expiresAt: key.expiresAt,
   };
 }
 
@@ -180,6 +248,7 @@ function keyJson(key: KeyInfo): Record<string, unknown> {
     provider: key.provider,
     spendCapUsd: key.spendCapUsd,
     responseCacheTtlSeconds: key.responseCacheTtlSeconds,
+    ...governanceJson(key),
     createdAt: key.createdAt,
     lastUsedAt: key.lastUsedAt,
     revokedAt: key.revokedAt,

@@ -4,7 +4,6 @@
  */
 import { Command } from 'commander';
 import { loadConfig } from '../config/index.js';
-import { ProviderDirectory } from '../routing/provider-preferences.js';
 import { openStore as openStoreAt } from '../store/index.js';
 import { registerAccountCommands } from './accounts.js';
 import { registerKeyCommands } from './keys.js';
@@ -36,7 +35,7 @@ const locateMasterKey = () => {
 registerServeCommands(program);
 registerMigrateCommand(program, openStore);
 registerAccountCommands(program, openStore);
-registerKeyCommands(program, openStore, () => ProviderDirectory.of(loadConfig({ file: program.opts<{ config?: string }>().config }).models));
+registerKeyCommands(program, openStore, () => loadConfig({ file: program.opts<{ config?: string }>().config }).models);
 registerUsageCommand(program, openStore);
 registerRotateMasterKeyCommand(program, openStore, locateMasterKey);
 

@@ -70,3 +70,27 @@ export function providerOption(options: Readonly<Record<string, unknown>>, name:
   if (value === NONE) return null;
   return typeof value === 'object' && value !== null && Value.Check(ProviderPreferencesSchema, value) ? value : undefined;
 }
+
+/** A comma-separated list of catalog ids and glob patterns (`gpt-4o-mini,claude-*`), or `none` (every model). */
+export function parseModelListOrNone(value: string): string[] | typeof NONE {
+  if (value === NONE) return NONE;
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.some((entry) => entry === '')) {
+    throw new InvalidArgumentError(`expected catalog model ids or patterns separated by commas, such as "gpt-4o-mini,claude-*", or "${NONE}".`);
+  }
+  return entries;
+}
+
+/** The value of an option parsed by {@link parseModelListOrNone}: null for `none`, undefined when not given. */
+export function listOption(options: Readonly<Record<string, unknown>>, name: string): string[] | null | undefined {
+  const value = options[name];
+  if (value === NONE) return null;
+  return Array.isArray(value) && value.every((entry): entry is string => typeof entry === 'string') ? value : undefined;
+}
+
+/** A string option where `none` clears the setting: null for `none`, undefined when not given. */
+export function nullableStringOption(options: Readonly<Record<string, unknown>>, name: string): string | null | undefined {
+  const value = options[name];
+  if (value === NONE) return null;
+  return typeof value === 'string' ? value : undefined;
+}

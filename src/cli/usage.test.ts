@@ -68,11 +68,11 @@ describe('originalpoint usage', () => {
     const store = createStore({ dataDir });
     try {
       await insertUsageBatch(store.db, [
-        row({}),
-        row({ costUsd: 0.2 }),
+        row({ endUser: 'alice' }),
+        row({ costUsd: 0.2, endUser: 'bob' }),
         row({ keyId: keyB, promptTokens: 7, completionTokens: 0, costUsd: 0, status: 502, errorCode: 'upstream' }),
         row({ keyId: keyB, byok: true, promptTokens: 3, completionTokens: 3, costUsd: 0.000000123 }),
-        row({ createdAt: '2025-05-31T23:59:59.999Z', costUsd: 50 }),
+        row({ createdAt: '2025-05-31T23:59:59.999Z', costUsd: 50, endUser: 'alice' }),
         row({ accountId: 'acct_other', keyId: otherKey, costUsd: 70 }),
       ]);
     } finally {
@@ -91,7 +91,26 @@ describe('originalpoint usage', () => {
       prompt_tokens: 210,
       completion_tokens: 83,
       cost_usd: 0.300000123,
+      by_user: [
+        { user: 'bob', requests: 1, tokens: 140, cost_usd: 0.2 },
+        { user: 'alice', requests: 1, tokens: 140, cost_usd: 0.1 },
+      ],
     });
+  });
+
+  it('narrows to one end user of the account (this month only)', async () => {
+    const run = await cli('usage', '--email', 'dev@example.com', '--user', 'alice', '--json');
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.deepEqual(parseJsonObject(run.stdout), {
+      requests: 1,
+      prompt_tokens: 100,
+      completion_tokens: 40,
+      cost_usd: 0.1,
+      by_user: [{ user: 'alice', requests: 1, tokens: 140, cost_usd: 0.1 }],
+    });
+    const text = await cli('usage', '--email', 'dev@example.com', '--user', 'alice');
+    assert.match(text.stdout, /^Usage of dev@example\.com, end user alice in 2025-06 \(UTC\)/);
+    assert.match(text.stdout, /By end user\nUSER   REQUESTS  TOKENS  COST \(USD\)\nalice  1         140     0\.10/);
   });
 
   it('narrows to one key of the account', async () => {
@@ -101,12 +120,13 @@ describe('originalpoint usage', () => {
       prompt_tokens: 10,
       completion_tokens: 3,
       cost_usd: 0.000000123,
+      by_user: [],
     });
   });
 
   it('prints zeros for an account without usage', async () => {
     const run = await cli('usage', '--email', 'other@example.com', '--json');
-    assert.deepEqual(parseJsonObject(run.stdout), { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0 });
+    assert.deepEqual(parseJsonObject(run.stdout), { requests: 0, prompt_tokens: 0, completion_tokens: 0, cost_usd: 0, by_user: [] });
   });
 
   it('prints a table in text mode', async () => {

@@ -8,6 +8,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { invalidRequest } from './gateway-error.js';
+import { MAX_END_USER_LENGTH } from './end-user.js';
 
 const TextPart = Type.Object({ type: Type.Literal('text'), text: Type.String() });
 const ImagePart = Type.Object({
@@ -191,7 +192,7 @@ export const ChatCompletionRequestSchema = Type.Object({
     ]),
   ),
   stop: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 4 }), Type.Null()])),
-  user: Type.Optional(Type.String()),
+  user: Type.Optional(Type.String({ maxLength: MAX_END_USER_LENGTH })),
   safety_identifier: Type.Optional(Type.String({ maxLength: 64 })),
   presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
   frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),

@@ -15,6 +15,7 @@ import { ESTIMATE_BYTES_PER_TOKEN, type PromptSize } from '../metering/token-cou
 import { EmbeddingTokenCounter } from './embedding-tokens.js';
 import type { EmbeddingEncoding } from './embedding-response.js';
 import { invalidRequest, type GatewayError } from './gateway-error.js';
+import { MAX_END_USER_LENGTH } from './end-user.js';
 
 /** Inputs one request may carry (OpenAI's limit). */
 export const EMBEDDING_MAX_INPUTS = 2048;
@@ -30,7 +31,7 @@ export const EmbeddingRequestSchema = Type.Object({
   input: Type.Union([Type.String(), Type.Array(Type.String()), Type.Array(Type.Number()), Type.Array(Type.Array(Type.Number()))]),
   encoding_format: Nullable(Type.Union([Type.Literal('float'), Type.Literal('base64')])),
   dimensions: Nullable(Type.Integer({ minimum: 1 })),
-  user: Nullable(Type.String()),
+  user: Nullable(Type.String({ maxLength: MAX_END_USER_LENGTH })),
 });
 
 /** A body that passed {@link EmbeddingRequestSchema}. */

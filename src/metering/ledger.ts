@@ -10,10 +10,12 @@ import { scopePeriod, type MonthlyScope } from '../limits/types.js';
 import {
   monthlyChargedTotals,
   monthlyTotals,
+  usageByEndUser,
   type ChargedTotals,
   type Database,
   type Store,
   type UsageRecord,
+  type UsageShare,
   type UsageTotals,
 } from '../store/index.js';
 
@@ -44,6 +46,8 @@ export interface UsageLedger {
   /** Stops background writing and writes every row; call it on shutdown after in-flight requests have settled. */
   close(): Promise<void>;
   stats(): UsageLedgerStats;
+  /** The row of a request recorded but not yet written (buffered, or in a write not yet committed); O(1). */
+  findPending(requestId: string): UsageRecord | undefined;
 }
 
 /** A sink that inserts each batch into the store's `usage` table in one transaction. */
@@ -81,22 +85,41 @@ export function monthBounds(ms: number): MonthBounds {
   };
 }
 
-/** Which account's (or key's) usage {@link readMonthlyUsage} totals, in the month containing `nowMs`. */
+/** Which account's (or key's, or end user's) usage {@link readMonthlyUsage} totals, in the month containing `nowMs`. */
 export interface MonthlyUsageQuery {
   accountId: string;
   keyId?: string;
+  /** Only the requests that named this end user. */
+  endUser?: string;
   nowMs: number;
 }
 
-/** Requests, tokens and cost of an account or key in the current UTC month, BYOK included. */
+/** Requests, tokens and cost of an account, key or end user in the current UTC month, BYOK included. */
 export async function readMonthlyUsage(db: Kysely<Database>, query: MonthlyUsageQuery): Promise<UsageTotals> {
   const { startIso, endIso } = monthBounds(query.nowMs);
   return monthlyTotals(db, {
     accountId: query.accountId,
     keyId: query.keyId,
+    ...(query.endUser === undefined ? {} : { endUser: query.endUser }),
     monthStartIso: startIso,
     monthEndIso: endIso,
   });
+}
+
+/** End users in {@link readMonthlyUsageByEndUser}: the costliest. */
+export const TOP_END_USERS = 100;
+
+/** This month's usage per end user of an account (or one key), costliest first, at most {@link TOP_END_USERS}. */
+export async function readMonthlyUsageByEndUser(db: Kysely<Database>, query: MonthlyUsageQuery): Promise<(UsageShare & { endUser: string })[]> {
+  const { startIso, endIso } = monthBounds(query.nowMs);
+  const range = {
+    accountId: query.accountId,
+    fromIso: startIso,
+    toIso: endIso,
+    ...(query.keyId === undefined ? {} : { keyId: query.keyId }),
+    ...(query.endUser === undefined ? {} : { endUser: query.endUser }),
+  };
+  return usageByEndUser(db, range, TOP_END_USERS);
 }
 
 /**

@@ -51,8 +51,10 @@ describe('createUsageRecord', () => {
         cacheWriteTokens: 0,
         responseCacheHit: false,
         responseCacheSavedUsd: 0,
+        endUser: null,
       },
     );
+    assert.equal(createUsageRecord({ ...FACTS, endUser: 'user-7' }).endUser, 'user-7');
     assert.match(createUsageRecord(FACTS).id, /^usage_[0-9a-f]{16}[0-9a-z]+$/);
     assert.notEqual(newUsageId(), newUsageId());
   });

@@ -15,7 +15,7 @@ export const newUsageId = uniqueIdGenerator('usage_');
 
 /**
  * A ledger row from `facts`: latencies are rounded to whole milliseconds, absent cache token counts and response
- * cache figures are 0 (no hit), the id is generated.
+ * cache figures are 0 (no hit), an absent end user is null, the id is generated.
  * @throws {RangeError} for negative or fractional token counts, a negative or non-finite cost or latency, or a
  * status outside 100–599. Such a value is a bug upstream of the ledger; storing it would corrupt the sums that
  * clients reconcile against, so it is reported rather than coerced.
@@ -61,6 +61,7 @@ export function createUsageRecord(facts: UsageFacts, generateId: () => string = 
     cacheWriteTokens,
     responseCacheHit: facts.responseCacheHit === true,
     responseCacheSavedUsd,
+    endUser: facts.endUser ?? null,
   };
 }
 

@@ -120,6 +120,41 @@ describe('UsageWriter', () => {
     );
   });
 
+  it('finds a pending row by request id while buffered and while its write is in flight, until it is written', async () => {
+    let release: () => void = () => undefined;
+    const slow: UsageSink = {
+      write: () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    };
+    const writer = new UsageWriter({ sink: slow, schedule: timer.schedule });
+    const [first, second] = rows(2);
+    assert.ok(first && second);
+    writer.record(first);
+    assert.equal(writer.findPending('req_0'), first);
+    timer.fire();
+    await settle();
+    writer.record(second);
+    assert.equal(writer.findPending('req_0'), first, 'in flight: not yet committed');
+    release();
+    await settle();
+    assert.equal(writer.findPending('req_0'), undefined, 'written: the store has it');
+    assert.equal(writer.findPending('req_1'), second);
+    assert.equal(writer.findPending('req_unknown'), undefined);
+  });
+
+  it('forgets the rows it drops while the sink keeps failing', async () => {
+    sink.failNext = 100;
+    const writer = new UsageWriter({ sink, schedule: timer.schedule, maxBatch: 2, maxPending: 3, onError: () => undefined });
+    for (const row of rows(5)) writer.record(row);
+    await settle();
+    assert.equal(writer.stats().dropped, 2);
+    assert.equal(writer.findPending('req_0'), undefined);
+    assert.equal(writer.findPending('req_1'), undefined);
+    assert.equal(writer.findPending('req_4')?.id, 'usage_4');
+  });
+
   it('close writes every row, stops the timer and is idempotent', async () => {
     const writer = new UsageWriter({ sink, schedule: timer.schedule, maxBatch: 100 });
     for (const row of rows(1_234)) writer.record(row);

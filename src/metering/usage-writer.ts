@@ -61,6 +61,8 @@ export class UsageWriter implements UsageLedger {
   readonly #onError: (error: unknown) => void;
   readonly #schedule: ScheduleTimer;
   readonly #queue = new RowQueue();
+  /** Rows recorded and not yet written (buffered or in flight), by request id: what a request lookup finds first. */
+  readonly #pending = new Map<string, UsageRecord>();
   #inFlight: Promise<boolean> | undefined;
   #inFlightRows = 0;
   /** Cancels the pending timer; undefined when none is pending. */
@@ -90,6 +92,7 @@ export class UsageWriter implements UsageLedger {
    */
   record(row: UsageRecord): void {
     this.#queue.push(row);
+    this.#pending.set(row.requestId, row);
     this.#enforceCapacity();
     if (this.#closed) this.#scheduleKick();
     else if (this.#queue.size >= this.#maxBatch && !this.#backingOff) this.#scheduleKick();
@@ -122,6 +125,10 @@ export class UsageWriter implements UsageLedger {
     return this.#closing;
   }
 
+  findPending(requestId: string): UsageRecord | undefined {
+    return this.#pending.get(requestId);
+  }
+
   /** Counts of written, pending, dropped rows and failed writes. */
   stats(): UsageLedgerStats {
     return {
@@ -144,6 +151,7 @@ export class UsageWriter implements UsageLedger {
         () => {
           this.#endWrite();
           this.#written += batch.length;
+          this.#forget(batch);
           return true;
         },
         (error: unknown) => {
@@ -209,7 +217,17 @@ export class UsageWriter implements UsageLedger {
 
   #enforceCapacity(): void {
     const excess = this.#queue.size + this.#inFlightRows - this.#maxPending;
-    if (excess > 0) this.#dropped += this.#queue.dropOldest(excess);
+    if (excess <= 0) return;
+    const dropped = this.#queue.dropOldest(excess);
+    this.#dropped += dropped.length;
+    this.#forget(dropped);
+  }
+
+  /** Rows written or dropped are no longer pending (unless a later row of the same request replaced them). */
+  #forget(rows: readonly UsageRecord[]): void {
+    for (const row of rows) {
+      if (this.#pending.get(row.requestId) === row) this.#pending.delete(row.requestId);
+    }
   }
 
   #report(error: unknown): void {
@@ -248,10 +266,10 @@ class RowQueue {
     this.#head = 0;
   }
 
-  /** Drops up to `count` rows from the head; returns how many were dropped. */
-  dropOldest(count: number): number {
-    const dropped = Math.min(count, this.size);
-    this.#head += dropped;
+  /** Drops up to `count` rows from the head; returns them. */
+  dropOldest(count: number): UsageRecord[] {
+    const dropped = this.#rows.slice(this.#head, this.#head + Math.min(count, this.size));
+    this.#head += dropped.length;
     this.#compact();
     return dropped;
   }

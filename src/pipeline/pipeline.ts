@@ -15,6 +15,7 @@ import { chatCacheKey, embeddingCacheKey, type ResponseCache } from '../cache/in
 import { NATIVE_BODY, type CanonicalChatRequest, type ChatCompletionRequest } from '../core/chat-request.js';
 import type { ChatCompletion, Usage } from '../core/chat-response.js';
 import type { EmbeddingRequest } from '../core/embedding-request.js';
+import { endUserOf } from '../core/end-user.js';
 import type { EmbeddingModelConfig } from '../config/types.js';
 import { countingCandidates } from '../gateway/count-tokens.js';
 import { embeddingCallsFor } from '../gateway/embed.js';
@@ -115,9 +116,10 @@ export class Pipeline {
   async embed(lifecycle: RequestLifecycle, reply: FastifyReply, req: EmbeddingRequest): Promise<EmbeddingOutcome> {
     const deps = this.#deps;
     const key: KeyRecord = lifecycle.key;
+    lifecycle.attribute(req.user);
     const caching = RequestCache.open(deps.cache, reply, cacheTtlOf(key));
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
-    const decision = deps.router.routeEmbedding(req.model, { providerKeys });
+    const decision = deps.router.routeEmbedding(req.model, { providerKeys, allowedModels: key.allowedModels });
     lifecycle.trace?.routed(decision.mode);
     await lifecycle.admit(embeddingReservation(key, req, decision.candidates, (candidate) => embeddingCallsFor(req, candidate)));
     const hit = await caching?.findEmbeddings(embeddingCacheKey({ accountId: key.accountId, endpoint: 'embeddings' }, req));
@@ -146,6 +148,7 @@ export class Pipeline {
   async countTokens(lifecycle: RequestLifecycle, body: CanonicalChatRequest): Promise<number> {
     const deps = this.#deps;
     const key: KeyRecord = lifecycle.key;
+    lifecycle.attribute(endUserOf(body));
     lifecycle.trace?.renameOperation(COUNT_TOKENS_OPERATION);
     const prompt = measurePrompt(body, deps.tokenizerMaxChars);
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
@@ -153,6 +156,7 @@ export class Pipeline {
       prompt,
       providerKeys,
       providerDefaults: key.defaultProvider,
+      allowedModels: key.allowedModels,
     });
     lifecycle.trace?.routed(mode);
     const byok = candidates.length > 0 && candidates.every((c) => c.byok === true);
@@ -173,11 +177,13 @@ export class Pipeline {
   async chat(lifecycle: RequestLifecycle, reply: FastifyReply, canonical: ChatCompletionRequest, door: ChatFrontDoor): Promise<void> {
     const deps = this.#deps;
     const key: KeyRecord = lifecycle.key;
+    lifecycle.attribute(endUserOf(canonical));
     const caching = RequestCache.open(deps.cache, reply, cacheTtlOf(key));
     const body = withoutCacheSettings(canonical);
     const prompt = measurePrompt(body, deps.tokenizerMaxChars);
     const providerKeys = deps.providerKeys?.keysForAccount(key.accountId);
-    const decision = deps.router.route(body, key.defaultRouting ?? undefined, { prompt, providerKeys, providerDefaults: key.defaultProvider });
+    const routeOptions = { prompt, providerKeys, providerDefaults: key.defaultProvider, allowedModels: key.allowedModels };
+    const decision = deps.router.route(body, key.defaultRouting ?? undefined, routeOptions);
     reply.header('x-op-routing', decision.mode);
     lifecycle.trace?.routed(decision.mode);
     lifecycle.trace?.requested(body);

@@ -16,6 +16,7 @@ import { UnrelayedAnswer, type AttemptInfo } from '../gateway/gateway.js';
 import { AdmissionError, type Admission, type AdmitInput, type Ticket } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
 import type { RefusedRowBudget } from '../metering/refused-row-budget.js';
+import type { RequestRecords } from '../metering/request-records.js';
 import { settleUnrelayed, type SettledUsage } from '../metering/settle.js';
 import { createUsageRecord } from '../metering/usage-record.js';
 import { setRateLimitHeaders } from '../server/rate-limit-headers.js';
@@ -39,6 +40,8 @@ export interface LifecycleDeps {
   now: () => number;
   /** Tracing; omitted when off (no span is made). */
   telemetry?: Telemetry | undefined;
+  /** Told of each request while it finishes, so `GET /v1/requests/{id}` can wait for its row; omitted: not told. */
+  requestRecords?: Pick<RequestRecords, 'track'> | undefined;
 }
 
 /** What the ledger row says about the request itself. */
@@ -54,9 +57,12 @@ const NOTHING_BILLED: SettledUsage = { usage: { prompt_tokens: 0, completion_tok
 /** The header saying what a cache hit saved, in USD. */
 export const CACHE_SAVED_HEADER = 'x-op-cache-saved-usd';
 
-/** Answers refused for their input (bad JSON, schema, unknown model, too large, wrong type): each counts against rpm. */
+/**
+ * Answers refused for their input (bad JSON, schema, unknown model, a model the key may not use, too large, wrong
+ * type): each counts against rpm.
+ */
 export function countsAsRequest(error: GatewayError): boolean {
-  return error.status === 400 || error.status === 404 || error.status === 413 || error.status === 415;
+  return error.status === 400 || error.status === 403 || error.status === 404 || error.status === 413 || error.status === 415;
 }
 
 /** One request, from arrival to its ledger row. */
@@ -78,6 +84,8 @@ export class RequestLifecycle {
   #status = 200;
   #errorCode: string | null = null;
   #ttftMs: number | null = null;
+  /** The end user the request names; null when none. */
+  #endUser: string | null = null;
   /** Prompt tokens as admission reserved them: what an unrelayed answer is charged for its prompt. */
   #promptTokens = 0;
 
@@ -160,6 +168,11 @@ export class RequestLifecycle {
     reply.header('x-op-overhead-ms', this.elapsedMs.toFixed(3));
   }
 
+  /** The end user the request names (`core/end-user.ts`), recorded in its ledger row. */
+  attribute(endUser: string | undefined): void {
+    this.#endUser = endUser ?? null;
+  }
+
   /** The first byte of a streamed answer is going out now. */
   firstByte(): void {
     this.#ttftMs = this.elapsedMs;
@@ -204,6 +217,12 @@ export class RequestLifecycle {
 
   /** Ends the request: settles or refunds the ticket, then the metrics and the ledger row. Call exactly once. */
   async finish(): Promise<void> {
+    const done = this.#finish();
+    this.#deps.requestRecords?.track(this.#request.id, done);
+    await done;
+  }
+
+  async #finish(): Promise<void> {
     const ticket = this.#ticket;
     const usage = this.#settled?.usage;
     if (ticket !== undefined) {
@@ -273,6 +292,7 @@ export class RequestLifecycle {
         startedAtMs: this.#startedAtMs,
         responseCacheHit: cached !== undefined,
         responseCacheSavedUsd: cached?.savedUsd ?? 0,
+        endUser: this.#endUser,
       }),
     );
   }

@@ -99,6 +99,11 @@ export class Catalog {
     return new Catalog(this.models, providers, byok, this.aliases);
   }
 
+  /** The same catalog limited to the models `keep` accepts (an API key's allow-list): `auto` considers only those. */
+  restrictedTo(keep: (model: ModelConfig) => boolean): Catalog {
+    return new Catalog(this.models.filter(keep), this.providers, this.byokProviders, this.aliases);
+  }
+
   /** The model a catalog id or an alias names. */
   get(id: string): ModelConfig | undefined {
     return this.byId.get(id);

@@ -14,15 +14,19 @@
  *   the deployments in every case: `only`, `ignore`, `max_price`, `require_parameters` filter (a 400 naming the field
  *   when nothing is left, `preference-filters.ts`); `sort` ranks (with `auto` it replaces the routing mode); `order`
  *   puts providers first; `allow_fallbacks: false` keeps the first choice only (or the `order` providers).
+ * - The API key's model allow-list (`model-allow-list.ts`): a named model outside it is refused with 403, and `auto`
+ *   chooses among the allowed models only.
  */
 import type { ChatModelConfig, EmbeddingModelConfig, ModelConfig } from '../config/types.js';
 import type { ChatCompletionRequest, ProviderPreferences, ProviderSortBy, RoutingMode } from '../core/chat-request.js';
-import { GatewayError, invalidRequest } from '../core/gateway-error.js';
+import { GatewayError } from '../core/gateway-error.js';
+import type { ModelPatterns } from '../core/model-patterns.js';
 import { measurePrompt, type PromptSize } from '../metering/token-count.js';
 import type { WireFormat } from '../providers/types.js';
 import { requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore, type SuccessSample } from './health.js';
+import { allowedCatalog, refuseDisallowedModels } from './model-allow-list.js';
 import { namedModels, noProviderFor, refuseImageForTextModel } from './model-list.js';
 import { applyPreferences } from './preference-filters.js';
 import {
@@ -90,6 +94,8 @@ export interface RouteOptions {
   providerKeys?: ReadonlyMap<string, string>;
   /** The API key's default `provider` preferences (checked when saved): the request's fields win, field by field. */
   providerDefaults?: ProviderPreferences | null;
+  /** The models the API key may use; absent or null: every model. */
+  allowedModels?: ModelPatterns | null;
 }
 
 /** Preferences that change nothing: how a `models` list routes when neither the request nor the key sets any. */
@@ -125,7 +131,8 @@ export class Router {
    * Routes a request, claiming the probe slot of any half-open circuit it hands out.
    * @param mode the API key's default mode; the body's `routing` wins over it, the router's default applies last.
    * @throws GatewayError 400 (unknown model, bad `models` or `provider`, nothing capable or allowed by the
-   * preferences) or 503 provider_unavailable (no provider, circuits open).
+   * preferences), 403 permission_denied (a model the key may not use) or 503 provider_unavailable (no provider,
+   * circuits open).
    */
   route(req: ChatCompletionRequest, mode?: RoutingMode, options: RouteOptions = {}): RouteDecision {
     return this.decide(req, mode, options, true);
@@ -160,7 +167,7 @@ export class Router {
    */
   routeEmbedding(modelId: string, options: RouteOptions = {}): RouteDecision {
     const catalog = this.catalogFor(options);
-    requireEmbeddingModel(catalog.get(modelId), modelId);
+    refuseDisallowedModels([requireEmbeddingModel(catalog.get(modelId), modelId)], options.allowedModels);
     return this.explicitModel(modelId, catalog.candidatesFor(modelId), true);
   }
 
@@ -198,7 +205,8 @@ export class Router {
     const requested = req.provider === undefined ? undefined : checkProviderPreferences(req.provider, this.providers);
     const preferences = resolvePreferences(requested, options.providerDefaults);
     const named = namedModels(req, catalog);
-    if (named === undefined) return this.auto(req, keyMode, options, catalog, preferences, claim);
+    if (named === undefined) return this.auto(req, keyMode, options, allowedCatalog(catalog, options.allowedModels), preferences, claim);
+    refuseDisallowedModels(named, options.allowedModels);
     const only = named.length === 1 ? named[0] : undefined;
     if (only !== undefined && preferences === undefined) return this.explicit(req, only, catalog, claim);
     return this.listed(req, named, options, catalog, preferences ?? NO_PREFERENCES, claim);

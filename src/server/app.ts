@@ -11,6 +11,7 @@ import type { Gateway } from '../gateway/gateway.js';
 import type { ResponseCache } from '../cache/index.js';
 import type { Admission } from '../limits/index.js';
 import type { UsageLedger } from '../metering/ledger.js';
+import type { RequestRecords } from '../metering/request-records.js';
 import { Pipeline, type ProviderKeyLookup } from '../pipeline/index.js';
 import { RefusedRowBudget } from '../metering/refused-row-budget.js';
 import type { Router } from '../routing/router.js';
@@ -27,6 +28,7 @@ import { registerChatCompletions } from './routes/chat-completions.js';
 import { registerEmbeddings } from './routes/embeddings.js';
 import { registerMessages } from './routes/messages.js';
 import { registerModelRoutes } from './routes/models.js';
+import { registerRequestLookup } from './routes/request-lookup.js';
 import { registerResponseStoreRoutes } from './routes/response-store.js';
 import { registerResponses } from './routes/responses.js';
 import { registerRoutingExplain } from './routes/routing-explain.js';
@@ -67,6 +69,8 @@ export interface AppDeps {
   webDistDir?: string;
   /** OpenTelemetry tracing; omitted: off (no spans). */
   telemetry?: Telemetry;
+  /** One request's ledger row by id (`GET /v1/requests/{id}`); omitted: the route is not served. */
+  requestRecords?: RequestRecords;
 }
 
 /** Secrets that must never reach a log line. */
@@ -123,6 +127,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     providerKeys: deps.providerKeys,
     cache: deps.responseCache,
     telemetry: deps.telemetry,
+    requestRecords: deps.requestRecords,
   });
   registerChatCompletions(app, pipeline, deps.gateway.imageBounds);
   registerEmbeddings(app, pipeline, deps.requests);
@@ -130,6 +135,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerResponses(app, { pipeline, store: deps.responseStore, imageBounds: deps.gateway.imageBounds, now: Date.now });
   registerRoutingExplain(app, { router: deps.router, admission: deps.admission, tokenizerMaxChars: deps.requests.tokenizerMaxChars });
   registerResponseStoreRoutes(app, { store: deps.responseStore, admission: deps.admission });
+  if (deps.requestRecords !== undefined) registerRequestLookup(app, { records: deps.requestRecords, admission: deps.admission });
   if (deps.dashboard !== undefined) registerDashboardApi(app, deps.dashboard);
   if (deps.webDistDir !== undefined) registerWebApp(app, deps.webDistDir);
   return app;

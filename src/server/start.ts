@@ -26,12 +26,13 @@ import { ImageFetcher } from '../gateway/image-fetch.js';
 import { UpstreamClient } from '../gateway/upstream-client.js';
 import { Admission, MonthlySeeder } from '../limits/index.js';
 import { createStoreUsageSink, loadMonthlyCharge } from '../metering/ledger.js';
+import { RequestRecords } from '../metering/request-records.js';
 import { UsageWriter } from '../metering/usage-writer.js';
 import { Catalog } from '../routing/catalog.js';
 import { Router } from '../routing/router.js';
 import { startSimulator, type Simulator } from '../simulator/index.js';
 import { startTelemetry, type Telemetry } from '../telemetry/index.js';
-import { migrateToLatest, openStore, type Store } from '../store/index.js';
+import { findUsageByRequestId, migrateToLatest, openStore, type Store } from '../store/index.js';
 import { sql } from 'kysely';
 import { buildApp } from './app.js';
 import { createSharedState } from './shared-state.js';
@@ -217,6 +218,10 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     responseStore,
     responseCache,
     telemetry,
+    requestRecords: new RequestRecords({
+      findPending: (requestId) => ledger.findPending(requestId),
+      readStored: (accountId, requestId) => findUsageByRequestId(store.db, accountId, requestId),
+    }),
   });
   reportKeyCacheError = (error) => app.log.warn({ err: error }, 'key cache: building its filter or reading changes failed; retrying');
   const responsePurge = startPurgeSchedule({

@@ -163,9 +163,13 @@ describe('API keys', () => {
     const { key, secret } = await createKey(alice, { name: 'ci', default_routing: 'latency', spend_cap_usd: 5 });
     assert.match(secret, /^op_[0-9A-Za-z]{40}$/);
     assert.deepEqual(Object.keys(key).sort(), [
+      'allowed_models',
+      'budget_period',
+      'budget_usd',
       'created_at',
       'default_provider',
       'default_routing',
+      'expires_at',
       'grace_until',
       'id',
       'last4',
@@ -173,8 +177,10 @@ describe('API keys', () => {
       'name',
       'response_cache_ttl_seconds',
       'rotated_from',
+      'rpm_limit',
       'spend_cap_usd',
       'status',
+      'tpm_limit',
     ]);
     assert.equal(key.last4, secret.slice(-4));
     assert.equal(key.status, 'active');

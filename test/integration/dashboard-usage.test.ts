@@ -76,6 +76,7 @@ describe('usage and logs', () => {
       'byok',
       'completion_tokens',
       'cost_usd',
+      'end_user',
       'endpoint',
       'error_code',
       'estimated',

@@ -10,6 +10,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ModelsList, ProviderPreferencesSchema, RoutingMode } from '../../core/chat-request.js';
+import { MAX_END_USER_LENGTH } from '../../core/end-user.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
@@ -172,7 +173,7 @@ export const MessagesRequestSchema = Type.Object({
   top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   top_k: Type.Optional(Type.Integer({ minimum: 0 })),
   stream: Type.Optional(Type.Boolean()),
-  metadata: Type.Optional(Type.Object({ user_id: Nullable(Type.String({ maxLength: 256 })) })),
+  metadata: Type.Optional(Type.Object({ user_id: Nullable(Type.String({ maxLength: MAX_END_USER_LENGTH })) })),
   tools: Type.Optional(Type.Array(Type.Object({ name: Type.String() }))),
   tool_choice: Type.Optional(ToolChoice),
   thinking: Type.Optional(ThinkingConfig),

@@ -9,6 +9,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ModelsList, ProviderPreferencesSchema, RoutingMode } from '../../core/chat-request.js';
+import { MAX_END_USER_LENGTH } from '../../core/end-user.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 
@@ -176,7 +177,7 @@ export const ResponsesRequestSchema = Type.Object({
   previous_response_id: Nullable(Type.String({ minLength: 1, maxLength: 128 })),
   /** OpenAI's bounds: 16 pairs, keys up to 64 characters, values up to 512. Stored with the response. */
   metadata: Nullable(Type.Record(Type.String(), Type.String({ maxLength: 512 }), { maxProperties: 16, propertyNames: { maxLength: 64 } })),
-  user: Nullable(Type.String()),
+  user: Nullable(Type.String({ maxLength: MAX_END_USER_LENGTH })),
   safety_identifier: Nullable(Type.String({ maxLength: 64 })),
   prompt_cache_key: Nullable(Type.String()),
   include: Nullable(Type.Array(Type.String())),

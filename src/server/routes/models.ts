@@ -3,12 +3,14 @@
  * model's `kind` (`chat` or `embedding`) and pricing; a chat model's context, output and capabilities; an embedding
  * model's vector size, the `dimensions` it accepts and its per-input token limit. The objects are built once at start.
  * An Anthropic client (one that sends `anthropic-version`) gets Anthropic's shapes instead (`messages/model-list.ts`).
+ * A key with a model allow-list is shown only the models it may use.
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelConfig } from '../../config/types.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import { isChatModel } from '../../routing/catalog.js';
+import { isAllowedModel } from '../../routing/model-allow-list.js';
 import { handleError } from '../error-handler.js';
 import { handleAnthropicError } from '../messages/errors.js';
 import { anthropicModelPage, toAnthropicModelInfo, type ModelPageQuery } from '../messages/model-list.js';
@@ -86,18 +88,25 @@ export function registerModelRoutes(app: FastifyInstance, models: readonly Model
   const anthropicModels = models.filter(isChatModel).map(toAnthropicModelInfo);
   const options = { errorHandler: handleModelsError };
 
-  app.get<{ Querystring: ModelPageQuery }>('/v1/models', options, async (request) =>
-    isAnthropicClient(request) ? anthropicModelPage(anthropicModels, request.query) : list,
-  );
+  // A key with a model allow-list sees only the models it may use (another is "not found", as on OpenAI).
+  app.get<{ Querystring: ModelPageQuery }>('/v1/models', options, async (request) => {
+    const allowed = request.apiKey?.allowedModels;
+    if (isAnthropicClient(request)) {
+      const infos = allowed ? anthropicModels.filter((m) => isAllowedModel(m, allowed)) : anthropicModels;
+      return anthropicModelPage(infos, request.query);
+    }
+    return allowed ? { object: 'list' as const, data: objects.filter((m) => isAllowedModel(m, allowed)) } : list;
+  });
   app.get<{ Params: { id: string } }>('/v1/models/:id', options, async (request) => {
     const { id } = request.params;
+    const allowed = request.apiKey?.allowedModels;
     if (isAnthropicClient(request)) {
       const model = lookup(id);
-      if (model === undefined || !isChatModel(model)) throw modelNotFound(id);
+      if (model === undefined || !isChatModel(model) || !isAllowedModel(model, allowed)) throw modelNotFound(id);
       return toAnthropicModelInfo(model);
     }
     const model = byId.get(id);
-    if (model === undefined) throw modelNotFound(id);
+    if (model === undefined || !isAllowedModel(model, allowed)) throw modelNotFound(id);
     return model;
   });
 }

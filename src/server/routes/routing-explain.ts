@@ -31,7 +31,8 @@ export function registerRoutingExplain(app: FastifyInstance, deps: ExplainRouteD
     setRateLimitHeaders(reply, ticket.headers());
     try {
       const prompt = measurePrompt(body, deps.tokenizerMaxChars);
-      return explainRoute(deps.router.preview(body, key.defaultRouting ?? undefined, { prompt, providerDefaults: key.defaultProvider }));
+      const options = { prompt, providerDefaults: key.defaultProvider, allowedModels: key.allowedModels };
+      return explainRoute(deps.router.preview(body, key.defaultRouting ?? undefined, options));
     } finally {
       await ticket.fail();
     }

@@ -180,6 +180,8 @@ export interface UsageRange {
   toIso?: string;
   /** Only the rows of this end user. */
   endUser?: string;
+  /** Only the rows of this key. */
+  keyId?: string;
 }
 
 /** Totals of one chart bucket. */
@@ -333,6 +335,7 @@ function inRange(db: Kysely<Database>, range: UsageRange) {
   let select = db.selectFrom('usage').where('usage.account_id', '=', range.accountId).where('usage.created_at', '>=', range.fromIso);
   if (range.toIso !== undefined) select = select.where('usage.created_at', '<', range.toIso);
   if (range.endUser !== undefined) select = select.where('usage.end_user', '=', range.endUser);
+  if (range.keyId !== undefined) select = select.where('usage.key_id', '=', range.keyId);
   return select;
 }
 

@@ -16,6 +16,12 @@ const PARAM: Partial<Record<AuthServiceErrorCode, string>> = {
   invalid_grace_period: 'grace_seconds',
   invalid_provider: 'provider',
   invalid_provider_key: 'api_key',
+  invalid_budget: 'budget_usd',
+  invalid_budget_period: 'budget_period',
+  invalid_allowed_models: 'allowed_models',
+  invalid_rpm_limit: 'rpm_limit',
+  invalid_tpm_limit: 'tpm_limit',
+  invalid_expires_at: 'expires_at',
 };
 
 /**
@@ -50,6 +56,12 @@ export function toApiError(error: unknown): GatewayError {
     case 'invalid_grace_period':
     case 'invalid_provider':
     case 'invalid_provider_key':
+    case 'invalid_budget':
+    case 'invalid_budget_period':
+    case 'invalid_allowed_models':
+    case 'invalid_rpm_limit':
+    case 'invalid_tpm_limit':
+    case 'invalid_expires_at':
       return invalidRequest(capitalize(error.message) + '.', PARAM[code] ?? null);
     default: {
       const unhandled: never = code;

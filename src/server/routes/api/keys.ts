@@ -4,11 +4,14 @@
  * answer to create and rotate only. A key's `default_provider` (OpenRouter's `provider` preferences, applied to its
  * requests under their own) is checked against the catalog's providers like a request's (400 naming the field); its
  * `response_cache_ttl_seconds` turns the response cache on for every request made with it (README: Response cache).
+ * Its governance — `budget_usd` + `budget_period`, `allowed_models` (each entry must match a catalog model),
+ * `rpm_limit`, `tpm_limit`, `expires_at` — is checked in full before anything is stored (400 naming the field).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { MAX_ROTATION_GRACE_SECONDS } from '../../../auth/index.js';
 import { ProviderPreferencesSchema, type ProviderPreferences } from '../../../core/chat-request.js';
+import { checkAllowedModels } from '../../../routing/model-allow-list.js';
 import { checkProviderPreferences, ProviderDirectory } from '../../../routing/provider-preferences.js';
 import { ROUTING_MODES } from '../../../store/index.js';
 import type { DashboardContext } from './context.js';
@@ -22,6 +25,20 @@ const Name = Type.String({ minLength: 1, maxLength: 100 });
 const ProviderDefaults = Type.Union([ProviderPreferencesSchema, Type.Null()]);
 /** Seconds (checked by the keys service: whole, 1 to 30 days); null: none. */
 const CacheTtl = Type.Union([Type.Number(), Type.Null()]);
+/** Numbers and strings the keys service checks, so its 400s name the field and say why. */
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+const NullableText = Type.Union([Type.String({ maxLength: 100 }), Type.Null()]);
+const AllowedModels = Type.Union([Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }), Type.Null()]);
+
+/** The governance fields, the same on create and change. */
+const Governance = {
+  budget_usd: Type.Optional(NullableNumber),
+  budget_period: Type.Optional(NullableText),
+  allowed_models: Type.Optional(AllowedModels),
+  rpm_limit: Type.Optional(NullableNumber),
+  tpm_limit: Type.Optional(NullableNumber),
+  expires_at: Type.Optional(NullableText),
+};
 
 const CreateBody = Type.Object(
   {
@@ -30,6 +47,7 @@ const CreateBody = Type.Object(
     default_provider: Type.Optional(ProviderDefaults),
     spend_cap_usd: Type.Optional(SpendCap),
     response_cache_ttl_seconds: Type.Optional(CacheTtl),
+    ...Governance,
   },
   { additionalProperties: false },
 );
@@ -40,6 +58,7 @@ const PatchBody = Type.Object(
     default_provider: Type.Optional(ProviderDefaults),
     spend_cap_usd: Type.Optional(SpendCap),
     response_cache_ttl_seconds: Type.Optional(CacheTtl),
+    ...Governance,
   },
   { additionalProperties: false },
 );
@@ -55,6 +74,16 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
   /** The body's `default_provider` checked and normalised; undefined when absent, null when cleared. */
   const providerDefaults = (value: ProviderPreferences | null | undefined): ProviderPreferences | null | undefined =>
     value === undefined || value === null ? value : checkProviderPreferences(value, providers, 'default_provider');
+  /** The body's governance fields, the allow-list checked against the catalog (400 naming the entry). */
+  const governance = (body: Static<typeof PatchBody>) => ({
+    budgetUsd: body.budget_usd,
+    budgetPeriod: body.budget_period,
+    allowedModels:
+      body.allowed_models === undefined || body.allowed_models === null ? body.allowed_models : checkAllowedModels(body.allowed_models, ctx.models),
+    rpmLimit: body.rpm_limit,
+    tpmLimit: body.tpm_limit,
+    expiresAt: body.expires_at,
+  });
   api.get('/keys', async (request) => {
     const { accountId } = sessionOf(request);
     const keys = await callService(() => ctx.keys.listKeys({ accountId }));
@@ -73,6 +102,7 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
         provider,
         spendCapUsd: body.spend_cap_usd,
         responseCacheTtlSeconds: body.response_cache_ttl_seconds,
+        ...governance(body),
       }),
     );
     return reply.code(201).send({ key: keyJson(created), secret: created.secret });
@@ -91,6 +121,7 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
         provider,
         spendCapUsd: body.spend_cap_usd,
         responseCacheTtlSeconds: body.response_cache_ttl_seconds,
+        ...governance(body),
       };
       const key = await callService(() => ctx.keys.updateKey(request.params.id, changes, { accountId }));
       return { key: keyJson(key) };

@@ -1,21 +1,34 @@
 /**
- * @module `GET /api/usage` (chart series by day or hour, splits by model and key, the month's totals; each series point
- * and the totals with the response cache's hits and what they saved) and
+ * @module `GET /api/usage` (chart series by day or hour, splits by model, key and end user, the month's totals; each
+ * series point and the totals with the response cache's hits and what they saved; `?user=` narrows all of it to one
+ * end user, as the requests named it with `user`, `safety_identifier` or `metadata.user_id`) and
  * `GET /api/logs` (the request log, newest first, keyset-paged by an opaque cursor). Only the signed-in account's
  * ledger rows are ever read. Query values arrive as strings and are parsed here (the app does not coerce types).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { invalidRequest } from '../../../core/gateway-error.js';
-import { listUsageLog, monthlyTotals, usageByKey, usageByModel, usageSeries, type UsageLogEntry, type UsageLogQuery } from '../../../store/index.js';
+import { MAX_END_USER_LENGTH } from '../../../core/end-user.js';
+import {
+  listUsageLog,
+  monthlyTotals,
+  usageByEndUser,
+  usageByKey,
+  usageByModel,
+  usageSeries,
+  type UsageLogEntry,
+  type UsageLogQuery,
+} from '../../../store/index.js';
 import type { DashboardContext } from './context.js';
 import { sessionOf } from './session.js';
 import { bucketRange, fillSeries } from './usage-buckets.js';
 import { monthJson, monthStart, roundUsd } from './wire.js';
 
+const EndUser = Type.String({ maxLength: MAX_END_USER_LENGTH });
 const UsageQuery = Type.Object({
   granularity: Type.Optional(Type.Union([Type.Literal('day'), Type.Literal('hour')])),
   days: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+  user: Type.Optional(EndUser),
 });
 const LogsQuery = Type.Object({
   limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
@@ -23,11 +36,14 @@ const LogsQuery = Type.Object({
   model: Type.Optional(Type.String({ maxLength: 200 })),
   key_id: Type.Optional(Type.String({ maxLength: 100 })),
   status: Type.Optional(Type.String({ pattern: '^([1-5][0-9]{2}|success|error)?$' })),
+  user: Type.Optional(EndUser),
 });
 
 /** `days` when not given, and its largest value. */
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
+/** End users in the usage breakdown: the costliest ones. */
+const BY_USER_LIMIT = 100;
 /** `limit` when not given, and its largest value. */
 const DEFAULT_LOG_LIMIT = 50;
 const MAX_LOG_LIMIT = 200;
@@ -40,12 +56,14 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
     const days = boundedInt(request.query.days, 'days', DEFAULT_DAYS, MAX_DAYS);
     const now = ctx.now();
     const range = bucketRange(granularity, days, now);
-    const scope = { accountId, fromIso: range.fromIso };
-    const [series, byModel, byKey, month] = await Promise.all([
+    const endUser = nonEmpty(request.query.user);
+    const scope = { accountId, fromIso: range.fromIso, ...(endUser === undefined ? {} : { endUser }) };
+    const [series, byModel, byKey, byUser, month] = await Promise.all([
       usageSeries(ctx.db, { ...scope, bucket: granularity }),
       usageByModel(ctx.db, scope),
       usageByKey(ctx.db, scope),
-      monthlyTotals(ctx.db, { accountId, monthStartIso: monthStart(now) }),
+      usageByEndUser(ctx.db, scope, BY_USER_LIMIT),
+      monthlyTotals(ctx.db, { accountId, monthStartIso: monthStart(now), ...(endUser === undefined ? {} : { endUser }) }),
     ]);
     return {
       series: fillSeries(range, series).map((point) => ({
@@ -65,6 +83,8 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
         tokens: row.tokens,
         cost_usd: roundUsd(row.costUsd),
       })),
+      by_user: byUser.map((row) => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
+      user: endUser ?? null,
       totals: monthJson(month),
     };
   });
@@ -80,6 +100,8 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
     if (model !== undefined) query.model = model;
     const keyId = nonEmpty(q.key_id);
     if (keyId !== undefined) query.keyId = keyId;
+    const endUser = nonEmpty(q.user);
+    if (endUser !== undefined) query.endUser = endUser;
     const status = nonEmpty(q.status);
     if (status !== undefined) query.status = status === 'success' || status === 'error' ? status : Number(status);
     const rows = await listUsageLog(ctx.db, query);
@@ -112,6 +134,7 @@ function logJson(row: UsageLogEntry) {
     latency_ms: row.latencyMs,
     status: row.status,
     error_code: row.errorCode,
+    end_user: row.endUser ?? null,
   };
 }
 

@@ -20,6 +20,12 @@ export function keyJson(key: KeyInfo) {
     default_provider: key.provider,
     response_cache_ttl_seconds: key.responseCacheTtlSeconds,
     spend_cap_usd: key.spendCapUsd,
+    budget_usd: key.budgetUsd,
+    budget_period: key.budgetPeriod,
+    allowed_models: key.allowedModels,
+    rpm_limit: key.rpmLimit,
+    tpm_limit: key.tpmLimit,
+    expires_at: key.expiresAt,
     rotated_from: key.rotatedFrom,
     grace_until: key.graceUntil,
   };

@@ -6,7 +6,7 @@
  * `maxEventBytes` without completing an event is cut off, and so is one that goes `maxEventGapMs` without an event
  * while sending only comments (keep-alive pings reset the socket's idle timer, not this one).
  */
-import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/token-count.js';
+import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/index.js';
 import { performance } from 'node:perf_hooks';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError } from '../core/gateway-error.js';

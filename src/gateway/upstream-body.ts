@@ -7,7 +7,7 @@
  * arrived (estimated from their bytes) so the tenant pays what the provider generated.
  */
 import { GatewayError } from '../core/gateway-error.js';
-import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/token-count.js';
+import { ESTIMATE_BYTES_PER_TOKEN } from '../metering/index.js';
 import { headerValue } from '../providers/index.js';
 import { toNetworkError, type UpstreamResponse } from './upstream-client.js';
 import type { CancelSignal } from './cancellation.js';

@@ -5,7 +5,7 @@
 import type { Deployment, ModelConfig } from '../config/types.js';
 import { requestedMaxTokens, type ChatCompletionRequest } from '../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
-import { measurePrompt, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, type PromptSize } from '../metering/token-count.js';
+import { measurePrompt, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, type PromptSize } from '../metering/index.js';
 import type { Candidate, Catalog } from './catalog.js';
 import { deploymentKey } from './health.js';
 

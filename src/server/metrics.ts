@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyCacheStats } from '../auth/index.js';
-import type { UsageLedgerStats } from '../metering/ledger.js';
+import type { UsageLedgerStats } from '../metering/index.js';
 import type { Candidate, AttemptOutcome } from '../routing/index.js';
 
 /**

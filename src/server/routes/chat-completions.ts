@@ -16,7 +16,7 @@ import {
 } from '../../core/chat-request.js';
 import { invalidRequest } from '../../core/gateway-error.js';
 import { assertImageUrlBound, type ImageBounds } from '../../gateway/index.js';
-import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
+import { refuseUnpricedParameters } from '../../metering/index.js';
 import type { Pipeline } from '../../pipeline/index.js';
 import { chatCompletionsDoor } from '../chat/chat-door.js';
 import { schemaIssuesToError, type SchemaIssue } from '../validation.js';

@@ -15,7 +15,7 @@ import type { ResponseStore } from '../../conversation/index.js';
 import { requestedModelOf, withModelFromModels, type ChatCompletionRequest } from '../../core/chat-request.js';
 import { GatewayError, invalidRequest } from '../../core/gateway-error.js';
 import { assertImageUrlBound, type ImageBounds } from '../../gateway/index.js';
-import { refuseUnpricedParameters } from '../../metering/unpriced-parameters.js';
+import { refuseUnpricedParameters } from '../../metering/index.js';
 import type { Pipeline } from '../../pipeline/index.js';
 import { checkResponsesRequest, toCanonicalRequest } from '../responses/canonical-request.js';
 import { ResponsesBodySchema, type ResponsesBody } from '../responses/request-schema.js';

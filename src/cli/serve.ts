@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { loadConfig } from '../config/index.js';
-import { startGateway } from '../server/start.js';
+import { startGateway } from '../server/index.js';
 import { startSimulator } from '../simulator/index.js';
 
 interface ServeFlags {

@@ -2,9 +2,11 @@
  * @module The provider adapters, seen from outside: {@link adapterFor} gives the adapter that speaks a wire format
  * (`openai`, `anthropic`, `gemini`), which turns a canonical request into the upstream's and its answer, stream and
  * errors back (the contract is `ProviderAdapter` in `types.ts`). Also what the gateway needs to read an upstream's
- * bytes the way the adapters do: one header's value, JSON that may not parse, and the error for a malformed answer.
+ * bytes the way the adapters do: one header's value, JSON that may not parse, and the error for a malformed answer;
+ * and Anthropic's error types, which the Messages door answers with too.
  * Adapters' internals (`openai/`, `anthropic/`, `gemini/`, `shared/`) are not imported from outside.
  */
+export type { AnthropicErrorType } from './anthropic/index.js';
 export { adapterFor } from './registry.js';
 export { headerValue, malformedUpstream, parseJsonSafe } from './shared/upstream-error.js';
 export type {

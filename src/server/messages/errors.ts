@@ -13,21 +13,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
+import type { AnthropicErrorType } from '../../providers/index.js';
 import { toGatewayError } from '../error-handler.js';
 import { rejectionHeaders, setRateLimitHeaders } from '../rate-limit-headers.js';
-
-/** Anthropic's `error.type` values. */
-export type AnthropicErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'billing_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'api_error'
-  | 'timeout_error'
-  | 'overloaded_error';
 
 /** Anthropic's error body. */
 export interface AnthropicErrorBody {

@@ -150,8 +150,8 @@ function interleave(lists: string[][]): string[] {
  */
 function streamOpenAI(call: SimCall, reply: Reply, context: ReplyContext, midStreamError: boolean): StreamPlan {
   const id = `chatcmpl-${context.nextId(29)}`;
-  const usageField = call.includeUsage ? { usage: null } : {};
-  const chunk = (choices: unknown[]): string =>
+  // Every chunk carries `usage: null` when usage was asked for; the last one, without choices, the numbers.
+  const frame = (choices: unknown[], usage: { usage?: unknown }): string =>
     sseData({
       id,
       object: 'chat.completion.chunk',
@@ -159,8 +159,9 @@ function streamOpenAI(call: SimCall, reply: Reply, context: ReplyContext, midStr
       model: call.model,
       system_fingerprint: SYSTEM_FINGERPRINT,
       choices,
-      ...usageField,
+      ...usage,
     });
+  const chunk = (choices: unknown[]): string => frame(choices, call.includeUsage ? { usage: null } : {});
   const delta: DeltaFrame = (index, content, finishReason = null) => chunk([{ index, delta: content, logprobs: null, finish_reason: finishReason }]);
 
   // Text starts with content "", tool calls and refusals with content null, as OpenAI streams them.
@@ -175,19 +176,7 @@ function streamOpenAI(call: SimCall, reply: Reply, context: ReplyContext, midStr
     return { contentType: SSE_CONTENT_TYPE, head, tokens: before, tail: [sseData(failure)] };
   }
   const tail = reply.choices.map((choice, index) => delta(index, {}, mapOpenAIFinishReason(choice.finish)));
-  if (call.includeUsage) {
-    tail.push(
-      sseData({
-        id,
-        object: 'chat.completion.chunk',
-        created: context.nowSeconds,
-        model: call.model,
-        system_fingerprint: SYSTEM_FINGERPRINT,
-        choices: [],
-        usage: openAIUsage(call, reply),
-      }),
-    );
-  }
+  if (call.includeUsage) tail.push(frame([], { usage: openAIUsage(call, reply) }));
   tail.push(SSE_DONE);
   return { contentType: SSE_CONTENT_TYPE, head, tokens, tail };
 }

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { PinoLoggerOptions } from 'fastify/types/logger.js';
 import {
   KeyCache,
@@ -36,7 +36,7 @@ import { findUsageByRequestId, migrateToLatest, openStore, type Store } from '..
 import { sql } from 'kysely';
 import { buildApp } from './app.js';
 import { createSharedState } from './shared-state.js';
-import { GatewayMetrics } from './metrics.js';
+import { type BackgroundTask, GatewayMetrics } from './metrics.js';
 import { createProviderKeyTester } from './provider-key-tester.js';
 import { createStatusProvider } from './routes/api/index.js';
 
@@ -93,10 +93,20 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
 
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   await migrateToLatest(store.db);
+  // Background work that fails is retried by its owner, counted in /metrics, and logged once the app's logger exists.
+  const metrics = new GatewayMetrics();
+  let log: FastifyBaseLogger | undefined;
+  const backgroundFailed =
+    (task: BackgroundTask, level: 'warn' | 'error', message: string) =>
+    (error: unknown): void => {
+      metrics.backgroundFailure(task);
+      log?.[level]({ err: error }, message);
+    };
   // Listening for key changes starts now; the filter of key hashes is built once the gateway listens (key-cache.ts).
-  // Failures before the app's logger exists are retried silently; from then on they are logged.
-  let reportKeyCacheError = (_error: unknown): void => undefined;
-  const keys = new KeyCache(keySourceOf(store), { capacity: config.keys.cacheSize, onError: (error) => reportKeyCacheError(error) });
+  const keys = new KeyCache(keySourceOf(store), {
+    capacity: config.keys.cacheSize,
+    onError: backgroundFailed('key_cache', 'warn', 'key cache: building its filter or reading changes failed; retrying'),
+  });
   await keys.listen();
   keys.startWatching(options.keyPollMs ?? 250);
   const demoKey = options.seedDemo ? await seedDemo(store, keys, config.dataDir) : undefined;
@@ -110,7 +120,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     const version = store.dataVersion();
     if (version === credentialsVersion) return;
     credentialsVersion = version;
-    credentials.load().catch(() => undefined);
+    credentials.load().catch(backgroundFailed('provider_credentials', 'warn', 'reloading BYOK provider keys failed; retried at the next change'));
   }, options.keyPollMs ?? 250);
   credentialsWatch.unref();
   const sessions = createSessionService({
@@ -131,15 +141,18 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     seeder,
     ...(config.leaseTtlMs === undefined ? {} : { leaseTtlMs: config.leaseTtlMs }),
   });
-  const ledger = new UsageWriter({ sink: createStoreUsageSink(store) });
+  const ledger = new UsageWriter({
+    sink: createStoreUsageSink(store),
+    onError: backgroundFailed('usage_ledger', 'error', 'writing usage rows failed; retrying (rows wait in memory, the oldest dropped when full)'),
+  });
 
   const catalog = new Catalog(config.models, providers, new Set(), config.modelAliases);
   const { health, breakers } = shared;
   const router = new Router({ catalog, health, breakers, now: Date.now, random: Math.random });
   const client = new UpstreamClient(config.timeouts);
   const images = new ImageFetcher(config.requests);
-  const metrics = new GatewayMetrics();
   metrics.observeKeyCache(() => keys.stats());
+  metrics.observeLedger(() => ledger.stats());
   const gateway = new Gateway({
     client,
     now: Date.now,
@@ -223,12 +236,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       readStored: (accountId, requestId) => findUsageByRequestId(store.db, accountId, requestId),
     }),
   });
-  reportKeyCacheError = (error) => app.log.warn({ err: error }, 'key cache: building its filter or reading changes failed; retrying');
+  log = app.log;
   const responsePurge = startPurgeSchedule({
     store: responseStore,
     intervalMs: RESPONSE_PURGE_INTERVAL_MS,
     now: Date.now,
-    onError: (error) => app.log.error({ err: error }, 'purging expired stored responses failed'),
+    onError: backgroundFailed('response_purge', 'error', 'purging expired stored responses failed'),
   });
   const address = await app.listen({ host: config.host, port: config.port });
   keys.buildFilter();

@@ -24,7 +24,7 @@ export interface TokenCountResult extends AttemptInfo {
 /** The candidates that can count `native`: their wire format is the body's, and their adapter has a counting API. */
 export function countingCandidates(native: NativeBody, candidates: readonly Candidate[]): Candidate[] {
   return candidates.filter(
-    (candidate) => candidate.provider.format === native.format && adapterFor(candidate.provider.format).countTokens !== undefined,
+    (candidate) => candidate.providerConfig.format === native.format && adapterFor(candidate.providerConfig.format).countTokens !== undefined,
   );
 }
 
@@ -36,10 +36,10 @@ export async function countTokensOn(
   signal: CancelSignal,
   traceHeaders?: Readonly<Record<string, string>>,
 ): Promise<{ input_tokens: number }> {
-  const adapter = adapterFor(candidate.provider.format);
+  const adapter = adapterFor(candidate.providerConfig.format);
   const counting = countingOf(adapter);
   const { request } = counting.toUpstream(native, targetOf(candidate));
-  const response = await deps.client.send(candidate.provider.baseUrl, request, signal, traceHeaders);
+  const response = await deps.client.send(candidate.providerConfig.baseUrl, request, signal, traceHeaders);
   if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
   const body = parseJsonSafe(await readBodyText(response, signal));
   if (body === undefined) throw malformedUpstream('token count');

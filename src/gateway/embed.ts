@@ -40,7 +40,7 @@ export type EmbedDeps = Pick<GatewayDeps, 'client' | 'onOutcome'>;
  * Admission holds that many concurrency slots (the most over the candidates), as chat's `upstreamCallsFor` is used.
  */
 export function embeddingCallsFor(req: EmbeddingCall, candidate: Candidate): number {
-  const batches = Math.ceil(inputCount(req.input) / embeddingsOf(adapterFor(candidate.provider.format)).maxInputsPerCall);
+  const batches = Math.ceil(inputCount(req.input) / embeddingsOf(adapterFor(candidate.providerConfig.format)).maxInputsPerCall);
   return Math.min(batches, EMBEDDING_CALLS_AT_ONCE);
 }
 
@@ -55,7 +55,7 @@ export async function embedOn(
   signal: CancelSignal,
   traceHeaders?: Readonly<Record<string, string>>,
 ): Promise<EmbeddingResponse> {
-  const adapter = adapterFor(candidate.provider.format);
+  const adapter = adapterFor(candidate.providerConfig.format);
   const embeddings = embeddingsOf(adapter);
   const calls = splitEmbeddingCall(req, embeddings.maxInputsPerCall);
   const started = performance.now();
@@ -83,7 +83,7 @@ async function callOnce(
   traceHeaders: Readonly<Record<string, string>> | undefined,
 ): Promise<EmbeddingResponse> {
   const { request } = embeddings.toUpstream(call, targetOf(candidate));
-  const response = await deps.client.send(candidate.provider.baseUrl, request, signal, traceHeaders);
+  const response = await deps.client.send(candidate.providerConfig.baseUrl, request, signal, traceHeaders);
   if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
   const body = parseJsonSafe(await readBodyText(response, signal, answerBytes(call)));
   if (body === undefined) throw malformedUpstream('embeddings response');

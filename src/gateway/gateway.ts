@@ -153,7 +153,7 @@ export class Gateway {
       const span = trace?.startAttempt({
         provider: candidate.deployment.provider,
         upstreamModel: candidate.deployment.model,
-        baseUrl: candidate.provider.baseUrl,
+        baseUrl: candidate.providerConfig.baseUrl,
         byok: candidate.byok === true,
       });
       try {
@@ -163,7 +163,7 @@ export class Gateway {
         return { ...result, candidate, attempts: index + 1, upstreamMs };
       } catch (error) {
         upstreamMs += performance.now() - attemptStarted;
-        const gatewayError = withoutCredential(toNetworkError(error, signal), candidate.provider.apiKey);
+        const gatewayError = withoutCredential(toNetworkError(error, signal), candidate.providerConfig.apiKey);
         span?.failed(gatewayError);
         if (!signal.aborted && gatewayError.upstream) this.report(candidate, { ok: false, retryable: gatewayError.retryable });
         if (gatewayError.unrelayedOutputTokens !== undefined) {
@@ -221,10 +221,10 @@ export class Gateway {
     signal: CancelSignal,
     span: AttemptSpan | undefined,
   ): Promise<UpstreamCompletion> {
-    const adapter = adapterFor(candidate.provider.format);
+    const adapter = adapterFor(candidate.providerConfig.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
     const started = performance.now();
-    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal, span?.headers);
+    const response = await this.deps.client.send(candidate.providerConfig.baseUrl, request, signal, span?.headers);
     if (response.status >= 300) throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     const body = parseJsonSafe(await readBodyText(response, signal));
     if (body === undefined) throw malformedUpstream('response');
@@ -245,10 +245,10 @@ export class Gateway {
     signal: CancelSignal,
     span: AttemptSpan | undefined,
   ): Promise<AsyncGenerator<StreamStep>> {
-    const adapter = adapterFor(candidate.provider.format);
+    const adapter = adapterFor(candidate.providerConfig.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
     const started = performance.now();
-    const response = await this.deps.client.send(candidate.provider.baseUrl, request, signal, span?.headers);
+    const response = await this.deps.client.send(candidate.providerConfig.baseUrl, request, signal, span?.headers);
     if (response.status >= 300) {
       throw adapter.toGatewayError(response.status, response.headers, await readErrorText(response, signal));
     }
@@ -273,7 +273,7 @@ export class Gateway {
         this.report(candidate, { ok: false, retryable: outcome.retryable });
       }
     };
-    const redact = (error: GatewayError): GatewayError => withoutCredential(error, candidate.provider.apiKey);
+    const redact = (error: GatewayError): GatewayError => withoutCredential(error, candidate.providerConfig.apiKey);
     return continueStream(head.translator, head.steps, batches, response, signal, { onStep, finish, redact });
   }
 }
@@ -281,7 +281,7 @@ export class Gateway {
 /** How many upstream calls one answer takes, all at once: `n` for adapters without native choices, else 1. */
 export function upstreamCallsFor(req: ChatCompletionRequest, candidate: Candidate): number {
   const n = req.n ?? 1;
-  return n > 1 && adapterFor(candidate.provider.format).fanOutChoices === true ? n : 1;
+  return n > 1 && adapterFor(candidate.providerConfig.format).fanOutChoices === true ? n : 1;
 }
 
 /** The request as each adapter needs it; remote images are downloaded at most once per request. */

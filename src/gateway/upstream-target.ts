@@ -5,8 +5,8 @@ import type { Candidate } from '../routing/index.js';
 /** The deployment's base URL, credential (the account's own when BYOK) and upstream model name. */
 export function targetOf(candidate: Candidate): UpstreamTarget {
   return {
-    baseUrl: candidate.provider.baseUrl,
-    apiKey: candidate.provider.apiKey,
+    baseUrl: candidate.providerConfig.baseUrl,
+    apiKey: candidate.providerConfig.apiKey,
     upstreamModel: candidate.deployment.model,
     byok: candidate.byok === true,
   };

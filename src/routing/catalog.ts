@@ -10,8 +10,10 @@ import { AUTO_MODEL } from './router.js';
 /** One deployment that can be attempted: the model, where it is served, and the provider to call. */
 export interface Candidate {
   model: ModelConfig;
+  /** Which provider (`deployment.provider`, its id) serves which upstream model. */
   deployment: Deployment;
-  provider: ProviderConfig & { apiKey: string };
+  /** That provider's config (wire format, base URL) with the key this call uses. */
+  providerConfig: ProviderConfig & { apiKey: string };
   /** True when the call uses the account's own provider key (BYOK) rather than the gateway's. */
   byok?: boolean;
 }
@@ -152,7 +154,7 @@ export class Catalog {
     for (const deployment of model.deployments) {
       const provider = this.providers[deployment.provider];
       if (provider?.apiKey) {
-        const candidate: Candidate = { model, deployment, provider: { ...provider, apiKey: provider.apiKey } };
+        const candidate: Candidate = { model, deployment, providerConfig: { ...provider, apiKey: provider.apiKey } };
         if (this.byokProviders.has(deployment.provider)) candidate.byok = true;
         candidates.push(candidate);
       }

@@ -17,7 +17,7 @@ import type { Candidate } from './catalog.js';
 export function parameterCheck(req: CanonicalChatRequest): (candidate: Candidate) => readonly string[] {
   const byKind = new Map<string, readonly string[]>();
   return (candidate) => {
-    const kind = `${candidate.provider.format}:${candidate.byok === true ? 'byok' : 'gateway'}`;
+    const kind = `${candidate.providerConfig.format}:${candidate.byok === true ? 'byok' : 'gateway'}`;
     let dropped = byKind.get(kind);
     if (dropped === undefined) {
       dropped = droppedParameters(req, candidate);
@@ -33,12 +33,12 @@ export function parameterCheck(req: CanonicalChatRequest): (candidate: Candidate
  * from the translation) drops nothing: the attempt answers that 400 itself, as it does without `require_parameters`.
  */
 function droppedParameters(req: CanonicalChatRequest, candidate: Candidate): readonly string[] {
-  const { provider, deployment } = candidate;
-  const adapter = adapterFor(provider.format);
+  const { providerConfig, deployment } = candidate;
+  const adapter = adapterFor(providerConfig.format);
   const sent = adapter.fanOutChoices === true && (req.n ?? 1) > 1 ? { ...req, n: 1 } : req;
   const target = {
-    baseUrl: provider.baseUrl,
-    apiKey: provider.apiKey,
+    baseUrl: providerConfig.baseUrl,
+    apiKey: providerConfig.apiKey,
     upstreamModel: deployment.model,
     ...(candidate.byok === true ? { byok: true } : {}),
   };

@@ -236,6 +236,6 @@ describe('Router and embedding models', () => {
     for (let i = 0; i < BREAKER_DEFAULTS.failureThreshold; i++) router.report(only, retryable);
     assert.throws(() => router.routeEmbedding('text-embedding-3-small'), { status: 503, code: 'provider_unavailable' });
     const byok = router.routeEmbedding('mistral-embed', { providerKeys: new Map([['mistral', 'sk-own']]) }).candidates[0];
-    assert.deepEqual([byok?.provider.apiKey, byok?.byok], ['sk-own', true]);
+    assert.deepEqual([byok?.providerConfig.apiKey, byok?.byok], ['sk-own', true]);
   });
 });

@@ -59,7 +59,7 @@ function cheapestCandidate(models: readonly ModelConfig[], provider: ProviderCon
     const deployment = model.deployments.find((d) => d.provider === provider.id);
     if (deployment === undefined) continue;
     if (best === undefined || model.pricing.input_per_million < best.model.pricing.input_per_million) {
-      best = { model, deployment, provider };
+      best = { model, deployment, providerConfig: provider };
     }
   }
   return best;

@@ -76,13 +76,8 @@ export interface MonthBounds {
 
 /** The UTC month containing `ms` (the period of spend caps and included tokens). */
 export function monthBounds(ms: number): MonthBounds {
-  const date = new Date(ms);
-  const year = date.getUTCFullYear();
-  const month = date.getUTCMonth();
-  return {
-    startIso: new Date(Date.UTC(year, month, 1)).toISOString(),
-    endIso: new Date(Date.UTC(year, month + 1, 1)).toISOString(),
-  };
+  const { startMs, endMs } = periodBounds('monthly', ms);
+  return { startIso: new Date(startMs).toISOString(), endIso: new Date(endMs).toISOString() };
 }
 
 /** Which account's (or key's, or end user's) usage {@link readMonthlyUsage} totals, in the month containing `nowMs`. */

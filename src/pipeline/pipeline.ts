@@ -73,8 +73,8 @@ export class Pipeline {
         request,
         reply,
         { endpoint, requestedModel: '', stream: false },
-        this.#deps.now() - reply.elapsedTime,
-        performance.now() - reply.elapsedTime,
+        // It started when it arrived, before its body was read.
+        { epochMs: this.#deps.now() - reply.elapsedTime, monotonicMs: performance.now() - reply.elapsedTime },
       );
       await lifecycle.failedBeforeParse(refused ?? error, refused !== undefined && countsAsRequest(refused));
       await lifecycle.finish();

@@ -65,6 +65,14 @@ export function countsAsRequest(error: GatewayError): boolean {
   return error.status === 400 || error.status === 403 || error.status === 404 || error.status === 413 || error.status === 415;
 }
 
+/** When a request started, on each of the two clocks it is timed with. */
+export interface RequestStart {
+  /** Wall clock, ms since the epoch (`deps.now()`): the time on its ledger row. */
+  epochMs: number;
+  /** Monotonic clock (`performance.now()`): what its latency is measured from. */
+  monotonicMs: number;
+}
+
 /** One request, from arrival to its ledger row. */
 export class RequestLifecycle {
   readonly key: KeyRecord;
@@ -73,8 +81,7 @@ export class RequestLifecycle {
   readonly #deps: LifecycleDeps;
   readonly #request: FastifyRequest;
   readonly #reply: FastifyReply;
-  readonly #startedAtMs: number;
-  readonly #started: number;
+  readonly #start: RequestStart;
   readonly #facts: RequestFacts;
   #ticket: Ticket | undefined;
   #attempt: AttemptInfo | undefined;
@@ -94,16 +101,14 @@ export class RequestLifecycle {
     request: FastifyRequest,
     reply: FastifyReply,
     facts: RequestFacts,
-    startedAtMs = deps.now(),
-    started = performance.now(),
+    start: RequestStart = { epochMs: deps.now(), monotonicMs: performance.now() },
   ) {
     this.#deps = deps;
     this.#request = request;
     this.#reply = reply;
     this.key = request.apiKey as KeyRecord;
     this.#facts = facts;
-    this.#startedAtMs = startedAtMs;
-    this.#started = started;
+    this.#start = start;
     this.trace = deps.telemetry?.startRequest(
       request.headers,
       { ...facts, requestId: request.id, accountId: this.key.accountId, keyId: this.key.keyId },
@@ -114,7 +119,7 @@ export class RequestLifecycle {
 
   /** Milliseconds since the request arrived. */
   get elapsedMs(): number {
-    return performance.now() - this.#started;
+    return performance.now() - this.#start.monotonicMs;
   }
 
   /** Reserves what the request may use (429/402 `AdmissionError` otherwise) and sets the rate-limit headers. */
@@ -257,7 +262,7 @@ export class RequestLifecycle {
     const cached = this.#cacheHit;
     const model = candidate?.model.id ?? cached?.model ?? null;
     const provider = candidate?.deployment.provider ?? cached?.provider ?? null;
-    const latencyMs = performance.now() - this.#started;
+    const latencyMs = performance.now() - this.#start.monotonicMs;
     const { endpoint, requestedModel, stream } = this.#facts;
     deps.metrics.request(model ?? 'none', provider ?? 'none', this.#status, latencyMs - (this.#attempt?.upstreamMs ?? 0), stream);
     // A refused request (bad input, or over a limit: never admitted) writes a row only within its key's budget, so a
@@ -289,7 +294,7 @@ export class RequestLifecycle {
         status: this.#status,
         errorCode: this.#errorCode,
         stream,
-        startedAtMs: this.#startedAtMs,
+        startedAtMs: this.#start.epochMs,
         responseCacheHit: cached !== undefined,
         responseCacheSavedUsd: cached?.savedUsd ?? 0,
         endUser: this.#endUser,

@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser (Debian's Chromium through playwright-core) against a test gateway with the
  * simulator: a new user signs up, creates an API key, calls the API with it (openai SDK), finds the request in Logs
- * and on the Usage chart, sets the key's provider preferences and sees the API route with them, revokes the key and
+ * and on the Usage chart, sets the key's provider preferences and sees the API route with them, sets its limits and
+ * allowed models and sees the API hold to them (and its end user on the Usage page), revokes the key and
  * sees the API refuse it, adds a provider key and sees only its last 4,
  * visits Overview, Models, Playground (a streamed answer with its routed model) and Status, and on Account changes
  * the password (another browser is signed out, this one is not) and signs out everywhere. Each test has a
@@ -203,6 +204,45 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
       .withResponse();
     assert.equal(answer.response.headers.get('x-op-routing'), 'cost', "the key's sort: price");
     assert.notEqual(answer.response.headers.get('x-op-provider'), 'openai', "the key's ignore");
+    assertNoPageErrors();
+  });
+
+  it("sets the key's limits and access in its settings; the API holds to them, and usage shows its end users", async () => {
+    assert.ok(secret, 'a previous test created a key');
+    const page = await freshPage();
+    await logIn(page, '/keys');
+    const row = page.getByRole('row', { name: new RegExp(KEY_NAME) });
+    await row.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: `Settings for “${KEY_NAME}”` });
+    await dialog.getByRole('group', { name: 'Limits and access' }).waitFor();
+    await dialog.getByLabel('Allowed models').fill('claude-*, gemini-2.5-flash');
+    await dialog.getByLabel('Requests per minute').fill('0');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Requests per minute must be a whole number of at least 1').waitFor();
+    await dialog.getByLabel('Requests per minute').fill('50');
+    await dialog.getByLabel('Budget (USD)').fill('25');
+    await dialog.getByLabel('Budget period').selectOption('weekly');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.getByText('$25.00/week · 50 rpm · claude-*, gemini-2.5-flash').waitFor();
+
+    const client = gw.client(secret);
+    const refused = await client.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
+    assert.ok(refused instanceof OpenAI.PermissionDeniedError, String(refused));
+    const answer = await client.chat.completions
+      .create({ model: 'auto', messages: [{ role: 'user', content: 'Who may I use?' }], user: 'customer-42' })
+      .withResponse();
+    assert.match(answer.response.headers.get('x-op-model') ?? '', /^(claude-|gemini-2\.5-flash$)/);
+    assert.equal(answer.response.headers.get('x-ratelimit-limit'), '50', "the key's own rpm is the tighter");
+
+    await gw.ledger.flush();
+    await page.goto('/usage');
+    await page.getByRole('region', { name: 'By end user' }).getByRole('button', { name: 'customer-42' }).click();
+    await page.getByRole('button', { name: 'Show all end users' }).waitFor();
+    const filter = page.getByRole('textbox', { name: 'End user' });
+    assert.equal(await filter.inputValue(), 'customer-42', 'the page is narrowed to the end user');
     assertNoPageErrors();
   });
 

@@ -7,6 +7,7 @@ import type {
   ApiKey,
   AuthAnswer,
   CatalogModel,
+  KeyGovernancePatch,
   KeyWithSecret,
   LogsAnswer,
   Me,
@@ -126,7 +127,7 @@ function query(params: Record<string, string | number | null | undefined>): stri
   return text ? `?${text}` : '';
 }
 
-export interface KeyPatch {
+export interface KeyPatch extends KeyGovernancePatch {
   name?: string;
   default_routing?: RoutingMode | null;
   default_provider?: ProviderPreferences | null;
@@ -143,7 +144,8 @@ export const api = {
   me: (signal?: AbortSignal) => request<Me>('GET', '/api/me', undefined, signal),
 
   keys: (signal?: AbortSignal) => request<{ data: ApiKey[] }>('GET', '/api/keys', undefined, signal),
-  createKey: (body: { name: string; default_routing?: RoutingMode; spend_cap_usd?: number }) => request<KeyWithSecret>('POST', '/api/keys', body),
+  createKey: (body: KeyGovernancePatch & { name: string; default_routing?: RoutingMode; spend_cap_usd?: number }) =>
+    request<KeyWithSecret>('POST', '/api/keys', body),
   updateKey: (id: string, patch: KeyPatch) => request<{ key: ApiKey }>('PATCH', `/api/keys/${encodeURIComponent(id)}`, patch),
   rotateKey: (id: string, graceSeconds: number) =>
     request<KeyWithSecret>('POST', `/api/keys/${encodeURIComponent(id)}/rotate`, graceSeconds > 0 ? { grace_seconds: graceSeconds } : {}),
@@ -154,10 +156,12 @@ export const api = {
     request<{ provider_key: ProviderKey }>('POST', '/api/provider-keys', { provider, api_key: apiKey, test }),
   deleteProviderKey: (id: string) => request<void>('DELETE', `/api/provider-keys/${encodeURIComponent(id)}`),
 
-  usage: (granularity: 'day' | 'hour', days: number, signal?: AbortSignal) =>
-    request<UsageAnswer>('GET', `/api/usage${query({ granularity, days })}`, undefined, signal),
-  logs: (filters: { limit?: number; cursor?: string | null; model?: string; key_id?: string; status?: string }, signal?: AbortSignal) =>
-    request<LogsAnswer>('GET', `/api/logs${query(filters)}`, undefined, signal),
+  usage: (granularity: 'day' | 'hour', days: number, signal?: AbortSignal, user?: string) =>
+    request<UsageAnswer>('GET', `/api/usage${query({ granularity, days, user })}`, undefined, signal),
+  logs: (
+    filters: { limit?: number; cursor?: string | null; model?: string; key_id?: string; status?: string; user?: string },
+    signal?: AbortSignal,
+  ) => request<LogsAnswer>('GET', `/api/logs${query(filters)}`, undefined, signal),
   models: async (signal?: AbortSignal): Promise<CatalogModel[]> => {
     const answer = await request<{ data?: CatalogModel[] } | CatalogModel[]>('GET', '/api/models', undefined, signal);
     return Array.isArray(answer) ? answer : (answer.data ?? []);

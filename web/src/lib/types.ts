@@ -58,8 +58,31 @@ export interface ApiKey {
   /** Default provider preferences (OpenRouter's `provider` object); null: none. */
   default_provider?: ProviderPreferences | null;
   spend_cap_usd: number | null;
+  /** USD the key may spend per `budget_period`; null: no budget. */
+  budget_usd?: number | null;
+  budget_period?: BudgetPeriod | null;
+  /** Catalog ids and patterns (`claude-*`) the key may use; null: every model. */
+  allowed_models?: string[] | null;
+  /** The key's own rate limits beneath the account's; null: none. */
+  rpm_limit?: number | null;
+  tpm_limit?: number | null;
+  /** When the key stops working; null: never. */
+  expires_at?: string | null;
   rotated_from: string | null;
   grace_until: string | null;
+}
+
+/** How often a key's budget starts again (UTC; weeks on Monday). */
+export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
+
+/** A key's governance fields as sent to the gateway; null clears one, an absent one is kept. */
+export interface KeyGovernancePatch {
+  budget_usd?: number | null;
+  budget_period?: BudgetPeriod;
+  allowed_models?: string[] | null;
+  rpm_limit?: number | null;
+  tpm_limit?: number | null;
+  expires_at?: string | null;
 }
 
 /** How `provider.sort` orders deployments. */
@@ -113,10 +136,22 @@ export interface UsageByKey {
   cost_usd: number;
 }
 
+/** Usage of one end user (the `user`, `safety_identifier` or `metadata.user_id` requests named). */
+export interface UsageByUser {
+  user: string;
+  requests: number;
+  tokens: number;
+  cost_usd: number;
+}
+
 export interface UsageAnswer {
   series: UsagePoint[];
   by_model: UsageByModel[];
   by_key: UsageByKey[];
+  /** The costliest end users (at most 100); absent from older gateways. */
+  by_user?: UsageByUser[];
+  /** The end user the answer is narrowed to; null: all. */
+  user?: string | null;
   totals: MonthTotals;
 }
 
@@ -144,6 +179,8 @@ export interface LogEntry {
   latency_ms: number | null;
   status: number;
   error_code: string | null;
+  /** The end user the request named; null: none. */
+  end_user?: string | null;
 }
 
 export interface LogsAnswer {

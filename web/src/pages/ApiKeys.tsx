@@ -1,7 +1,11 @@
-/** API keys: create (secret shown once), rename, default routing, provider preferences, spend cap, rotate, revoke. */
+/**
+ * API keys: create (secret shown once), rename, default routing, provider preferences, spend cap, limits and access
+ * (budget per period, allowed models, rpm/tpm, expiry), rotate, revoke.
+ */
 import { useId, useState } from 'react';
 import { DialogForm, ItemDialog } from '../components/Dialog';
 import { Icon } from '../components/Icon';
+import { fromGovernanceDraft, governanceSummary, KeyGovernanceFields, toGovernanceDraft } from '../components/KeyGovernance';
 import { fromDraft, ProviderDefaultsFields, providerSummary, toDraft } from '../components/ProviderDefaults';
 import { parseRouting, parseSpendCap, RoutingOptions, SpendCapInput } from '../components/RoutingSelect';
 import { useToast } from '../components/Toasts';
@@ -83,7 +87,7 @@ export function ApiKeysPage() {
         ) : list.length === 0 ? (
           <EmptyState title="No API keys yet">Create your first key above — it takes a second.</EmptyState>
         ) : (
-          <ActionsTable columns={['Name', 'Status', 'Routing', 'Spend cap', 'Created', 'Last used']}>
+          <ActionsTable columns={['Name', 'Status', 'Routing', 'Spend cap', 'Limits', 'Created', 'Last used']}>
             {list.map((key) => (
               <KeyRow key={key.id} apiKey={key} onAction={setAction} />
             ))}
@@ -146,6 +150,7 @@ function statusBadge(key: ApiKey) {
     );
   }
   if (key.status === 'active') return <Badge tone="success">Active</Badge>;
+  if (key.status === 'expired') return <Badge tone="danger">Expired</Badge>;
   return <Badge>{key.status}</Badge>;
 }
 
@@ -165,6 +170,7 @@ function KeyRow({ apiKey: key, onAction }: { apiKey: ApiKey; onAction: (action: 
         {providerSummary(key.default_provider) ? <span className="cell-sub">{providerSummary(key.default_provider)}</span> : null}
       </td>
       <td>{key.spend_cap_usd !== null && key.spend_cap_usd !== undefined ? formatUsd(key.spend_cap_usd) : <span className="muted">No cap</span>}</td>
+      <td>{governanceSummary(key) ?? <span className="muted">None</span>}</td>
       <td className="nowrap">
         <span title={formatDateTime(key.created_at)}>{formatDate(key.created_at)}</span>
       </td>
@@ -242,6 +248,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
   const [name, setName] = useState('');
   const [routing, setRouting] = useState('');
   const [cap, setCap] = useState('');
+  const [governance, setGovernance] = useState(() => toGovernanceDraft());
   const { busy, error, onSubmit } = useSubmit();
   const nameId = useId();
   const routingId = useId();
@@ -250,9 +257,9 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
   const create = () => {
     const spendCap = parseSpendCap(cap);
     if (spendCap instanceof Error) return spendCap;
-    const body: { name: string; default_routing?: 'cost' | 'latency' | 'reliability'; spend_cap_usd?: number } = {
-      name: name.trim(),
-    };
+    const limits = fromGovernanceDraft(governance);
+    if (limits instanceof Error) return limits;
+    const body: Parameters<typeof api.createKey>[0] = { ...limits, name: name.trim() };
     const mode = parseRouting(routing);
     if (mode) body.default_routing = mode;
     if (spendCap !== null) body.spend_cap_usd = spendCap;
@@ -260,6 +267,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
       setName('');
       setRouting('');
       setCap('');
+      setGovernance(toGovernanceDraft());
       onCreated(created);
     });
   };
@@ -294,6 +302,10 @@ function CreateKeyForm({ onCreated }: { onCreated: (created: KeyWithSecret) => v
             <Icon name="plus" /> Create key
           </button>
         </div>
+        <details className="form-more">
+          <summary>Limits and access (budget, allowed models, rate limits, expiry)</summary>
+          <KeyGovernanceFields value={governance} onChange={setGovernance} />
+        </details>
       </form>
       <ErrorAlert error={error} />
     </Card>
@@ -321,6 +333,7 @@ function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: (
   const [routing, setRouting] = useState<string>(apiKey.default_routing ?? '');
   const [cap, setCap] = useState(apiKey.spend_cap_usd !== null && apiKey.spend_cap_usd !== undefined ? String(apiKey.spend_cap_usd) : '');
   const [provider, setProvider] = useState(() => toDraft(apiKey.default_provider));
+  const [governance, setGovernance] = useState(() => toGovernanceDraft(apiKey));
   const routingId = useId();
   const capId = useId();
   const capHintId = useId();
@@ -329,7 +342,9 @@ function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: (
     if (spendCap instanceof Error) return spendCap;
     const defaultProvider = fromDraft(provider, apiKey.default_provider);
     if (defaultProvider instanceof Error) return defaultProvider;
-    const patch = { default_routing: parseRouting(routing), default_provider: defaultProvider, spend_cap_usd: spendCap };
+    const limits = fromGovernanceDraft(governance, apiKey);
+    if (limits instanceof Error) return limits;
+    const patch = { ...limits, default_routing: parseRouting(routing), default_provider: defaultProvider, spend_cap_usd: spendCap };
     return api.updateKey(apiKey.id, patch).then((answer) => onSaved(answer.key));
   };
   return (
@@ -348,6 +363,7 @@ function SettingsForm({ apiKey, onClose, onSaved }: { apiKey: ApiKey; onClose: (
           Monthly limit for this key. Requests that would exceed it get 402 quota_exceeded. Leave empty for no cap.
         </p>
       </div>
+      <KeyGovernanceFields value={governance} onChange={setGovernance} />
       <ProviderDefaultsFields value={provider} onChange={setProvider} />
     </DialogForm>
   );
@@ -379,7 +395,8 @@ function RotateForm({
   return (
     <DialogForm submitLabel="Rotate" onCancel={onClose} onSubmit={rotate}>
       <p>
-        A new secret replaces <code>op_…{apiKey.last4}</code>. Name, default routing, provider preferences and spend cap carry over.
+        A new secret replaces <code>op_…{apiKey.last4}</code>. Name, default routing, provider preferences, spend cap and limits carry over (the
+        budget starts afresh on the new key).
       </p>
       <div className="field">
         <label htmlFor={id}>Grace period</label>

@@ -1,5 +1,8 @@
-/** Usage over time (30 days by day, or the last 24 hours by hour), by model and by key. */
-import { useMemo, useState } from 'react';
+/**
+ * Usage over time (30 days by day, or the last 24 hours by hour), by model, by key and by end user (the `user`,
+ * `safety_identifier` or `metadata.user_id` requests named); the whole page can be narrowed to one end user.
+ */
+import { useId, useMemo, useState } from 'react';
 import { MetricTabs, RankChart, TimeChart, type Metric, type RankRow } from '../components/charts';
 import { Icon } from '../components/Icon';
 import { Card, EmptyState, ErrorAlert, PageHeader, Spinner, StatCard } from '../components/ui';
@@ -21,8 +24,9 @@ export default function UsagePage() {
   const [rangeId, setRangeId] = useState<Range>('30d');
   const [metric, setMetric] = useState<Metric>('cost_usd');
   const [breakdownMetric, setBreakdownMetric] = useState<Metric>('cost_usd');
+  const [endUser, setEndUser] = useState('');
   const range = RANGES.find((item) => item.id === rangeId) ?? RANGES[2]!;
-  const usage = useApi((signal) => api.usage(range.granularity, range.days, signal), [range.granularity, range.days]);
+  const usage = useApi((signal) => api.usage(range.granularity, range.days, signal, endUser || undefined), [range.granularity, range.days, endUser]);
 
   const points = useMemo(() => fillSeries(usage.data?.series ?? [], range.granularity, range.points), [usage.data, range.granularity, range.points]);
   const rangeTotals = useMemo(
@@ -47,6 +51,12 @@ export default function UsagePage() {
   }));
   const byKey: RankRow[] = (usage.data?.by_key ?? []).map((row) => ({
     name: row.name ?? row.key_id,
+    requests: row.requests,
+    tokens: row.tokens,
+    cost_usd: row.cost_usd,
+  }));
+  const byUser: RankRow[] = (usage.data?.by_user ?? []).map((row) => ({
+    name: row.user,
     requests: row.requests,
     tokens: row.tokens,
     cost_usd: row.cost_usd,
@@ -81,6 +91,7 @@ export default function UsagePage() {
         }
       />
 
+      <EndUserFilter key={endUser} value={endUser} onChange={setEndUser} />
       <ErrorAlert error={usage.error} onRetry={usage.reload} />
 
       <div className="stats">
@@ -137,11 +148,68 @@ export default function UsagePage() {
           {usage.loading && !usage.data ? <Spinner /> : <Breakdown rows={byKey} metric={breakdownMetric} noun="key" />}
         </Card>
       </div>
+      <Card title="By end user" description={`${range.label} · the costliest 100 · select one to see only their usage`}>
+        {usage.loading && !usage.data ? (
+          <Spinner />
+        ) : (
+          <Breakdown rows={byUser} metric={breakdownMetric} noun="end user" onSelect={endUser ? undefined : setEndUser} />
+        )}
+      </Card>
     </div>
   );
 }
 
-function Breakdown({ rows, metric, noun }: { rows: RankRow[]; metric: Metric; noun: 'model' | 'key' }) {
+/** The end-user filter: a name typed and applied, or cleared (keyed by the applied one, so the field follows it). */
+function EndUserFilter({ value, onChange }: { value: string; onChange: (user: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  const id = useId();
+  return (
+    <form
+      className="filters"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onChange(draft.trim());
+      }}
+    >
+      <div className="field field-grow">
+        <label htmlFor={id}>End user</label>
+        <input
+          id={id}
+          maxLength={256}
+          placeholder="All end users (or the user, safety_identifier or metadata.user_id your requests send)"
+          value={draft}
+          onChange={(event) => setDraft(event.target.value)}
+        />
+      </div>
+      <div className="field field-submit">
+        <button type="submit" className="btn btn-secondary">
+          Filter
+        </button>
+      </div>
+      {value ? (
+        <div className="field field-submit">
+          <button type="button" className="btn btn-ghost" onClick={() => onChange('')}>
+            Show all end users
+          </button>
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+type Noun = 'model' | 'key' | 'end user';
+
+const COLUMN: Record<Noun, string> = { model: 'Model', key: 'Key', 'end user': 'End user' };
+
+function Breakdown({ rows, metric, noun, onSelect }: { rows: RankRow[]; metric: Metric; noun: Noun; onSelect?: (name: string) => void }) {
+  if (rows.length === 0 && noun === 'end user') {
+    return (
+      <EmptyState title="No end users in this period">
+        Send <code>user</code> (or <code>safety_identifier</code>, or <code>metadata.user_id</code> on /v1/messages) with your requests to see usage
+        per end user.
+      </EmptyState>
+    );
+  }
   if (rows.length === 0) {
     return <EmptyState title="No requests in this period">Make a request with one of your API keys and it shows up here.</EmptyState>;
   }
@@ -154,7 +222,7 @@ function Breakdown({ rows, metric, noun }: { rows: RankRow[]; metric: Metric; no
         <table className="table table-compact">
           <thead>
             <tr>
-              <th scope="col">{noun === 'model' ? 'Model' : 'Key'}</th>
+              <th scope="col">{COLUMN[noun]}</th>
               <th scope="col" className="num">
                 Requests
               </th>
@@ -170,7 +238,13 @@ function Breakdown({ rows, metric, noun }: { rows: RankRow[]; metric: Metric; no
             {sorted.map((row) => (
               <tr key={row.name}>
                 <th scope="row" className="cell-strong">
-                  {row.name}
+                  {onSelect ? (
+                    <button type="button" className="btn-link" onClick={() => onSelect(row.name)}>
+                      {row.name}
+                    </button>
+                  ) : (
+                    row.name
+                  )}
                 </th>
                 <td className="num">{formatInt(row.requests)}</td>
                 <td className="num">{formatInt(row.tokens)}</td>

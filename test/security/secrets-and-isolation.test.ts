@@ -264,17 +264,28 @@ describe('keys are looked up by hash', () => {
       const row = await store.db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
       assert.deepEqual(Object.keys(row).sort(), [
         'account_id',
+        'allowed_models',
+        'budget_period',
+        'budget_usd',
         'created_at',
+        'default_provider',
         'default_routing',
+        'expires_at',
         'id',
         'key_hash',
         'last4',
         'last_used_at',
         'name',
+        'response_cache_ttl_s',
         'revoked_at',
         'rotated_from',
+        'rpm_limit',
         'spend_cap_usd',
+        'tpm_limit',
       ]);
+      for (const [column, stored] of Object.entries(row)) {
+        assert.ok(!String(stored).includes(value.slice(3)), `${column} holds no part of the secret beyond what last4 shows`);
+      }
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -7,8 +7,7 @@ import { createKeysService, type CreatedKey, type KeyInfo } from '../auth/index.
 import { loadConfig } from '../config/index.js';
 import type { ModelConfig } from '../config/types.js';
 import type { ProviderPreferences } from '../core/chat-request.js';
-import { checkAllowedModels } from '../routing/model-allow-list.js';
-import { checkProviderPreferences, ProviderDirectory } from '../routing/provider-preferences.js';
+import { checkAllowedModels, checkProviderPreferences, ProviderDirectory } from '../routing/index.js';
 import { BUDGET_PERIODS, ROUTING_MODES } from '../store/index.js';
 import {
   countOrNone,

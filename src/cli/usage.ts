@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { createAccountsService } from '../auth/index.js';
-import { monthBounds, readMonthlyUsage, readMonthlyUsageByEndUser } from '../metering/ledger.js';
+import { monthBounds, readMonthlyUsage, readMonthlyUsageByEndUser } from '../metering/index.js';
 import { findApiKeyById, type UsageTotals } from '../store/index.js';
 import { flagOption, formatTable, printJson, printLines, storeAction, stringOption, type OpenStore } from './store-command.js';
 

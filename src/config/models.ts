@@ -3,7 +3,7 @@
  * refuses, and the filled-in `ModelConfig` the rest of the gateway reads. A chat entry written before embeddings
  * existed (no `kind`) is a chat model, unchanged.
  */
-import type { WireFormat } from '../providers/types.js';
+import type { WireFormat } from '../providers/index.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigFile } from './schema.js';
 import type { ChatModelConfig, EmbeddingModelConfig, ModelConfig } from './types.js';

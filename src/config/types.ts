@@ -1,7 +1,7 @@
 /**
  * @module The gateway's validated configuration: providers, the model catalog, plans, server and timeouts.
  */
-import type { WireFormat } from '../providers/types.js';
+import type { WireFormat } from '../providers/index.js';
 
 export interface ProviderConfig {
   id: string;

@@ -6,7 +6,7 @@
  *   none), and the refusal of parameters we cannot price.
  * - The ledger: one row per request ({@link createUsageRecord}), written in batches off the request path by the
  *   {@link UsageWriter} (bounded backlog, retried writes, `stats()` for `/metrics`), and the monthly totals admission
- *   seeds its counters from.
+ *   seeds its counters from; {@link RequestRecords} finds one request's row, pending or stored.
  */
 export {
   createStoreUsageSink,
@@ -14,6 +14,7 @@ export {
   MemoryUsageSink,
   monthBounds,
   readMonthlyUsage,
+  readMonthlyUsageByEndUser,
   type MonthBounds,
   type UsageLedger,
   type UsageLedgerStats,
@@ -21,6 +22,7 @@ export {
 } from './ledger.js';
 export { costUsd, withCost } from './pricing.js';
 export { RefusedRowBudget } from './refused-row-budget.js';
+export { RequestRecords } from './request-records.js';
 export { chatReservation, embeddingReservation } from './reservation.js';
 export { settleUnrelayed, settleUsage, type SettledUsage } from './settle.js';
 export { ESTIMATE_BYTES_PER_TOKEN, measurePrompt, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY, type PromptSize } from './token-count.js';

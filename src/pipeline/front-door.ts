@@ -7,7 +7,7 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/chat-response.js';
 import type { GatewayError } from '../core/gateway-error.js';
-import type { NativeEvent } from '../providers/types.js';
+import type { NativeEvent } from '../providers/index.js';
 import type { UsageEndpoint } from '../store/index.js';
 
 export type { UsageEndpoint } from '../store/index.js';

@@ -11,14 +11,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KeyRecord } from '../auth/index.js';
 import { CACHE_HEADER, type AnsweredBy } from '../cache/index.js';
 import { GatewayError } from '../core/gateway-error.js';
-import { Cancellation } from '../gateway/cancellation.js';
-import { UnrelayedAnswer, type AttemptInfo } from '../gateway/gateway.js';
+import { Cancellation, UnrelayedAnswer, type AttemptInfo } from '../gateway/index.js';
 import { AdmissionError, type Admission, type AdmitInput, type Ticket } from '../limits/index.js';
-import type { UsageLedger } from '../metering/ledger.js';
-import type { RefusedRowBudget } from '../metering/refused-row-budget.js';
-import type { RequestRecords } from '../metering/request-records.js';
-import { settleUnrelayed, type SettledUsage } from '../metering/settle.js';
-import { createUsageRecord } from '../metering/usage-record.js';
+import {
+  settleUnrelayed,
+  createUsageRecord,
+  type UsageLedger,
+  type RefusedRowBudget,
+  type RequestRecords,
+  type SettledUsage,
+} from '../metering/index.js';
 import { setRateLimitHeaders } from '../server/rate-limit-headers.js';
 import type { RequestSpan, Telemetry } from '../telemetry/index.js';
 import type { UsageEndpoint } from './front-door.js';

@@ -3,7 +3,7 @@
  * `Candidate` is one deployment that can be attempted); the {@link Router}, which orders a request's candidates by
  * its routing mode and the deployments' health and is told what each attempt did (`AttemptOutcome`); the health
  * store and circuit breakers it reads (in memory here, shared through Redis in `redis/`); a route's explanation for
- * the dashboard; and the checks of a key's or request's provider preferences.
+ * the dashboard; and the checks of a key's model allow-list and of a key's or request's provider preferences.
  */
 export { Catalog, isChatModel, requireChatModel, requireEmbeddingModel, type Candidate } from './catalog.js';
 export {
@@ -23,6 +23,7 @@ export {
   type HealthStore,
   type SuccessSample,
 } from './health.js';
+export { checkAllowedModels, isAllowedModel } from './model-allow-list.js';
 export { checkProviderPreferences, ProviderDirectory } from './provider-preferences.js';
 export {
   AUTO_MODEL,

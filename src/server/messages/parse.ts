@@ -7,7 +7,7 @@
 import type { ModelConfig } from '../../config/types.js';
 import { NATIVE_BODY, type CanonicalChatRequest } from '../../core/chat-request.js';
 import { GatewayError } from '../../core/gateway-error.js';
-import type { WireFormat } from '../../providers/types.js';
+import type { WireFormat } from '../../providers/index.js';
 import { checkMessagesRequest } from './check-request.js';
 import { applyCostRule } from './cost-rule.js';
 import type { CountTokensRequest, MessagesRequest } from './request-schema.js';

@@ -11,7 +11,7 @@ import { isRecord } from '../../core/guards.js';
 import type { Usage } from '../../core/chat-response.js';
 import type { GatewayError } from '../../core/gateway-error.js';
 import type { OutboundEvent } from '../../pipeline/index.js';
-import type { NativeEvent } from '../../providers/types.js';
+import type { NativeEvent } from '../../providers/index.js';
 import { anthropicErrorBody } from './errors.js';
 import type { MessageStamp } from './message.js';
 import { withSettledUsage } from './usage.js';

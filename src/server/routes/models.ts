@@ -9,8 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelConfig } from '../../config/types.js';
 import { GatewayError } from '../../core/gateway-error.js';
-import { isChatModel } from '../../routing/catalog.js';
-import { isAllowedModel } from '../../routing/model-allow-list.js';
+import { isChatModel, isAllowedModel } from '../../routing/index.js';
 import { handleError } from '../error-handler.js';
 import { handleAnthropicError } from '../messages/errors.js';
 import { anthropicModelPage, toAnthropicModelInfo, type ModelPageQuery } from '../messages/model-list.js';

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { KeyRecord } from '../../auth/index.js';
 import { GatewayError } from '../../core/gateway-error.js';
 import type { Admission } from '../../limits/index.js';
-import type { RequestRecords } from '../../metering/request-records.js';
+import type { RequestRecords } from '../../metering/index.js';
 import type { UsageRecord } from '../../store/index.js';
 import { setRateLimitHeaders } from '../rate-limit-headers.js';
 

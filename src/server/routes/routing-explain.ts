@@ -10,9 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import type { KeyRecord } from '../../auth/index.js';
 import { ChatCompletionBodySchema, withModelFromModels, type ChatCompletionBody } from '../../core/chat-request.js';
 import type { Admission } from '../../limits/index.js';
-import { measurePrompt } from '../../metering/token-count.js';
-import { explainRoute } from '../../routing/explain.js';
-import type { Router } from '../../routing/router.js';
+import { measurePrompt } from '../../metering/index.js';
+import { explainRoute, type Router } from '../../routing/index.js';
 import { setRateLimitHeaders } from '../rate-limit-headers.js';
 
 export interface ExplainRouteDeps {

@@ -210,47 +210,38 @@ export function registerKeyCommands(program: Command, openStore: OpenStore, cata
   return keys;
 }
 
+/** A new key as the CLI's JSON shows it: its secret (shown once) and its settings. */
 function createdKeyJson(key: CreatedKey): Record<string, unknown> {
-  return {
-    id: key.id,
-    key: key.secret,
-    name: key.name,
-    last4: key.last4,
-    routing: key.routing,
-    provider: key.provider,
-    spendCapUsd: key.spendCapUsd,
-    responseCacheTtlSeconds: key.responseCacheTtlSeconds,
-    ...governanceJson(key),
-    createdAt: key.createdAt,
-  };
+  return { id: key.id, key: key.secret, name: key.name, last4: key.last4, ...keySettingsJson(key) };
 }
 
-/** A key's governance as the CLI's JSON shows it. */
-function governanceJson(key: KeyInfo): Record<string, unknown> {
-  return {
-    budgetUsd: key.budgetUsd,
-    budgetPeriod: key.budgetPeriod,
-    allowedModels: key.allowedModels,
-    rpmLimit: key.rpmLimit,
-    tpmLimit: key.tpmLimit,
-    expiresAt: key.expiresAt,
-  };
-}
-
+/** A key as the CLI's JSON lists it: its status, settings and history. */
 function keyJson(key: KeyInfo): Record<string, unknown> {
   return {
     id: key.id,
     name: key.name,
     last4: key.last4,
     status: key.status,
+    ...keySettingsJson(key),
+    lastUsedAt: key.lastUsedAt,
+    revokedAt: key.revokedAt,
+    rotatedFrom: key.rotatedFrom,
+  };
+}
+
+/** What the CLI's JSON shows of every key, new or listed: its routing, caps, governance and creation time. */
+function keySettingsJson(key: KeyInfo): Record<string, unknown> {
+  return {
     routing: key.routing,
     provider: key.provider,
     spendCapUsd: key.spendCapUsd,
     responseCacheTtlSeconds: key.responseCacheTtlSeconds,
-    ...governanceJson(key),
+    budgetUsd: key.budgetUsd,
+    budgetPeriod: key.budgetPeriod,
+    allowedModels: key.allowedModels,
+    rpmLimit: key.rpmLimit,
+    tpmLimit: key.tpmLimit,
+    expiresAt: key.expiresAt,
     createdAt: key.createdAt,
-    lastUsedAt: key.lastUsedAt,
-    revokedAt: key.revokedAt,
-    rotatedFrom: key.rotatedFrom,
   };
 }

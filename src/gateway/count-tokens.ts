@@ -10,11 +10,10 @@
 import type { NativeBody } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { adapterFor, malformedUpstream, parseJsonSafe, type ProviderAdapter, type TokenCountAdapter } from '../providers/index.js';
-import type { Candidate } from '../routing/index.js';
+import { targetOf, type Candidate } from '../routing/index.js';
 import type { CancelSignal } from './cancellation.js';
 import type { AttemptInfo, GatewayDeps } from './gateway.js';
 import { readBodyText, readErrorText } from './upstream-body.js';
-import { targetOf } from './upstream-target.js';
 
 /** What `Gateway.countTokens` resolves to: the upstream's count of the prompt, and the attempt that made it. */
 export interface TokenCountResult extends AttemptInfo {

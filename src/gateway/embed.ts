@@ -13,10 +13,9 @@ import { inputCount, splitEmbeddingCall, type EmbeddingCall } from '../core/embe
 import type { EmbeddingResponse } from '../core/embedding-response.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { adapterFor, malformedUpstream, parseJsonSafe, type EmbeddingsAdapter, type ProviderAdapter } from '../providers/index.js';
-import type { Candidate } from '../routing/index.js';
+import { targetOf, type Candidate } from '../routing/index.js';
 import { Cancellation, type CancelSignal } from './cancellation.js';
 import type { AttemptInfo, GatewayDeps } from './gateway.js';
-import { targetOf } from './upstream-target.js';
 import { MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText } from './upstream-body.js';
 
 /** Upstream calls one embeddings request runs at once: a 2,048-input Gemini request is 21 calls, 4 at a time. */

@@ -23,7 +23,7 @@ import {
   type StreamTranslator,
   type TranslateContext,
 } from '../providers/index.js';
-import type { Candidate, AttemptOutcome } from '../routing/index.js';
+import { targetOf, type Candidate, type AttemptOutcome } from '../routing/index.js';
 import type { AttemptSpan, AttemptTracer } from '../telemetry/index.js';
 import { mergeChoiceStreams, mergeCompletions } from './choice-fan-out.js';
 import { countingCandidates, countTokensOn, type TokenCountResult } from './count-tokens.js';
@@ -35,7 +35,6 @@ import { withoutCredential } from './redact-credential.js';
 import { readSseBatches } from './sse-reader.js';
 import { assertEventStream, MAX_UPSTREAM_BODY_BYTES, readBodyText, readErrorText } from './upstream-body.js';
 import { toNetworkError, type UpstreamClient, type UpstreamResponse } from './upstream-client.js';
-import { targetOf } from './upstream-target.js';
 import type { CancelSignal } from './cancellation.js';
 
 export type { AttemptOutcome } from '../routing/index.js';

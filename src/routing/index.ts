@@ -1,9 +1,10 @@
 /**
  * @module Routing, seen from outside: the {@link Catalog} of models and the deployments that serve them (a
- * `Candidate` is one deployment that can be attempted); the {@link Router}, which orders a request's candidates by
- * its routing mode and the deployments' health and is told what each attempt did (`AttemptOutcome`); the health
- * store and circuit breakers it reads (in memory here, shared through Redis in `redis/`); a route's explanation for
- * the dashboard; and the checks of a key's model allow-list and of a key's or request's provider preferences.
+ * `Candidate` is one deployment that can be attempted, and {@link targetOf} where it is called); the {@link Router},
+ * which orders a request's candidates by its routing mode and the deployments' health and is told what each attempt
+ * did (`AttemptOutcome`); the health store and circuit breakers it reads (in memory here, shared through Redis in
+ * `redis/`); a route's explanation for the dashboard; and the checks of a key's model allow-list and of a key's or
+ * request's provider preferences.
  */
 export { Catalog, isChatModel, requireChatModel, requireEmbeddingModel, type Candidate } from './catalog.js';
 export {
@@ -35,3 +36,4 @@ export {
   type RouteOptions,
   type RouterDeps,
 } from './router.js';
+export { targetOf } from './upstream-target.js';

@@ -6,8 +6,9 @@
  */
 import type { CanonicalChatRequest } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
-import { adapterFor } from '../providers/registry.js';
+import { adapterFor } from '../providers/index.js';
 import type { Candidate } from './catalog.js';
+import { targetOf } from './upstream-target.js';
 
 /**
  * A check of one request against deployments: the parameters each would drop (empty: it honours them all). The
@@ -33,17 +34,10 @@ export function parameterCheck(req: CanonicalChatRequest): (candidate: Candidate
  * from the translation) drops nothing: the attempt answers that 400 itself, as it does without `require_parameters`.
  */
 function droppedParameters(req: CanonicalChatRequest, candidate: Candidate): readonly string[] {
-  const { providerConfig, deployment } = candidate;
-  const adapter = adapterFor(providerConfig.format);
+  const adapter = adapterFor(candidate.providerConfig.format);
   const sent = adapter.fanOutChoices === true && (req.n ?? 1) > 1 ? { ...req, n: 1 } : req;
-  const target = {
-    baseUrl: providerConfig.baseUrl,
-    apiKey: providerConfig.apiKey,
-    upstreamModel: deployment.model,
-    ...(candidate.byok === true ? { byok: true } : {}),
-  };
   try {
-    return adapter.toUpstream(sent, target, req.stream === true).warnings;
+    return adapter.toUpstream(sent, targetOf(candidate), req.stream === true).warnings;
   } catch (error) {
     if (error instanceof GatewayError) return [];
     throw error;

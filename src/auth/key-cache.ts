@@ -14,8 +14,8 @@
  *   NOTIFY; SQLite's `key_changes` log read when `data_version` moves, and after this process's own writes through
  *   `invalidate()`). Only those entries are dropped, and the next request reads them again; no table is reloaded.
  *   A lookup in flight while its key or account changes answers its own request but is not kept.
- * - A rotated key in its grace period is held with the moment its revocation takes effect; it is refused from that
- *   moment on without any notice.
+ * - A rotated key in its grace period is held with the moment its revocation takes effect (a key with an expiry, with
+ *   that moment, whichever comes first); it is refused from that moment on without any notice.
  * - Before refusing a key the filter does not know, SQLite's `data_version` is checked (a synchronous pragma): if
  *   another process committed meanwhile, the log is read first, so a key the CLI just created is honoured at once.
  *   PostgreSQL sends a new key's NOTIFY as it commits, before the writer even hears back, so a client handed the key

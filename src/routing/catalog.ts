@@ -4,7 +4,7 @@
  */
 import type { ChatModelConfig, Deployment, EmbeddingModelConfig, ModelConfig, ProviderConfig } from '../config/types.js';
 import { GatewayError, invalidRequest } from '../core/gateway-error.js';
-import type { WireFormat } from '../providers/types.js';
+import type { WireFormat } from '../providers/index.js';
 import { AUTO_MODEL } from './router.js';
 
 /** One deployment that can be attempted: the model, where it is served, and the provider to call. */

@@ -21,8 +21,8 @@ import type { ChatModelConfig, EmbeddingModelConfig, ModelConfig } from '../conf
 import type { ChatCompletionRequest, ProviderPreferences, ProviderSortBy, RoutingMode } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { ModelPatterns } from '../core/model-patterns.js';
-import { measurePrompt, type PromptSize } from '../metering/token-count.js';
-import type { WireFormat } from '../providers/types.js';
+import { measurePrompt, type PromptSize } from '../metering/index.js';
+import type { WireFormat } from '../providers/index.js';
 import { requireEmbeddingModel, type Candidate, type Catalog } from './catalog.js';
 import type { CircuitBreakers } from './circuit-breaker.js';
 import { deploymentKey, type HealthStore, type SuccessSample } from './health.js';

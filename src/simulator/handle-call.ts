@@ -81,6 +81,6 @@ function answer(
     }
     const plan = format.stream(call, reply, context, knobs.midStreamError);
     res.writeHead(200, { ...headers, 'content-type': plan.contentType, 'cache-control': 'no-cache' });
-    writePacedStream(res, plan, knobs);
+    writePacedStream(res, plan, knobs, state.now);
   });
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it, mock } from 'node:test';
 import { startSimulator, type Simulator } from './index.js';
 import { obj, post, PROVIDER_HEADERS } from './test-helpers.js';
 
@@ -105,21 +105,6 @@ describe('knobs', () => {
     assert.equal((await control('GET', '/_sim/nothing')).status, 404);
   });
 
-  it('delay the answer by latencyMs', async () => {
-    sim.setKnobs('slow', { latencyMs: 60 });
-    const started = performance.now();
-    assert.equal((await chat('slow')).status, 200);
-    assert.ok(performance.now() - started >= 59);
-  });
-
-  it('delay a stream by latencyMs + ttftMs + pace', async () => {
-    sim.setKnobs('slow-stream', { latencyMs: 30, ttftMs: 30, tokensPerSecond: 500, outputTokens: 11 });
-    const started = performance.now();
-    const response = await chat('slow-stream', { stream: true });
-    await response.text();
-    assert.ok(performance.now() - started >= 30 + 30 + 10 * 2 - 1);
-  });
-
   it('use the injected random source for errorRate', async () => {
     const seeded = await startSimulator({ random: () => 0.3, defaults: { errorRate: 0.5, errorStatus: 502 } });
     try {
@@ -131,6 +116,71 @@ describe('knobs', () => {
     } finally {
       await seeded.close();
     }
+  });
+});
+
+describe('latency knobs, on a mocked clock', () => {
+  // Its own simulator, pacing streams on Date.now: with setTimeout and Date mocked, time moves only when a test ticks.
+  // The mock stays on for the whole suite (undici's own timers do not survive a reset and re-enable in between).
+  let timed: Simulator;
+  before(async () => {
+    timed = await startSimulator({ now: () => Date.now() });
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+  });
+  after(async () => {
+    mock.timers.reset();
+    await timed.close();
+  });
+  afterEach(() => timed.resetKnobs());
+
+  function timedChat(model: string, extra: Record<string, unknown> = {}): Promise<Response> {
+    const body = { model, messages: [{ role: 'user', content: 'hello' }], ...extra };
+    return post(`${timed.url}/openai/v1/chat/completions`, PROVIDER_HEADERS.openai, body);
+  }
+
+  /**
+   * Resolves once a call for `model` (a model of its own per test) has reached the simulator, and so has set its
+   * latency timer, polling on event-loop turns (setImmediate is not mocked).
+   */
+  async function arrived(model: string): Promise<void> {
+    while (timed.stats().byModel[model] !== 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Whether `promise` has settled, after a full round trip to the simulator (a call it answers at once). */
+  async function settledAfterRoundTrip(promise: Promise<unknown>): Promise<boolean> {
+    let settled = false;
+    void promise.then(() => {
+      settled = true;
+    });
+    assert.equal((await timedChat('prompt')).status, 200);
+    return settled;
+  }
+
+  it('delay a stream by latencyMs + ttftMs + pace', async () => {
+    timed.setKnobs('slow-stream', { latencyMs: 30, ttftMs: 30, tokensPerSecond: 500, outputTokens: 11 });
+    const pending = timedChat('slow-stream', { stream: true });
+    await arrived('slow-stream');
+    mock.timers.tick(29);
+    assert.equal(await settledAfterRoundTrip(pending), false, 'no headers before latencyMs');
+    mock.timers.tick(1);
+    const response = await pending;
+    assert.equal(response.status, 200);
+    const text = response.text();
+    // The first token is due ttftMs after the headers, the 11th ten intervals of 2 ms (500 tokens/s) later.
+    mock.timers.tick(30 + 10 * 2 - 1);
+    assert.equal(await settledAfterRoundTrip(text), false, 'the stream is still going before its last token is due');
+    mock.timers.tick(1);
+    assert.match(await text, /\[DONE\]/);
+  });
+
+  it('delay the answer by latencyMs', async () => {
+    timed.setKnobs('slow', { latencyMs: 60 });
+    const pending = timedChat('slow');
+    await arrived('slow');
+    mock.timers.tick(59);
+    assert.equal(await settledAfterRoundTrip(pending), false, 'no answer before latencyMs');
+    mock.timers.tick(1);
+    assert.equal((await pending).status, 200);
   });
 });
 

@@ -24,6 +24,8 @@ export interface SimulatorOptions {
   defaults?: Partial<SimulatorKnobs>;
   /** Source of error draws in [0, 1); default a fixed-seed generator, so runs repeat. */
   random?: () => number;
+  /** The clock streams are paced on, in ms; default `performance.now` (tests pass a mocked one). */
+  now?: () => number;
 }
 
 /** A running simulator. */
@@ -93,7 +95,7 @@ function formatUrl(host: string, port: number): string {
  * await sim.close();
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const state = new SimulatorState(options.defaults, options.random);
+  const state = new SimulatorState(options.defaults, options.random, options.now);
   // Handlers do not throw by design; if one does, answer 500 rather than crash the test or benchmark.
   const server = createServer((req, res) => guarded(res, () => route(state, req, res)));
   const host = options.host ?? '127.0.0.1';

@@ -28,6 +28,8 @@ export class SimulatorState {
   readonly knobs: KnobStore;
   /** Draws for `errorRate`; seeded unless the caller injected a source. */
   readonly random: () => number;
+  /** The clock streams are paced on, in ms. */
+  readonly now: () => number;
   /** The prompt prefixes cached so far (Anthropic `cache_control`). */
   readonly promptCache = new PromptCacheStore();
   /** Id characters come from their own seeded stream so ids never shift the error draws. */
@@ -38,9 +40,10 @@ export class SimulatorState {
   private inFlight = 0;
   private peakInFlight = 0;
 
-  constructor(defaults: Partial<SimulatorKnobs> | undefined, random: (() => number) | undefined) {
+  constructor(defaults: Partial<SimulatorKnobs> | undefined, random: (() => number) | undefined, now: () => number = () => performance.now()) {
     this.knobs = new KnobStore(defaults);
     this.random = random ?? createSeededRandom(0x5eed);
+    this.now = now;
   }
 
   countRequest(): void {

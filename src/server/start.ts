@@ -30,6 +30,7 @@ import { startTelemetry, type Telemetry } from '../telemetry/index.js';
 import { findUsageByRequestId, migrateToLatest, openStore, type Store } from '../store/index.js';
 import { sql } from 'kysely';
 import { buildApp } from './app.js';
+import { watchCredentials } from './credentials-watch.js';
 import { createSharedState } from './shared-state.js';
 import { type BackgroundTask, GatewayMetrics } from './metrics.js';
 import { createProviderKeyTester } from './provider-key-tester.js';
@@ -108,16 +109,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const { cipher } = loadMasterKey({ envValue: config.masterKey, dataDir: config.dataDir });
   const credentials = new ProviderCredentialsService({ db: store.db, cipher, formats: providerKeyFormats(config.providers) });
   await credentials.load();
-  // BYOK keys added or removed by another instance (or the CLI) reach this one the way API keys do: the store's
-  // change signal (SQLite data_version, PostgreSQL NOTIFY) is polled, and the table is reloaded when it moved.
-  let credentialsVersion = store.dataVersion();
-  const credentialsWatch = setInterval(() => {
-    const version = store.dataVersion();
-    if (version === credentialsVersion) return;
-    credentialsVersion = version;
-    credentials.load().catch(backgroundFailed('provider_credentials', 'warn', 'reloading BYOK provider keys failed; retried at the next change'));
-  }, options.keyPollMs ?? 250);
-  credentialsWatch.unref();
+  const stopCredentialsWatch = watchCredentials({
+    dataVersion: () => store.dataVersion(),
+    reload: () => credentials.load(),
+    intervalMs: options.keyPollMs ?? 250,
+    onError: backgroundFailed('provider_credentials', 'warn', 'reloading BYOK provider keys failed; retried at the next change'),
+  });
   const sessions = createSessionService({
     db: store.db,
     now: Date.now,
@@ -263,7 +260,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       await admission.settled();
       await shared.close();
       keys.stop();
-      clearInterval(credentialsWatch);
+      stopCredentialsWatch();
       await client.close();
       await images.close();
       await simulator?.close();

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from './index.js';
+import { describe, it } from 'node:test';
 import { arr, obj, parseSse, post, PROVIDER_HEADERS } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 const headers = PROVIDER_HEADERS.anthropic;
 const model = 'claude-sonnet-4-5';
-let sim: Simulator;
-let endpoint: string;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 8 } });
-  endpoint = `${sim.url}/anthropic/v1/messages`;
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('/anthropic/v1/messages');
 
 const user = { role: 'user', content: 'Weather in Paris' }; // 16 chars → 4 + 3
 const weatherTool = {
@@ -28,14 +20,14 @@ const weatherTool = {
 const timeTool = { name: 'get_time', input_schema: { type: 'object', properties: {} } };
 
 async function create(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await post(endpoint, headers, { model, max_tokens: 1024, messages: [user], ...body });
+  const response = await post(simulator.endpoint, headers, { model, max_tokens: 1024, messages: [user], ...body });
   assert.equal(response.status, 200, await response.clone().text());
   return obj(await response.json());
 }
 
 /** The stream's payloads; every event name matches its payload's type. */
 async function events(body: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-  const response = await post(endpoint, headers, { model, max_tokens: 1024, messages: [user], stream: true, ...body });
+  const response = await post(simulator.endpoint, headers, { model, max_tokens: 1024, messages: [user], stream: true, ...body });
   assert.equal(response.status, 200);
   const parsed = parseSse(await response.text());
   const payloads = parsed.map((event) => obj(JSON.parse(event.data)));
@@ -48,7 +40,7 @@ function blocks(body: Record<string, unknown>): Record<string, unknown>[] {
 }
 
 async function expect400(body: Record<string, unknown>, pattern: RegExp): Promise<void> {
-  const response = await post(endpoint, headers, { model, max_tokens: 1024, messages: [user], ...body });
+  const response = await post(simulator.endpoint, headers, { model, max_tokens: 1024, messages: [user], ...body });
   assert.equal(response.status, 400);
   const error = obj(obj(await response.json()).error);
   assert.equal(error.type, 'invalid_request_error');
@@ -80,7 +72,7 @@ describe('Anthropic format: tool use', () => {
       blocks(named).map((block) => [block.name, block.input]),
       [['get_time', {}]],
     );
-    sim.setKnobs(model, { parallelToolCalls: 3 });
+    simulator.sim.setKnobs(model, { parallelToolCalls: 3 });
     const parallel = await create({ tools: [weatherTool, timeTool], tool_choice: { type: 'any' } });
     assert.deepEqual(
       blocks(parallel).map((block) => block.name),
@@ -98,7 +90,7 @@ describe('Anthropic format: tool use', () => {
   });
 
   it('answers tool results with text that mentions them, results split over user messages included', async () => {
-    sim.setKnobs('*', { outputTokens: 12 });
+    simulator.sim.setKnobs('*', { outputTokens: 12 });
     const toolUse = {
       role: 'assistant',
       content: [
@@ -173,7 +165,7 @@ describe('Anthropic format: images', () => {
 
 describe('Anthropic format: thinking', () => {
   it('puts a signed thinking block before the text and counts it in output_tokens', async () => {
-    sim.setKnobs(model, { reasoningTokens: 4 });
+    simulator.sim.setKnobs(model, { reasoningTokens: 4 });
     const body = await create({ messages: [{ role: 'user', content: 'one two three' }] });
     const [thinking, text] = blocks(body);
     assert.equal(thinking?.type, 'thinking');
@@ -185,7 +177,7 @@ describe('Anthropic format: thinking', () => {
   });
 
   it('streams thinking_delta then signature_delta, then the text block at index 1', async () => {
-    sim.setKnobs(model, { reasoningTokens: 3 });
+    simulator.sim.setKnobs(model, { reasoningTokens: 3 });
     const payloads = await events({});
     const starts = payloads.filter((payload) => payload.type === 'content_block_start').map((payload) => obj(payload.content_block));
     assert.deepEqual(starts, [
@@ -207,7 +199,7 @@ describe('Anthropic format: thinking', () => {
 
 describe('Anthropic format: refusals', () => {
   it('stops with refusal, no content, and stop_details', async () => {
-    sim.setKnobs(model, { refuse: true });
+    simulator.sim.setKnobs(model, { refuse: true });
     const body = await create({ tools: [weatherTool] });
     assert.equal(body.stop_reason, 'refusal');
     assert.deepEqual(body.content, []);
@@ -249,7 +241,7 @@ describe('Anthropic format: structured output', () => {
 
 describe('Anthropic format: prompt cache', () => {
   it('reports cache_read_input_tokens and leaves them out of input_tokens', async () => {
-    sim.setKnobs(model, { cachedPromptTokens: 5 });
+    simulator.sim.setKnobs(model, { cachedPromptTokens: 5 });
     const body = await create({});
     assert.deepEqual(
       [obj(body.usage).input_tokens, obj(body.usage).cache_read_input_tokens, obj(body.usage).cache_creation_input_tokens],

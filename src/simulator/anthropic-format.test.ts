@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from './index.js';
+import { describe, it } from 'node:test';
 import { arr, obj, parseSse, post, PROVIDER_HEADERS, readFixtureChunks, readFixtureJson } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 const headers = PROVIDER_HEADERS.anthropic;
-let sim: Simulator;
-let endpoint: string;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 8 } });
-  endpoint = `${sim.url}/anthropic/v1/messages`;
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('/anthropic/v1/messages');
 
 const request = {
   model: 'claude-sonnet-4-5',
@@ -29,7 +21,7 @@ function eventOrder(types: string[]): string[] {
 
 describe('Anthropic format, non-streaming', () => {
   it('answers a Message with the recorded shape and usage', async () => {
-    const response = await post(endpoint, headers, request);
+    const response = await post(simulator.endpoint, headers, request);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('request-id') ?? '', /^req_/);
     const body = obj(await response.json());
@@ -46,14 +38,14 @@ describe('Anthropic format, non-streaming', () => {
   });
 
   it('cuts at max_tokens with stop_reason max_tokens', async () => {
-    const body = obj(await (await post(endpoint, headers, { ...request, max_tokens: 2 })).json());
+    const body = obj(await (await post(simulator.endpoint, headers, { ...request, max_tokens: 2 })).json());
     assert.equal(body.stop_reason, 'max_tokens');
     assert.deepEqual(body.content, [{ type: 'text', text: 'Simulated reply' }]);
     assert.equal(obj(body.usage).output_tokens, 2);
   });
 
   it('stops at a stop sequence and names it', async () => {
-    const body = obj(await (await post(endpoint, headers, { ...request, stop_sequences: ['two'] })).json());
+    const body = obj(await (await post(simulator.endpoint, headers, { ...request, stop_sequences: ['two'] })).json());
     assert.equal(body.stop_reason, 'stop_sequence');
     assert.equal(body.stop_sequence, 'two');
     assert.equal(obj(arr(body.content)[0]).text, 'Simulated reply from claude-sonnet-4-5: one ');
@@ -61,7 +53,7 @@ describe('Anthropic format, non-streaming', () => {
 
   it('requires max_tokens like the real API', async () => {
     const { max_tokens: _omitted, ...withoutMax } = request;
-    const response = await post(endpoint, headers, withoutMax);
+    const response = await post(simulator.endpoint, headers, withoutMax);
     assert.equal(response.status, 400);
     const body = obj(await response.json());
     assert.equal(body.type, 'error');
@@ -70,27 +62,27 @@ describe('Anthropic format, non-streaming', () => {
   });
 
   it('answers 401 without x-api-key and 400 without anthropic-version', async () => {
-    const noKey = await post(endpoint, { 'anthropic-version': '2023-06-01' }, request);
+    const noKey = await post(simulator.endpoint, { 'anthropic-version': '2023-06-01' }, request);
     assert.equal(noKey.status, 401);
     assert.equal(obj(obj(await noKey.json()).error).type, 'authentication_error');
-    const noVersion = await post(endpoint, { 'x-api-key': 'k' }, request);
+    const noVersion = await post(simulator.endpoint, { 'x-api-key': 'k' }, request);
     assert.equal(noVersion.status, 400);
     assert.equal(obj(obj(await noVersion.json()).error).type, 'invalid_request_error');
   });
 
   it('answers malformed JSON with 400 invalid_request_error', async () => {
-    const response = await post(endpoint, headers, '{nope');
+    const response = await post(simulator.endpoint, headers, '{nope');
     assert.equal(response.status, 400);
     assert.equal(obj(obj(await response.json()).error).type, 'invalid_request_error');
   });
 
   it('maps injected 529 to overloaded_error and 429 to rate_limit_error with retry-after', async () => {
-    sim.setKnobs('*', { errorRate: 1, errorStatus: 529 });
-    const overloaded = await post(endpoint, headers, request);
+    simulator.sim.setKnobs('*', { errorRate: 1, errorStatus: 529 });
+    const overloaded = await post(simulator.endpoint, headers, request);
     assert.equal(overloaded.status, 529);
     assert.deepEqual(await overloaded.json(), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
-    sim.setKnobs('*', { errorStatus: 429 });
-    const limited = await post(endpoint, headers, request);
+    simulator.sim.setKnobs('*', { errorStatus: 429 });
+    const limited = await post(simulator.endpoint, headers, request);
     assert.equal(limited.status, 429);
     assert.equal(limited.headers.get('retry-after'), '1');
     assert.equal(obj(obj(await limited.json()).error).type, 'rate_limit_error');
@@ -99,7 +91,7 @@ describe('Anthropic format, non-streaming', () => {
 
 describe('Anthropic format, streaming', () => {
   it('streams named events in the recorded order with cumulative usage', async () => {
-    const response = await post(endpoint, headers, { ...request, stream: true });
+    const response = await post(simulator.endpoint, headers, { ...request, stream: true });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
     const events = parseSse(await response.text());
@@ -125,15 +117,15 @@ describe('Anthropic format, streaming', () => {
   });
 
   it('reports stop_sequence in message_delta', async () => {
-    const response = await post(endpoint, headers, { ...request, stream: true, stop_sequences: ['three'] });
+    const response = await post(simulator.endpoint, headers, { ...request, stream: true, stop_sequences: ['three'] });
     const payloads = parseSse(await response.text()).map((event) => obj(JSON.parse(event.data)));
     const delta = payloads.find((payload) => payload.type === 'message_delta');
     assert.deepEqual(obj(delta).delta, { stop_reason: 'stop_sequence', stop_sequence: 'three' });
   });
 
   it('sends 200, message_start, then an overloaded error event when midStreamError is set', async () => {
-    sim.setKnobs('claude-sonnet-4-5', { midStreamError: true });
-    const response = await post(endpoint, headers, { ...request, stream: true });
+    simulator.sim.setKnobs('claude-sonnet-4-5', { midStreamError: true });
+    const response = await post(simulator.endpoint, headers, { ...request, stream: true });
     assert.equal(response.status, 200);
     const events = parseSse(await response.text());
     assert.deepEqual(

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { validateOpenAI } from '../../test/openai-schemas.js';
-import { startSimulator, type Simulator } from './index.js';
 import { REFUSAL_TEXT } from './reply.js';
 import { arr, assembleOpenAIStream, obj, post, PROVIDER_HEADERS, sseJson } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 const auth = PROVIDER_HEADERS.openai;
-let sim: Simulator;
-let endpoint: string;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 8 } });
-  endpoint = `${sim.url}/openai/v1/chat/completions`;
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('/openai/v1/chat/completions');
 
 const user = { role: 'user', content: 'Weather in Paris' };
 const weatherTool = {
@@ -39,7 +31,7 @@ const weatherTool = {
 const timeTool = { type: 'function', function: { name: 'get_time', parameters: { type: 'object', properties: {} } } };
 
 async function complete(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await post(endpoint, auth, { model: 'gpt-4o', ...body });
+  const response = await post(simulator.endpoint, auth, { model: 'gpt-4o', ...body });
   assert.equal(response.status, 200, await response.clone().text());
   const json = obj(await response.json());
   validateOpenAI('CreateChatCompletionResponse', json);
@@ -47,7 +39,7 @@ async function complete(body: Record<string, unknown>): Promise<Record<string, u
 }
 
 async function streamChunks(body: Record<string, unknown>): Promise<Record<string, unknown>[]> {
-  const response = await post(endpoint, auth, { model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, ...body });
+  const response = await post(simulator.endpoint, auth, { model: 'gpt-4o', stream: true, stream_options: { include_usage: true }, ...body });
   assert.equal(response.status, 200);
   const chunks = sseJson(await response.text()).map(obj);
   for (const chunk of chunks) validateOpenAI('CreateChatCompletionStreamResponse', chunk);
@@ -67,7 +59,7 @@ function usage(body: Record<string, unknown>): Record<string, unknown> {
 }
 
 async function expect400(body: Record<string, unknown>, pattern: RegExp): Promise<void> {
-  const response = await post(endpoint, auth, { model: 'gpt-4o', ...body });
+  const response = await post(simulator.endpoint, auth, { model: 'gpt-4o', ...body });
   assert.equal(response.status, 400);
   const error = await response.json();
   validateOpenAI('ErrorResponse', error);
@@ -113,7 +105,7 @@ describe('OpenAI format: tool calls', () => {
   });
 
   it('makes parallelToolCalls calls, cycling the tools, unless parallel_tool_calls is false', async () => {
-    sim.setKnobs('gpt-4o', { parallelToolCalls: 3 });
+    simulator.sim.setKnobs('gpt-4o', { parallelToolCalls: 3 });
     const body = await complete({ messages: [user], tools: [weatherTool, timeTool], tool_choice: 'required' });
     const calls = arr(message(body).tool_calls).map((call) => obj(obj(call).function).name);
     assert.deepEqual(calls, ['get_weather', 'get_time', 'get_weather']);
@@ -124,7 +116,7 @@ describe('OpenAI format: tool calls', () => {
   });
 
   it('answers a tool result with text that mentions it', async () => {
-    sim.setKnobs('*', { outputTokens: 12 });
+    simulator.sim.setKnobs('*', { outputTokens: 12 });
     const body = await complete({
       messages: [
         user,
@@ -145,7 +137,7 @@ describe('OpenAI format: tool calls', () => {
   });
 
   it('streams a header chunk per call, then argument fragments, then finish_reason tool_calls', async () => {
-    sim.setKnobs('gpt-4o', { parallelToolCalls: 2 });
+    simulator.sim.setKnobs('gpt-4o', { parallelToolCalls: 2 });
     const chunks = await streamChunks({ messages: [user], tools: [weatherTool] });
     assert.deepEqual(obj(choices(chunks[0] ?? {})[0]).delta, { role: 'assistant', content: null, refusal: null });
     const header = obj(arr(obj(choices(chunks[1] ?? {})[0]?.delta).tool_calls)[0]);
@@ -165,7 +157,7 @@ describe('OpenAI format: tool calls', () => {
   });
 
   it('accumulates through the openai SDK stream helper', async () => {
-    const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${sim.url}/openai/v1`, maxRetries: 0 });
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${simulator.sim.url}/openai/v1`, maxRetries: 0 });
     const stream = client.chat.completions.stream({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'Weather in Paris' }],
@@ -250,7 +242,7 @@ describe('OpenAI format: n choices', () => {
 
 describe('OpenAI format: reasoning', () => {
   it('adds reasoning_content and counts reasoning tokens in completion tokens', async () => {
-    sim.setKnobs('gpt-4o', { reasoningTokens: 5 });
+    simulator.sim.setKnobs('gpt-4o', { reasoningTokens: 5 });
     const body = await complete({ messages: [{ role: 'user', content: 'one two three' }] });
     assert.equal(message(body).reasoning_content, 'Thinking about: one two three');
     assert.equal(message(body).content, 'Simulated reply from gpt-4o: one two three one');
@@ -259,7 +251,7 @@ describe('OpenAI format: reasoning', () => {
   });
 
   it('streams reasoning_content deltas before content', async () => {
-    sim.setKnobs('gpt-4o', { reasoningTokens: 3 });
+    simulator.sim.setKnobs('gpt-4o', { reasoningTokens: 3 });
     const chunks = await streamChunks({ messages: [{ role: 'user', content: 'one two three' }] });
     const deltas = chunks.flatMap((chunk) => choices(chunk).map((choice) => obj(choice.delta)));
     const firstContent = deltas.findIndex((delta) => typeof delta.content === 'string' && delta.content.length > 0);
@@ -270,7 +262,7 @@ describe('OpenAI format: reasoning', () => {
   });
 
   it('lets reasoning use up max_completion_tokens (finish_reason length, no content)', async () => {
-    sim.setKnobs('gpt-4o', { reasoningTokens: 5 });
+    simulator.sim.setKnobs('gpt-4o', { reasoningTokens: 5 });
     const body = await complete({ messages: [{ role: 'user', content: 'one two three' }], max_completion_tokens: 3 });
     assert.equal(choices(body)[0]?.finish_reason, 'length');
     assert.equal(message(body).content, '');
@@ -280,7 +272,7 @@ describe('OpenAI format: reasoning', () => {
 
 describe('OpenAI format: refusals', () => {
   it('sets message.refusal with null content and finish_reason stop', async () => {
-    sim.setKnobs('gpt-4o', { refuse: true });
+    simulator.sim.setKnobs('gpt-4o', { refuse: true });
     const body = await complete({ messages: [user], tools: [weatherTool] });
     assert.equal(message(body).content, null);
     assert.equal(message(body).refusal, REFUSAL_TEXT);
@@ -330,10 +322,10 @@ describe('OpenAI format: JSON output', () => {
 
 describe('OpenAI format: cached prompt tokens', () => {
   it('reports the cachedPromptTokens knob, capped at the prompt size', async () => {
-    sim.setKnobs('gpt-4o', { cachedPromptTokens: 4 });
+    simulator.sim.setKnobs('gpt-4o', { cachedPromptTokens: 4 });
     const body = await complete({ messages: [user] });
     assert.equal(obj(usage(body).prompt_tokens_details).cached_tokens, 4);
-    sim.setKnobs('gpt-4o', { cachedPromptTokens: 10_000 });
+    simulator.sim.setKnobs('gpt-4o', { cachedPromptTokens: 10_000 });
     const capped = await complete({ messages: [user] });
     assert.equal(obj(usage(capped).prompt_tokens_details).cached_tokens, usage(capped).prompt_tokens);
   });

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { validateOpenAI } from '../../test/openai-schemas.js';
-import { startSimulator, type Simulator } from './index.js';
 import { arr, obj, post, PROVIDER_HEADERS, parseSse, readFixtureJson, sseJson } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 const auth = PROVIDER_HEADERS.openai;
-let sim: Simulator;
-let endpoint: string;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 8 } });
-  endpoint = `${sim.url}/openai/v1/chat/completions`;
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('/openai/v1/chat/completions');
 
 const messages = [
   { role: 'system', content: 'Be brief.' }, // 9 chars → 3 + 3
@@ -28,7 +20,7 @@ function firstChoice(body: unknown): Record<string, unknown> {
 
 describe('OpenAI format, non-streaming', () => {
   it('answers a chat.completion that matches the schema and the recorded shape', async () => {
-    const response = await post(endpoint, auth, { model: 'gpt-4o-mini', messages });
+    const response = await post(simulator.endpoint, auth, { model: 'gpt-4o-mini', messages });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('x-request-id') ?? '', /^req_/);
     const body = obj(await response.json());
@@ -47,14 +39,14 @@ describe('OpenAI format, non-streaming', () => {
 
   it('serves every OpenAI-compatible provider prefix', async () => {
     for (const provider of ['openai', 'mistral', 'deepseek', 'xai', 'groq', 'deepinfra']) {
-      const response = await post(`${sim.url}/${provider}/v1/chat/completions`, auth, { model: `${provider}-m`, messages });
+      const response = await post(`${simulator.sim.url}/${provider}/v1/chat/completions`, auth, { model: `${provider}-m`, messages });
       assert.equal(response.status, 200, provider);
       assert.equal(obj(await response.json()).model, `${provider}-m`);
     }
   });
 
   it('cuts at max_completion_tokens (over max_tokens) with finish_reason length', async () => {
-    const response = await post(endpoint, auth, { model: 'm', messages, max_tokens: 6, max_completion_tokens: 3 });
+    const response = await post(simulator.endpoint, auth, { model: 'm', messages, max_tokens: 6, max_completion_tokens: 3 });
     const body = obj(await response.json());
     assert.equal(firstChoice(body).finish_reason, 'length');
     assert.equal(obj(firstChoice(body).message).content, 'Simulated reply from');
@@ -62,7 +54,7 @@ describe('OpenAI format, non-streaming', () => {
   });
 
   it('stops before a stop string with finish_reason stop', async () => {
-    const response = await post(endpoint, auth, { model: 'm', messages, stop: 'three' });
+    const response = await post(simulator.endpoint, auth, { model: 'm', messages, stop: 'three' });
     const choice = firstChoice(await response.json());
     assert.equal(obj(choice.message).content, 'Simulated reply from m: one two ');
     assert.equal(choice.finish_reason, 'stop');
@@ -71,7 +63,7 @@ describe('OpenAI format, non-streaming', () => {
   it('rejects a missing or empty bearer key with 401', async () => {
     const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer ' }, { authorization: 'Basic abc' }];
     for (const headers of attempts) {
-      const response = await post(endpoint, headers, { model: 'm', messages });
+      const response = await post(simulator.endpoint, headers, { model: 'm', messages });
       assert.equal(response.status, 401);
       validateOpenAI('ErrorResponse', await response.json());
     }
@@ -79,7 +71,7 @@ describe('OpenAI format, non-streaming', () => {
 
   it('rejects malformed JSON and invalid bodies with 400 in OpenAI shape', async () => {
     for (const body of ['{"model":', { model: 'm' }, { model: 'm', messages: [] }, { messages }, { model: 'm', messages, max_tokens: 0 }]) {
-      const response = await post(endpoint, auth, body);
+      const response = await post(simulator.endpoint, auth, body);
       assert.equal(response.status, 400, JSON.stringify(body));
       const error = obj(obj(await response.json()).error);
       assert.equal(error.type, 'invalid_request_error');
@@ -88,8 +80,8 @@ describe('OpenAI format, non-streaming', () => {
   });
 
   it('fails by the error knob with the knob status', async () => {
-    sim.setKnobs('*', { errorRate: 1, errorStatus: 503 });
-    const response = await post(endpoint, auth, { model: 'm', messages });
+    simulator.sim.setKnobs('*', { errorRate: 1, errorStatus: 503 });
+    const response = await post(simulator.endpoint, auth, { model: 'm', messages });
     assert.equal(response.status, 503);
     assert.equal(response.headers.get('retry-after'), null);
     const body = await response.json();
@@ -98,8 +90,8 @@ describe('OpenAI format, non-streaming', () => {
   });
 
   it('sends retry-after: 1 with an injected 429', async () => {
-    sim.setKnobs('*', { errorRate: 1, errorStatus: 429 });
-    const response = await post(endpoint, auth, { model: 'm', messages });
+    simulator.sim.setKnobs('*', { errorRate: 1, errorStatus: 429 });
+    const response = await post(simulator.endpoint, auth, { model: 'm', messages });
     assert.equal(response.status, 429);
     assert.equal(response.headers.get('retry-after'), '1');
     assert.equal(obj(obj(await response.json()).error).code, 'rate_limit_exceeded');
@@ -108,7 +100,7 @@ describe('OpenAI format, non-streaming', () => {
 
 describe('OpenAI format, streaming', () => {
   it('streams role chunk, content deltas, finish chunk, usage chunk, [DONE]', async () => {
-    const response = await post(endpoint, auth, {
+    const response = await post(simulator.endpoint, auth, {
       model: 'gpt-4o-mini',
       messages,
       stream: true,
@@ -140,7 +132,7 @@ describe('OpenAI format, streaming', () => {
   });
 
   it('sends no usage chunk without include_usage, and finishes with length when cut', async () => {
-    const response = await post(endpoint, auth, { model: 'm', messages, stream: true, max_tokens: 2 });
+    const response = await post(simulator.endpoint, auth, { model: 'm', messages, stream: true, max_tokens: 2 });
     const chunks = sseJson(await response.text()).map(obj);
     assert.equal(chunks.length, 1 + 2 + 1);
     assert.ok(chunks.every((chunk) => !('usage' in chunk)));
@@ -148,8 +140,8 @@ describe('OpenAI format, streaming', () => {
   });
 
   it('breaks off with an in-band error and no [DONE] when midStreamError is set', async () => {
-    sim.setKnobs('m', { midStreamError: true });
-    const response = await post(endpoint, auth, { model: 'm', messages, stream: true });
+    simulator.sim.setKnobs('m', { midStreamError: true });
+    const response = await post(simulator.endpoint, auth, { model: 'm', messages, stream: true });
     assert.equal(response.status, 200);
     const events = parseSse(await response.text());
     assert.ok(events.every((event) => event.data !== '[DONE]'));
@@ -162,7 +154,7 @@ describe('OpenAI format, streaming', () => {
 });
 
 describe('OpenAI SDK against the simulator', () => {
-  const client = (): OpenAI => new OpenAI({ apiKey: 'sk-test', baseURL: `${sim.url}/openai/v1`, maxRetries: 0 });
+  const client = (): OpenAI => new OpenAI({ apiKey: 'sk-test', baseURL: `${simulator.sim.url}/openai/v1`, maxRetries: 0 });
 
   it('completes and streams', async () => {
     const completion = await client().chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
@@ -184,7 +176,7 @@ describe('OpenAI SDK against the simulator', () => {
   });
 
   it('raises on the mid-stream error event', async () => {
-    sim.setKnobs('*', { midStreamError: true });
+    simulator.sim.setKnobs('*', { midStreamError: true });
     const stream = await client().chat.completions.create({
       model: 'gpt-4o',
       messages: [{ role: 'user', content: 'hi' }],

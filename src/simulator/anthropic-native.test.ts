@@ -3,25 +3,19 @@
  * unchanged, prompt caching, and the extra fields Claude Code sends.
  */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { signThinking } from './anthropic-thinking.js';
-import { startSimulator, type Simulator } from './index.js';
 import { arr, obj, parseSse, post, PROVIDER_HEADERS } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 const headers = PROVIDER_HEADERS.anthropic;
 const model = 'claude-sonnet-4-5';
-let sim: Simulator;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 8 } });
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('');
 
 const user = { role: 'user', content: 'Weather in Paris' }; // 16 chars → 4 + 3
 
 function send(body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Response> {
-  return post(`${sim.url}/anthropic/v1/messages`, { ...headers, ...extraHeaders }, { model, max_tokens: 4096, messages: [user], ...body });
+  return post(`${simulator.sim.url}/anthropic/v1/messages`, { ...headers, ...extraHeaders }, { model, max_tokens: 4096, messages: [user], ...body });
 }
 
 async function messages(body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<Record<string, unknown>> {
@@ -48,7 +42,7 @@ async function streamEvents(body: Record<string, unknown>): Promise<Record<strin
 const thinkingOn = { type: 'enabled', budget_tokens: 2048 };
 
 describe('Anthropic count_tokens', () => {
-  const countUrl = (): string => `${sim.url}/anthropic/v1/messages/count_tokens`;
+  const countUrl = (): string => `${simulator.sim.url}/anthropic/v1/messages/count_tokens`;
 
   it('answers {input_tokens} with the prompt count /v1/messages reports for the same body', async () => {
     const body = {
@@ -77,7 +71,7 @@ describe('Anthropic count_tokens', () => {
   });
 
   it('fails as the fault knobs say', async () => {
-    sim.setKnobs(model, { errorRate: 1, errorStatus: 529 });
+    simulator.sim.setKnobs(model, { errorRate: 1, errorStatus: 529 });
     const response = await post(countUrl(), headers, { model, messages: [user] });
     assert.equal(response.status, 529);
     assert.equal(obj(obj(await response.json()).error).type, 'overloaded_error');
@@ -96,7 +90,7 @@ describe('Anthropic extended thinking', () => {
   });
 
   it('the reasoningTokens knob turns it on too, and sets its length', async () => {
-    sim.setKnobs(model, { reasoningTokens: 3 });
+    simulator.sim.setKnobs(model, { reasoningTokens: 3 });
     const [thinking] = arr((await messages({})).content).map(obj);
     assert.equal(thinking?.type, 'thinking');
     assert.equal(thinking?.thinking, 'Thinking about: Weather', 'three reasoning tokens');

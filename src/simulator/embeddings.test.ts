@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from './index.js';
+import { describe, it } from 'node:test';
 import { post, PROVIDER_HEADERS } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
-let sim: Simulator;
-before(async () => {
-  sim = await startSimulator();
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('', {});
 
 interface OpenAIEmbeddings {
   object: string;
@@ -18,12 +13,12 @@ interface OpenAIEmbeddings {
 }
 
 async function openai(body: Record<string, unknown>, provider = 'openai', headers: Record<string, string> = PROVIDER_HEADERS.openai) {
-  const response = await post(`${sim.url}/${provider}/v1/embeddings`, headers, body);
+  const response = await post(`${simulator.sim.url}/${provider}/v1/embeddings`, headers, body);
   return { status: response.status, json: (await response.json()) as OpenAIEmbeddings & { error?: { message: string; param: string | null } } };
 }
 
 async function gemini(model: string, requests: unknown[], headers: Record<string, string> = PROVIDER_HEADERS.gemini) {
-  const response = await post(`${sim.url}/google/v1beta/models/${model}:batchEmbedContents`, headers, { requests });
+  const response = await post(`${simulator.sim.url}/google/v1beta/models/${model}:batchEmbedContents`, headers, { requests });
   return {
     status: response.status,
     json: (await response.json()) as { embeddings: { values: number[] }[]; error?: { message: string; status: string } },
@@ -153,14 +148,14 @@ describe('Gemini batchEmbedContents', () => {
 
 describe('embeddings knobs and stats', () => {
   it('injects faults in the provider shape and counts calls by model', async () => {
-    sim.setKnobs('text-embedding-3-small', { errorRate: 1, errorStatus: 503 });
+    simulator.sim.setKnobs('text-embedding-3-small', { errorRate: 1, errorStatus: 503 });
     const failed = await openai({ model: 'text-embedding-3-small', input: 'x' });
     assert.equal(failed.status, 503);
-    sim.setKnobs('gemini-embedding-001', { errorRate: 1, errorStatus: 429 });
+    simulator.sim.setKnobs('gemini-embedding-001', { errorRate: 1, errorStatus: 429 });
     const limited = await gemini('gemini-embedding-001', [text('x')]);
     assert.deepEqual([limited.status, limited.json.error?.status], [429, 'RESOURCE_EXHAUSTED']);
-    const before = sim.stats().byModel['mistral-embed'] ?? 0;
+    const before = simulator.sim.stats().byModel['mistral-embed'] ?? 0;
     await openai({ model: 'mistral-embed', input: 'x' }, 'mistral');
-    assert.equal(sim.stats().byModel['mistral-embed'], before + 1);
+    assert.equal(simulator.sim.stats().byModel['mistral-embed'], before + 1);
   });
 });

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from './index.js';
+import { describe, it } from 'node:test';
 import { arr, obj, parseSse, post, PROVIDER_HEADERS } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 const headers = PROVIDER_HEADERS.gemini;
-let sim: Simulator;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 8 } });
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('');
 
 const user = { role: 'user', parts: [{ text: 'Weather in Paris' }] }; // 16 chars → 4 + 3
 const tools = [
@@ -31,7 +25,7 @@ const tools = [
 ];
 
 function url(model: string, stream: boolean): string {
-  return `${sim.url}/google/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
+  return `${simulator.sim.url}/google/v1beta/models/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
 }
 
 async function generate(body: Record<string, unknown>, model = 'gemini-2.5-flash'): Promise<Record<string, unknown>> {
@@ -87,7 +81,7 @@ describe('Gemini format: function calls', () => {
   });
 
   it('signs the first of parallel calls on gemini-3 models only', async () => {
-    sim.setKnobs('*', { parallelToolCalls: 2 });
+    simulator.sim.setKnobs('*', { parallelToolCalls: 2 });
     const signed = parts(await generate({ tools }, 'gemini-3-pro-preview'));
     assert.equal(signed.length, 2);
     assert.equal(typeof signed[0]?.thoughtSignature, 'string');
@@ -106,7 +100,7 @@ describe('Gemini format: function calls', () => {
   });
 
   it('answers function responses with text that mentions them', async () => {
-    sim.setKnobs('*', { outputTokens: 12 });
+    simulator.sim.setKnobs('*', { outputTokens: 12 });
     const body = await generate({
       tools,
       contents: [
@@ -194,7 +188,7 @@ describe('Gemini format: candidates', () => {
 
 describe('Gemini format: thoughts', () => {
   it('adds a thought part and thoughtsTokenCount (outside candidatesTokenCount)', async () => {
-    sim.setKnobs('*', { reasoningTokens: 4 });
+    simulator.sim.setKnobs('*', { reasoningTokens: 4 });
     const body = await generate({ contents: [{ role: 'user', parts: [{ text: 'one two three' }] }] });
     assert.deepEqual(parts(body)[0], { text: 'Thinking about: one two', thought: true });
     assert.equal(parts(body)[1]?.text, 'Simulated reply from gemini-2.5-flash: one two three one');
@@ -204,7 +198,7 @@ describe('Gemini format: thoughts', () => {
   });
 
   it('streams thought chunks first, without candidatesTokenCount until the answer starts', async () => {
-    sim.setKnobs('*', { reasoningTokens: 2 });
+    simulator.sim.setKnobs('*', { reasoningTokens: 2 });
     const chunks = await streamed({});
     assert.equal(chunks.length, 10);
     assert.equal(streamedText(chunks, 0, true), 'Thinking about:');
@@ -216,7 +210,7 @@ describe('Gemini format: thoughts', () => {
 
 describe('Gemini format: blocked prompts', () => {
   it('answers 200 with promptFeedback.blockReason SAFETY and no candidates, streamed as one chunk', async () => {
-    sim.setKnobs('*', { refuse: true });
+    simulator.sim.setKnobs('*', { refuse: true });
     const body = await generate({ tools });
     assert.deepEqual(body.promptFeedback, { blockReason: 'SAFETY' });
     assert.equal(body.candidates, undefined);
@@ -247,7 +241,7 @@ describe('Gemini format: JSON output', () => {
 
 describe('Gemini format: cached content', () => {
   it('reports cachedContentTokenCount inside promptTokenCount', async () => {
-    sim.setKnobs('*', { cachedPromptTokens: 5 });
+    simulator.sim.setKnobs('*', { cachedPromptTokens: 5 });
     const body = await generate({});
     assert.equal(usage(body).cachedContentTokenCount, 5);
     assert.equal(usage(body).promptTokenCount, 7);

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from './index.js';
+import { describe, it } from 'node:test';
 import { arr, assembleOpenAIStream, obj, parseSse, post, PROVIDER_HEADERS, sseJson } from './test-helpers.js';
+import { useSimulator } from './test-fixture.js';
 
 // The `toolCall` knob in every wire format: the reply calls the scripted tool with exactly the scripted arguments
 // (a coding agent's shell tool must run the command the test chose, not one invented from the schema), and
 // answers in text once the conversation ends with a tool result, so the agent finishes.
 
-let sim: Simulator;
-
-before(async () => {
-  sim = await startSimulator({ defaults: { outputTokens: 10 } });
-});
-after(() => sim.close());
-beforeEach(() => sim.resetKnobs());
+const simulator = useSimulator('', { defaults: { outputTokens: 10 } });
 
 /** Arguments no schema-driven invention would produce: a nested array, a number and a path. */
 const catHello = { command: ['cat', 'hello.txt'], timeout_ms: 1500, workdir: '/tmp/agent' };
@@ -25,11 +19,11 @@ const shellSchema = {
 const pingSchema = { type: 'object', properties: { host: { type: 'string' } }, required: ['host'] };
 
 function scriptShell(): void {
-  sim.setKnobs('*', { toolCall: [{ name: 'shell', arguments: catHello }] });
+  simulator.sim.setKnobs('*', { toolCall: [{ name: 'shell', arguments: catHello }] });
 }
 
 describe('toolCall knob: OpenAI format', () => {
-  const endpoint = (): string => `${sim.url}/openai/v1/chat/completions`;
+  const endpoint = (): string => `${simulator.sim.url}/openai/v1/chat/completions`;
   const headers = PROVIDER_HEADERS.openai;
   const user = { role: 'user', content: 'Show me hello.txt' };
   // The scripted tool is offered second: the call follows the knob, not the tool order.
@@ -73,14 +67,14 @@ describe('toolCall knob: OpenAI format', () => {
   });
 
   it('answers in text, never an invented call, when the scripted tool is not offered', async () => {
-    sim.setKnobs('*', { toolCall: [{ name: 'not_offered', arguments: {} }] });
+    simulator.sim.setKnobs('*', { toolCall: [{ name: 'not_offered', arguments: {} }] });
     const message = await complete({});
     assert.equal(message.tool_calls, undefined);
     assert.match(String(message.content), /^Simulated reply from gpt-5: /);
   });
 
   it('makes a list of scripted calls together, the offered ones only, one when parallel calls are off', async () => {
-    sim.setKnobs('*', {
+    simulator.sim.setKnobs('*', {
       toolCall: [
         { name: 'ping', arguments: { host: 'a.example' } },
         { name: 'absent', arguments: {} },
@@ -95,7 +89,7 @@ describe('toolCall knob: OpenAI format', () => {
 });
 
 describe('toolCall knob: Anthropic format', () => {
-  const endpoint = (): string => `${sim.url}/anthropic/v1/messages`;
+  const endpoint = (): string => `${simulator.sim.url}/anthropic/v1/messages`;
   const headers = PROVIDER_HEADERS.anthropic;
   const model = 'claude-sonnet-4-5';
   const user = { role: 'user', content: 'Show me hello.txt' };
@@ -155,7 +149,7 @@ describe('toolCall knob: Anthropic format', () => {
 describe('toolCall knob: Gemini format', () => {
   const headers = PROVIDER_HEADERS.gemini;
   const url = (stream: boolean): string =>
-    `${sim.url}/google/v1beta/models/gemini-2.5-flash:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
+    `${simulator.sim.url}/google/v1beta/models/gemini-2.5-flash:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
   const user = { role: 'user', parts: [{ text: 'Show me hello.txt' }] };
   const tools = [
     {
@@ -202,7 +196,7 @@ describe('toolCall knob: Gemini format', () => {
 });
 
 describe('toolCall knob: POST /_sim/knobs', () => {
-  const knobs = (): string => `${sim.url}/_sim/knobs`;
+  const knobs = (): string => `${simulator.sim.url}/_sim/knobs`;
 
   it('takes one call or a list, answers the list, and null turns it off', async () => {
     const one = await post(knobs(), {}, { model: 'gpt-5', toolCall: { name: 'shell', arguments: catHello } });

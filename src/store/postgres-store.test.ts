@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, it } from 'node:test';
 import { sql } from 'kysely';
-import { createPostgresStore, type PostgresStore } from './postgres-store.js';
+import { createPostgresStore } from './postgres-store.js';
 import type { KeyChange } from './key-change-feed.js';
 import { parseKeyChange } from './postgres-changes.js';
 import { createAccount, updateAccountLimits } from './repositories/accounts.js';
 import { replaceProviderCredential } from './repositories/provider-credentials.js';
-import { insertApiKey, listActiveKeysWithAccounts, revokeApiKey } from './repositories/api-keys.js';
+import { listActiveKeysWithAccounts, revokeApiKey } from './repositories/api-keys.js';
 import { insertUsageBatch } from './repositories/usage.js';
-import { describeWithPostgres, openTempPostgresStore, TEST_DATABASE_URL, type TempPostgresStore } from './testing.js';
+import { describeWithPostgres, openTempPostgresStore, seedKey, TEST_DATABASE_URL, type TempPostgresStore } from './testing.js';
 
 const CREATED_AT = '2025-01-01T00:00:00.000Z';
 
@@ -21,20 +21,6 @@ async function eventually(condition: () => boolean, limitMs = 2000): Promise<voi
     if (Date.now() > deadline) throw new Error(`condition not met within ${limitMs} ms`);
     await sleep(5);
   }
-}
-
-async function seedKey(store: PostgresStore, id: string): Promise<void> {
-  await createAccount(store.db, { id: `acct_${id}`, email: `${id}@example.com`, passwordHash: null, plan: 'free', createdAt: CREATED_AT });
-  await insertApiKey(store.db, {
-    id,
-    accountId: `acct_${id}`,
-    name: id,
-    keyHash: `hash_${id}`,
-    last4: 'abcd',
-    defaultRouting: null,
-    spendCapUsd: null,
-    createdAt: CREATED_AT,
-  });
 }
 
 await describeWithPostgres('createPostgresStore', () => {

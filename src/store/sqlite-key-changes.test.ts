@@ -3,26 +3,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { KeyChange } from './key-change-feed.js';
 import { KEPT_KEY_CHANGES } from './migrations/0010-key-change-notices.js';
-import { createAccount, updateAccountLimits } from './repositories/accounts.js';
-import { insertApiKey, revokeApiKey } from './repositories/api-keys.js';
+import { updateAccountLimits } from './repositories/accounts.js';
+import { revokeApiKey } from './repositories/api-keys.js';
 import type { Store } from './store.js';
-import { openTempStore, type TempStore } from './testing.js';
-
-const CREATED_AT = '2025-01-01T00:00:00.000Z';
-
-async function seedKey(store: Store, id: string): Promise<void> {
-  await createAccount(store.db, { id: `acct_${id}`, email: `${id}@example.com`, passwordHash: null, plan: 'free', createdAt: CREATED_AT });
-  await insertApiKey(store.db, {
-    id,
-    accountId: `acct_${id}`,
-    name: id,
-    keyHash: `hash_${id}`,
-    last4: 'abcd',
-    defaultRouting: null,
-    spendCapUsd: null,
-    createdAt: CREATED_AT,
-  });
-}
+import { openTempStore, seedKey, type TempStore } from './testing.js';
 
 describe('SQLite key changes (the key_changes log)', () => {
   let temp: TempStore;

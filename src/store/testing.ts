@@ -14,6 +14,8 @@ import path from 'node:path';
 import { describe } from 'node:test';
 import { Client } from 'pg';
 import { migrateToLatest } from './migrate.js';
+import { createAccount } from './repositories/accounts.js';
+import { insertApiKey } from './repositories/api-keys.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
 import { createStore } from './sqlite-store.js';
 import type { Store, StoreDialect } from './store.js';
@@ -150,4 +152,23 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Seeds a free account `acct_{id}` with one key `id` (hash `hash_{id}`), created at the start of 2025: the least a
+ * test of key lookups and key-change notices needs.
+ */
+export async function seedKey(store: Store, id: string): Promise<void> {
+  const createdAt = '2025-01-01T00:00:00.000Z';
+  await createAccount(store.db, { id: `acct_${id}`, email: `${id}@example.com`, passwordHash: null, plan: 'free', createdAt });
+  await insertApiKey(store.db, {
+    id,
+    accountId: `acct_${id}`,
+    name: id,
+    keyHash: `hash_${id}`,
+    last4: 'abcd',
+    defaultRouting: null,
+    spendCapUsd: null,
+    createdAt,
+  });
 }

@@ -4,17 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../config/index.js';
 import type { ChatCompletionRequest } from '../core/chat-request.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { UpstreamRequest } from '../providers/types.js';
-import { Catalog } from '../routing/catalog.js';
 import { InMemoryCircuitBreakers } from '../routing/circuit-breaker.js';
-import { deploymentKey, InMemoryHealthStore } from '../routing/health.js';
-import { Router } from '../routing/router.js';
+import { deploymentKey } from '../routing/health.js';
 import { Cancellation } from './cancellation.js';
 import { Gateway } from './gateway.js';
 import { ImageFetcher } from './image-fetch.js';
+import { TEST_TIMEOUTS, unitRouter } from './testing.js';
 import { UpstreamClient, type UpstreamResponse } from './upstream-client.js';
 
 /** An upstream client with a bug: it throws a TypeError instead of calling anyone. */
@@ -25,19 +23,9 @@ class BrokenClient extends UpstreamClient {
 }
 
 function setup(client: UpstreamClient) {
-  const config = loadConfig({ env: {} });
-  // Port 9 on loopback: nothing is ever sent there, the failures happen before any connection.
-  const providers = Object.fromEntries(
-    Object.entries(config.providers).map(([id, p]) => [id, { ...p, baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-unit' }]),
-  );
   const breakers = new InMemoryCircuitBreakers({ now: () => 0 });
-  const router = new Router({
-    catalog: new Catalog(config.models, providers),
-    health: new InMemoryHealthStore({ now: () => 0 }),
-    breakers,
-    now: () => 0,
-    random: () => 0.5,
-  });
+  // Port 9 on loopback: nothing is ever sent there, the failures happen before any connection.
+  const router = unitRouter(() => 'http://127.0.0.1:9/v1', breakers);
   const reported: string[] = [];
   const gateway = new Gateway({
     client,
@@ -54,7 +42,7 @@ function setup(client: UpstreamClient) {
 
 describe('failures of the gateway itself', () => {
   it('a body that cannot be serialised: 500 internal_error, no failover, breakers untouched', async () => {
-    const { router, breakers, gateway, reported, close } = setup(new UpstreamClient(loadConfig({ env: {} }).timeouts));
+    const { router, breakers, gateway, reported, close } = setup(new UpstreamClient(TEST_TIMEOUTS));
     try {
       // A BigInt cannot be turned into JSON: JSON.stringify throws, as it does on a too-deep object.
       const req = { model: 'auto', messages: [{ role: 'user', content: 'hi' }], metadata: { n: 1n } } as unknown as ChatCompletionRequest;
@@ -75,7 +63,7 @@ describe('failures of the gateway itself', () => {
   });
 
   it('a bug thrown while calling the upstream: 500, not reported, breakers untouched', async () => {
-    const { router, breakers, gateway, reported, close } = setup(new BrokenClient(loadConfig({ env: {} }).timeouts));
+    const { router, breakers, gateway, reported, close } = setup(new BrokenClient(TEST_TIMEOUTS));
     try {
       const req: ChatCompletionRequest = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
       for (let i = 0; i < 10; i += 1) {

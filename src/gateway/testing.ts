@@ -24,9 +24,13 @@ export const TEST_TIMEOUTS = loadConfig({ env: {} }).timeouts;
 
 /**
  * A router over the default catalog where each provider's base URL is `baseUrlOf(id, provider)` and its key
- * `sk-unit`; health and breakers are in memory with the clock at 0 and `random` fixed, so routing is deterministic.
+ * `sk-unit`; health and breakers (unless given) are in memory with the clock at 0 and `random` fixed, so routing is
+ * deterministic.
  */
-export function unitRouter(baseUrlOf: (id: string, provider: ProviderConfig) => string): Router {
+export function unitRouter(
+  baseUrlOf: (id: string, provider: ProviderConfig) => string,
+  breakers = new InMemoryCircuitBreakers({ now: () => 0 }),
+): Router {
   const config = loadConfig({ env: {} });
   const providers = Object.fromEntries(
     Object.entries(config.providers).map(([id, p]) => [id, { ...p, baseUrl: baseUrlOf(id, p), apiKey: 'sk-unit' }]),
@@ -34,7 +38,7 @@ export function unitRouter(baseUrlOf: (id: string, provider: ProviderConfig) => 
   return new Router({
     catalog: new Catalog(config.models, providers),
     health: new InMemoryHealthStore({ now: () => 0 }),
-    breakers: new InMemoryCircuitBreakers({ now: () => 0 }),
+    breakers,
     now: () => 0,
     random: () => 0.5,
   });

@@ -15,6 +15,15 @@ after(async () => {
   await gw.close();
 });
 
+/**
+ * Waits until `rows` ledger rows have been recorded (written or pending): a request's row is recorded once it has
+ * settled, which may come after the client has its answer (on Redis, settling is a round trip).
+ */
+async function recorded(rows: number): Promise<void> {
+  const seen = (): number => gw.ledger.stats().written + gw.ledger.stats().pending;
+  while (seen() < rows) await new Promise((resolve) => setImmediate(resolve));
+}
+
 async function scrape(): Promise<string> {
   return (await fetch(`${gw.url}/metrics`)).text();
 }
@@ -22,6 +31,7 @@ async function scrape(): Promise<string> {
 describe('background failures at /metrics', () => {
   it('counts a failed ledger write and shows the rows waiting, then none once the store is back', async () => {
     await gw.client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 });
+    await recorded(1);
     await gw.ledger.flush();
     assert.match(await scrape(), /^op_ledger_pending_rows 0$/m);
 
@@ -29,8 +39,7 @@ describe('background failures at /metrics', () => {
     await sql`alter table usage rename to usage_away`.execute(gw.store.db);
     try {
       await gw.client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 4 });
-      // The row is recorded once the answer has gone out, so the client can finish first.
-      while (gw.ledger.stats().pending === 0) await new Promise((resolve) => setImmediate(resolve));
+      await recorded(2);
       await assert.rejects(gw.ledger.flush());
       const metrics = await scrape();
       assert.match(metrics, /^op_background_failures_total\{task="usage_ledger"\} [1-9]\d*$/m);

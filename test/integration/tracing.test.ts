@@ -107,6 +107,20 @@ function spanIdOf(traceparent: string | string[] | undefined): string {
   return spanId ?? '';
 }
 
+/**
+ * Exports until `arrived` holds. The request span ends when the request has settled, which may come after the client
+ * has read its answer (on Redis, settling is a round trip), so one flush right after the answer can miss it.
+ */
+async function exportUntil(gw: TestGateway, arrived: () => boolean): Promise<void> {
+  const telemetry = gw.telemetry;
+  assert.ok(telemetry !== undefined, 'tracing is on');
+  for (let tries = 0; tries < 500; tries += 1) {
+    await telemetry.flush();
+    if (arrived()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function one(spans: ReceivedSpan[], predicate: (span: ReceivedSpan) => boolean, what: string): ReceivedSpan {
   const found = spans.filter(predicate);
   assert.equal(found.length, 1, `exactly one ${what}: ${JSON.stringify(spans.map((s) => s.name))}`);
@@ -152,8 +166,7 @@ describe('OpenTelemetry tracing', () => {
     assert.equal(response.status, 200, await response.clone().text());
     assert.equal(response.headers.get('x-op-attempts'), '2');
     const answer = (await response.json()) as { usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number } };
-    assert.ok(gw.telemetry !== undefined, 'tracing is on');
-    await gw.telemetry.flush();
+    await exportUntil(gw, () => receiver.spans().some((span) => span.traceId === CLIENT_TRACE_ID && span.kind === SPAN_KIND_SERVER));
 
     const spans = receiver.spans().filter((span) => span.traceId === CLIENT_TRACE_ID);
     assert.equal(spans.length, 3, JSON.stringify(spans.map((s) => s.name)));
@@ -248,10 +261,9 @@ describe('OpenTelemetry tracing', () => {
     assert.equal(response.status, 200);
     const body = await response.text();
     assert.ok(body.includes('[DONE]'));
-    assert.ok(gw.telemetry !== undefined);
-    await gw.telemetry.flush();
-
     const requestId = response.headers.get('x-request-id');
+    await exportUntil(gw, () => receiver.spans().some((span) => span.attributes['originalpoint.request_id'] === requestId));
+
     const server = one(receiver.spans(), (s) => s.attributes['originalpoint.request_id'] === requestId, 'request span of the stream');
     assert.equal(server.name, 'chat backup');
     assert.equal(server.attributes['gen_ai.request.stream'], true);

@@ -16,6 +16,7 @@ import type { EmbeddingModelConfig } from '../../src/config/types.js';
 import { costUsd } from '../../src/metering/pricing.js';
 import { validateOpenAI } from '../openai-schemas.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 let gw: TestGateway;
 let models: EmbeddingModelConfig[] = [];
@@ -35,54 +36,6 @@ interface GatewayUsage {
   prompt_tokens: number;
   total_tokens: number;
   cost_usd: number;
-}
-
-interface Row {
-  endpoint: string;
-  status: number;
-  error_code: string | null;
-  requested_model: string;
-  routed_model: string | null;
-  byok: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  usage_estimated: number;
-}
-
-/** The account's ledger rows once `count` are written (a row is recorded after the answer has gone out). */
-async function rowsFor(accountId: string, count: number): Promise<Row[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    await gw.ledger.flush();
-    const rows = await gw.store.db
-      .selectFrom('usage')
-      .select([
-        'endpoint',
-        'status',
-        'error_code',
-        'requested_model',
-        'routed_model',
-        'byok',
-        'prompt_tokens',
-        'completion_tokens',
-        'cost_usd',
-        'usage_estimated',
-      ])
-      .where('account_id', '=', accountId)
-      .execute();
-    if (rows.length >= count || Date.now() > deadline)
-      return rows.map((row) => ({
-        ...row,
-        byok: Number(row.byok),
-        prompt_tokens: Number(row.prompt_tokens),
-        completion_tokens: Number(row.completion_tokens),
-        cost_usd: Number(row.cost_usd),
-        usage_estimated: Number(row.usage_estimated),
-        status: Number(row.status),
-      }));
-    await sleep(20);
-  }
 }
 
 /** `actual` and `expected` hold the same rows, in any order (rows written in one millisecond have no order). */
@@ -210,7 +163,7 @@ describe('the official openai SDK: embeddings.create on every embedding model', 
 
       // One row per request: the embeddings endpoint, the client's usage exactly, estimated where the upstream
       // reports no counts (Gemini).
-      const rows = await rowsFor(account.accountId, usages.length);
+      const rows = await ledgerRows(gw, account.accountId, usages.length);
       const estimated = model.owned_by === 'google' ? 1 : 0;
       assertSameRows(
         rows.map((r) => [r.endpoint, r.status, r.routed_model, r.prompt_tokens, r.completion_tokens, r.cost_usd, r.usage_estimated]),
@@ -370,7 +323,7 @@ describe('bad input', () => {
       assertRateLimitHeaders(response.headers);
     }
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'a refused request reached an upstream');
-    const rows = await rowsFor(account.accountId, cases.length);
+    const rows = await ledgerRows(gw, account.accountId, cases.length);
     assertSameRows(
       rows.map((r) => [r.endpoint, r.requested_model, r.status, r.error_code, r.cost_usd, r.prompt_tokens]),
       cases.map((c) => [c.path === undefined ? 'embeddings' : 'chat.completions', c.body.model, 400, 'invalid_request', 0, 0]),
@@ -399,7 +352,7 @@ describe('limits, as for chat', () => {
     assert.equal(error.code, 'quota_exceeded');
     assertRateLimitHeaders(error.headers);
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'the refused request reached the upstream');
-    const rows = await rowsFor(account.accountId, 1);
+    const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.status, r.error_code, r.cost_usd]),
       [['embeddings', 402, 'quota_exceeded', 0]],
@@ -414,7 +367,7 @@ describe('limits, as for chat', () => {
     assert.equal(error.status, 429);
     assert.equal(error.code, 'rate_limit_exceeded');
     assert.equal(error.headers?.get('x-ratelimit-remaining'), '0');
-    const rows = await rowsFor(account.accountId, 61);
+    const rows = await ledgerRows(gw, account.accountId, 61);
     assert.deepEqual([...new Set(rows.map((r) => `${r.endpoint} ${r.status}`))].sort(), ['embeddings 200', 'embeddings 429']);
   });
 
@@ -433,7 +386,7 @@ describe('limits, as for chat', () => {
     assert.ok(tails['gemini-embedding-001']?.includes('GOOG'), 'the Gemini upstream saw the account key');
     // A provider without the account's key is still under the cap.
     assert.equal((await apiError(client.embeddings.create({ model: 'mistral-embed', input: text }))).status, 402);
-    const rows = await rowsFor(account.accountId, 3);
+    const rows = await ledgerRows(gw, account.accountId, 3);
     assertSameRows(
       rows.map((r) => [r.endpoint, r.routed_model, r.byok, r.status]),
       [
@@ -470,7 +423,7 @@ describe("Gemini's 100-input batches", () => {
     });
     for (const [n, i] of probes.entries()) assert.deepEqual(answer.data[i]?.embedding, alone.data[n]?.embedding, `input ${i} out of order`);
     const usage = usageOf(answer);
-    const [row] = await rowsFor(account.accountId, 1);
+    const [row] = await ledgerRows(gw, account.accountId, 1);
     assert.ok(row !== undefined);
     assert.deepEqual([row.prompt_tokens, row.cost_usd, row.usage_estimated], [usage.prompt_tokens, usage.cost_usd, 1]);
   });

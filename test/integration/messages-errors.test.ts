@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import { createSeededRandom } from '../../src/simulator/random.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { anthropicClient, anthropicError, rowsFor } from '../helpers/messages.js';
+import { anthropicClient, anthropicError } from '../helpers/messages.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 let gw: TestGateway;
 before(async () => {
@@ -100,7 +101,7 @@ describe('bad input', () => {
     ];
     for (const [body, message] of cases) assertAnthropicError(await post('/v1/messages', body, key), 400, 'invalid_request_error', message);
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'a refused request reached an upstream');
-    const rows = await rowsFor(gw, account.accountId, cases.length);
+    const rows = await ledgerRows(gw, account.accountId, cases.length);
     assert.equal(rows.length, cases.length);
     assert.ok(
       rows.every((r) => r.endpoint === 'messages' && r.status === 400 && r.cost_usd === 0 && r.prompt_tokens === 0),
@@ -160,7 +161,7 @@ describe('limits', () => {
     const error = await anthropicError(anthropicClient(gw, account.apiKey).messages.create(hello));
     assert.equal(error.status, 402);
     assert.equal(gw.simulator!.stats().requests, upstreamCalls);
-    const rows = await rowsFor(gw, account.accountId, 2);
+    const rows = await ledgerRows(gw, account.accountId, 2);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.status, r.error_code, r.cost_usd]),
       [
@@ -176,7 +177,7 @@ describe('limits', () => {
     const message = await anthropicClient(gw, account.apiKey).messages.create(hello);
     assert.equal(message.model, 'claude-sonnet-4.5');
     assert.ok(gw.simulator!.stats().keyTails['claude-sonnet-4-5']?.includes('MINE'), 'the upstream saw the account key');
-    const rows = await rowsFor(gw, account.accountId, 1);
+    const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.routed_model, r.byok, r.status]),
       [['messages', 'claude-sonnet-4.5', 1, 200]],

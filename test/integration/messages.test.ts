@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type Anthropic from '@anthropic-ai/sdk';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { anthropicClient, anthropicError, PIXEL_PNG, rowsFor } from '../helpers/messages.js';
+import { anthropicClient, anthropicError, PIXEL_PNG } from '../helpers/messages.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 let gw: TestGateway;
 before(async () => {
@@ -215,7 +216,7 @@ describe('messages.countTokens', () => {
     const simulated = Math.ceil('You are terse.'.length / 4) + 3 + Math.ceil('Count the tokens of this sentence, please.'.length / 4) + 3;
     assert.ok(claude.input_tokens > simulated, `${claude.input_tokens}: the tools count too`);
     assert.ok(gpt.input_tokens > 0);
-    const rows = await rowsFor(gw, account.accountId, 2);
+    const rows = await ledgerRows(gw, account.accountId, 2);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.requested_model, r.routed_model, r.prompt_tokens, r.completion_tokens, r.cost_usd, r.status]).sort(),
       [
@@ -242,7 +243,7 @@ describe('the ledger', () => {
         sent.push([model, stream, usage.input_tokens, usage.output_tokens, usage.cost_usd ?? -1]);
       }
     }
-    const rows = await rowsFor(gw, account.accountId, 4);
+    const rows = await ledgerRows(gw, account.accountId, 4);
     assert.deepEqual(rows.map((r) => [r.routed_model ?? '', r.stream, r.prompt_tokens, r.completion_tokens, r.cost_usd]).sort(), sent.sort());
     assert.ok(rows.every((r) => r.endpoint === 'messages' && r.status === 200));
   });
@@ -290,7 +291,7 @@ describe('extended thinking with a tool call on Claude', () => {
     assert.equal(error.status, 400);
     assert.equal((error.error as { error?: { type?: string } }).error?.type, 'invalid_request_error');
     assert.match(error.message, /signature/);
-    const rows = await rowsFor(gw, account.accountId, 2);
+    const rows = await ledgerRows(gw, account.accountId, 2);
     const refused = rows.find((r) => r.status === 400);
     assert.ok(refused, JSON.stringify(rows));
     assert.deepEqual([refused.endpoint, refused.cost_usd, refused.prompt_tokens], ['messages', 0, 0]);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 import { validateOpenAI } from '../openai-schemas.js';
 
 let gw: TestGateway;
@@ -23,17 +24,6 @@ interface ErrorBody {
   error: { message: string; type: string; param: string | null; code: string };
 }
 
-interface Row {
-  endpoint: string;
-  status: number;
-  error_code: string | null;
-  requested_model: string;
-  routed_model: string | null;
-  byok: number;
-  stream: number;
-  cost_usd: number;
-}
-
 async function post(apiKey: string, body: unknown): Promise<{ status: number; headers: Headers; body: ErrorBody }> {
   const response = await fetch(`${gw.url}/v1/responses`, {
     method: 'POST',
@@ -41,22 +31,6 @@ async function post(apiKey: string, body: unknown): Promise<{ status: number; he
     body: JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as ErrorBody };
-}
-
-/** The account's ledger rows once `count` are written (a row is recorded after the answer has gone out). */
-async function rowsFor(target: TestGateway, accountId: string, count: number): Promise<Row[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    await target.ledger.flush();
-    const rows = await target.store.db
-      .selectFrom('usage')
-      .select(['endpoint', 'status', 'error_code', 'requested_model', 'routed_model', 'byok', 'stream', 'cost_usd'])
-      .where('account_id', '=', accountId)
-      .execute();
-    if (rows.length >= count || Date.now() > deadline) {
-      return rows.map((row) => ({ ...row, byok: Number(row.byok), stream: Number(row.stream), cost_usd: Number(row.cost_usd) }));
-    }
-  }
 }
 
 function assertRateLimitHeaders(headers: Headers | undefined): void {
@@ -195,7 +169,7 @@ describe('bad input', () => {
       assertRateLimitHeaders(headers);
     }
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'a refused request reached an upstream');
-    const rows = await rowsFor(gw, account.accountId, cases.length);
+    const rows = await ledgerRows(gw, account.accountId, cases.length);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.cost_usd, r.routed_model]).sort(),
       cases.map(() => ['responses', 0, null]),
@@ -213,7 +187,7 @@ describe('bad input', () => {
     });
     assert.equal(response.status, 400);
     validateOpenAI('ErrorResponse', await response.json());
-    const rows = await rowsFor(gw, account.accountId, 1);
+    const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.status, r.cost_usd]),
       [['responses', 400, 0]],
@@ -254,7 +228,7 @@ describe('limits, ledger, spend caps and BYOK, as for chat', () => {
     const streamed = await stream.finalResponse();
     assertRateLimitHeaders(first.headers);
     assert.equal(first.headers.get('x-ratelimit-limit'), '60');
-    const rows = await rowsFor(gw, account.accountId, 2);
+    const rows = await ledgerRows(gw, account.accountId, 2);
     const cost = (response: { usage?: unknown }): number => (response.usage as { cost_usd: number }).cost_usd;
     assert.deepEqual(rows.map((r) => [r.endpoint, r.status, r.routed_model, r.stream, r.cost_usd]).sort(), [
       ['responses', 200, 'claude-sonnet-4.5', 0, cost(json)],
@@ -270,7 +244,7 @@ describe('limits, ledger, spend caps and BYOK, as for chat', () => {
     assert.equal(error.code, 'quota_exceeded');
     assertRateLimitHeaders(error.headers);
     assert.equal(gw.simulator!.stats().requests, upstreamCalls);
-    const rows = await rowsFor(gw, account.accountId, 1);
+    const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.status, r.error_code, r.cost_usd]),
       [['responses', 402, 'quota_exceeded', 0]],
@@ -291,7 +265,7 @@ describe('limits, ledger, spend caps and BYOK, as for chat', () => {
     await gw.credentials.add(account.accountId, 'anthropic', `sk-ant-mine-${'z'.repeat(40)}`);
     const response = await account.client().responses.create({ model: 'claude-sonnet-4.5', input: 'a'.repeat(2000) });
     assert.equal(response.status, 'completed');
-    const rows = await rowsFor(gw, account.accountId, 1);
+    const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
       rows.map((r) => [r.endpoint, r.status, r.byok]),
       [['responses', 200, 1]],
@@ -331,7 +305,7 @@ describe('a full conversation store', () => {
     assert.equal(small.simulator!.stats().requests, upstreamCalls, 'the refused request reached the upstream');
     const unstored = await small.client().responses.create({ model: 'gpt-5', input: 'hello', store: false });
     assert.equal(unstored.status, 'completed');
-    const rows = await rowsFor(small, small.accountId, 2);
+    const rows = await ledgerRows(small, small.accountId, 2);
     assert.deepEqual(rows.map((r) => [r.status, r.error_code, r.cost_usd > 0]).sort(), [
       [200, null, true],
       [400, 'invalid_request', false],

@@ -25,23 +25,29 @@ class FakeSource implements KeySource {
   hold: Promise<void> | undefined;
   failPages = 0;
   catchUps = 0;
-  /** Changes another process committed that a catch-up delivers (SQLite's log). */
+  /** Changes another process committed that a catch-up delivers (SQLite's log, or PostgreSQL notices in flight). */
   readonly logged: KeyChange[] = [];
   #listener: KeyChangeListener | undefined;
 
-  readonly changes: KeyChangeFeed = {
-    listen: async (listener) => {
-      this.#listener = listener;
-      return () => {
-        this.#listener = undefined;
-      };
-    },
-    catchUp: async () => {
-      this.catchUps += 1;
-      for (const change of this.logged.splice(0)) this.#listener?.(change);
-    },
-    mayBeBehind: () => this.logged.length > 0,
-  };
+  readonly changes: KeyChangeFeed;
+
+  /** `pushed`: PostgreSQL-like, notices arrive by themselves but may lag; otherwise SQLite-like, read when asked. */
+  constructor(mode: 'polled' | 'pushed' = 'polled') {
+    this.changes = {
+      listen: async (listener) => {
+        this.#listener = listener;
+        return () => {
+          this.#listener = undefined;
+        };
+      },
+      catchUp: async () => {
+        this.catchUps += 1;
+        for (const change of this.logged.splice(0)) this.#listener?.(change);
+      },
+      mayBeBehind: () => mode === 'pushed' || this.logged.length > 0,
+      polled: mode === 'polled',
+    };
+  }
 
   async find(hash: string, nowIso: string): Promise<ActiveKeyRow | undefined> {
     this.finds.push(hash);
@@ -214,6 +220,17 @@ describe('KeyCache', () => {
     assert.equal(source.catchUps, 1);
     assert.equal(await look(cache, generateApiKey()), undefined);
     assert.equal(source.catchUps, 1, 'with nothing waiting, a made-up key costs no catch-up');
+  });
+
+  it('on a pushed feed, honours a key whose notice is still on its way: a refusal waits for a catch-up first', async () => {
+    const source = new FakeSource('pushed');
+    const cache = await startedCache(source);
+    const inFlight = source.addKey();
+    source.logged.push({ kind: 'keys', keyHashes: [hashApiKey(inFlight)] });
+    assert.equal((await look(cache, inFlight))?.accountId, 'acct_a');
+    assert.equal(await look(cache, generateApiKey()), undefined);
+    assert.equal(source.catchUps, 2, 'every refusal is confirmed by a catch-up');
+    assert.deepEqual(source.finds, [hashApiKey(inFlight)], 'the made-up key reached no key query');
   });
 
   it('drops only the announced keys or accounts, and everything (rebuilding its filter) on `all`', async () => {

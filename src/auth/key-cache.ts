@@ -18,9 +18,11 @@
  *   that moment, whichever comes first); it is refused from that moment on without any notice.
  * - Before refusing a key the filter does not know, SQLite's `data_version` is checked (a synchronous pragma): if
  *   another process committed meanwhile, the log is read first, so a key the CLI just created is honoured at once.
- *   PostgreSQL sends a new key's NOTIFY as it commits, before the writer even hears back, so a client handed the key
- *   by another process (the CLI, another instance's dashboard) reaches this instance after the notice; this
- *   process's own writes are covered by `invalidate()`, which waits for their notices.
+ *   PostgreSQL pushes a new key's NOTIFY as it commits, but the notice travels on its own connection and a client
+ *   handed the key by another process (the CLI, another instance's dashboard) can arrive first; so a refusal there
+ *   waits for one round trip on the listening connection, shared by every refusal waiting at that moment (a flood
+ *   of made-up keys costs one `select 1` in flight, never a key query). This process's own writes are covered by
+ *   `invalidate()`, which waits for their notices.
  */
 import { LruMap } from '../core/lru-map.js';
 import type { ActiveKeyRow, KeyChange, KeyChangeFeed } from '../store/index.js';
@@ -189,7 +191,7 @@ export class KeyCache {
       this.#refusedByFilter += 1;
       return undefined;
     }
-    return this.#changes.catchUp().then(() => this.#afterCatchUp(hash));
+    return this.#withinTimeout(this.#changes.catchUp()).then(() => this.#afterCatchUp(hash));
   }
 
   /**
@@ -202,11 +204,12 @@ export class KeyCache {
 
   /**
    * Checks every `intervalMs` whether other processes committed changes the store only reports when asked (SQLite)
-   * and reads them. PostgreSQL pushes its notices, so there the check costs nothing and finds nothing. Calling it
-   * again restarts the timer; it does not keep the process alive.
+   * and reads them. PostgreSQL pushes its notices, so there no timer runs. Calling it again restarts the timer; it
+   * does not keep the process alive.
    */
   startWatching(intervalMs = 250): void {
     clearInterval(this.#timer);
+    if (!this.#changes.polled) return;
     this.#timer = setInterval(() => {
       if (this.#behind()) this.#changes.catchUp().catch(this.#onError);
     }, intervalMs);

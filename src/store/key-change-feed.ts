@@ -28,7 +28,14 @@ export interface KeyChangeFeed {
   catchUp(): Promise<void>;
   /**
    * Whether changes may be waiting for a {@link catchUp}: synchronous and cheap enough to ask before refusing an
-   * unknown key. SQLite: `data_version` moved since the last read. PostgreSQL: never (notices are pushed).
+   * unknown key. SQLite: `data_version` moved since the last read. PostgreSQL: always, since a notice committed an
+   * instant ago may still be on its way to the listening connection (the client that was handed the new key can
+   * be faster); its `catchUp` is one shared round trip on that connection.
    */
   mayBeBehind(): boolean;
+  /**
+   * Whether other processes' writes are learned only when asked (SQLite): the key cache then checks
+   * {@link mayBeBehind} on a timer. False where notices are pushed (PostgreSQL).
+   */
+  readonly polled: boolean;
 }

@@ -59,6 +59,10 @@ export class ChangeCounter {
   #retryTimer: NodeJS.Timeout | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** {@link sync} calls made, the latest one a finished round trip covers, and the round trip under way. */
+  #syncRequested = 0;
+  #syncCovered = 0;
+  #syncing: Promise<void> | undefined;
 
   constructor(options: ChangeCounterOptions) {
     this.#options = { reconnectDelayMs: 100, maxReconnectDelayMs: 5000, heartbeatMs: 15_000, ...options };
@@ -94,15 +98,25 @@ export class ChangeCounter {
   /**
    * Resolves once every notification committed before the call has been delivered: a round trip on the listening
    * connection, since PostgreSQL sends a session its pending notifications before the answer to its next query.
-   * While not listening it waits for LISTEN, whose re-establishment delivers `all`.
+   * Concurrent calls share round trips (each waits for one that started after it), so a flood of callers costs one
+   * query in flight at a time. While not listening it waits for LISTEN, whose re-establishment delivers `all`.
    */
   async sync(): Promise<void> {
-    const client = this.#client;
-    if (!this.#listening || client === undefined) {
-      await this.whenListening();
-      return;
+    const ticket = ++this.#syncRequested;
+    while (this.#syncCovered < ticket) {
+      this.#syncing ??= this.#roundTrip().finally(() => {
+        this.#syncing = undefined;
+      });
+      await this.#syncing;
     }
-    await client.query('select 1');
+  }
+
+  async #roundTrip(): Promise<void> {
+    const ticket = this.#syncRequested;
+    const client = this.#client;
+    if (this.#listening && client !== undefined) await client.query('select 1');
+    else await this.whenListening();
+    this.#syncCovered = Math.max(this.#syncCovered, ticket);
   }
 
   /** Stops listening for good and closes the connection. */

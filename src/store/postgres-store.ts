@@ -88,8 +88,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         return remove;
       },
       catchUp: () => changes.sync(),
-      // Notices are pushed as they are committed; a lost connection is made up for with `all` on reconnect.
-      mayBeBehind: () => false,
+      // Notices are pushed, so nothing is polled; but one may still be in flight, so a refusal catches up first.
+      // A lost connection is made up for with `all` on reconnect.
+      mayBeBehind: () => true,
+      polled: false,
     },
     insertUsage: (rows) => insertUsageBatch(db, rows),
     whenListening: () => changes.whenListening(),

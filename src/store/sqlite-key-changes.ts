@@ -45,6 +45,8 @@ export class SqliteKeyChanges implements KeyChangeFeed {
     };
   }
 
+  readonly polled = true;
+
   mayBeBehind(): boolean {
     return this.#seenVersion !== undefined && this.#dataVersion() !== this.#seenVersion;
   }

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatUsd, nanosToUsd, usdToNanos } from './money.js';
-import { MonthCache, monthOf } from './month.js';
 
 describe('money', () => {
   it('keeps USD as integer nano-dollars', () => {
@@ -15,15 +14,5 @@ describe('money', () => {
     assert.equal(formatUsd(12.5), '$12.50');
     assert.equal(formatUsd(0.0025), '$0.0025');
     assert.equal(formatUsd(0), '$0.00');
-  });
-});
-
-describe('months', () => {
-  it('labels UTC months and caches their bounds', () => {
-    const months = new MonthCache();
-    assert.equal(monthOf(Date.UTC(2026, 11, 31, 23, 59, 59, 999)), '2026-12');
-    assert.equal(months.at(Date.UTC(2026, 0, 31, 23, 59, 59, 999)), '2026-01');
-    assert.equal(months.at(Date.UTC(2026, 1, 1)), '2026-02');
-    assert.equal(months.at(Date.UTC(2026, 0, 15)), '2026-01');
   });
 });

@@ -1,4 +1,16 @@
-/** @module Calendar months in UTC, the period of spend caps and included tokens. */
+/**
+ * @module Calendar months in UTC, the period of spend caps, included tokens and the dashboard's month totals: the one
+ * place month boundaries are computed (budget periods, metering's monthly reads and the limiter backends use it).
+ */
+import type { PeriodBounds } from './period.js';
+
+/** The UTC calendar month containing `ms`: its first instant, and the next month's first (exclusive). */
+export function monthBounds(ms: number): PeriodBounds {
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  return { startMs: Date.UTC(year, month, 1), endMs: Date.UTC(year, month + 1, 1) };
+}
 
 /** `YYYY-MM` of the UTC month containing `ms`. */
 export function monthOf(ms: number): string {
@@ -17,9 +29,9 @@ export class MonthCache {
   /** The month label for `ms`. */
   at(ms: number): string {
     if (ms >= this.#start && ms < this.#end) return this.#label;
-    const date = new Date(ms);
-    this.#start = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
-    this.#end = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
+    const { startMs, endMs } = monthBounds(ms);
+    this.#start = startMs;
+    this.#end = endMs;
     this.#label = monthOf(ms);
     return this.#label;
   }

@@ -5,7 +5,7 @@
  * current one counts nothing, so the budget starts again at the period's start without any timer. The Redis scripts
  * compute the same labels (`lua-prelude.ts`), so both must change together.
  */
-import { monthOf } from './month.js';
+import { monthBounds, monthOf } from './month.js';
 
 /** How often a key's budget starts again. */
 export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
@@ -32,12 +32,8 @@ export function periodBounds(period: BudgetPeriod, ms: number): PeriodBounds {
       const startMs = mondayOf(Math.floor(ms / DAY_MS)) * DAY_MS;
       return { startMs, endMs: startMs + 7 * DAY_MS };
     }
-    case 'monthly': {
-      const date = new Date(ms);
-      const year = date.getUTCFullYear();
-      const month = date.getUTCMonth();
-      return { startMs: Date.UTC(year, month, 1), endMs: Date.UTC(year, month + 1, 1) };
-    }
+    case 'monthly':
+      return monthBounds(ms);
     default:
       return unknownPeriod(period);
   }

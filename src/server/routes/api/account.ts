@@ -11,10 +11,11 @@ import type { AccountInfo } from '../../../auth/index.js';
 import { GatewayError } from '../../../core/gateway-error.js';
 import { effectiveLimits } from '../../../limits/index.js';
 import { monthlyTotals } from '../../../store/index.js';
+import { monthBounds } from '../../../metering/index.js';
 import { callService, refuseWhenThrottled } from './errors.js';
 import type { DashboardContext } from './context.js';
 import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from './session.js';
-import { accountJson, monthJson, monthStart } from './wire.js';
+import { accountJson, monthJson } from './wire.js';
 
 const NewPassword = Type.String({ minLength: 10, maxLength: 1024 });
 const SignupBody = Type.Object({ email: Type.String({ maxLength: 254 }), password: NewPassword }, { additionalProperties: false });
@@ -94,7 +95,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContex
       },
       ctx.plans,
     );
-    const month = await monthlyTotals(ctx.db, { accountId: account.id, monthStartIso: monthStart(ctx.now()) });
+    const month = await monthlyTotals(ctx.db, { accountId: account.id, monthStartIso: monthBounds(ctx.now()).startIso });
     return {
       account: accountJson(account),
       limits: { rpm: limits.rpm, tpm: limits.tpm, concurrent: limits.concurrent, included_tokens: limits.includedTokens },

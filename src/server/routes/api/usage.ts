@@ -19,10 +19,11 @@ import {
   type UsageLogEntry,
   type UsageLogQuery,
 } from '../../../store/index.js';
+import { monthBounds } from '../../../metering/index.js';
 import type { DashboardContext } from './context.js';
 import { sessionOf } from './session.js';
 import { bucketRange, fillSeries } from './usage-buckets.js';
-import { monthJson, monthStart, roundUsd } from './wire.js';
+import { monthJson, roundUsd } from './wire.js';
 
 const EndUser = Type.String({ maxLength: MAX_END_USER_LENGTH });
 const UsageQuery = Type.Object({
@@ -63,7 +64,7 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
       usageByModel(ctx.db, scope),
       usageByKey(ctx.db, scope),
       usageByEndUser(ctx.db, scope, BY_USER_LIMIT),
-      monthlyTotals(ctx.db, { accountId, monthStartIso: monthStart(now), ...(endUser === undefined ? {} : { endUser }) }),
+      monthlyTotals(ctx.db, { accountId, monthStartIso: monthBounds(now).startIso, ...(endUser === undefined ? {} : { endUser }) }),
     ]);
     return {
       series: fillSeries(range, series).map((point) => ({

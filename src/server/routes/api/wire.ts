@@ -48,12 +48,6 @@ export function monthJson(totals: UsageTotals) {
   };
 }
 
-/** The ISO-8601 start of the UTC month containing `ms`. */
-export function monthStart(ms: number): string {
-  const date = new Date(ms);
-  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1)).toISOString();
-}
-
 /** Sums of many float costs drift (0.1 + 0.2); ten decimals is far below a token's price and hides the noise. */
 export function roundUsd(usd: number): number {
   return Math.round(usd * 1e10) / 1e10;

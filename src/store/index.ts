@@ -49,31 +49,19 @@ export {
   updateApiKey,
 } from './repositories/api-keys.js';
 export type { ActiveKeyRow, ApiKeyPatch, ApiKeyRecord, KeyGovernanceColumns, NewApiKey } from './repositories/api-keys.js';
-export {
-  findUsageByRequestId,
-  insertUsageBatch,
-  listUsageLog,
-  monthlyTotals,
-  monthlyChargedTotals,
-  sumCost,
-  usageByEndUser,
-  usageByKey,
-  usageByModel,
-  usageSeries,
-} from './repositories/usage.js';
+export { findUsageByRequestId, insertUsageBatch, monthlyChargedTotals, sumCost } from './repositories/ledger.js';
+export type { ChargedScope, ChargedTotals, UsageRecord } from './repositories/ledger.js';
+export { listUsageLog, monthlyTotals, usageByEndUser, usageByKey, usageByModel, usageSeries } from './repositories/usage-reports.js';
 export type {
-  ChargedScope,
-  ChargedTotals,
   MonthlyTotalsQuery,
   UsageBucket,
   UsageLogEntry,
   UsageLogQuery,
   UsageRange,
-  UsageRecord,
   UsageSeriesPoint,
   UsageShare,
   UsageTotals,
-} from './repositories/usage.js';
+} from './repositories/usage-reports.js';
 export {
   deleteAccountSessions,
   deleteExpiredSessions,

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { migrateToLatest } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { createPostgresStore } from './postgres-store.js';
-import { listUsageLog } from './repositories/usage.js';
+import { listUsageLog } from './repositories/usage-reports.js';
 import { describeEachDialect, describeWithPostgres, openTempPostgresStore, TEST_DATABASE_URL, type TempStore } from './testing.js';
 
 await describeEachDialect('migrateToLatest', (dialect) => {

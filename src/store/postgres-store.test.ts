@@ -9,7 +9,7 @@ import { parseKeyChange } from './postgres-changes.js';
 import { createAccount, updateAccountLimits } from './repositories/accounts.js';
 import { replaceProviderCredential } from './repositories/provider-credentials.js';
 import { listActiveKeysWithAccounts, revokeApiKey } from './repositories/api-keys.js';
-import { insertUsageBatch } from './repositories/usage.js';
+import { insertUsageBatch } from './repositories/ledger.js';
 import { describeWithPostgres, openTempPostgresStore, seedKey, TEST_DATABASE_URL, type TempPostgresStore } from './testing.js';
 
 const CREATED_AT = '2025-01-01T00:00:00.000Z';

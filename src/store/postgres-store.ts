@@ -8,7 +8,7 @@ import { Pool, TypeOverrides, types, type ClientConfig } from 'pg';
 import type { Database } from './database.js';
 import { ChangeCounter } from './postgres-changes.js';
 import { OwnSchemaPostgresDialect } from './postgres-introspector.js';
-import { insertUsageBatch } from './repositories/usage.js';
+import { insertUsageBatch } from './repositories/ledger.js';
 import type { Store } from './store.js';
 
 /** Where and how to connect. */

@@ -5,7 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
 import { SqliteKeyChanges } from './sqlite-key-changes.js';
-import { toUsageRow, type UsageRecord } from './repositories/usage.js';
+import { toUsageRow, type UsageRecord } from './repositories/ledger.js';
 import type { Store } from './store.js';
 
 /** The database file's name inside the data directory. */

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { KeyChangeFeed } from './key-change-feed.js';
-import type { UsageRecord } from './repositories/usage.js';
+import type { UsageRecord } from './repositories/ledger.js';
 
 /** The SQL dialects a store can speak: SQLite (embedded, the default) and PostgreSQL (shared by many instances). */
 export type StoreDialect = 'sqlite' | 'postgres';

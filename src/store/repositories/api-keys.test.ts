@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
-import { insertUsageBatch } from './usage.js';
+import { insertUsageBatch } from './ledger.js';
 import {
   countKeys,
   findApiKeyById,

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import { countActiveApiKeys, findApiKeyById, insertApiKey, listActiveKeysWithAccounts, updateApiKey, type NewApiKey } from './api-keys.js';
-import { findUsageByRequestId, insertUsageBatch, listUsageLog, monthlyTotals, usageByEndUser, usageSeries, type UsageRecord } from './usage.js';
+import { findUsageByRequestId, insertUsageBatch, type UsageRecord } from './ledger.js';
+import { listUsageLog, monthlyTotals, usageByEndUser, usageSeries } from './usage-reports.js';
 
 const NOW = '2026-05-10T12:00:00.000Z';
 

@@ -1,10 +1,11 @@
-/** The dashboard's reads of the ledger: chart series, splits by model and key, and the paged request log. */
+/** The dashboard's reads of the ledger: monthly totals, chart series, splits by model and key, and the paged request log. */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { describeEachDialect, type TempStore } from '../testing.js';
 import { createAccount } from './accounts.js';
 import { insertApiKey } from './api-keys.js';
-import { insertUsageBatch, listUsageLog, monthlyTotals, usageByKey, usageByModel, usageSeries, type UsageRecord } from './usage.js';
+import { insertUsageBatch, sumCost, type UsageRecord } from './ledger.js';
+import { listUsageLog, monthlyTotals, usageByKey, usageByModel, usageSeries } from './usage-reports.js';
 
 let sequence = 0;
 function row(overrides: Partial<UsageRecord>): UsageRecord {
@@ -166,5 +167,53 @@ await describeEachDialect('usage reports', (dialect) => {
       responseCacheHits: 2,
       responseCacheSavedUsd: 0.375,
     });
+  });
+});
+
+await describeEachDialect('monthly totals', (dialect) => {
+  const JUNE = '2025-06-01T00:00:00.000Z';
+  const JULY = '2025-07-01T00:00:00.000Z';
+  let temp: TempStore;
+  before(async () => {
+    temp = await dialect.openTempStore();
+  });
+  after(async () => {
+    await temp.cleanup();
+  });
+
+  it("totals this month's rows of an account or one key, excluding other months and accounts", async () => {
+    await insertUsageBatch(temp.store.db, [
+      row({ promptTokens: 100, completionTokens: 50, costUsd: 0.25 }),
+      row({ keyId: 'key_a2', promptTokens: 1, completionTokens: 2, costUsd: 0.5, byok: true }),
+      row({ createdAt: '2025-05-31T23:59:59.999Z', costUsd: 7 }),
+      row({ createdAt: JULY, costUsd: 11 }),
+      row({ accountId: 'acct_b', keyId: 'key_b1', costUsd: 13 }),
+    ]);
+    const db = temp.store.db;
+    assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_a', monthStartIso: JUNE, monthEndIso: JULY }), {
+      requests: 2,
+      promptTokens: 101,
+      completionTokens: 52,
+      costUsd: 0.75,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
+    });
+    assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_a', keyId: 'key_a2', monthStartIso: JUNE, monthEndIso: JULY }), {
+      requests: 1,
+      promptTokens: 1,
+      completionTokens: 2,
+      costUsd: 0.5,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
+    });
+    assert.deepEqual(await monthlyTotals(db, { accountId: 'acct_z', monthStartIso: JUNE }), {
+      requests: 0,
+      promptTokens: 0,
+      completionTokens: 0,
+      costUsd: 0,
+      responseCacheHits: 0,
+      responseCacheSavedUsd: 0,
+    });
+    assert.equal(await sumCost(db), 0.25 + 0.5 + 7 + 11 + 13);
   });
 });

@@ -7,19 +7,31 @@
  * - The ledger: one row per request ({@link createUsageRecord}), written in batches off the request path by the
  *   {@link UsageWriter} (bounded backlog, retried writes, `stats()` for `/metrics`), and the monthly totals admission
  *   seeds its counters from; {@link RequestRecords} finds one request's row, pending or stored.
+ * - The reports read back from the ledger for people: the month's totals ({@link readMonthlyUsage}, per end user
+ *   {@link readMonthlyUsageByEndUser}), the dashboard's usage page ({@link readUsageReport}: chart series, splits by
+ *   model, key and end user) and request log ({@link readUsageLog}); the dashboard API and the CLI read usage only
+ *   through these, never the store's repositories. Their row types are re-exported here.
  */
 export {
   createStoreUsageSink,
   loadMonthlyCharge,
   MemoryUsageSink,
   monthBounds,
-  readMonthlyUsage,
-  readMonthlyUsageByEndUser,
   type MonthBounds,
   type UsageLedger,
   type UsageLedgerStats,
   type UsageSink,
 } from './ledger.js';
+export {
+  readMonthlyUsage,
+  readMonthlyUsageByEndUser,
+  readUsageLog,
+  readUsageReport,
+  type MonthlyUsageQuery,
+  type UsageReport,
+  type UsageReportQuery,
+} from './reports.js';
+export type { UsageBucket, UsageLogEntry, UsageLogQuery, UsageSeriesPoint, UsageShare, UsageTotals } from '../store/index.js';
 export { costUsd, withCost } from './pricing.js';
 export { RefusedRowBudget } from './refused-row-budget.js';
 export { RequestRecords } from './request-records.js';

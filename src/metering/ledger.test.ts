@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { listUsageLog } from '../store/index.js';
 import { openTempStore, type TempStore } from '../store/testing.js';
-import { createStoreUsageSink, loadMonthlyCharge, MemoryUsageSink, monthBounds, readMonthlyUsage } from './ledger.js';
+import { createStoreUsageSink, loadMonthlyCharge, MemoryUsageSink, monthBounds } from './ledger.js';
+import { readMonthlyUsage } from './reports.js';
 import type { UsageRecord } from './usage-record.js';
 
 function row(id: string, overrides: Partial<UsageRecord>): UsageRecord {

@@ -1,23 +1,13 @@
 /**
  * @module The usage ledger's interfaces and its store-backed pieces: where batches of rows go (a sink), what the
- * request pipeline calls (a ledger), and the monthly totals read back from it (per account or key on its first
- * use by admission, and for `usage`).
+ * request pipeline calls (a ledger), and the charged totals admission seeds its counters from on a scope's first
+ * use. The reports read back for people (dashboard, CLI) are in `reports.ts`.
  * One process on SQLite uses the store sink; the scale-out issue adds a PostgreSQL store behind the same sink.
  */
 import type { Kysely } from 'kysely';
 import { periodBounds } from '../limits/period.js';
 import { scopePeriod, type MonthlyScope } from '../limits/types.js';
-import {
-  monthlyChargedTotals,
-  monthlyTotals,
-  usageByEndUser,
-  type ChargedTotals,
-  type Database,
-  type Store,
-  type UsageRecord,
-  type UsageShare,
-  type UsageTotals,
-} from '../store/index.js';
+import { monthlyChargedTotals, type ChargedTotals, type Database, type Store, type UsageRecord } from '../store/index.js';
 
 /** Where batches of ledger rows are written. */
 export interface UsageSink {
@@ -78,43 +68,6 @@ export interface MonthBounds {
 export function monthBounds(ms: number): MonthBounds {
   const { startMs, endMs } = periodBounds('monthly', ms);
   return { startIso: new Date(startMs).toISOString(), endIso: new Date(endMs).toISOString() };
-}
-
-/** Which account's (or key's, or end user's) usage {@link readMonthlyUsage} totals, in the month containing `nowMs`. */
-export interface MonthlyUsageQuery {
-  accountId: string;
-  keyId?: string;
-  /** Only the requests that named this end user. */
-  endUser?: string;
-  nowMs: number;
-}
-
-/** Requests, tokens and cost of an account, key or end user in the current UTC month, BYOK included. */
-export async function readMonthlyUsage(db: Kysely<Database>, query: MonthlyUsageQuery): Promise<UsageTotals> {
-  const { startIso, endIso } = monthBounds(query.nowMs);
-  return monthlyTotals(db, {
-    accountId: query.accountId,
-    keyId: query.keyId,
-    ...(query.endUser === undefined ? {} : { endUser: query.endUser }),
-    monthStartIso: startIso,
-    monthEndIso: endIso,
-  });
-}
-
-/** End users in {@link readMonthlyUsageByEndUser}: the costliest. */
-export const TOP_END_USERS = 100;
-
-/** This month's usage per end user of an account (or one key), costliest first, at most {@link TOP_END_USERS}. */
-export async function readMonthlyUsageByEndUser(db: Kysely<Database>, query: MonthlyUsageQuery): Promise<(UsageShare & { endUser: string })[]> {
-  const { startIso, endIso } = monthBounds(query.nowMs);
-  const range = {
-    accountId: query.accountId,
-    fromIso: startIso,
-    toIso: endIso,
-    ...(query.keyId === undefined ? {} : { keyId: query.keyId }),
-    ...(query.endUser === undefined ? {} : { endUser: query.endUser }),
-  };
-  return usageByEndUser(db, range, TOP_END_USERS);
 }
 
 /**

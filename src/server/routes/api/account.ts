@@ -10,8 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccountInfo } from '../../../auth/index.js';
 import { GatewayError } from '../../../core/gateway-error.js';
 import { effectiveLimits } from '../../../limits/index.js';
-import { monthlyTotals } from '../../../store/index.js';
-import { monthBounds } from '../../../metering/index.js';
+import { readMonthlyUsage } from '../../../metering/index.js';
 import { callService, refuseWhenThrottled } from './errors.js';
 import type { DashboardContext } from './context.js';
 import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from './session.js';
@@ -95,7 +94,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContex
       },
       ctx.plans,
     );
-    const month = await monthlyTotals(ctx.db, { accountId: account.id, monthStartIso: monthBounds(ctx.now()).startIso });
+    const month = await readMonthlyUsage(ctx.db, { accountId: account.id, nowMs: ctx.now() });
     return {
       account: accountJson(account),
       limits: { rpm: limits.rpm, tpm: limits.tpm, concurrent: limits.concurrent, included_tokens: limits.includedTokens },

@@ -2,7 +2,7 @@
  * @module The time axis of the usage chart: which buckets a request covers and zero-filling the ones with no rows,
  * so a chart gets one point per day (or hour) without gaps. Times are UTC.
  */
-import type { UsageBucket, UsageSeriesPoint } from '../../../store/index.js';
+import type { UsageBucket, UsageSeriesPoint } from '../../../metering/index.js';
 
 /** The buckets of one chart: their start times and what the store's bucket keys look like. */
 export interface BucketRange {

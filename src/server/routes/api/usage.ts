@@ -9,17 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { invalidRequest } from '../../../core/gateway-error.js';
 import { MAX_END_USER_LENGTH } from '../../../core/end-user.js';
-import {
-  listUsageLog,
-  monthlyTotals,
-  usageByEndUser,
-  usageByKey,
-  usageByModel,
-  usageSeries,
-  type UsageLogEntry,
-  type UsageLogQuery,
-} from '../../../store/index.js';
-import { monthBounds } from '../../../metering/index.js';
+import { readUsageLog, readUsageReport, type UsageLogEntry, type UsageLogQuery } from '../../../metering/index.js';
 import type { DashboardContext } from './context.js';
 import { sessionOf } from './session.js';
 import { bucketRange, fillSeries } from './usage-buckets.js';
@@ -43,8 +33,6 @@ const LogsQuery = Type.Object({
 /** `days` when not given, and its largest value. */
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
-/** End users in the usage breakdown: the costliest ones. */
-const BY_USER_LIMIT = 100;
 /** `limit` when not given, and its largest value. */
 const DEFAULT_LOG_LIMIT = 50;
 const MAX_LOG_LIMIT = 200;
@@ -58,16 +46,15 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
     const now = ctx.now();
     const range = bucketRange(granularity, days, now);
     const endUser = nonEmpty(request.query.user);
-    const scope = { accountId, fromIso: range.fromIso, ...(endUser === undefined ? {} : { endUser }) };
-    const [series, byModel, byKey, byUser, month] = await Promise.all([
-      usageSeries(ctx.db, { ...scope, bucket: granularity }),
-      usageByModel(ctx.db, scope),
-      usageByKey(ctx.db, scope),
-      usageByEndUser(ctx.db, scope, BY_USER_LIMIT),
-      monthlyTotals(ctx.db, { accountId, monthStartIso: monthBounds(now).startIso, ...(endUser === undefined ? {} : { endUser }) }),
-    ]);
+    const report = await readUsageReport(ctx.db, {
+      accountId,
+      fromIso: range.fromIso,
+      bucket: granularity,
+      nowMs: now,
+      ...(endUser === undefined ? {} : { endUser }),
+    });
     return {
-      series: fillSeries(range, series).map((point) => ({
+      series: fillSeries(range, report.series).map((point) => ({
         bucket: point.bucket,
         requests: point.requests,
         prompt_tokens: point.promptTokens,
@@ -76,17 +63,17 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
         response_cache_hits: point.responseCacheHits,
         response_cache_saved_usd: roundUsd(point.responseCacheSavedUsd),
       })),
-      by_model: byModel.map((row) => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
-      by_key: byKey.map((row) => ({
+      by_model: report.byModel.map((row) => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
+      by_key: report.byKey.map((row) => ({
         key_id: row.keyId,
         name: row.name ?? row.keyId,
         requests: row.requests,
         tokens: row.tokens,
         cost_usd: roundUsd(row.costUsd),
       })),
-      by_user: byUser.map((row) => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
+      by_user: report.byEndUser.map((row) => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
       user: endUser ?? null,
-      totals: monthJson(month),
+      totals: monthJson(report.month),
     };
   });
 
@@ -105,7 +92,7 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
     if (endUser !== undefined) query.endUser = endUser;
     const status = nonEmpty(q.status);
     if (status !== undefined) query.status = status === 'success' || status === 'error' ? status : Number(status);
-    const rows = await listUsageLog(ctx.db, query);
+    const rows = await readUsageLog(ctx.db, query);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

@@ -1,6 +1,6 @@
 /** @module The dashboard API's JSON shapes (snake_case, as documented in docs/dashboard-api.md). */
 import type { AccountInfo, KeyInfo, ProviderCredentialInfo } from '../../../auth/index.js';
-import type { UsageTotals } from '../../../store/index.js';
+import type { UsageTotals } from '../../../metering/index.js';
 
 /** `{id, email, plan, created_at}`. */
 export function accountJson(account: AccountInfo) {

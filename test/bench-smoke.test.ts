@@ -13,13 +13,17 @@ import { after, it } from 'node:test';
 const out = mkdtempSync(join(tmpdir(), 'op-bench-smoke-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
-it('runs every scenario and the soak against direct, floor and gateway and writes the report', async () => {
+it('runs every scenario and the soak against direct, floor, gateway and cluster mode and writes the report with the targets', async () => {
   const script = new URL('../bench/run.ts', import.meta.url).pathname;
   await promisify(execFile)(process.execPath, ['--import', 'tsx', script, '--smoke', '--out', out], { timeout: 120_000 });
   const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
     results: Array<{ target: string; scenario: string; concurrency: number; errors: number }>;
     soak: { errors: number; requestsPerSecond: number; lastTenthRssMb: number; restedRssMb: number } | null;
+    clusterSkipped: string | null;
+    targets: Array<{ name: string; measured: number | null; met: boolean | null }>;
   };
+  // Cluster mode needs PostgreSQL and Redis: measured whenever they are up, and always under CI.
+  if (process.env.CI === 'true') assert.equal(report.clusterSkipped, null);
   const rows = report.results.map((r) => `${r.target}/${r.scenario}/${r.concurrency}`);
   assert.deepEqual(rows, [
     'direct/non-stream/1',
@@ -41,10 +45,16 @@ it('runs every scenario and the soak against direct, floor and gateway and write
     'gateway/responses/1',
     'gateway/responses/50',
     'gateway/responses-stored/1',
+    'gateway/messages/1',
+    'gateway/messages/50',
     'gateway/cache-hit/1',
     'gateway/cache-hit/50',
     'gateway/cache-hit-stream/1',
+    ...(report.clusterSkipped === null ? ['gateway (cluster)/non-stream/1', 'gateway (cluster)/non-stream/50'] : []),
   ]);
+  const measuredTargets = report.targets.filter((t) => t.measured !== null).map((t) => t.name);
+  assert.equal(measuredTargets.length, report.clusterSkipped === null ? 10 : 9, JSON.stringify(report.targets));
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| target \(issue 22\) \| measured \| bound \| met \|/);
   assert.ok(
     report.results.every((r) => r.errors === 0),
     JSON.stringify(report.results),

@@ -7,30 +7,30 @@ import { formatInt, formatPrice } from '../lib/format';
 import { isChatModel } from '../lib/models';
 import { providerName } from '../lib/providers';
 import { Link } from '../lib/router';
-import type { CatalogModel } from '../lib/types';
+import type { CatalogModel, ChatModel, EmbeddingModel } from '../lib/types';
 import { useApi } from '../lib/useApi';
 
 type SortKey = 'provider' | 'input' | 'output' | 'context';
 type KindFilter = '' | 'chat' | 'embedding';
 
 function vendorOf(model: CatalogModel): string {
-  return model.provider ?? model.owned_by ?? '';
+  return model.owned_by;
 }
 
 /** Tokens the model reads: a chat model's context window, an embedding model's limit per input. */
-function contextOf(model: CatalogModel): number | null | undefined {
-  return isChatModel(model) ? model.context_length : (model.max_input_tokens ?? model.context_length);
+function contextOf(model: CatalogModel): number {
+  return isChatModel(model) ? model.context_length : model.max_input_tokens;
 }
 
 /** "1,536 dims (1–1,536)" or "1,024 dims (fixed)". */
-function dimensionsOf(model: CatalogModel): string {
+function dimensionsOf(model: EmbeddingModel): string {
   const range = model.dimension_range;
   const accepted = range ? `${formatInt(range.min)}–${formatInt(range.max)}` : 'fixed';
   return `${formatInt(model.dimensions)} dims (${accepted})`;
 }
 
-function capabilitiesOf(model: CatalogModel): string[] {
-  return Object.entries(model.capabilities ?? {})
+function capabilitiesOf(model: ChatModel): string[] {
+  return Object.entries(model.capabilities)
     .filter(([, enabled]) => enabled === true)
     .map(([name]) => name.replace(/_/g, ' '));
 }
@@ -64,7 +64,7 @@ export function ModelsPage() {
         case 'output':
           return price(a.pricing?.output_per_million) - price(b.pricing?.output_per_million) || a.id.localeCompare(b.id);
         case 'context':
-          return (contextOf(b) ?? 0) - (contextOf(a) ?? 0) || a.id.localeCompare(b.id);
+          return contextOf(b) - contextOf(a) || a.id.localeCompare(b.id);
         default:
           return vendorOf(a).localeCompare(vendorOf(b)) || a.id.localeCompare(b.id);
       }

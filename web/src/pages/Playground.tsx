@@ -58,7 +58,7 @@ function storeKey(value: string): void {
 function groupByVendor(models: CatalogModel[]): [string, CatalogModel[]][] {
   const groups = new Map<string, CatalogModel[]>();
   for (const model of models) {
-    const vendor = model.provider ?? model.owned_by ?? 'other';
+    const vendor = model.owned_by;
     groups.set(vendor, [...(groups.get(vendor) ?? []), model]);
   }
   return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b));

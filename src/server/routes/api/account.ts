@@ -13,6 +13,7 @@ import { effectiveLimits } from '../../../limits/index.js';
 import { readMonthlyUsage } from '../../../metering/index.js';
 import { callService, refuseWhenThrottled } from './errors.js';
 import type { DashboardContext } from './context.js';
+import { AuthAnswer, Me } from './schemas.js';
 import { clearSessionCookie, SESSION_COOKIE, sessionOf, setSessionCookie } from './session.js';
 import { accountJson, monthJson } from './wire.js';
 
@@ -28,7 +29,7 @@ const PasswordBody = Type.Object({ current_password: Type.String({ maxLength: 10
 export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContext): void {
   api.post<{ Body: Static<typeof SignupBody> }>(
     '/signup',
-    { schema: { body: SignupBody }, config: { dashboardPublic: true } },
+    { schema: { body: SignupBody, response: { 201: AuthAnswer } }, config: { dashboardPublic: true } },
     async (request, reply) => {
       const { email, password } = request.body;
       refuseWhenThrottled(await ctx.throttles.beginSignup(request.ip), 'Too many sign-ups from this address. Try again later.');
@@ -39,7 +40,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContex
 
   api.post<{ Body: Static<typeof LoginBody> }>(
     '/login',
-    { schema: { body: LoginBody }, config: { dashboardPublic: true } },
+    { schema: { body: LoginBody, response: { 200: AuthAnswer } }, config: { dashboardPublic: true } },
     async (request, reply) => {
       const { email, password } = request.body;
       const verdict = await ctx.throttles.beginLogin(email, request.ip);
@@ -79,7 +80,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContex
     return reply.code(204).send();
   });
 
-  api.get('/me', async (request) => {
+  api.get('/me', { schema: { response: { 200: Me } } }, async (request): Promise<Static<typeof Me>> => {
     const session = sessionOf(request);
     const account = await ctx.accounts.findAccountById(session.accountId);
     if (account === undefined) throw new GatewayError(401, 'not_authenticated', 'This account no longer exists.');
@@ -106,7 +107,12 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: DashboardContex
 }
 
 /** Ends the session the browser came with (if any), starts a new one and answers with the account. */
-async function startSession(ctx: DashboardContext, request: FastifyRequest, reply: FastifyReply, account: AccountInfo) {
+async function startSession(
+  ctx: DashboardContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  account: AccountInfo,
+): Promise<Static<typeof AuthAnswer>> {
   const previous = request.cookies[SESSION_COOKIE];
   if (previous !== undefined) await ctx.sessions.destroy(previous);
   const session = await ctx.sessions.create(account.id);

@@ -13,13 +13,13 @@ import { MAX_ROTATION_GRACE_SECONDS } from '../../../auth/index.js';
 import { ProviderPreferencesSchema, type ProviderPreferences } from '../../../core/chat-request.js';
 import { checkAllowedModels } from '../../../routing/model-allow-list.js';
 import { checkProviderPreferences, ProviderDirectory } from '../../../routing/provider-preferences.js';
-import { ROUTING_MODES } from '../../../store/index.js';
 import type { DashboardContext } from './context.js';
 import { callService } from './errors.js';
+import { KeyAnswer, KeyList, KeyWithSecret, RoutingMode } from './schemas.js';
 import { sessionOf } from './session.js';
 import { keyJson } from './wire.js';
 
-const Routing = Type.Union([...ROUTING_MODES.map((mode) => Type.Literal(mode)), Type.Null()]);
+const Routing = Type.Union([RoutingMode, Type.Null()]);
 const SpendCap = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const ProviderDefaults = Type.Union([ProviderPreferencesSchema, Type.Null()]);
@@ -84,34 +84,39 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
     tpmLimit: body.tpm_limit,
     expiresAt: body.expires_at,
   });
-  api.get('/keys', async (request) => {
+  api.get('/keys', { schema: { response: { 200: KeyList } } }, async (request): Promise<Static<typeof KeyList>> => {
     const { accountId } = sessionOf(request);
     const keys = await callService(() => ctx.keys.listKeys({ accountId }));
     return { data: keys.map(keyJson) };
   });
 
-  api.post<{ Body: Static<typeof CreateBody> }>('/keys', { schema: { body: CreateBody } }, async (request, reply) => {
-    const { accountId } = sessionOf(request);
-    const body = request.body;
-    const provider = providerDefaults(body.default_provider);
-    const created = await callService(() =>
-      ctx.keys.createKey({
-        accountId,
-        name: body.name,
-        routing: body.default_routing,
-        provider,
-        spendCapUsd: body.spend_cap_usd,
-        responseCacheTtlSeconds: body.response_cache_ttl_seconds,
-        ...governance(body),
-      }),
-    );
-    return reply.code(201).send({ key: keyJson(created), secret: created.secret });
-  });
+  api.post<{ Body: Static<typeof CreateBody> }>(
+    '/keys',
+    { schema: { body: CreateBody, response: { 201: KeyWithSecret } } },
+    async (request, reply) => {
+      const { accountId } = sessionOf(request);
+      const body = request.body;
+      const provider = providerDefaults(body.default_provider);
+      const created = await callService(() =>
+        ctx.keys.createKey({
+          accountId,
+          name: body.name,
+          routing: body.default_routing,
+          provider,
+          spendCapUsd: body.spend_cap_usd,
+          responseCacheTtlSeconds: body.response_cache_ttl_seconds,
+          ...governance(body),
+        }),
+      );
+      const answer: Static<typeof KeyWithSecret> = { key: keyJson(created), secret: created.secret };
+      return reply.code(201).send(answer);
+    },
+  );
 
   api.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof PatchBody> }>(
     '/keys/:id',
-    { schema: { params: IdParams, body: PatchBody } },
-    async (request) => {
+    { schema: { params: IdParams, body: PatchBody, response: { 200: KeyAnswer } } },
+    async (request): Promise<Static<typeof KeyAnswer>> => {
       const { accountId } = sessionOf(request);
       const body = request.body;
       const provider = providerDefaults(body.default_provider);
@@ -130,8 +135,8 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
 
   api.post<{ Params: Static<typeof IdParams>; Body: Static<typeof RotateBody> | undefined }>(
     '/keys/:id/rotate',
-    { schema: { params: IdParams, body: RotateBody } },
-    async (request) => {
+    { schema: { params: IdParams, body: RotateBody, response: { 200: KeyWithSecret } } },
+    async (request): Promise<Static<typeof KeyWithSecret>> => {
       const { accountId } = sessionOf(request);
       const graceSeconds = request.body?.grace_seconds ?? 0;
       const rotated = await callService(() => ctx.keys.rotateKey(request.params.id, { accountId }, { graceSeconds }));
@@ -139,9 +144,13 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
     },
   );
 
-  api.post<{ Params: Static<typeof IdParams> }>('/keys/:id/revoke', { schema: { params: IdParams } }, async (request) => {
-    const { accountId } = sessionOf(request);
-    const key = await callService(() => ctx.keys.revokeKey(request.params.id, { accountId }));
-    return { key: keyJson(key) };
-  });
+  api.post<{ Params: Static<typeof IdParams> }>(
+    '/keys/:id/revoke',
+    { schema: { params: IdParams, response: { 200: KeyAnswer } } },
+    async (request): Promise<Static<typeof KeyAnswer>> => {
+      const { accountId } = sessionOf(request);
+      const key = await callService(() => ctx.keys.revokeKey(request.params.id, { accountId }));
+      return { key: keyJson(key) };
+    },
+  );
 }

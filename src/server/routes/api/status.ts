@@ -3,32 +3,17 @@
  * stats and circuit breakers over the provider's deployments. A provider without a credential is `down`; one whose
  * every circuit is open is `down`; one with an open circuit or a recent success rate under 90 % is `degraded`.
  */
+import type { Static } from '@sinclair/typebox';
 import type { ModelConfig, ProviderConfig } from '../../../config/types.js';
 import type { CircuitBreakers } from '../../../routing/circuit-breaker.js';
 import { deploymentKey, HEALTH_DEFAULTS, type HealthStore } from '../../../routing/health.js';
+import type { ProviderStatus as ProviderStatusSchema, StatusAnswer } from './schemas.js';
 
-/** One provider's line on the status page. */
-export interface ProviderStatus {
-  id: string;
-  state: 'up' | 'degraded' | 'down';
-  /** Share of successful calls among the recent outcomes (the last minute); null when there were none. */
-  success_rate: number | null;
-  /** Estimated time to first token in ms, from measured calls; null before any was measured. */
-  ttft_ms: number | null;
-  /** Calls counted in `success_rate`. */
-  recent_requests: number;
-  /** Whether the gateway has a credential (real or simulated) for it. */
-  configured: boolean;
-  /** Whether the built-in simulator stands in for it. */
-  simulated: boolean;
-}
+/** One provider's line on the status page (its fields are documented on the schema). */
+export type ProviderStatus = Static<typeof ProviderStatusSchema>;
 
 /** The whole status page. */
-export interface StatusReport {
-  providers: ProviderStatus[];
-  /** ISO-8601. */
-  updated_at: string;
-}
+export type StatusReport = Static<typeof StatusAnswer>;
 
 /** What the status is computed from. */
 export interface StatusSources {

@@ -11,9 +11,10 @@ import { invalidRequest } from '../../../core/gateway-error.js';
 import { MAX_END_USER_LENGTH } from '../../../core/end-user.js';
 import { readUsageLog, readUsageReport, type UsageLogEntry, type UsageLogQuery } from '../../../metering/index.js';
 import type { DashboardContext } from './context.js';
+import { LogsAnswer, UsageAnswer } from './schemas.js';
 import { sessionOf } from './session.js';
 import { bucketRange, fillSeries } from './usage-buckets.js';
-import { monthJson, roundUsd } from './wire.js';
+import { logEntryJson, monthJson, roundUsd } from './wire.js';
 
 const EndUser = Type.String({ maxLength: MAX_END_USER_LENGTH });
 const UsageQuery = Type.Object({
@@ -39,91 +40,75 @@ const MAX_LOG_LIMIT = 200;
 
 /** Registers the usage and log routes on the `/api` instance. */
 export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext): void {
-  api.get<{ Querystring: Static<typeof UsageQuery> }>('/usage', { schema: { querystring: UsageQuery } }, async (request) => {
-    const { accountId } = sessionOf(request);
-    const granularity = request.query.granularity ?? 'day';
-    const days = boundedInt(request.query.days, 'days', DEFAULT_DAYS, MAX_DAYS);
-    const now = ctx.now();
-    const range = bucketRange(granularity, days, now);
-    const endUser = nonEmpty(request.query.user);
-    const report = await readUsageReport(ctx.db, {
-      accountId,
-      fromIso: range.fromIso,
-      bucket: granularity,
-      nowMs: now,
-      ...(endUser === undefined ? {} : { endUser }),
-    });
-    return {
-      series: fillSeries(range, report.series).map((point) => ({
-        bucket: point.bucket,
-        requests: point.requests,
-        prompt_tokens: point.promptTokens,
-        completion_tokens: point.completionTokens,
-        cost_usd: roundUsd(point.costUsd),
-        response_cache_hits: point.responseCacheHits,
-        response_cache_saved_usd: roundUsd(point.responseCacheSavedUsd),
-      })),
-      by_model: report.byModel.map((row) => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
-      by_key: report.byKey.map((row) => ({
-        key_id: row.keyId,
-        name: row.name ?? row.keyId,
-        requests: row.requests,
-        tokens: row.tokens,
-        cost_usd: roundUsd(row.costUsd),
-      })),
-      by_user: report.byEndUser.map((row) => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
-      user: endUser ?? null,
-      totals: monthJson(report.month),
-    };
-  });
+  api.get<{ Querystring: Static<typeof UsageQuery> }>(
+    '/usage',
+    { schema: { querystring: UsageQuery, response: { 200: UsageAnswer } } },
+    async (request): Promise<Static<typeof UsageAnswer>> => {
+      const { accountId } = sessionOf(request);
+      const granularity = request.query.granularity ?? 'day';
+      const days = boundedInt(request.query.days, 'days', DEFAULT_DAYS, MAX_DAYS);
+      const now = ctx.now();
+      const range = bucketRange(granularity, days, now);
+      const endUser = nonEmpty(request.query.user);
+      const report = await readUsageReport(ctx.db, {
+        accountId,
+        fromIso: range.fromIso,
+        bucket: granularity,
+        nowMs: now,
+        ...(endUser === undefined ? {} : { endUser }),
+      });
+      return {
+        series: fillSeries(range, report.series).map((point) => ({
+          bucket: point.bucket,
+          requests: point.requests,
+          prompt_tokens: point.promptTokens,
+          completion_tokens: point.completionTokens,
+          cost_usd: roundUsd(point.costUsd),
+          response_cache_hits: point.responseCacheHits,
+          response_cache_saved_usd: roundUsd(point.responseCacheSavedUsd),
+        })),
+        by_model: report.byModel.map((row) => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
+        by_key: report.byKey.map((row) => ({
+          key_id: row.keyId,
+          name: row.name ?? row.keyId,
+          requests: row.requests,
+          tokens: row.tokens,
+          cost_usd: roundUsd(row.costUsd),
+        })),
+        by_user: report.byEndUser.map((row) => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
+        user: endUser ?? null,
+        totals: monthJson(report.month),
+      };
+    },
+  );
 
-  api.get<{ Querystring: Static<typeof LogsQuery> }>('/logs', { schema: { querystring: LogsQuery } }, async (request) => {
-    const { accountId } = sessionOf(request);
-    const q = request.query;
-    const limit = boundedInt(q.limit, 'limit', DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT);
-    const query: UsageLogQuery = { accountId, limit: limit + 1 };
-    const before = nonEmpty(q.cursor) === undefined ? undefined : decodeCursor(q.cursor ?? '');
-    if (before !== undefined) query.before = before;
-    const model = nonEmpty(q.model);
-    if (model !== undefined) query.model = model;
-    const keyId = nonEmpty(q.key_id);
-    if (keyId !== undefined) query.keyId = keyId;
-    const endUser = nonEmpty(q.user);
-    if (endUser !== undefined) query.endUser = endUser;
-    const status = nonEmpty(q.status);
-    if (status !== undefined) query.status = status === 'success' || status === 'error' ? status : Number(status);
-    const rows = await readUsageLog(ctx.db, query);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(logJson),
-      next_cursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
-    };
-  });
-}
-
-function logJson(row: UsageLogEntry) {
-  return {
-    time: row.createdAt,
-    request_id: row.requestId,
-    endpoint: row.endpoint,
-    key_id: row.keyId,
-    key_name: row.keyName,
-    requested_model: row.requestedModel,
-    routed_model: row.routedModel,
-    provider: row.provider,
-    byok: row.byok,
-    prompt_tokens: row.promptTokens,
-    completion_tokens: row.completionTokens,
-    estimated: row.estimated,
-    cost_usd: row.costUsd,
-    response_cache_hit: row.responseCacheHit === true,
-    response_cache_saved_usd: row.responseCacheSavedUsd ?? 0,
-    latency_ms: row.latencyMs,
-    status: row.status,
-    error_code: row.errorCode,
-    end_user: row.endUser ?? null,
-  };
+  api.get<{ Querystring: Static<typeof LogsQuery> }>(
+    '/logs',
+    { schema: { querystring: LogsQuery, response: { 200: LogsAnswer } } },
+    async (request): Promise<Static<typeof LogsAnswer>> => {
+      const { accountId } = sessionOf(request);
+      const q = request.query;
+      const limit = boundedInt(q.limit, 'limit', DEFAULT_LOG_LIMIT, MAX_LOG_LIMIT);
+      const query: UsageLogQuery = { accountId, limit: limit + 1 };
+      const before = nonEmpty(q.cursor) === undefined ? undefined : decodeCursor(q.cursor ?? '');
+      if (before !== undefined) query.before = before;
+      const model = nonEmpty(q.model);
+      if (model !== undefined) query.model = model;
+      const keyId = nonEmpty(q.key_id);
+      if (keyId !== undefined) query.keyId = keyId;
+      const endUser = nonEmpty(q.user);
+      if (endUser !== undefined) query.endUser = endUser;
+      const status = nonEmpty(q.status);
+      if (status !== undefined) query.status = status === 'success' || status === 'error' ? status : Number(status);
+      const rows = await readUsageLog(ctx.db, query);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        data: page.map(logEntryJson),
+        next_cursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
+      };
+    },
+  );
 }
 
 /** The cursor is the last row's position, base64url JSON; opaque to clients. */

@@ -1,14 +1,20 @@
-/** @module The dashboard API's JSON shapes (snake_case, as documented in docs/dashboard-api.md). */
+/**
+ * @module The dashboard API's JSON shapes (snake_case, as documented in docs/dashboard-api.md), built from the
+ * services' records; each builder returns its response schema's type, so a field missing from the schema (which the
+ * serializer would drop) does not compile.
+ */
+import type { Static } from '@sinclair/typebox';
 import type { AccountInfo, KeyInfo, ProviderCredentialInfo } from '../../../auth/index.js';
-import type { UsageTotals } from '../../../metering/index.js';
+import type { UsageLogEntry, UsageTotals } from '../../../metering/index.js';
+import type { Account, ApiKey, LogEntry, MonthTotals, ProviderKey } from './schemas.js';
 
 /** `{id, email, plan, created_at}`. */
-export function accountJson(account: AccountInfo) {
+export function accountJson(account: AccountInfo): Static<typeof Account> {
   return { id: account.id, email: account.email, plan: account.plan, created_at: account.createdAt };
 }
 
 /** A key without its secret. */
-export function keyJson(key: KeyInfo) {
+export function keyJson(key: KeyInfo): Static<typeof ApiKey> {
   return {
     id: key.id,
     name: key.name,
@@ -32,12 +38,12 @@ export function keyJson(key: KeyInfo) {
 }
 
 /** A provider key without the key: `{id, provider, last4, created_at}`. */
-export function providerKeyJson(credential: ProviderCredentialInfo) {
+export function providerKeyJson(credential: ProviderCredentialInfo): Static<typeof ProviderKey> {
   return { id: credential.id, provider: credential.provider, last4: credential.last4, created_at: credential.createdAt };
 }
 
 /** `{requests, prompt_tokens, completion_tokens, cost_usd, response_cache_hits, response_cache_saved_usd}`. */
-export function monthJson(totals: UsageTotals) {
+export function monthJson(totals: UsageTotals): Static<typeof MonthTotals> {
   return {
     requests: totals.requests,
     prompt_tokens: totals.promptTokens,
@@ -45,6 +51,31 @@ export function monthJson(totals: UsageTotals) {
     cost_usd: roundUsd(totals.costUsd),
     response_cache_hits: totals.responseCacheHits,
     response_cache_saved_usd: roundUsd(totals.responseCacheSavedUsd),
+  };
+}
+
+/** A request log row; absent response-cache and end-user fields (older rows) read as a miss and none. */
+export function logEntryJson(row: UsageLogEntry): Static<typeof LogEntry> {
+  return {
+    time: row.createdAt,
+    request_id: row.requestId,
+    endpoint: row.endpoint,
+    key_id: row.keyId,
+    key_name: row.keyName,
+    requested_model: row.requestedModel,
+    routed_model: row.routedModel,
+    provider: row.provider,
+    byok: row.byok,
+    prompt_tokens: row.promptTokens,
+    completion_tokens: row.completionTokens,
+    estimated: row.estimated,
+    cost_usd: row.costUsd,
+    response_cache_hit: row.responseCacheHit === true,
+    response_cache_saved_usd: row.responseCacheSavedUsd ?? 0,
+    latency_ms: row.latencyMs,
+    status: row.status,
+    error_code: row.errorCode,
+    end_user: row.endUser ?? null,
   };
 }
 

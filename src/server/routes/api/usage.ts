@@ -11,7 +11,7 @@ import { invalidRequest } from '../../../core/gateway-error.js';
 import { MAX_END_USER_LENGTH } from '../../../core/end-user.js';
 import { readUsageLog, readUsageReport, type UsageLogEntry, type UsageLogQuery } from '../../../metering/index.js';
 import type { DashboardContext } from './context.js';
-import { LogsAnswer, UsageAnswer } from './schemas.js';
+import { LogsAnswer, UsageAnswer, type UsageByKey, type UsageByModel, type UsageByUser, type UsagePoint } from './schemas.js';
 import { sessionOf } from './session.js';
 import { bucketRange, fillSeries } from './usage-buckets.js';
 import { logEntryJson, monthJson, roundUsd } from './wire.js';
@@ -58,24 +58,22 @@ export function registerUsageRoutes(api: FastifyInstance, ctx: DashboardContext)
         ...(endUser === undefined ? {} : { endUser }),
       });
       return {
-        series: fillSeries(range, report.series).map((point) => ({
-          bucket: point.bucket,
-          requests: point.requests,
-          prompt_tokens: point.promptTokens,
-          completion_tokens: point.completionTokens,
-          cost_usd: roundUsd(point.costUsd),
-          response_cache_hits: point.responseCacheHits,
-          response_cache_saved_usd: roundUsd(point.responseCacheSavedUsd),
-        })),
-        by_model: report.byModel.map((row) => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
-        by_key: report.byKey.map((row) => ({
-          key_id: row.keyId,
-          name: row.name ?? row.keyId,
-          requests: row.requests,
-          tokens: row.tokens,
-          cost_usd: roundUsd(row.costUsd),
-        })),
-        by_user: report.byEndUser.map((row) => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) })),
+        series: fillSeries(range, report.series).map((point): Static<typeof UsagePoint> => ({ bucket: point.bucket, ...monthJson(point) })),
+        by_model: report.byModel.map(
+          (row): Static<typeof UsageByModel> => ({ model: row.model, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) }),
+        ),
+        by_key: report.byKey.map(
+          (row): Static<typeof UsageByKey> => ({
+            key_id: row.keyId,
+            name: row.name ?? row.keyId,
+            requests: row.requests,
+            tokens: row.tokens,
+            cost_usd: roundUsd(row.costUsd),
+          }),
+        ),
+        by_user: report.byEndUser.map(
+          (row): Static<typeof UsageByUser> => ({ user: row.endUser, requests: row.requests, tokens: row.tokens, cost_usd: roundUsd(row.costUsd) }),
+        ),
         user: endUser ?? null,
         totals: monthJson(report.month),
       };

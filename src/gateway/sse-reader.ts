@@ -12,6 +12,9 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { GatewayError } from '../core/gateway-error.js';
 import type { SseEvent } from '../providers/index.js';
 
+/** `TextDecoder.decode` options for every piece but the last (one object, not one per piece). */
+const STREAMING = { stream: true } as const;
+
 /** The bounds of {@link readSseBatches}; both default to none. */
 export interface SseBounds {
   /** Bytes that may arrive without completing an event (comments and pings count too). */
@@ -39,7 +42,7 @@ export async function* readSseBatches(body: AsyncIterable<Uint8Array>, bounds: S
   let sinceEvent = 0;
   let lastEventAt = now();
   for await (const bytes of body) {
-    parser.feed(decoder.decode(bytes, { stream: true }));
+    parser.feed(decoder.decode(bytes, STREAMING));
     // An event completed in this piece: what the parser still holds is at most this piece's tail (pieces read off a
     // socket are at most 64 KiB, so this never mistakes a run of small events for one large one).
     sinceEvent = pending.length > 0 ? bytes.length : sinceEvent + bytes.length;

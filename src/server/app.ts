@@ -20,6 +20,7 @@ import { fastifyConnectionOptions } from './connection-options.js';
 import { handleError, renderError } from './error-handler.js';
 import { handleClientError, handleFrameworkError } from './framework-errors.js';
 import { registerJsonBodyParser } from './json-body.js';
+import { lazyChildLoggers } from './lazy-logger.js';
 import { registerRateLimitHeaders } from './rate-limit-headers.js';
 import { GatewayMetrics, registerMetricsRoute } from './metrics.js';
 import { registerChatCompletions } from './routes/chat-completions.js';
@@ -88,6 +89,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     ...fastifyConnectionOptions(deps.connections, deps.trustProxy),
   });
   app.server.maxConnections = deps.connections.maxConnections;
+  lazyChildLoggers(app);
   app.decorateRequest('apiKey', null);
   registerJsonBodyParser(app, deps.requests.maxJsonDepth);
   closeIdleConnectionsWhileClosing(app);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, it, type MockTimers } from 'node:test';
 import type { KeyRecord } from '../auth/index.js';
 import type { PlanConfig } from '../config/types.js';
 import { GatewayError } from '../core/gateway-error.js';
@@ -180,14 +180,15 @@ describe('Admission', () => {
     assert.equal((await admission.peekHeaders(key()))['X-RateLimit-Limit'], '60', "the account's other keys keep the plan's window");
   });
 
-  it("keeps a running request's lease alive past its TTL, and stops once the ticket ends", async () => {
+  it("keeps a running request's lease alive past its TTL, and stops once the ticket ends", async (context) => {
+    // Time is mocked: the leases' expiry reads Date.now, and the keeper renews on setTimeout.
+    context.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: T0 });
     const TTL = 150;
-    const realTime = new MemoryLimiterBackend(Date.now);
-    const kept = new Admission({ backend: realTime, plans: PLANS, leaseTtlMs: TTL });
+    const kept = new Admission({ backend: new MemoryLimiterBackend(Date.now), plans: PLANS, leaseTtlMs: TTL });
     const one = key({ limits: { ...NO_OVERRIDES, concurrent: 1 } });
     const ticket = await kept.admit(input({ key: one }));
     assert.equal(kept.liveLeases, 1);
-    await new Promise((resolve) => setTimeout(resolve, TTL * 4));
+    await elapse(context.mock.timers, kept, TTL * 4);
     assert.equal((await rejection(kept.admit(input({ key: one })))).stage, 'concurrency', 'still held four TTLs later');
     await ticket.fail();
     assert.equal(kept.liveLeases, 0);
@@ -196,10 +197,22 @@ describe('Admission', () => {
     // Without the keeper the same lease lapses at its TTL (what a crashed holder's would do).
     const unkept = new Admission({ backend: new MemoryLimiterBackend(Date.now), plans: PLANS, leaseTtlMs: TTL, keepLeasesAlive: false });
     await unkept.admit(input({ key: one }));
-    await new Promise((resolve) => setTimeout(resolve, TTL * 2));
+    await elapse(context.mock.timers, unkept, TTL * 2);
     await (await unkept.admit(input({ key: one }))).fail();
   });
 });
+
+/**
+ * Moves mocked time on by `ms` in small steps, letting the lease keeper finish each renewal it started (a renewal is
+ * asynchronous and arms the next timer when it ends, so one big tick would fire only the first).
+ */
+async function elapse(timers: MockTimers, admission: Admission, ms: number): Promise<void> {
+  const STEP_MS = 10;
+  for (let passed = 0; passed < ms; passed += STEP_MS) {
+    timers.tick(STEP_MS);
+    await admission.settled();
+  }
+}
 
 describe('reservedOutputTokens', () => {
   it('takes max_tokens, else 4096, capped by the model', () => {

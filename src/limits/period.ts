@@ -58,9 +58,18 @@ function mondayOf(day: number): number {
   return day - ((((day + 3) % 7) + 7) % 7);
 }
 
+/** Day labels already formatted: every admission asks for today's and this week's Monday's, which rarely change. */
+const isoDates = new Map<number, string>();
+
 /** `YYYY-MM-DD` of a day number. */
 function isoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let label = isoDates.get(day);
+  if (label === undefined) {
+    if (isoDates.size >= 16) isoDates.clear();
+    label = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    isoDates.set(day, label);
+  }
+  return label;
 }
 
 function unknownPeriod(period: never): never {

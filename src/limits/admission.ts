@@ -17,7 +17,7 @@ import { nanosToUsd, usdToNanos } from './money.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import type { MonthlySeeder } from './monthly-seeder.js';
 import { AdmissionTicket, isAmount, type Ticket } from './ticket.js';
-import type { EffectiveLimits, LimiterBackend, SpendRequest } from './types.js';
+import type { AdmitRequest, EffectiveLimits, LimiterBackend, SpendRequest } from './types.js';
 
 /**
  * How long a lease holds its slot if its holder never finishes it (a crashed instance, a leaked ticket). Running
@@ -135,20 +135,8 @@ export class Admission {
       const seeding = this.#seeder?.ensure(input.key.accountId, input.key.keyId, input.key.budget?.period);
       if (seeding !== undefined) await seeding;
     }
-    const result = await this.#backend.admit({
-      id: this.#newId(),
-      accountId: input.key.accountId,
-      keyId: input.key.keyId,
-      rpm: limits.rpm,
-      tpm: limits.tpm,
-      concurrent: limits.concurrent,
-      keyRpm: input.key.keyRpm ?? null,
-      keyTpm: input.key.keyTpm ?? null,
-      slots,
-      tokens,
-      spend: input.byok ? null : spendRequest(input, limits),
-      leaseTtlMs: this.#leaseTtlMs,
-    });
+    const spend = input.byok ? null : spendRequest(input, limits);
+    const result = await this.#backend.admit(this.#admitRequest(input.key, limits, { slots, tokens, spend }));
     if (!result.ok) {
       const headers = rateLimitHeaders(result.window);
       throw admissionError(result.rejection, { key: input.key, limits, tokens, headers });
@@ -165,7 +153,15 @@ export class Admission {
    */
   async countRefused(key: AdmissionKey): Promise<RateLimitHeaders> {
     const limits = effectiveLimits(key, this.#plans);
-    const result = await this.#backend.admit({
+    const result = await this.#backend.admit(this.#admitRequest(key, limits, { slots: 0, tokens: 0, spend: null }));
+    const headers = rateLimitHeaders(result.window);
+    if (!result.ok) throw admissionError(result.rejection, { key, limits, tokens: 0, headers });
+    return headers;
+  }
+
+  /** The backend's request for one request of `key` under `limits`, reserving `amounts` (a fresh id each call). */
+  #admitRequest(key: AdmissionKey, limits: EffectiveLimits, amounts: Pick<AdmitRequest, 'slots' | 'tokens' | 'spend'>): AdmitRequest {
+    return {
       id: this.#newId(),
       accountId: key.accountId,
       keyId: key.keyId,
@@ -174,14 +170,9 @@ export class Admission {
       concurrent: limits.concurrent,
       keyRpm: key.keyRpm ?? null,
       keyTpm: key.keyTpm ?? null,
-      slots: 0,
-      tokens: 0,
-      spend: null,
+      ...amounts,
       leaseTtlMs: this.#leaseTtlMs,
-    });
-    const headers = rateLimitHeaders(result.window);
-    if (!result.ok) throw admissionError(result.rejection, { key, limits, tokens: 0, headers });
-    return headers;
+    };
   }
 
   /**

@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import { createBlockingConnection } from '../../cluster/redis-client.js';
 
 /** What a {@link RoutingEventStream} needs. */
-export interface RoutingEventStreamOptions {
+export interface RoutingEventStreamOptions<T> {
   readonly redis: Redis;
   /** The stream's key. */
   readonly key: string;
@@ -24,6 +24,10 @@ export interface RoutingEventStreamOptions {
   readonly maxEntries?: number;
   /** Told about failed writes and reads (each is retried or dropped, never thrown). */
   readonly onError: (error: unknown) => void;
+  /** Checks one event read back; undefined: unreadable (another version wrote it), reported and skipped. */
+  readonly parse: (value: unknown) => T | undefined;
+  /** What the events are, for the message about an unreadable one (e.g. `breaker`). */
+  readonly kind: string;
 }
 
 /** How long a blocking read waits before asking again, ms. */
@@ -31,8 +35,8 @@ const BLOCK_MS = 1000;
 /** Pause after a failed read before the next, ms. */
 const RETRY_MS = 250;
 
-/** Appends this instance's events and hands everyone else's to a consumer. */
-export class RoutingEventStream {
+/** Appends this instance's events and hands everyone else's, checked one by one, to a consumer. */
+export class RoutingEventStream<T> {
   readonly #redis: Redis;
   readonly #key: string;
   readonly #instanceId: string;
@@ -40,13 +44,15 @@ export class RoutingEventStream {
   readonly #flushMs: number;
   readonly #maxEntries: number;
   readonly #onError: (error: unknown) => void;
-  #buffer: unknown[] = [];
+  readonly #parse: (value: unknown) => T | undefined;
+  readonly #kind: string;
+  #buffer: T[] = [];
   #flushTimer: NodeJS.Timeout | undefined;
   #reader: Redis | undefined;
   #reading: Promise<void> | undefined;
   #closed = false;
 
-  constructor(options: RoutingEventStreamOptions) {
+  constructor(options: RoutingEventStreamOptions<T>) {
     this.#redis = options.redis;
     this.#key = options.key;
     this.#instanceId = options.instanceId;
@@ -54,10 +60,12 @@ export class RoutingEventStream {
     this.#flushMs = options.flushMs ?? 20;
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#onError = options.onError;
+    this.#parse = options.parse;
+    this.#kind = options.kind;
   }
 
   /** Queues an event for the next write. */
-  append(event: unknown): void {
+  append(event: T): void {
     if (this.#closed) return;
     this.#buffer.push(event);
     if (this.#flushTimer === undefined) {
@@ -89,7 +97,7 @@ export class RoutingEventStream {
    * Resolves once the replay is done, or once it has failed (reported through `onError`): the tail then keeps
    * trying, so an instance started while Redis is down catches up when it comes.
    */
-  async start(consume: (events: readonly unknown[]) => void): Promise<void> {
+  async start(consume: (event: T) => void): Promise<void> {
     if (this.#reader !== undefined) return;
     const reader = createBlockingConnection(this.#redis);
     this.#reader = reader;
@@ -114,7 +122,7 @@ export class RoutingEventStream {
     await this.#reading;
   }
 
-  async #tail(reader: Redis, from: string, consume: (events: readonly unknown[]) => void): Promise<void> {
+  async #tail(reader: Redis, from: string, consume: (event: T) => void): Promise<void> {
     let lastId = from;
     while (!this.#closed) {
       try {
@@ -128,7 +136,7 @@ export class RoutingEventStream {
   }
 
   /** One XREAD after `lastId` (blocking up to `blockMs` when > 0); returns the id to read after next. */
-  async #readOnce(reader: Redis, lastId: string, blockMs: number, consume: (events: readonly unknown[]) => void): Promise<string> {
+  async #readOnce(reader: Redis, lastId: string, blockMs: number, consume: (event: T) => void): Promise<string> {
     const block = blockMs > 0 ? ['BLOCK', blockMs] : [];
     const reply = await reader.call('XREAD', 'COUNT', 1000, ...block, 'STREAMS', this.#key, lastId);
     let next = lastId;
@@ -139,9 +147,15 @@ export class RoutingEventStream {
       if (origin === this.#instanceId || events === undefined) continue;
       const parsed = parseEvents(events);
       if (parsed === undefined) this.#onError(new Error(`Ignored an unreadable routing event batch ${id}`));
-      else consume(parsed);
+      else for (const value of parsed) this.#consumeOne(value, consume);
     }
     return next;
+  }
+
+  #consumeOne(value: unknown, consume: (event: T) => void): void {
+    const event = this.#parse(value);
+    if (event === undefined) this.#onError(new Error(`Ignored an unreadable ${this.#kind} event: ${JSON.stringify(value)}`));
+    else consume(event);
   }
 }
 

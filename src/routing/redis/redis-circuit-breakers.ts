@@ -38,7 +38,7 @@ export interface RedisCircuitBreakerOptions extends CircuitBreakerOptions {
 export class RedisCircuitBreakers implements CircuitBreakers {
   readonly #clock: ReplayClock;
   readonly #mirror: InMemoryCircuitBreakers;
-  readonly #stream: RoutingEventStream;
+  readonly #stream: RoutingEventStream<BreakerEvent>;
   readonly #onError: (error: unknown) => void;
 
   constructor(options: RedisCircuitBreakerOptions) {
@@ -54,18 +54,14 @@ export class RedisCircuitBreakers implements CircuitBreakers {
       replayMs: Math.max(60_000, 2 * (cooldownMs ?? BREAKER_DEFAULTS.cooldownMs)),
       flushMs: options.flushMs,
       onError: this.#onError,
+      parse: parseBreakerEvent,
+      kind: 'breaker',
     });
   }
 
   /** Replays the cluster's recent breaker inputs, then follows new ones in the background. */
   start(): Promise<void> {
-    return this.#stream.start((events) => {
-      for (const value of events) {
-        const event = parseBreakerEvent(value);
-        if (event === undefined) this.#onError(new Error(`Ignored an unreadable breaker event: ${JSON.stringify(value)}`));
-        else this.#apply(event);
-      }
-    });
+    return this.#stream.start((event) => this.#apply(event));
   }
 
   /** Writes pending inputs and stops following. */

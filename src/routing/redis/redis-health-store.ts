@@ -41,7 +41,7 @@ export interface RedisHealthOptions extends HealthOptions {
 export class RedisHealthStore implements HealthStore {
   readonly #clock: ReplayClock;
   readonly #mirror: InMemoryHealthStore;
-  readonly #stream: RoutingEventStream;
+  readonly #stream: RoutingEventStream<HealthEvent>;
   readonly #onError: (error: unknown) => void;
   readonly #lastSeenAt = new Map<string, number>();
 
@@ -56,18 +56,14 @@ export class RedisHealthStore implements HealthStore {
       replayMs: options.windowMs ?? HEALTH_DEFAULTS.windowMs,
       flushMs: options.flushMs,
       onError: this.#onError,
+      parse: parseHealthEvent,
+      kind: 'health',
     });
   }
 
   /** Replays the cluster's recent outcomes, then follows new ones in the background. */
   start(): Promise<void> {
-    return this.#stream.start((events) => {
-      for (const value of events) {
-        const event = parseHealthEvent(value);
-        if (event === undefined) this.#onError(new Error(`Ignored an unreadable health event: ${JSON.stringify(value)}`));
-        else this.#apply(event);
-      }
-    });
+    return this.#stream.start((event) => this.#apply(event));
   }
 
   /** Writes pending outcomes and stops following. */

@@ -96,11 +96,11 @@ async function insertKeys(store: PostgresStore, from: number, to: number): Promi
 async function tableReads(store: PostgresStore): Promise<{ seqScans: number; rowsRead: number }> {
   await sleep(15_000);
   await sql`select pg_stat_clear_snapshot()`.execute(store.db);
-  const result = await sql<{ seq_scan: number; rows: number }>`
+  const result = await sql<{ seqScan: number; rows: number }>`
     select seq_scan, seq_tup_read + coalesce(idx_tup_fetch, 0) as rows
     from pg_stat_user_tables where schemaname = ${schema} and relname = 'api_keys'`.execute(store.db);
   const row = result.rows[0];
-  return { seqScans: Number(row?.seq_scan ?? 0), rowsRead: Number(row?.rows ?? 0) };
+  return { seqScans: Number(row?.seqScan ?? 0), rowsRead: Number(row?.rows ?? 0) };
 }
 
 /** A gauge from the instance's `/metrics`. */

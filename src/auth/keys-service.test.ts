@@ -63,9 +63,9 @@ await describeEachDialect('keys service', (dialect) => {
 
   it('stores the hash and never the plaintext', async () => {
     const { secret } = await keys.createKey({ accountId });
-    const rows = await temp.store.db.selectFrom('api_keys').selectAll().execute();
+    const rows = await temp.store.db.selectFrom('apiKeys').selectAll().execute();
     assert.equal(rows.length, 1);
-    assert.equal(rows[0]?.key_hash, hashApiKey(secret));
+    assert.equal(rows[0]?.keyHash, hashApiKey(secret));
     assert.ok(!JSON.stringify(rows).includes(secret.slice(3)));
     for (const file of fs.readdirSync(temp.dataDir)) {
       const bytes = fs.readFileSync(path.join(temp.dataDir, file));

@@ -47,7 +47,7 @@ await describeEachDialect('ProviderCredentialsService', (dialect) => {
     const added = await service.add('acct_a', 'openai', OPENAI_KEY);
     await service.add('acct_a', 'google', GOOGLE_KEY);
     assert.equal(added.last4, 'wxyz');
-    const dump = JSON.stringify(await temp.store.db.selectFrom('provider_credentials').selectAll().execute());
+    const dump = JSON.stringify(await temp.store.db.selectFrom('providerCredentials').selectAll().execute());
     assert.ok(!dump.includes(OPENAI_KEY) && !dump.includes(GOOGLE_KEY));
     assert.deepEqual(Object.fromEntries(service.keysForAccount('acct_a')), { openai: OPENAI_KEY, google: GOOGLE_KEY });
     assert.equal(service.keysForAccount('acct_b').size, 0);

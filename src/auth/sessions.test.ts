@@ -104,7 +104,7 @@ await describeEachDialect('sessions', (dialect) => {
   it('records activity at most once per interval', async () => {
     const created = await sessions.create('acct_1');
     const lastSeen = async (): Promise<string | undefined> =>
-      (await temp.store.db.selectFrom('sessions').select('last_seen_at').executeTakeFirst())?.last_seen_at;
+      (await temp.store.db.selectFrom('sessions').select('lastSeenAt').executeTakeFirst())?.lastSeenAt;
     const start = await lastSeen();
     now += 30_000;
     await sessions.lookup(created.token);

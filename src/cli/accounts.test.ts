@@ -90,11 +90,10 @@ describe('originalpoint accounts set', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function storedAccount(): Promise<Record<string, unknown>> {
+  async function storedAccount() {
     const store = createStore({ dataDir });
     try {
-      const row = await store.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
-      return { ...row };
+      return await store.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
     } finally {
       await store.close();
     }
@@ -106,11 +105,11 @@ describe('originalpoint accounts set', () => {
     assert.match(run.stdout, /^Updated account acct_\w+ \(ent@example\.com\)\nplan: enterprise\nrpm: 100\n/);
     assert.match(run.stdout, /\ntpm: 9000\nconcurrent: plan enterprise default\n/);
     const row = await storedAccount();
-    assert.equal(row['plan'], 'enterprise');
-    assert.equal(row['rpm_limit'], 100);
-    assert.equal(row['tpm_limit'], 9000);
-    assert.equal(row['concurrent_limit'], null);
-    assert.equal(row['monthly_spend_cap_usd'], 5);
+    assert.equal(row.plan, 'enterprise');
+    assert.equal(row.rpmLimit, 100);
+    assert.equal(row.tpmLimit, 9000);
+    assert.equal(row.concurrentLimit, null);
+    assert.equal(row.monthlySpendCapUsd, 5);
   });
 
   it('clears overrides and the cap with "none", and prints JSON', async () => {
@@ -134,9 +133,9 @@ describe('originalpoint accounts set', () => {
     assert.deepEqual(printed['limits'], { rpm: null, tpm: null, concurrent: 7, includedTokens: 1_000_000 });
     assert.equal(printed['monthlySpendCapUsd'], null);
     const row = await storedAccount();
-    assert.equal(row['rpm_limit'], null);
-    assert.equal(row['included_tokens'], 1_000_000);
-    assert.equal(row['monthly_spend_cap_usd'], null);
+    assert.equal(row.rpmLimit, null);
+    assert.equal(row.includedTokens, 1_000_000);
+    assert.equal(row.monthlySpendCapUsd, null);
   });
 
   it('reports bad values, unknown accounts and empty changes on stderr with exit code 1', async () => {
@@ -157,6 +156,6 @@ describe('originalpoint accounts set', () => {
     const ghost = await cli('accounts', 'set', '--email', 'ghost@example.com', '--rpm', '5');
     assert.equal(ghost.exitCode, 1);
     assert.equal(ghost.stderr, 'error: no account with email ghost@example.com\n');
-    assert.equal((await storedAccount())['rpm_limit'], 100);
+    assert.equal((await storedAccount()).rpmLimit, 100);
   });
 });

@@ -42,8 +42,8 @@ describe('originalpoint keys', () => {
 
     const store = createStore({ dataDir });
     try {
-      const rows = await store.db.selectFrom('api_keys').select(['key_hash']).execute();
-      assert.deepEqual(rows, [{ key_hash: hashApiKey(secret) }]);
+      const rows = await store.db.selectFrom('apiKeys').select(['keyHash']).execute();
+      assert.deepEqual(rows, [{ keyHash: hashApiKey(secret) }]);
     } finally {
       await store.close();
     }

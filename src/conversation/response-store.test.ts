@@ -160,9 +160,9 @@ await describeEachDialect('ResponseStore', (dialect) => {
   it('refuses room to an account at its cap, but frees its expired responses before refusing', async () => {
     store = makeStore(MIB);
     await store.save(turn('resp_old', START));
-    const old = await temp.store.db.selectFrom('stored_responses').select('bytes').executeTakeFirstOrThrow();
+    const old = await temp.store.db.selectFrom('storedResponses').select('bytes').executeTakeFirstOrThrow();
     // The account is full (as if by many more responses) ...
-    await temp.store.db.updateTable('stored_response_usage').set({ bytes: MIB }).where('account_id', '=', 'acct_a').execute();
+    await temp.store.db.updateTable('storedResponseUsage').set({ bytes: MIB }).where('accountId', '=', 'acct_a').execute();
     await assert.rejects(store.assertRoom('acct_a'), { status: 400, param: 'store' });
     await assert.rejects(store.save(turn('resp_1', START)), { status: 400, param: 'store' });
     await store.assertRoom('acct_b');
@@ -170,11 +170,11 @@ await describeEachDialect('ResponseStore', (dialect) => {
     // ... until resp_old expires: it still counts until purged, so the check purges the account's expired ones first.
     now = START + 30 * DAY_MS;
     await store.assertRoom('acct_a');
-    const usage = await temp.store.db.selectFrom('stored_response_usage').select('bytes').executeTakeFirstOrThrow();
+    const usage = await temp.store.db.selectFrom('storedResponseUsage').select('bytes').executeTakeFirstOrThrow();
     assert.equal(usage.bytes, MIB - old.bytes);
     // Saving does the same.
     await store.save(turn('resp_2', now));
-    await temp.store.db.updateTable('stored_response_usage').set({ bytes: MIB }).where('account_id', '=', 'acct_a').execute();
+    await temp.store.db.updateTable('storedResponseUsage').set({ bytes: MIB }).where('accountId', '=', 'acct_a').execute();
     await assert.rejects(store.save(turn('resp_3', now)), { status: 400, param: 'store' });
     now += 30 * DAY_MS;
     await store.save(turn('resp_3', now));
@@ -190,7 +190,7 @@ await describeEachDialect('ResponseStore', (dialect) => {
     assert.equal(await store.purgeExpired(START + 30 * DAY_MS), 0);
     assert.deepEqual(await store.items('acct_a', ['resp_1_in', 'resp_2_in']).then((found) => [...found.keys()]), ['resp_2_in']);
     assert.equal(await store.purgeExpired(START + 31 * DAY_MS), 1);
-    const left = await temp.store.db.selectFrom('stored_response_usage').select('bytes').executeTakeFirstOrThrow();
+    const left = await temp.store.db.selectFrom('storedResponseUsage').select('bytes').executeTakeFirstOrThrow();
     assert.equal(left.bytes, 0);
   });
 

@@ -1,6 +1,7 @@
 /**
  * @module The Kysely schema: one interface per table, with the TypeScript types of the values each column holds.
- * Column names are snake_case as in SQL; repositories map rows to camelCase records so callers never see them.
+ * Tables and columns are named in camelCase here and snake_case in SQL (`apiKeys.keyHash` is `api_keys.key_hash`):
+ * every store's Kysely instance carries the naming plugin (`naming.ts`) that maps one to the other.
  */
 import type { ColumnType } from 'kysely';
 
@@ -37,51 +38,51 @@ export interface AccountsTable {
   /** Lower-cased by the accounts service before it gets here. */
   email: string;
   /** `scrypt$…` encoded hash; null for accounts created without a dashboard password. */
-  password_hash: string | null;
+  passwordHash: string | null;
   /** Defaults to `free` in SQL. */
   plan: ColumnType<Plan, Plan | undefined, Plan>;
-  rpm_limit: number | null;
-  tpm_limit: number | null;
-  concurrent_limit: number | null;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  concurrentLimit: number | null;
   /** Tokens per month included in the plan price. */
-  included_tokens: number | null;
-  monthly_spend_cap_usd: number | null;
+  includedTokens: number | null;
+  monthlySpendCapUsd: number | null;
   /** ISO-8601 UTC timestamp. */
-  created_at: string;
+  createdAt: string;
 }
 
 /** `api_keys`: only the SHA-256 of the secret and its last four characters are kept. */
 export interface ApiKeysTable {
   /** `key_…`, shown to users; never the secret. */
   id: string;
-  account_id: string;
+  accountId: string;
   name: string;
   /** Hex SHA-256 of the whole secret. */
-  key_hash: string;
+  keyHash: string;
   last4: string;
-  default_routing: RoutingMode | null;
-  spend_cap_usd: number | null;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
+  defaultRouting: RoutingMode | null;
+  spendCapUsd: number | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
   /** The id of the key this one replaced by rotation. */
-  rotated_from: string | null;
+  rotatedFrom: string | null;
   /** Seconds the key's answers are kept in the response cache by default; null: only when a request asks (0008). */
-  response_cache_ttl_s: ColumnType<number | null, number | null | undefined, number | null>;
+  responseCacheTtlS: ColumnType<number | null, number | null | undefined, number | null>;
   /** Default `provider` routing preferences as JSON text, checked when saved; null: none (0009). */
-  default_provider: ColumnType<string | null, string | null | undefined, string | null>;
-  /** USD the key may spend per `budget_period`; null: no budget (0011). */
-  budget_usd: AddedColumn<number>;
-  /** The budget's period; set whenever `budget_usd` is (0011). */
-  budget_period: AddedColumn<BudgetPeriod>;
+  defaultProvider: ColumnType<string | null, string | null | undefined, string | null>;
+  /** USD the key may spend per `budgetPeriod`; null: no budget (0011). */
+  budgetUsd: AddedColumn<number>;
+  /** The budget's period; set whenever `budgetUsd` is (0011). */
+  budgetPeriod: AddedColumn<BudgetPeriod>;
   /** JSON array of the catalog ids and glob patterns the key may use; null: every model (0011). */
-  allowed_models: AddedColumn<string>;
+  allowedModels: AddedColumn<string>;
   /** The key's own requests per minute beneath its account's; null: none (0011). */
-  rpm_limit: AddedColumn<number>;
+  rpmLimit: AddedColumn<number>;
   /** The key's own tokens per minute beneath its account's; null: none (0011). */
-  tpm_limit: AddedColumn<number>;
+  tpmLimit: AddedColumn<number>;
   /** ISO-8601 UTC time from which the key is refused like a revoked one; null: never (0011). */
-  expires_at: AddedColumn<string>;
+  expiresAt: AddedColumn<string>;
 }
 
 /**
@@ -92,47 +93,47 @@ export interface UsageTable {
   /** `usage_…`, unique per row; retried batch writes skip ids already stored. */
   id: string;
   /** The `x-request-id` the client saw. */
-  request_id: string;
-  account_id: string;
-  key_id: string;
+  requestId: string;
+  accountId: string;
+  keyId: string;
   /** The model the client asked for, `auto` included. */
-  requested_model: string;
+  requestedModel: string;
   /** The catalog model that answered (the last one tried on failure); null when no route was found. */
-  routed_model: string | null;
+  routedModel: string | null;
   /** The provider that answered (the last one tried on failure); null when none was called. */
   provider: string | null;
   /** 1 when the call used the account's own provider key (not charged against caps), else 0. */
   byok: number;
-  prompt_tokens: number;
-  completion_tokens: number;
+  promptTokens: number;
+  completionTokens: number;
   /** USD, as returned to the client in `usage.cost_usd`. */
-  cost_usd: number;
+  costUsd: number;
   /** Whole milliseconds from the request's arrival to its last byte. */
-  latency_ms: number;
+  latencyMs: number;
   /** Milliseconds to the first content byte (streams); null when none was sent. */
-  ttft_ms: number | null;
+  ttftMs: number | null;
   /** The HTTP status the client got. */
   status: number;
   /** The OpenAI-style error `code` on failure; null on success. */
-  error_code: string | null;
+  errorCode: string | null;
   /** 1 for a streamed response, else 0. */
   stream: number;
   /** ISO-8601 UTC timestamp of the request's arrival. */
-  created_at: string;
+  createdAt: string;
   /** The API the request came through; rows from before migration 0005 read `chat.completions`. */
   endpoint: ColumnType<UsageEndpoint, UsageEndpoint | undefined, UsageEndpoint>;
   /** 1 when the upstream reported no usage and the token counts are the gateway's own estimate, else 0. */
-  usage_estimated: ColumnType<number, number | undefined, number>;
-  /** Prompt tokens read from the provider's prompt cache (inside `prompt_tokens`); 0 before migration 0007. */
-  cache_read_tokens: ColumnType<number, number | undefined, number>;
-  /** Prompt tokens written to the provider's prompt cache (inside `prompt_tokens`); 0 before migration 0007. */
-  cache_write_tokens: ColumnType<number, number | undefined, number>;
+  usageEstimated: ColumnType<number, number | undefined, number>;
+  /** Prompt tokens read from the provider's prompt cache (inside `promptTokens`); 0 before migration 0007. */
+  cacheReadTokens: ColumnType<number, number | undefined, number>;
+  /** Prompt tokens written to the provider's prompt cache (inside `promptTokens`); 0 before migration 0007. */
+  cacheWriteTokens: ColumnType<number, number | undefined, number>;
   /** 1 when the gateway's response cache answered (no upstream call, nothing billed), else 0; 0 before migration 0008. */
-  response_cache_hit: ColumnType<number, number | undefined, number>;
+  responseCacheHit: ColumnType<number, number | undefined, number>;
   /** USD the replayed answer cost when it was generated (what the hit saved); 0 when not a hit or before 0008. */
-  response_cache_saved_usd: ColumnType<number, number | undefined, number>;
+  responseCacheSavedUsd: ColumnType<number, number | undefined, number>;
   /** The end user the client named (`user`, `safety_identifier`, `metadata.user_id`); null when none (0011). */
-  end_user: ColumnType<string | null, string | null | undefined, string | null>;
+  endUser: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /**
@@ -142,13 +143,13 @@ export interface UsageTable {
 export interface SessionsTable {
   /** Hex SHA-256 of the cookie's token. */
   id: string;
-  account_id: string;
+  accountId: string;
   /** The token the dashboard echoes in `x-csrf-token` on state-changing calls. */
-  csrf_token: string;
+  csrfToken: string;
   /** ISO-8601 UTC timestamps. */
-  created_at: string;
-  expires_at: string;
-  last_seen_at: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
 }
 
 /**
@@ -158,7 +159,7 @@ export interface SessionsTable {
 export interface ProviderCredentialsTable {
   /** `pk_…`, shown to users. */
   id: string;
-  account_id: string;
+  accountId: string;
   /** A provider id from the config (`openai`, `anthropic`, …); one credential per account and provider. */
   provider: string;
   ciphertext: string;
@@ -167,23 +168,23 @@ export interface ProviderCredentialsTable {
   /** The 16-byte GCM authentication tag. */
   tag: string;
   /** Which master key encrypted the row (a hash of it, not the key), to report a wrong key clearly. */
-  key_fingerprint: string;
+  keyFingerprint: string;
   last4: string;
-  created_at: string;
+  createdAt: string;
 }
 
 /**
  * `stored_responses`: the Responses API's stored turns (`store: true`), one row per Response. Rows live for the
- * configured retention from `created_at` and are then purged; reads treat older rows as gone before that.
+ * configured retention from `createdAt` and are then purged; reads treat older rows as gone before that.
  */
 export interface StoredResponsesTable {
   /** `resp_…`, the Response's id. */
   id: string;
-  account_id: string;
+  accountId: string;
   /** ISO-8601 UTC timestamp of the Response's `created_at`. */
-  created_at: string;
+  createdAt: string;
   /** The stored response this one continued; null for the first turn of a conversation. */
-  previous_response_id: string | null;
+  previousResponseId: string | null;
   /** What this response (row and items) counts against the account's storage cap, in bytes. */
   bytes: number;
   /** The Response object as sent to the client, as JSON. */
@@ -195,21 +196,21 @@ export type StoredItemDirection = 'input' | 'output';
 
 /** `stored_response_items`: the input and output items of each stored response, in order; go with their response. */
 export interface StoredResponseItemsTable {
-  response_id: string;
+  responseId: string;
   direction: StoredItemDirection;
   /** 0-based position within the response's input or output list. */
   position: number;
   /** Copied from the response, so `item_reference` lookups stay within one account. */
-  account_id: string;
+  accountId: string;
   /** The item's own `id` (`msg_…`, `fc_…`, …); null for an item without one. */
-  item_id: string | null;
+  itemId: string | null;
   /** The item, as JSON. */
   item: string;
 }
 
 /** `stored_response_usage`: the bytes each account's stored responses count against its cap, kept with every write. */
 export interface StoredResponseUsageTable {
-  account_id: string;
+  accountId: string;
   bytes: number;
 }
 
@@ -220,21 +221,21 @@ export interface StoredResponseUsageTable {
 export interface KeyChangesTable {
   seq: ColumnType<number, never, never>;
   /** The hash of the key whose row was inserted, updated or deleted; null for an account's change. */
-  key_hash: string | null;
+  keyHash: string | null;
   /** The account whose row was updated or deleted; null for a key's change. */
-  account_id: string | null;
+  accountId: string | null;
 }
 
-/** Every table the gateway owns, keyed by SQL table name. */
+/** Every table the gateway owns, keyed by table name (camelCase: `apiKeys` is the SQL table `api_keys`). */
 export interface Database {
   accounts: AccountsTable;
-  api_keys: ApiKeysTable;
+  apiKeys: ApiKeysTable;
   usage: UsageTable;
   sessions: SessionsTable;
-  provider_credentials: ProviderCredentialsTable;
-  stored_responses: StoredResponsesTable;
-  stored_response_items: StoredResponseItemsTable;
-  stored_response_usage: StoredResponseUsageTable;
+  providerCredentials: ProviderCredentialsTable;
+  storedResponses: StoredResponsesTable;
+  storedResponseItems: StoredResponseItemsTable;
+  storedResponseUsage: StoredResponseUsageTable;
   /** SQLite only (migration 0010). */
-  key_changes: KeyChangesTable;
+  keyChanges: KeyChangesTable;
 }

@@ -190,8 +190,8 @@ await describeEachDialect('migrateToLatest', (dialect) => {
     const [old] = await listUsageLog(temp.store.db, { accountId: 'acct_a', limit: 10 });
     assert.equal(old?.responseCacheHit, false);
     assert.equal(old?.responseCacheSavedUsd, 0);
-    const key = await temp.store.db.selectFrom('api_keys').select('response_cache_ttl_s').executeTakeFirstOrThrow();
-    assert.equal(key.response_cache_ttl_s, null);
+    const key = await temp.store.db.selectFrom('apiKeys').select('responseCacheTtlS').executeTakeFirstOrThrow();
+    assert.equal(key.responseCacheTtlS, null);
   });
 
   it('is idempotent', async () => {

@@ -49,10 +49,12 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationRe
 /**
  * Runs Kysely's migrator. On PostgreSQL its bookkeeping tables are pinned to `schema` (the one the tables are
  * created in): left alone, it looks for them in every schema of the database and takes another schema's for ours.
+ * Migrations and Kysely's bookkeeping speak SQL names, so they run without the naming plugin (`naming.ts`): what a
+ * migration creates never depends on how the TypeScript side names things.
  */
 async function runMigrator(db: Kysely<Database>, schema: string | undefined): Promise<MigrationReport> {
   const migrator = new Migrator({
-    db,
+    db: db.withoutPlugins(),
     provider: migrationProvider,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });

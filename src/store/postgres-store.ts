@@ -6,6 +6,7 @@
 import { Kysely } from 'kysely';
 import { Pool, TypeOverrides, types, type ClientConfig } from 'pg';
 import type { Database } from './database.js';
+import { naming } from './naming.js';
 import { ChangeCounter } from './postgres-changes.js';
 import { OwnSchemaPostgresDialect } from './postgres-introspector.js';
 import { insertUsageBatch } from './repositories/ledger.js';
@@ -75,7 +76,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     onError,
   });
   // Introspection (which Kysely's migrator runs) looks only at this store's schema: see postgres-introspector.ts.
-  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }), plugins: [naming] });
   let closing: Promise<void> | undefined;
   return {
     db,

@@ -54,7 +54,7 @@ describe('SQLite key changes (the key_changes log)', () => {
       with recursive n(i) as (select 1 union all select i + 1 from n where i < ${KEPT_KEY_CHANGES + 1})
       insert into key_changes (key_hash) select 'h' || i from n`.execute(other.db);
     const { count } = await other.db
-      .selectFrom('key_changes')
+      .selectFrom('keyChanges')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
     assert.equal(Number(count), KEPT_KEY_CHANGES);

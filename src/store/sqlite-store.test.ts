@@ -52,10 +52,11 @@ describe('createStore (SQLite)', () => {
   });
 
   it('runs in WAL mode with foreign keys on', async () => {
-    const journal = await sql<{ journal_mode: string }>`PRAGMA journal_mode`.execute(temp.store.db);
-    assert.equal(journal.rows[0]?.journal_mode, 'wal');
-    const foreignKeys = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(temp.store.db);
-    assert.equal(foreignKeys.rows[0]?.foreign_keys, 1);
+    // Result rows go through the naming plugin: `journal_mode` comes back as `journalMode`.
+    const journal = await sql<{ journalMode: string }>`PRAGMA journal_mode`.execute(temp.store.db);
+    assert.equal(journal.rows[0]?.journalMode, 'wal');
+    const foreignKeys = await sql<{ foreignKeys: number }>`PRAGMA foreign_keys`.execute(temp.store.db);
+    assert.equal(foreignKeys.rows[0]?.foreignKeys, 1);
   });
 
   it('changes dataVersion on commits from another connection only', async () => {

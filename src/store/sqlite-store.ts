@@ -4,6 +4,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.js';
+import { naming } from './naming.js';
 import { SqliteKeyChanges } from './sqlite-key-changes.js';
 import { toUsageRow, type UsageRecord } from './repositories/ledger.js';
 import type { Store } from './store.js';
@@ -38,7 +39,7 @@ export function createStore(options: CreateStoreOptions): Store {
   raw.pragma('foreign_keys = ON');
   raw.pragma('synchronous = NORMAL');
   const dataVersionStatement = raw.prepare('PRAGMA data_version').pluck();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }), plugins: [naming] });
   const dataVersion = (): number => {
     const value: unknown = dataVersionStatement.get();
     if (typeof value !== 'number') throw new Error(`PRAGMA data_version returned ${String(value)}`);
@@ -81,13 +82,13 @@ function restrictToOwner(file: string): void {
 
 /**
  * One prepared INSERT run per row inside a transaction: a fraction of the cost of building, compiling and
- * preparing a multi-row statement for every batch (the ledger writes one row per request). `columns` come from
- * {@link toUsageRow}, the mapping the repositories use, so the two cannot drift apart.
+ * preparing a multi-row statement for every batch (the ledger writes one row per request). `columns` are the keys of
+ * {@link toUsageRow}'s rows, the mapping the repositories use, so the two cannot drift apart; the statement names
+ * them in SQL and binds each row's values by their TypeScript names.
  */
 function prepareUsageInsert(raw: SqliteDatabase.Database, columns: readonly string[]): (rows: readonly UsageRecord[]) => void {
-  const insert = raw.prepare(
-    `INSERT INTO usage (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`,
-  );
+  const sqlColumns = columns.map((column) => naming.sqlName(column)).join(', ');
+  const insert = raw.prepare(`INSERT INTO usage (${sqlColumns}) VALUES (${columns.map((c) => `@${c}`).join(', ')}) ON CONFLICT (id) DO NOTHING`);
   return raw.transaction((rows: readonly UsageRecord[]) => {
     for (const row of rows) insert.run(toUsageRow(row));
   });

@@ -9,17 +9,17 @@ import type { TestGateway } from './gateway.js';
 export interface LedgerRow {
   endpoint: string;
   status: number;
-  error_code: string | null;
-  requested_model: string;
-  routed_model: string | null;
+  errorCode: string | null;
+  requestedModel: string;
+  routedModel: string | null;
   byok: number;
   stream: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cache_read_tokens: number;
-  cache_write_tokens: number;
-  cost_usd: number;
-  usage_estimated: number;
+  promptTokens: number;
+  completionTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+  usageEstimated: number;
 }
 
 /** The account's ledger rows once `count` are written, or what there is after 5 s. */
@@ -32,19 +32,19 @@ export async function ledgerRows(gw: TestGateway, accountId: string, count: numb
       .select([
         'endpoint',
         'status',
-        'error_code',
-        'requested_model',
-        'routed_model',
+        'errorCode',
+        'requestedModel',
+        'routedModel',
         'byok',
         'stream',
-        'prompt_tokens',
-        'completion_tokens',
-        'cache_read_tokens',
-        'cache_write_tokens',
-        'cost_usd',
-        'usage_estimated',
+        'promptTokens',
+        'completionTokens',
+        'cacheReadTokens',
+        'cacheWriteTokens',
+        'costUsd',
+        'usageEstimated',
       ])
-      .where('account_id', '=', accountId)
+      .where('accountId', '=', accountId)
       .execute();
     if (rows.length >= count || Date.now() > deadline) {
       return rows.map((row) => ({
@@ -52,12 +52,12 @@ export async function ledgerRows(gw: TestGateway, accountId: string, count: numb
         status: Number(row.status),
         byok: Number(row.byok),
         stream: Number(row.stream),
-        prompt_tokens: Number(row.prompt_tokens),
-        completion_tokens: Number(row.completion_tokens),
-        cache_read_tokens: Number(row.cache_read_tokens),
-        cache_write_tokens: Number(row.cache_write_tokens),
-        cost_usd: Number(row.cost_usd),
-        usage_estimated: Number(row.usage_estimated),
+        promptTokens: Number(row.promptTokens),
+        completionTokens: Number(row.completionTokens),
+        cacheReadTokens: Number(row.cacheReadTokens),
+        cacheWriteTokens: Number(row.cacheWriteTokens),
+        costUsd: Number(row.costUsd),
+        usageEstimated: Number(row.usageEstimated),
       }));
     }
     await sleep(20);

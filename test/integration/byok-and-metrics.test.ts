@@ -20,9 +20,9 @@ afterEach(() => gw.simulator!.resetKnobs());
 interface Row {
   byok: number;
   status: number;
-  error_code: string | null;
-  cost_usd: number;
-  routed_model: string | null;
+  errorCode: string | null;
+  costUsd: number;
+  routedModel: string | null;
 }
 
 /**
@@ -58,7 +58,7 @@ describe('BYOK', () => {
     });
     const rows = await rowsFor(account.accountId, 2);
     assert.deepEqual(
-      rows.map((r) => [r.routed_model, r.byok, r.status]),
+      rows.map((r) => [r.routedModel, r.byok, r.status]),
       [
         ['claude-haiku-4.5', 1, 200],
         [null, 0, 402],
@@ -91,7 +91,7 @@ describe('spend caps', () => {
     const refused = results.filter((r) => r.status === 'rejected');
     assert.ok(refused.length > 0);
     for (const r of refused) assert.equal((r.reason as { status: number }).status, 402);
-    const spent = (await rowsFor(account.accountId, results.length)).reduce((sum, r) => sum + r.cost_usd, 0);
+    const spent = (await rowsFor(account.accountId, results.length)).reduce((sum, r) => sum + r.costUsd, 0);
     assert.ok(spent <= cap, `spent ${spent} > cap ${cap}`);
   });
 });
@@ -108,7 +108,7 @@ describe('failures after the first byte', () => {
     });
     const [row] = await rowsFor(account.accountId, 1);
     assert.ok(row !== undefined && row.status >= 500, JSON.stringify(row));
-    assert.notEqual(row.error_code, null);
+    assert.notEqual(row.errorCode, null);
   });
 });
 

@@ -362,7 +362,7 @@ describe('provider keys (BYOK)', () => {
   });
 
   it('the table holds only ciphertext', async () => {
-    const rows = await gw.store.db.selectFrom('provider_credentials').selectAll().execute();
+    const rows = await gw.store.db.selectFrom('providerCredentials').selectAll().execute();
     assert.ok(rows.length >= 2);
     const dump = JSON.stringify(rows);
     for (const key of [ANTHROPIC_KEY, OPENAI_KEY.slice(0, -4)]) {

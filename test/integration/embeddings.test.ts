@@ -166,7 +166,7 @@ describe('the official openai SDK: embeddings.create on every embedding model', 
       const rows = await ledgerRows(gw, account.accountId, usages.length);
       const estimated = model.owned_by === 'google' ? 1 : 0;
       assertSameRows(
-        rows.map((r) => [r.endpoint, r.status, r.routed_model, r.prompt_tokens, r.completion_tokens, r.cost_usd, r.usage_estimated]),
+        rows.map((r) => [r.endpoint, r.status, r.routedModel, r.promptTokens, r.completionTokens, r.costUsd, r.usageEstimated]),
         usages.map((u) => ['embeddings', 200, model.id, u.prompt_tokens, 0, u.cost_usd, estimated]),
         model.id,
       );
@@ -325,7 +325,7 @@ describe('bad input', () => {
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'a refused request reached an upstream');
     const rows = await ledgerRows(gw, account.accountId, cases.length);
     assertSameRows(
-      rows.map((r) => [r.endpoint, r.requested_model, r.status, r.error_code, r.cost_usd, r.prompt_tokens]),
+      rows.map((r) => [r.endpoint, r.requestedModel, r.status, r.errorCode, r.costUsd, r.promptTokens]),
       cases.map((c) => [c.path === undefined ? 'embeddings' : 'chat.completions', c.body.model, 400, 'invalid_request', 0, 0]),
     );
     assert.equal((await gw.admission.monthly({ accountId: account.accountId })).spentUsd, 0);
@@ -354,7 +354,7 @@ describe('limits, as for chat', () => {
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'the refused request reached the upstream');
     const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.status, r.error_code, r.cost_usd]),
+      rows.map((r) => [r.endpoint, r.status, r.errorCode, r.costUsd]),
       [['embeddings', 402, 'quota_exceeded', 0]],
     );
   });
@@ -388,7 +388,7 @@ describe('limits, as for chat', () => {
     assert.equal((await apiError(client.embeddings.create({ model: 'mistral-embed', input: text }))).status, 402);
     const rows = await ledgerRows(gw, account.accountId, 3);
     assertSameRows(
-      rows.map((r) => [r.endpoint, r.routed_model, r.byok, r.status]),
+      rows.map((r) => [r.endpoint, r.routedModel, r.byok, r.status]),
       [
         ['embeddings', 'text-embedding-3-small', 1, 200],
         ['embeddings', 'gemini-embedding-001', 1, 200],
@@ -425,7 +425,7 @@ describe("Gemini's 100-input batches", () => {
     const usage = usageOf(answer);
     const [row] = await ledgerRows(gw, account.accountId, 1);
     assert.ok(row !== undefined);
-    assert.deepEqual([row.prompt_tokens, row.cost_usd, row.usage_estimated], [usage.prompt_tokens, usage.cost_usd, 1]);
+    assert.deepEqual([row.promptTokens, row.costUsd, row.usageEstimated], [usage.prompt_tokens, usage.cost_usd, 1]);
   });
 
   it('admission holds min(3, 4) = 3 slots: refused (400 naming input) under 3 concurrent, others wait for them at 3', async () => {

@@ -104,19 +104,19 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, 
 }
 
 interface LedgerRow {
-  request_id: string;
-  key_id: string;
+  requestId: string;
+  keyId: string;
   status: number;
-  error_code: string | null;
-  cost_usd: number;
+  errorCode: string | null;
+  costUsd: number;
   stream: number;
 }
 
 async function ledgerRows(accountId: string): Promise<LedgerRow[]> {
   return gw.store.db
     .selectFrom('usage')
-    .select(['request_id', 'key_id', 'status', 'error_code', 'cost_usd', 'stream'])
-    .where('account_id', '=', accountId)
+    .select(['requestId', 'keyId', 'status', 'errorCode', 'costUsd', 'stream'])
+    .where('accountId', '=', accountId)
     .execute();
 }
 
@@ -192,7 +192,7 @@ describe('requests per minute (plan free: 60)', () => {
     assert.equal(rows.length, 62, 'one ledger row per request, rejected ones included');
     assert.equal(rows.filter((r) => r.status === 200).length, 60);
     assert.deepEqual(
-      rows.filter((r) => r.status === 429).map((r) => [r.error_code, r.cost_usd]),
+      rows.filter((r) => r.status === 429).map((r) => [r.errorCode, r.costUsd]),
       [
         ['rate_limit_exceeded', 0],
         ['rate_limit_exceeded', 0],
@@ -232,7 +232,7 @@ describe('rate-limit headers on errors', () => {
     }
     const rows = await settledRows(account.accountId, cases.filter((c) => c.row).length);
     assert.equal(rows.length, cases.filter((c) => c.row).length);
-    assert.deepEqual(rows.map((r) => r.cost_usd).filter((cost) => cost > 0).length, 1, 'only the success costs anything');
+    assert.deepEqual(rows.map((r) => r.costUsd).filter((cost) => cost > 0).length, 1, 'only the success costs anything');
   });
 });
 
@@ -258,7 +258,7 @@ describe('bodies refused before the handler', () => {
     }
     const rows = await settledRows(account.accountId, cases.length);
     assert.deepEqual(
-      rows.map((r) => [r.request_id, r.status, r.error_code, r.cost_usd]).sort(),
+      rows.map((r) => [r.requestId, r.status, r.errorCode, r.costUsd]).sort(),
       cases.map((c, i) => [requestIds[i], c.status, 'invalid_request', 0]).sort(),
     );
   });
@@ -380,9 +380,9 @@ describe('leases after aborted streams', () => {
     const midStream = rows.filter((r) => r.status === 200);
     assert.equal(midStream.length, 200);
     const codes = new Map<string, number>();
-    for (const r of midStream) codes.set(String(r.error_code), (codes.get(String(r.error_code)) ?? 0) + 1);
+    for (const r of midStream) codes.set(String(r.errorCode), (codes.get(String(r.errorCode)) ?? 0) + 1);
     assert.deepEqual([...codes], [['client_closed_request', 200]], 'aborted streams are recorded as such');
-    assert.equal(rows.filter((r) => r.status === 499 && r.error_code === 'client_closed_request').length, 20);
+    assert.equal(rows.filter((r) => r.status === 499 && r.errorCode === 'client_closed_request').length, 20);
 
     // All 5 slots are free: 5 new slow streams are admitted together, and a 6th is refused.
     const open = await Promise.all(
@@ -430,7 +430,7 @@ describe('spend caps', () => {
 
     const rows = await settledRows(account.accountId, costs.length + 1);
     assert.equal(rows.length, costs.length + 1);
-    const ledgerCost = sum(rows.map((r) => r.cost_usd));
+    const ledgerCost = sum(rows.map((r) => r.costUsd));
     assert.ok(ledgerCost <= CAP_USD, `ledger ${ledgerCost} > cap ${CAP_USD}`);
     assert.ok(Math.abs(ledgerCost - sum(costs)) < 1e-12);
   });
@@ -478,7 +478,7 @@ describe('spend caps', () => {
       assert.ok(mine.some((o) => o.status === 200) && mine.some((o) => o.status === 402));
       const rows = await settledRows(accountId, mine.length);
       assert.equal(rows.length, mine.length);
-      const ledgerCost = sum(rows.map((r) => r.cost_usd));
+      const ledgerCost = sum(rows.map((r) => r.costUsd));
       assert.ok(ledgerCost <= CAP_USD, `ledger ${ledgerCost} > cap ${CAP_USD}`);
       assert.ok(Math.abs(ledgerCost - sum(mine.map((o) => o.cost))) < 1e-12);
       console.log(`# spend cap $${CAP_USD}: ${mine.filter((o) => o.status === 200).length} admitted, ledger $${ledgerCost.toFixed(9)}`);
@@ -538,15 +538,15 @@ describe('ledger reconciliation', () => {
 
     const rows = await settledRows(account.accountId, 500);
     assert.equal(rows.length, 500);
-    const byRequest = new Map(rows.map((r) => [r.request_id, r]));
+    const byRequest = new Map(rows.map((r) => [r.requestId, r]));
     for (const s of seen) {
       const row = byRequest.get(s.requestId);
       assert.ok(row, `no ledger row for ${s.requestId}`);
       assert.equal(row.status, s.status);
-      assert.equal(row.cost_usd, s.cost, `cost of ${s.requestId}`);
+      assert.equal(row.costUsd, s.cost, `cost of ${s.requestId}`);
     }
     const clientSum = sum(seen.map((s) => s.cost));
-    const ledgerSum = sum(rows.map((r) => r.cost_usd));
+    const ledgerSum = sum(rows.map((r) => r.costUsd));
     assert.ok(Math.abs(ledgerSum - clientSum) < 1e-8, `ledger ${ledgerSum} vs clients ${clientSum}`);
     console.log(
       `# 500 mixed requests: ledger rows ${rows.length}, ledger $${ledgerSum.toFixed(9)} vs clients $${clientSum.toFixed(9)} (diff ${Math.abs(ledgerSum - clientSum)})`,
@@ -592,7 +592,7 @@ describe('graceful close', () => {
       try {
         const row = await reopened.db
           .selectFrom('usage')
-          .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.sum<number>('cost_usd').as('cost')])
+          .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.sum<number>('costUsd').as('cost')])
           .executeTakeFirstOrThrow();
         assert.equal(Number(row.rows), 30);
         assert.ok(Math.abs(Number(row.cost) - sum(costs)) < 1e-8, `ledger ${row.cost} vs clients ${sum(costs)}`);

@@ -104,7 +104,7 @@ describe('bad input', () => {
     const rows = await ledgerRows(gw, account.accountId, cases.length);
     assert.equal(rows.length, cases.length);
     assert.ok(
-      rows.every((r) => r.endpoint === 'messages' && r.status === 400 && r.cost_usd === 0 && r.prompt_tokens === 0),
+      rows.every((r) => r.endpoint === 'messages' && r.status === 400 && r.costUsd === 0 && r.promptTokens === 0),
       JSON.stringify(rows),
     );
   });
@@ -163,7 +163,7 @@ describe('limits', () => {
     assert.equal(gw.simulator!.stats().requests, upstreamCalls);
     const rows = await ledgerRows(gw, account.accountId, 2);
     assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.status, r.error_code, r.cost_usd]),
+      rows.map((r) => [r.endpoint, r.status, r.errorCode, r.costUsd]),
       [
         ['messages', 402, 'quota_exceeded', 0],
         ['messages', 402, 'quota_exceeded', 0],
@@ -179,7 +179,7 @@ describe('limits', () => {
     assert.ok(gw.simulator!.stats().keyTails['claude-sonnet-4-5']?.includes('MINE'), 'the upstream saw the account key');
     const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.routed_model, r.byok, r.status]),
+      rows.map((r) => [r.endpoint, r.routedModel, r.byok, r.status]),
       [['messages', 'claude-sonnet-4.5', 1, 200]],
     );
   });

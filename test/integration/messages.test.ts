@@ -217,13 +217,10 @@ describe('messages.countTokens', () => {
     assert.ok(claude.input_tokens > simulated, `${claude.input_tokens}: the tools count too`);
     assert.ok(gpt.input_tokens > 0);
     const rows = await ledgerRows(gw, account.accountId, 2);
-    assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.requested_model, r.routed_model, r.prompt_tokens, r.completion_tokens, r.cost_usd, r.status]).sort(),
-      [
-        ['messages', 'claude-sonnet-4-5', 'claude-sonnet-4.5', 0, 0, 0, 200],
-        ['messages', 'gpt-5', null, 0, 0, 0, 200],
-      ],
-    );
+    assert.deepEqual(rows.map((r) => [r.endpoint, r.requestedModel, r.routedModel, r.promptTokens, r.completionTokens, r.costUsd, r.status]).sort(), [
+      ['messages', 'claude-sonnet-4-5', 'claude-sonnet-4.5', 0, 0, 0, 200],
+      ['messages', 'gpt-5', null, 0, 0, 0, 200],
+    ]);
   });
 });
 
@@ -244,7 +241,7 @@ describe('the ledger', () => {
       }
     }
     const rows = await ledgerRows(gw, account.accountId, 4);
-    assert.deepEqual(rows.map((r) => [r.routed_model ?? '', r.stream, r.prompt_tokens, r.completion_tokens, r.cost_usd]).sort(), sent.sort());
+    assert.deepEqual(rows.map((r) => [r.routedModel ?? '', r.stream, r.promptTokens, r.completionTokens, r.costUsd]).sort(), sent.sort());
     assert.ok(rows.every((r) => r.endpoint === 'messages' && r.status === 200));
   });
 });
@@ -294,7 +291,7 @@ describe('extended thinking with a tool call on Claude', () => {
     const rows = await ledgerRows(gw, account.accountId, 2);
     const refused = rows.find((r) => r.status === 400);
     assert.ok(refused, JSON.stringify(rows));
-    assert.deepEqual([refused.endpoint, refused.cost_usd, refused.prompt_tokens], ['messages', 0, 0]);
+    assert.deepEqual([refused.endpoint, refused.costUsd, refused.promptTokens], ['messages', 0, 0]);
   });
 
   it('a conversation Claude started with signed thinking can go on with gpt-5, which never sees the signatures', async () => {

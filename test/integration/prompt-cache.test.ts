@@ -33,8 +33,8 @@ after(() => gw.close());
 async function ledgerRow(accountId: string, requestId?: string) {
   for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
     await gw.ledger.flush();
-    let query = gw.store.db.selectFrom('usage').selectAll().where('account_id', '=', accountId);
-    if (requestId !== undefined) query = query.where('request_id', '=', requestId);
+    let query = gw.store.db.selectFrom('usage').selectAll().where('accountId', '=', accountId);
+    if (requestId !== undefined) query = query.where('requestId', '=', requestId);
     const row = await query.executeTakeFirst();
     if (row !== undefined) return row;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -92,10 +92,10 @@ describe('prompt caching through /v1/messages, priced', () => {
         const row = await ledgerRow(account.accountId, requestId);
         assert.deepEqual(
           {
-            prompt: Number(row.prompt_tokens),
-            reads: Number(row.cache_read_tokens),
-            writes: Number(row.cache_write_tokens),
-            cost: Number(row.cost_usd),
+            prompt: Number(row.promptTokens),
+            reads: Number(row.cacheReadTokens),
+            writes: Number(row.cacheWriteTokens),
+            cost: Number(row.costUsd),
             endpoint: row.endpoint,
           },
           {
@@ -135,8 +135,8 @@ describe('cache reads through /v1/chat/completions', () => {
       const expected = ((usage.prompt_tokens - 5) * SONNET.input + 5 * SONNET.cacheRead + usage.completion_tokens * SONNET.output) / 1e6;
       assert.equal(usage.cost_usd, Math.round(expected * 1e9) / 1e9);
       const row = await ledgerRow(account.accountId);
-      assert.equal(Number(row.cache_read_tokens), 5);
-      assert.equal(Number(row.cache_write_tokens), 0);
+      assert.equal(Number(row.cacheReadTokens), 5);
+      assert.equal(Number(row.cacheWriteTokens), 0);
     } finally {
       gw.simulator?.resetKnobs();
     }

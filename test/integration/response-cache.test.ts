@@ -73,7 +73,7 @@ function sseData(text: string): Record<string, unknown>[] {
 async function ledgerRows(accountId: string, count: number) {
   for (const deadline = Date.now() + 5_000; ; ) {
     await gw.ledger.flush();
-    const rows = await gw.store.db.selectFrom('usage').selectAll().where('account_id', '=', accountId).orderBy('created_at').orderBy('id').execute();
+    const rows = await gw.store.db.selectFrom('usage').selectAll().where('accountId', '=', accountId).orderBy('createdAt').orderBy('id').execute();
     if (rows.length >= count) return rows;
     if (Date.now() > deadline) throw new Error(`expected ${count} ledger rows, found ${rows.length}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -119,15 +119,15 @@ describe('Chat Completions', () => {
     assert.equal(remaining(second.response), remaining(first.response) - 1);
 
     const [missRow, hitRow] = await ledgerRows(account.accountId, 2);
-    assert.deepEqual([missRow?.response_cache_hit, missRow?.response_cache_saved_usd, Number(missRow?.cost_usd)], [0, 0, original.cost_usd]);
+    assert.deepEqual([missRow?.responseCacheHit, missRow?.responseCacheSavedUsd, Number(missRow?.costUsd)], [0, 0, original.cost_usd]);
     assert.deepEqual(
       {
-        hit: hitRow?.response_cache_hit,
-        saved: hitRow?.response_cache_saved_usd,
-        cost: hitRow?.cost_usd,
-        prompt: hitRow?.prompt_tokens,
-        completion: hitRow?.completion_tokens,
-        model: hitRow?.routed_model,
+        hit: hitRow?.responseCacheHit,
+        saved: hitRow?.responseCacheSavedUsd,
+        cost: hitRow?.costUsd,
+        prompt: hitRow?.promptTokens,
+        completion: hitRow?.completionTokens,
+        model: hitRow?.routedModel,
         status: hitRow?.status,
       },
       { hit: 1, saved: original.cost_usd, cost: 0, prompt: 0, completion: 0, model: 'gpt-4o-mini', status: 200 },

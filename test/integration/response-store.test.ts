@@ -87,7 +87,7 @@ describe('GET and DELETE /v1/responses/{id}', () => {
   it('answers an expired response as unknown', async () => {
     const stored = await seed();
     const longAgo = new Date(Date.now() - 31 * 86_400_000).toISOString();
-    await gw.store.db.updateTable('stored_responses').set({ created_at: longAgo }).where('id', '=', stored.id).execute();
+    await gw.store.db.updateTable('storedResponses').set({ createdAt: longAgo }).where('id', '=', stored.id).execute();
     await assertNotFound(await call(`/v1/responses/${stored.id}`), stored.id);
     await assertNotFound(await call(`/v1/responses/${stored.id}/input_items`), stored.id);
     await assertNotFound(await call(`/v1/responses/${stored.id}`, { method: 'DELETE' }), stored.id);

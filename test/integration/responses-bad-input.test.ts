@@ -171,10 +171,10 @@ describe('bad input', () => {
     assert.equal(gw.simulator!.stats().requests, upstreamCalls, 'a refused request reached an upstream');
     const rows = await ledgerRows(gw, account.accountId, cases.length);
     assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.cost_usd, r.routed_model]).sort(),
+      rows.map((r) => [r.endpoint, r.costUsd, r.routedModel]).sort(),
       cases.map(() => ['responses', 0, null]),
     );
-    assert.deepEqual(rows.map((r) => r.requested_model).sort(), cases.map((c) => c.body.model).sort());
+    assert.deepEqual(rows.map((r) => r.requestedModel).sort(), cases.map((c) => c.body.model).sort());
     assert.equal((await gw.admission.monthly({ accountId: account.accountId })).spentUsd, 0);
   });
 
@@ -189,7 +189,7 @@ describe('bad input', () => {
     validateOpenAI('ErrorResponse', await response.json());
     const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.status, r.cost_usd]),
+      rows.map((r) => [r.endpoint, r.status, r.costUsd]),
       [['responses', 400, 0]],
     );
   });
@@ -230,7 +230,7 @@ describe('limits, ledger, spend caps and BYOK, as for chat', () => {
     assert.equal(first.headers.get('x-ratelimit-limit'), '60');
     const rows = await ledgerRows(gw, account.accountId, 2);
     const cost = (response: { usage?: unknown }): number => (response.usage as { cost_usd: number }).cost_usd;
-    assert.deepEqual(rows.map((r) => [r.endpoint, r.status, r.routed_model, r.stream, r.cost_usd]).sort(), [
+    assert.deepEqual(rows.map((r) => [r.endpoint, r.status, r.routedModel, r.stream, r.costUsd]).sort(), [
       ['responses', 200, 'claude-sonnet-4.5', 0, cost(json)],
       ['responses', 200, 'gemini-2.5-flash', 1, cost(streamed)],
     ]);
@@ -246,7 +246,7 @@ describe('limits, ledger, spend caps and BYOK, as for chat', () => {
     assert.equal(gw.simulator!.stats().requests, upstreamCalls);
     const rows = await ledgerRows(gw, account.accountId, 1);
     assert.deepEqual(
-      rows.map((r) => [r.endpoint, r.status, r.error_code, r.cost_usd]),
+      rows.map((r) => [r.endpoint, r.status, r.errorCode, r.costUsd]),
       [['responses', 402, 'quota_exceeded', 0]],
     );
   });
@@ -306,7 +306,7 @@ describe('a full conversation store', () => {
     const unstored = await small.client().responses.create({ model: 'gpt-5', input: 'hello', store: false });
     assert.equal(unstored.status, 'completed');
     const rows = await ledgerRows(small, small.accountId, 2);
-    assert.deepEqual(rows.map((r) => [r.status, r.error_code, r.cost_usd > 0]).sort(), [
+    assert.deepEqual(rows.map((r) => [r.status, r.errorCode, r.costUsd > 0]).sort(), [
       [200, null, true],
       [400, 'invalid_request', false],
     ]);

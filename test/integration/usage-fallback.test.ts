@@ -57,7 +57,7 @@ function usagelessUpstream(): Server {
 describe('an upstream that reports no usage', () => {
   let upstream: Server;
   let gw: TestGateway;
-  const ledgerRows = (accountId: string) => gw.store.db.selectFrom('usage').selectAll().where('account_id', '=', accountId).execute();
+  const ledgerRows = (accountId: string) => gw.store.db.selectFrom('usage').selectAll().where('accountId', '=', accountId).execute();
   before(async () => {
     upstream = usagelessUpstream().listen(0, '127.0.0.1');
     await once(upstream, 'listening');
@@ -101,10 +101,10 @@ describe('an upstream that reports no usage', () => {
       assert.ok(row !== undefined);
       assert.deepEqual(
         {
-          prompt: Number(row.prompt_tokens),
-          completion: Number(row.completion_tokens),
-          cost: Number(row.cost_usd),
-          estimated: Number(row.usage_estimated),
+          prompt: Number(row.promptTokens),
+          completion: Number(row.completionTokens),
+          cost: Number(row.costUsd),
+          estimated: Number(row.usageEstimated),
         },
         { prompt: usage.prompt_tokens, completion: usage.completion_tokens, cost: usage.cost_usd, estimated: 1 },
       );

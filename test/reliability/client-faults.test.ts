@@ -109,11 +109,11 @@ async function upstreamReceived(count: number): Promise<void> {
 }
 
 /** The ledger rows of an account, once `expected` are in (rows of aborted requests land after the hang-up). */
-async function ledgerRows(accountId: string, expected: number): Promise<{ status: number; error_code: string | null; request_id: string }[]> {
+async function ledgerRows(accountId: string, expected: number): Promise<{ status: number; errorCode: string | null; requestId: string }[]> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     await gw.ledger.flush();
-    const rows = await gw.store.db.selectFrom('usage').select(['status', 'error_code', 'request_id']).where('account_id', '=', accountId).execute();
+    const rows = await gw.store.db.selectFrom('usage').select(['status', 'errorCode', 'requestId']).where('accountId', '=', accountId).execute();
     if (rows.length >= expected || Date.now() > deadline) return rows;
     await sleep(20);
   }
@@ -184,7 +184,7 @@ describe('client disconnects', { timeout: 60_000 }, () => {
       await assertServing();
       requestsSent += 2;
       const rows = await ledgerRows(gw.accountId, rowsBefore + requestsSent);
-      assert.ok(rows.some((r) => r.status === 499 && r.error_code === 'client_closed_request'));
+      assert.ok(rows.some((r) => r.status === 499 && r.errorCode === 'client_closed_request'));
     });
 
     it(`${kind}: during the upstream answer → the upstream request is aborted`, async () => {
@@ -331,7 +331,7 @@ describe('1,000 aborted streams', { timeout: 120_000 }, () => {
     assert.ok(heapAfter - heapBefore < 50, `the heap grew by ${(heapAfter - heapBefore).toFixed(1)} MB`);
     const codes = rows.slice(rowsBefore).filter((r) => r.status !== 429);
     assert.ok(
-      codes.every((r) => r.error_code === 'client_closed_request'),
+      codes.every((r) => r.errorCode === 'client_closed_request'),
       'an aborted stream recorded as something else',
     );
 

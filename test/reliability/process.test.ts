@@ -119,8 +119,8 @@ async function busy(load: Load): Promise<void> {
 async function ledgerIds(dataDir: string, accountId: string): Promise<Set<string>> {
   const store = createStore({ dataDir });
   try {
-    const rows = await store.db.selectFrom('usage').select('request_id').where('account_id', '=', accountId).execute();
-    return new Set(rows.map((r) => r.request_id));
+    const rows = await store.db.selectFrom('usage').select('requestId').where('accountId', '=', accountId).execute();
+    return new Set(rows.map((r) => r.requestId));
   } finally {
     await store.close();
   }
@@ -205,12 +205,8 @@ describe('SIGKILL under load, then restart', () => {
         assert.equal(answer.status, 200, text);
         const accounts = await restarted.store.db.selectFrom('accounts').select('email').execute();
         assert.deepEqual(accounts.map((a) => a.email).sort(), ['demo@originalpoint.local', 'load@example.com']);
-        const keys = await restarted.store.db
-          .selectFrom('api_keys')
-          .select(['account_id', 'revoked_at'])
-          .where('account_id', '=', accountId)
-          .execute();
-        assert.deepEqual(keys, [{ account_id: accountId, revoked_at: null }]);
+        const keys = await restarted.store.db.selectFrom('apiKeys').select(['accountId', 'revokedAt']).where('accountId', '=', accountId).execute();
+        assert.deepEqual(keys, [{ accountId: accountId, revokedAt: null }]);
       } finally {
         await restarted.close();
       }

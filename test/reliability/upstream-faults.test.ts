@@ -136,13 +136,13 @@ async function assertRecovered(answer: Answer, ledgerStatus: number): Promise<vo
   await gw.ledger.flush();
   const row = await gw.store.db
     .selectFrom('usage')
-    .select(['status', 'error_code', 'account_id'])
-    .where('request_id', '=', answer.requestId)
+    .select(['status', 'errorCode', 'accountId'])
+    .where('requestId', '=', answer.requestId)
     .executeTakeFirst();
   assert.ok(row, `no ledger row for ${answer.requestId}`);
-  assert.equal(row.account_id, gw.accountId);
+  assert.equal(row.accountId, gw.accountId);
   assert.equal(row.status, ledgerStatus);
-  assert.notEqual(row.error_code, null);
+  assert.notEqual(row.errorCode, null);
 }
 
 /** Sends `head` on a 200 SSE response, then runs `then`. */

@@ -101,8 +101,8 @@ if (!reachable) {
       assert.ok(clientCost <= BUDGET_USD, `clients were charged $${clientCost} > budget $${BUDGET_USD}`);
 
       await Promise.all(instances.map((instance) => instance.ledger.flush()));
-      const rows = await gw(0).store.db.selectFrom('usage').select(['cost_usd']).where('key_id', '=', key.keyId).execute();
-      const ledgerCost = sum(rows.map((row) => Number(row.cost_usd)));
+      const rows = await gw(0).store.db.selectFrom('usage').select(['costUsd']).where('keyId', '=', key.keyId).execute();
+      const ledgerCost = sum(rows.map((row) => Number(row.costUsd)));
       assert.ok(ledgerCost <= BUDGET_USD, `ledger $${ledgerCost} > budget $${BUDGET_USD}`);
       assert.ok(Math.abs(ledgerCost - clientCost) < 1e-9, `ledger $${ledgerCost} vs clients $${clientCost}`);
       const admitted = outcomes.filter((o) => o.status === 200).length;

@@ -316,11 +316,11 @@ if (!postgresUp || probe === undefined) {
     }
 
     /** The account's usage rows once `expected` are in (each instance writes its batch within ~100 ms). */
-    async function usageRows(accountId: string, expected: number): Promise<{ cost_usd: number; status: number }[]> {
+    async function usageRows(accountId: string, expected: number): Promise<{ costUsd: number; status: number }[]> {
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const rows = await store().store.db.selectFrom('usage').select(['cost_usd', 'status']).where('account_id', '=', accountId).execute();
-        if (rows.length >= expected || Date.now() > deadline) return rows.map((r) => ({ cost_usd: Number(r.cost_usd), status: Number(r.status) }));
+        const rows = await store().store.db.selectFrom('usage').select(['costUsd', 'status']).where('accountId', '=', accountId).execute();
+        if (rows.length >= expected || Date.now() > deadline) return rows.map((r) => ({ costUsd: Number(r.costUsd), status: Number(r.status) }));
         await sleep(50);
       }
     }
@@ -622,7 +622,7 @@ if (!postgresUp || probe === undefined) {
         refusedRows >= Math.min(refusedCount, 60) && refusedRows <= Math.min(refusedCount, 120),
         `${refusedRows} rows for ${refusedCount} refusals`,
       );
-      const ledgerCost = sum(rows.map((r) => r.cost_usd));
+      const ledgerCost = sum(rows.map((r) => r.costUsd));
       assert.ok(ledgerCost <= CAP_USD, `ledger $${ledgerCost} > cap $${CAP_USD}`);
       assert.ok(Math.abs(ledgerCost - clientCost) < 1e-9, `ledger $${ledgerCost} vs clients $${clientCost}`);
       const admitted = outcomes.filter((o) => o.status === 200).length;

@@ -47,7 +47,7 @@ describe('bad input is a request', () => {
     const valid = await post(account.apiKey, JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }));
     assert.equal(valid.status, 429);
     await gw.ledger.flush();
-    const rows = await gw.store.db.selectFrom('usage').select(['status']).where('account_id', '=', account.accountId).execute();
+    const rows = await gw.store.db.selectFrom('usage').select(['status']).where('accountId', '=', account.accountId).execute();
     assert.ok(rows.length <= 60, `${rows.length} ledger rows`);
     const metrics = await (await fetch(`${gw.url}/metrics`)).text();
     const dropped = Number(/^op_refused_rows_dropped_total (\d+)/m.exec(metrics)?.[1]);

@@ -49,13 +49,13 @@ async function post(apiKey: string, body: Record<string, unknown>): Promise<{ st
 }
 
 /** The account's ledger rows, once `count` of them are written. */
-async function rowsFor(accountId: string, count: number): Promise<Array<{ status: number; cost_usd: number; error_code: string | null }>> {
+async function rowsFor(accountId: string, count: number): Promise<Array<{ status: number; costUsd: number; errorCode: string | null }>> {
   for (let tries = 0; ; tries++) {
     await gw.ledger.flush();
     const result = await sql<{
       status: number;
-      cost_usd: number;
-      error_code: string | null;
+      costUsd: number;
+      errorCode: string | null;
     }>`select status, cost_usd, error_code from usage where account_id = ${accountId}`.execute(gw.store.db);
     if (result.rows.length >= count || tries > 250) return result.rows;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -101,8 +101,8 @@ describe('parameters billed beyond the catalog prices', () => {
       assert.equal(rows.length, models.length * 2);
       for (const row of rows) {
         assert.equal(row.status, 400);
-        assert.equal(row.error_code, 'invalid_request');
-        assert.equal(Number(row.cost_usd), 0);
+        assert.equal(row.errorCode, 'invalid_request');
+        assert.equal(Number(row.costUsd), 0);
       }
     });
   }

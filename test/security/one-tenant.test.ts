@@ -21,9 +21,9 @@ function post(gw: TestGateway, apiKey: string, body: unknown, path = '/v1/chat/c
   });
 }
 
-async function ledgerCosts(gw: TestGateway, keyId: string): Promise<Array<{ status: number; cost_usd: number; completion_tokens: number }>> {
+async function ledgerCosts(gw: TestGateway, keyId: string): Promise<Array<{ status: number; costUsd: number; completionTokens: number }>> {
   await gw.ledger.flush();
-  return gw.store.db.selectFrom('usage').select(['status', 'cost_usd', 'completion_tokens']).where('key_id', '=', keyId).execute();
+  return gw.store.db.selectFrom('usage').select(['status', 'costUsd', 'completionTokens']).where('keyId', '=', keyId).execute();
 }
 
 describe('finding 1: no unbounded tokenizing before admission', () => {
@@ -126,7 +126,7 @@ describe('finding 3: n choices are reserved and held in full', () => {
       statuses.join(),
     );
     assert.ok(statuses.includes(402), 'the cap refused some');
-    const spent = (await ledgerCosts(gw, account.keyId)).reduce((sum, row) => sum + row.cost_usd, 0);
+    const spent = (await ledgerCosts(gw, account.keyId)).reduce((sum, row) => sum + row.costUsd, 0);
     assert.ok(spent <= 0.005, `spent $${spent}`);
   });
 
@@ -194,8 +194,8 @@ describe('finding 4: an answer over the body cap is paid for, and not retried', 
     assert.equal(calls, 1, 'an over-cap answer is not retried');
     const [row] = await ledgerCosts(gw, account.keyId);
     assert.ok(row !== undefined && row.status === 502);
-    assert.ok(row.completion_tokens >= (8 * 1024 * 1024) / 4, `charged ${row.completion_tokens} output tokens`);
-    assert.ok(row.cost_usd > 1, `charged $${row.cost_usd}`);
+    assert.ok(row.completionTokens >= (8 * 1024 * 1024) / 4, `charged ${row.completionTokens} output tokens`);
+    assert.ok(row.costUsd > 1, `charged $${row.costUsd}`);
     // Five more (each from its own account: every one settles ~2M tokens against its tpm) would open the circuit if
     // the cap counted against the deployment; the sixth answer shows it did not.
     for (let i = 0; i < 5; i += 1) {

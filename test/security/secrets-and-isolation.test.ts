@@ -224,16 +224,16 @@ describe('every flow, then no secret in the logs or the database', () => {
   });
 
   it('api_keys holds the SHA-256 and last four of each key; provider_credentials only ciphertext', async () => {
-    const keys = await gw.store.db.selectFrom('api_keys').selectAll().execute();
+    const keys = await gw.store.db.selectFrom('apiKeys').selectAll().execute();
     const apiKeys = secrets.filter((s) => /API key/.test(s.label)).map((s) => s.value);
     assert.equal(keys.length, apiKeys.length);
     for (const value of apiKeys) {
-      const row = keys.find((k) => k.key_hash === createHash('sha256').update(value).digest('hex'));
+      const row = keys.find((k) => k.keyHash === createHash('sha256').update(value).digest('hex'));
       assert.ok(row, 'a key without its hash row');
       assert.equal(row.last4, value.slice(-4));
       assert.ok(!Object.values(row).some((field) => typeof field === 'string' && field.includes(value)));
     }
-    const credentials = await gw.store.db.selectFrom('provider_credentials').selectAll().execute();
+    const credentials = await gw.store.db.selectFrom('providerCredentials').selectAll().execute();
     assert.equal(credentials.length, 2);
     for (const row of credentials) {
       for (const plain of [ALICE_XAI_KEY, ALICE_DEEPSEEK_KEY]) {
@@ -261,27 +261,27 @@ describe('keys are looked up by hash', () => {
       assert.equal(await cache.lookup(value.slice(0, -1)), undefined);
       cache.stop();
       // What the cache was built from: no column can hold the secret.
-      const row = await store.db.selectFrom('api_keys').selectAll().executeTakeFirstOrThrow();
+      const row = await store.db.selectFrom('apiKeys').selectAll().executeTakeFirstOrThrow();
       assert.deepEqual(Object.keys(row).sort(), [
-        'account_id',
-        'allowed_models',
-        'budget_period',
-        'budget_usd',
-        'created_at',
-        'default_provider',
-        'default_routing',
-        'expires_at',
+        'accountId',
+        'allowedModels',
+        'budgetPeriod',
+        'budgetUsd',
+        'createdAt',
+        'defaultProvider',
+        'defaultRouting',
+        'expiresAt',
         'id',
-        'key_hash',
+        'keyHash',
         'last4',
-        'last_used_at',
+        'lastUsedAt',
         'name',
-        'response_cache_ttl_s',
-        'revoked_at',
-        'rotated_from',
-        'rpm_limit',
-        'spend_cap_usd',
-        'tpm_limit',
+        'responseCacheTtlS',
+        'revokedAt',
+        'rotatedFrom',
+        'rpmLimit',
+        'spendCapUsd',
+        'tpmLimit',
       ]);
       for (const [column, stored] of Object.entries(row)) {
         assert.ok(!String(stored).includes(value.slice(3)), `${column} holds no part of the secret beyond what last4 shows`);

@@ -52,14 +52,14 @@ export async function createAccount(db: Kysely<Database>, account: NewAccount): 
       .values({
         id: account.id,
         email: account.email,
-        password_hash: account.passwordHash,
+        passwordHash: account.passwordHash,
         plan: account.plan,
-        rpm_limit: account.limits?.rpm ?? null,
-        tpm_limit: account.limits?.tpm ?? null,
-        concurrent_limit: account.limits?.concurrent ?? null,
-        included_tokens: account.limits?.includedTokens ?? null,
-        monthly_spend_cap_usd: account.monthlySpendCapUsd ?? null,
-        created_at: account.createdAt,
+        rpmLimit: account.limits?.rpm ?? null,
+        tpmLimit: account.limits?.tpm ?? null,
+        concurrentLimit: account.limits?.concurrent ?? null,
+        includedTokens: account.limits?.includedTokens ?? null,
+        monthlySpendCapUsd: account.monthlySpendCapUsd ?? null,
+        createdAt: account.createdAt,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -89,11 +89,11 @@ export async function findAccountById(db: Kysely<Database>, id: string): Promise
 export async function updateAccountLimits(db: Kysely<Database>, id: string, patch: AccountLimitsPatch): Promise<AccountRecord | undefined> {
   const changes: Updateable<AccountsTable> = {
     plan: patch.plan,
-    rpm_limit: patch.limits?.rpm,
-    tpm_limit: patch.limits?.tpm,
-    concurrent_limit: patch.limits?.concurrent,
-    included_tokens: patch.limits?.includedTokens,
-    monthly_spend_cap_usd: patch.monthlySpendCapUsd,
+    rpmLimit: patch.limits?.rpm,
+    tpmLimit: patch.limits?.tpm,
+    concurrentLimit: patch.limits?.concurrent,
+    includedTokens: patch.limits?.includedTokens,
+    monthlySpendCapUsd: patch.monthlySpendCapUsd,
   };
   // Kysely leaves undefined values out of SET; with nothing to set there is no statement to run.
   if (Object.values(changes).every((value) => value === undefined)) return findAccountById(db, id);
@@ -103,7 +103,7 @@ export async function updateAccountLimits(db: Kysely<Database>, id: string, patc
 
 /** Replaces an account's password hash; false when no account has this id. */
 export async function updateAccountPassword(db: Kysely<Database>, id: string, passwordHash: string): Promise<boolean> {
-  const result = await db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+  const result = await db.updateTable('accounts').set({ passwordHash }).where('id', '=', id).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -121,19 +121,8 @@ export async function lockAccount(db: Kysely<Database>, id: string): Promise<boo
   return result.numUpdatedRows > 0n;
 }
 
+/** A row as an {@link AccountRecord}: the four limit columns gathered into `limits`. */
 function toAccountRecord(row: Selectable<AccountsTable>): AccountRecord {
-  return {
-    id: row.id,
-    email: row.email,
-    passwordHash: row.password_hash,
-    plan: row.plan,
-    limits: {
-      rpm: row.rpm_limit,
-      tpm: row.tpm_limit,
-      concurrent: row.concurrent_limit,
-      includedTokens: row.included_tokens,
-    },
-    monthlySpendCapUsd: row.monthly_spend_cap_usd,
-    createdAt: row.created_at,
-  };
+  const { rpmLimit, tpmLimit, concurrentLimit, includedTokens, ...account } = row;
+  return { ...account, limits: { rpm: rpmLimit, tpm: tpmLimit, concurrent: concurrentLimit, includedTokens } };
 }

@@ -1,5 +1,5 @@
 /** @module Reading and writing `api_keys`. Secrets never reach this layer, only their hashes. */
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { ApiKeysTable, BudgetPeriod, Database, Plan, RoutingMode } from '../database.js';
 import type { CustomLimits } from './accounts.js';
 
@@ -87,42 +87,64 @@ export interface ApiKeyPatch extends Partial<KeyGovernanceColumns> {
   spendCapUsd?: number | null;
 }
 
+/** The columns of an {@link ApiKeyRecord}, under its names: `response_cache_ttl_s` is read as `responseCacheTtlSeconds`. */
+const API_KEY_COLUMNS = [
+  'id',
+  'accountId',
+  'name',
+  'keyHash',
+  'last4',
+  'defaultRouting',
+  'defaultProvider',
+  'responseCacheTtlS as responseCacheTtlSeconds',
+  'spendCapUsd',
+  'createdAt',
+  'lastUsedAt',
+  'revokedAt',
+  'rotatedFrom',
+  'budgetUsd',
+  'budgetPeriod',
+  'allowedModels',
+  'rpmLimit',
+  'tpmLimit',
+  'expiresAt',
+] as const;
+
 /** Inserts a key and returns it as stored. */
 export async function insertApiKey(db: Kysely<Database>, key: NewApiKey): Promise<ApiKeyRecord> {
-  const row = await db
-    .insertInto('api_keys')
+  return db
+    .insertInto('apiKeys')
     .values({
       id: key.id,
-      account_id: key.accountId,
+      accountId: key.accountId,
       name: key.name,
-      key_hash: key.keyHash,
+      keyHash: key.keyHash,
       last4: key.last4,
-      default_routing: key.defaultRouting,
-      default_provider: key.defaultProvider ?? null,
-      response_cache_ttl_s: key.responseCacheTtlSeconds ?? null,
-      spend_cap_usd: key.spendCapUsd,
-      created_at: key.createdAt,
-      rotated_from: key.rotatedFrom ?? null,
-      budget_usd: key.budgetUsd ?? null,
-      budget_period: key.budgetPeriod ?? null,
-      allowed_models: key.allowedModels ?? null,
-      rpm_limit: key.rpmLimit ?? null,
-      tpm_limit: key.tpmLimit ?? null,
-      expires_at: key.expiresAt ?? null,
+      defaultRouting: key.defaultRouting,
+      defaultProvider: key.defaultProvider ?? null,
+      responseCacheTtlS: key.responseCacheTtlSeconds ?? null,
+      spendCapUsd: key.spendCapUsd,
+      createdAt: key.createdAt,
+      rotatedFrom: key.rotatedFrom ?? null,
+      budgetUsd: key.budgetUsd ?? null,
+      budgetPeriod: key.budgetPeriod ?? null,
+      allowedModels: key.allowedModels ?? null,
+      rpmLimit: key.rpmLimit ?? null,
+      tpmLimit: key.tpmLimit ?? null,
+      expiresAt: key.expiresAt ?? null,
     })
-    .returningAll()
+    .returning(API_KEY_COLUMNS)
     .executeTakeFirstOrThrow();
-  return toApiKeyRecord(row);
 }
 
 /** How many keys of an account are usable at `nowIso`: not revoked (a rotated key in its grace period counts), not expired. */
 export async function countActiveApiKeys(db: Kysely<Database>, accountId: string, nowIso: string): Promise<number> {
   const row = await db
-    .selectFrom('api_keys')
+    .selectFrom('apiKeys')
     .select((eb) => eb.fn.countAll().as('count'))
-    .where('account_id', '=', accountId)
-    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', nowIso)]))
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', nowIso)]))
+    .where('accountId', '=', accountId)
+    .where((eb) => eb.or([eb('revokedAt', 'is', null), eb('revokedAt', '>', nowIso)]))
+    .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', nowIso)]))
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
@@ -132,31 +154,30 @@ export async function listApiKeys(db: Kysely<Database>, accountId: string): Prom
   // "Last used" comes from the ledger (indexed by key and time) rather than a write per request to api_keys,
   // which would also wake every instance's key cache.
   const rows = await db
-    .selectFrom('api_keys')
-    .selectAll('api_keys')
+    .selectFrom('apiKeys')
+    .select(API_KEY_COLUMNS)
     .select((eb) =>
       eb
         .selectFrom('usage')
-        .select((u) => u.fn.max('usage.created_at').as('last'))
-        .whereRef('usage.key_id', '=', 'api_keys.id')
-        .as('ledger_last_used_at'),
+        .select((u) => u.fn.max('usage.createdAt').as('last'))
+        .whereRef('usage.keyId', '=', 'apiKeys.id')
+        .as('ledgerLastUsedAt'),
     )
-    .where('account_id', '=', accountId)
-    .orderBy('created_at')
+    .where('accountId', '=', accountId)
+    .orderBy('createdAt')
     .orderBy('id')
     .execute();
-  return rows.map((row) => {
-    const record = toApiKeyRecord(row);
-    const fromLedger = row.ledger_last_used_at;
-    if (typeof fromLedger === 'string' && (record.lastUsedAt === null || fromLedger > record.lastUsedAt)) record.lastUsedAt = fromLedger;
+  return rows.map(({ ledgerLastUsedAt, ...record }) => {
+    if (typeof ledgerLastUsedAt === 'string' && (record.lastUsedAt === null || ledgerLastUsedAt > record.lastUsedAt)) {
+      return { ...record, lastUsedAt: ledgerLastUsedAt };
+    }
     return record;
   });
 }
 
 /** The key with this id, if any. */
 export async function findApiKeyById(db: Kysely<Database>, id: string): Promise<ApiKeyRecord | undefined> {
-  const row = await db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
-  return row === undefined ? undefined : toApiKeyRecord(row);
+  return db.selectFrom('apiKeys').select(API_KEY_COLUMNS).where('id', '=', id).executeTakeFirst();
 }
 
 /**
@@ -165,10 +186,10 @@ export async function findApiKeyById(db: Kysely<Database>, id: string): Promise<
  */
 export async function revokeApiKey(db: Kysely<Database>, id: string, now: string): Promise<boolean> {
   const result = await db
-    .updateTable('api_keys')
-    .set({ revoked_at: now })
+    .updateTable('apiKeys')
+    .set({ revokedAt: now })
     .where('id', '=', id)
-    .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]))
+    .where((eb) => eb.or([eb('revokedAt', 'is', null), eb('revokedAt', '>', now)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
@@ -178,7 +199,7 @@ export async function revokeApiKey(db: Kysely<Database>, id: string, now: string
  * @returns false when the key is unknown, revoked, or already scheduled (rotated before).
  */
 export async function scheduleKeyRevocation(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
-  const result = await db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  const result = await db.updateTable('apiKeys').set({ revokedAt: at }).where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
@@ -189,20 +210,19 @@ export async function scheduleKeyRevocation(db: Kysely<Database>, id: string, at
 export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiKeyPatch): Promise<ApiKeyRecord | undefined> {
   const changes: Updateable<ApiKeysTable> = {
     name: patch.name,
-    default_routing: patch.defaultRouting,
-    default_provider: patch.defaultProvider,
-    response_cache_ttl_s: patch.responseCacheTtlSeconds,
-    spend_cap_usd: patch.spendCapUsd,
-    budget_usd: patch.budgetUsd,
-    budget_period: patch.budgetPeriod,
-    allowed_models: patch.allowedModels,
-    rpm_limit: patch.rpmLimit,
-    tpm_limit: patch.tpmLimit,
-    expires_at: patch.expiresAt,
+    defaultRouting: patch.defaultRouting,
+    defaultProvider: patch.defaultProvider,
+    responseCacheTtlS: patch.responseCacheTtlSeconds,
+    spendCapUsd: patch.spendCapUsd,
+    budgetUsd: patch.budgetUsd,
+    budgetPeriod: patch.budgetPeriod,
+    allowedModels: patch.allowedModels,
+    rpmLimit: patch.rpmLimit,
+    tpmLimit: patch.tpmLimit,
+    expiresAt: patch.expiresAt,
   };
   if (Object.values(changes).every((value) => value === undefined)) return findApiKeyById(db, id);
-  const row = await db.updateTable('api_keys').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
-  return row === undefined ? undefined : toApiKeyRecord(row);
+  return db.updateTable('apiKeys').set(changes).where('id', '=', id).returning(API_KEY_COLUMNS).executeTakeFirst();
 }
 
 /**
@@ -212,64 +232,44 @@ export async function updateApiKey(db: Kysely<Database>, id: string, patch: ApiK
 export async function listActiveKeysWithAccounts(db: Kysely<Database>, now: string, keyHashes: readonly string[]): Promise<ActiveKeyRow[]> {
   if (keyHashes.length === 0) return [];
   const rows = await db
-    .selectFrom('api_keys')
-    .innerJoin('accounts', 'accounts.id', 'api_keys.account_id')
+    .selectFrom('apiKeys')
+    .innerJoin('accounts', 'accounts.id', 'apiKeys.accountId')
     .select([
-      'api_keys.id as key_id',
-      'api_keys.key_hash',
-      'api_keys.account_id',
-      'api_keys.default_routing',
-      'api_keys.default_provider',
-      'api_keys.response_cache_ttl_s',
-      'api_keys.spend_cap_usd',
-      'api_keys.revoked_at',
-      'api_keys.budget_usd',
-      'api_keys.budget_period',
-      'api_keys.allowed_models',
-      'api_keys.rpm_limit as key_rpm_limit',
-      'api_keys.tpm_limit as key_tpm_limit',
-      'api_keys.expires_at',
+      'apiKeys.id as keyId',
+      'apiKeys.keyHash',
+      'apiKeys.accountId',
+      'apiKeys.defaultRouting',
+      'apiKeys.defaultProvider',
+      'apiKeys.responseCacheTtlS as responseCacheTtlSeconds',
+      'apiKeys.spendCapUsd as keySpendCapUsd',
+      'apiKeys.revokedAt as revokeAt',
+      'apiKeys.budgetUsd',
+      'apiKeys.budgetPeriod',
+      'apiKeys.allowedModels',
+      'apiKeys.rpmLimit',
+      'apiKeys.tpmLimit',
+      'apiKeys.expiresAt',
       'accounts.plan',
-      'accounts.monthly_spend_cap_usd',
-      'accounts.rpm_limit',
-      'accounts.tpm_limit',
-      'accounts.concurrent_limit',
-      'accounts.included_tokens',
+      'accounts.monthlySpendCapUsd as accountSpendCapUsd',
+      'accounts.rpmLimit as accountRpmLimit',
+      'accounts.tpmLimit as accountTpmLimit',
+      'accounts.concurrentLimit',
+      'accounts.includedTokens',
     ])
-    .where('api_keys.key_hash', 'in', keyHashes)
-    .where((eb) => eb.or([eb('api_keys.revoked_at', 'is', null), eb('api_keys.revoked_at', '>', now)]))
-    .where((eb) => eb.or([eb('api_keys.expires_at', 'is', null), eb('api_keys.expires_at', '>', now)]))
+    .where('apiKeys.keyHash', 'in', keyHashes)
+    .where((eb) => eb.or([eb('apiKeys.revokedAt', 'is', null), eb('apiKeys.revokedAt', '>', now)]))
+    .where((eb) => eb.or([eb('apiKeys.expiresAt', 'is', null), eb('apiKeys.expiresAt', '>', now)]))
     .execute();
-  return rows.map((row) => ({
-    keyId: row.key_id,
-    keyHash: row.key_hash,
-    accountId: row.account_id,
-    plan: row.plan,
-    defaultRouting: row.default_routing,
-    defaultProvider: row.default_provider,
-    responseCacheTtlSeconds: row.response_cache_ttl_s,
-    keySpendCapUsd: row.spend_cap_usd,
-    accountSpendCapUsd: row.monthly_spend_cap_usd,
-    limits: {
-      rpm: row.rpm_limit,
-      tpm: row.tpm_limit,
-      concurrent: row.concurrent_limit,
-      includedTokens: row.included_tokens,
-    },
-    revokeAt: row.revoked_at,
-    budgetUsd: row.budget_usd,
-    budgetPeriod: row.budget_period,
-    allowedModels: row.allowed_models,
-    rpmLimit: row.key_rpm_limit,
-    tpmLimit: row.key_tpm_limit,
-    expiresAt: row.expires_at,
+  return rows.map(({ accountRpmLimit, accountTpmLimit, concurrentLimit, includedTokens, ...key }) => ({
+    ...key,
+    limits: { rpm: accountRpmLimit, tpm: accountTpmLimit, concurrent: concurrentLimit, includedTokens },
   }));
 }
 
 /** How many keys are stored, revoked ones included: what the key cache's filter of key hashes is sized for. */
 export async function countKeys(db: Kysely<Database>): Promise<number> {
   const row = await db
-    .selectFrom('api_keys')
+    .selectFrom('apiKeys')
     .select((eb) => eb.fn.countAll().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
@@ -282,32 +282,8 @@ export async function countKeys(db: Kysely<Database>): Promise<number> {
  * million-key stream four times slower.
  */
 export async function listKeyHashes(db: Kysely<Database>, afterHash: string | null, limit: number): Promise<string[]> {
-  let query = db.selectFrom('api_keys').select('key_hash').orderBy('key_hash').limit(limit);
-  if (afterHash !== null) query = query.where('key_hash', '>', afterHash);
+  let query = db.selectFrom('apiKeys').select('keyHash').orderBy('keyHash').limit(limit);
+  if (afterHash !== null) query = query.where('keyHash', '>', afterHash);
   const rows = await query.execute();
-  return rows.map((row) => row.key_hash);
-}
-
-function toApiKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    keyHash: row.key_hash,
-    last4: row.last4,
-    defaultRouting: row.default_routing,
-    defaultProvider: row.default_provider,
-    responseCacheTtlSeconds: row.response_cache_ttl_s,
-    spendCapUsd: row.spend_cap_usd,
-    createdAt: row.created_at,
-    lastUsedAt: row.last_used_at,
-    revokedAt: row.revoked_at,
-    rotatedFrom: row.rotated_from,
-    budgetUsd: row.budget_usd,
-    budgetPeriod: row.budget_period,
-    allowedModels: row.allowed_models,
-    rpmLimit: row.rpm_limit,
-    tpmLimit: row.tpm_limit,
-    expiresAt: row.expires_at,
-  };
+  return rows.map((row) => row.keyHash);
 }

@@ -12,7 +12,7 @@ export interface KeyChangeRow {
 /** The last sequence number logged, 0 for none. */
 export async function latestKeyChangeSeq(db: Kysely<Database>): Promise<number> {
   const row = await db
-    .selectFrom('key_changes')
+    .selectFrom('keyChanges')
     .select((eb) => eb.fn.max('seq').as('seq'))
     .executeTakeFirst();
   return row?.seq ?? 0;
@@ -20,12 +20,5 @@ export async function latestKeyChangeSeq(db: Kysely<Database>): Promise<number> 
 
 /** Up to `limit` changes logged after `afterSeq`, oldest first. */
 export async function readKeyChanges(db: Kysely<Database>, afterSeq: number, limit: number): Promise<KeyChangeRow[]> {
-  const rows = await db
-    .selectFrom('key_changes')
-    .select(['seq', 'key_hash', 'account_id'])
-    .where('seq', '>', afterSeq)
-    .orderBy('seq')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => ({ seq: row.seq, keyHash: row.key_hash, accountId: row.account_id }));
+  return db.selectFrom('keyChanges').select(['seq', 'keyHash', 'accountId']).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
 }

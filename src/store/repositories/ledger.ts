@@ -97,16 +97,16 @@ export async function monthlyChargedTotals(
   const select = db
     .selectFrom('usage')
     .select((eb) => [
-      eb.fn.sum('cost_usd').as('cost_usd'),
-      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
-      eb.fn.sum('completion_tokens').as('completion_tokens'),
+      eb.fn.sum('costUsd').as('costUsd'),
+      eb.fn.sum('promptTokens').as('promptTokens'),
+      eb.fn.sum('completionTokens').as('completionTokens'),
     ])
     .where('byok', '=', 0)
-    .where('created_at', '>=', monthStartIso)
-    .where('created_at', '<', monthEndIso);
-  const scoped = 'accountId' in scope ? select.where('account_id', '=', scope.accountId) : select.where('key_id', '=', scope.keyId);
+    .where('createdAt', '>=', monthStartIso)
+    .where('createdAt', '<', monthEndIso);
+  const scoped = 'accountId' in scope ? select.where('accountId', '=', scope.accountId) : select.where('keyId', '=', scope.keyId);
   const row = await scoped.executeTakeFirst();
-  return { costUsd: aggregateNumber(row?.cost_usd), tokens: aggregateNumber(row?.prompt_tokens) + aggregateNumber(row?.completion_tokens) };
+  return { costUsd: aggregateNumber(row?.costUsd), tokens: aggregateNumber(row?.promptTokens) + aggregateNumber(row?.completionTokens) };
 }
 
 /**
@@ -117,9 +117,9 @@ export async function findUsageByRequestId(db: Kysely<Database>, accountId: stri
   const row = await db
     .selectFrom('usage')
     .selectAll()
-    .where('request_id', '=', requestId)
-    .where('account_id', '=', accountId)
-    .orderBy('created_at', 'desc')
+    .where('requestId', '=', requestId)
+    .where('accountId', '=', accountId)
+    .orderBy('createdAt', 'desc')
     .limit(1)
     .executeTakeFirst();
   return row === undefined ? undefined : fromUsageRow(row);
@@ -129,67 +129,46 @@ export async function findUsageByRequestId(db: Kysely<Database>, accountId: stri
 export async function sumCost(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom('usage')
-    .select((eb) => eb.fn.sum('cost_usd').as('cost_usd'))
+    .select((eb) => eb.fn.sum('costUsd').as('costUsd'))
     .executeTakeFirst();
-  return aggregateNumber(row?.cost_usd);
+  return aggregateNumber(row?.costUsd);
 }
 
-/** A stored ledger row as a {@link UsageRecord}. */
+/** A stored ledger row as a {@link UsageRecord}: the 0/1 columns as booleans, `usageEstimated` as `estimated`. */
 export function fromUsageRow(row: Selectable<UsageTable>): UsageRecord {
-  return {
-    id: row.id,
-    requestId: row.request_id,
-    accountId: row.account_id,
-    keyId: row.key_id,
-    requestedModel: row.requested_model,
-    routedModel: row.routed_model,
-    provider: row.provider,
-    byok: row.byok !== 0,
-    promptTokens: row.prompt_tokens,
-    completionTokens: row.completion_tokens,
-    costUsd: row.cost_usd,
-    latencyMs: row.latency_ms,
-    ttftMs: row.ttft_ms,
-    status: row.status,
-    errorCode: row.error_code,
-    stream: row.stream !== 0,
-    createdAt: row.created_at,
-    endpoint: row.endpoint,
-    estimated: row.usage_estimated !== 0,
-    cacheReadTokens: row.cache_read_tokens,
-    cacheWriteTokens: row.cache_write_tokens,
-    responseCacheHit: row.response_cache_hit !== 0,
-    responseCacheSavedUsd: row.response_cache_saved_usd,
-    endUser: row.end_user,
-  };
+  const { byok, stream, usageEstimated, responseCacheHit, ...same } = row;
+  return { ...same, byok: byok !== 0, stream: stream !== 0, estimated: usageEstimated !== 0, responseCacheHit: responseCacheHit !== 0 };
 }
 
-/** A ledger row as the `usage` table stores it (snake_case columns, booleans as 0/1). */
+/**
+ * A ledger row as the `usage` table stores it: booleans as 0/1, absent optional fields as their defaults. Every column
+ * is named rather than spread from the record: SQLite's prepared insert takes its column list from these keys.
+ */
 export function toUsageRow(record: UsageRecord): Insertable<UsageTable> {
   return {
     id: record.id,
-    request_id: record.requestId,
-    account_id: record.accountId,
-    key_id: record.keyId,
-    requested_model: record.requestedModel,
-    routed_model: record.routedModel,
+    requestId: record.requestId,
+    accountId: record.accountId,
+    keyId: record.keyId,
+    requestedModel: record.requestedModel,
+    routedModel: record.routedModel,
     provider: record.provider,
     byok: record.byok ? 1 : 0,
-    prompt_tokens: record.promptTokens,
-    completion_tokens: record.completionTokens,
-    cost_usd: record.costUsd,
-    latency_ms: record.latencyMs,
-    ttft_ms: record.ttftMs,
+    promptTokens: record.promptTokens,
+    completionTokens: record.completionTokens,
+    costUsd: record.costUsd,
+    latencyMs: record.latencyMs,
+    ttftMs: record.ttftMs,
     status: record.status,
-    error_code: record.errorCode,
+    errorCode: record.errorCode,
     stream: record.stream ? 1 : 0,
-    created_at: record.createdAt,
+    createdAt: record.createdAt,
     endpoint: record.endpoint,
-    usage_estimated: record.estimated ? 1 : 0,
-    cache_read_tokens: record.cacheReadTokens ?? 0,
-    cache_write_tokens: record.cacheWriteTokens ?? 0,
-    response_cache_hit: record.responseCacheHit === true ? 1 : 0,
-    response_cache_saved_usd: record.responseCacheSavedUsd ?? 0,
-    end_user: record.endUser ?? null,
+    usageEstimated: record.estimated ? 1 : 0,
+    cacheReadTokens: record.cacheReadTokens ?? 0,
+    cacheWriteTokens: record.cacheWriteTokens ?? 0,
+    responseCacheHit: record.responseCacheHit === true ? 1 : 0,
+    responseCacheSavedUsd: record.responseCacheSavedUsd ?? 0,
+    endUser: record.endUser ?? null,
   };
 }

@@ -1,6 +1,6 @@
 /** @module Reading and writing `sessions`. Rows are keyed by the hash of the cookie's token, never the token. */
-import type { Kysely, Selectable } from 'kysely';
-import type { Database, SessionsTable } from '../database.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../database.js';
 
 /** One dashboard session as stored. */
 export interface SessionRecord {
@@ -16,17 +16,7 @@ export interface SessionRecord {
 
 /** Inserts a session. */
 export async function insertSession(db: Kysely<Database>, session: SessionRecord): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: session.id,
-      account_id: session.accountId,
-      csrf_token: session.csrfToken,
-      created_at: session.createdAt,
-      expires_at: session.expiresAt,
-      last_seen_at: session.lastSeenAt,
-    })
-    .execute();
+  await db.insertInto('sessions').values(session).execute();
 }
 
 /** When a session counts as live: not expired at `nowIso`, and used after `idleCutoffIso`. */
@@ -37,19 +27,18 @@ export interface SessionLiveness {
 
 /** The live session with this id, if any. */
 export async function findLiveSession(db: Kysely<Database>, id: string, live: SessionLiveness): Promise<SessionRecord | undefined> {
-  const row = await db
+  return db
     .selectFrom('sessions')
     .selectAll()
     .where('id', '=', id)
-    .where('expires_at', '>', live.nowIso)
-    .where('last_seen_at', '>', live.idleCutoffIso)
+    .where('expiresAt', '>', live.nowIso)
+    .where('lastSeenAt', '>', live.idleCutoffIso)
     .executeTakeFirst();
-  return row === undefined ? undefined : toSessionRecord(row);
 }
 
 /** Records activity on a session. */
 export async function touchSession(db: Kysely<Database>, id: string, nowIso: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: nowIso }).where('id', '=', id).execute();
+  await db.updateTable('sessions').set({ lastSeenAt: nowIso }).where('id', '=', id).execute();
 }
 
 /** Deletes a session; false when there was none with this id. */
@@ -62,26 +51,15 @@ export async function deleteSession(db: Kysely<Database>, id: string): Promise<b
 export async function deleteExpiredSessions(db: Kysely<Database>, live: SessionLiveness): Promise<number> {
   const result = await db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('expires_at', '<=', live.nowIso), eb('last_seen_at', '<=', live.idleCutoffIso)]))
+    .where((eb) => eb.or([eb('expiresAt', '<=', live.nowIso), eb('lastSeenAt', '<=', live.idleCutoffIso)]))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
 /** Deletes every session of an account, but the one with id `exceptId` if given; returns how many went. */
 export async function deleteAccountSessions(db: Kysely<Database>, accountId: string, exceptId?: string): Promise<number> {
-  let query = db.deleteFrom('sessions').where('account_id', '=', accountId);
+  let query = db.deleteFrom('sessions').where('accountId', '=', accountId);
   if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
-}
-
-function toSessionRecord(row: Selectable<SessionsTable>): SessionRecord {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    csrfToken: row.csrf_token,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    lastSeenAt: row.last_seen_at,
-  };
 }

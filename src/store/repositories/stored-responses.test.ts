@@ -183,15 +183,15 @@ await describeEachDialect('stored responses repository', (dialect) => {
     assert.equal(await deleteStoredResponsesUpTo(temp.store.db, { createdUpTo: DAY2 }), 1_203);
     assert.equal(await storedResponseBytes(temp.store.db, 'acct_a'), 5);
     assert.notEqual(await findStoredResponse(temp.store.db, live, 'resp_new'), undefined);
-    const items = await temp.store.db.selectFrom('stored_response_items').select('response_id').execute();
-    assert.deepEqual([...new Set(items.map((row) => row.response_id))], ['resp_new']);
+    const items = await temp.store.db.selectFrom('storedResponseItems').select('responseId').execute();
+    assert.deepEqual([...new Set(items.map((row) => row.responseId))], ['resp_new']);
     assert.equal(await deleteStoredResponsesUpTo(temp.store.db, { createdUpTo: DAY2 }), 0);
   });
 
   it('goes with its account', async () => {
     await insertStoredResponse(temp.store.db, response('resp_1'), CAP);
     await temp.store.db.deleteFrom('accounts').where('id', '=', 'acct_a').execute();
-    const left = await temp.store.db.selectFrom('stored_response_items').select('response_id').execute();
+    const left = await temp.store.db.selectFrom('storedResponseItems').select('responseId').execute();
     assert.deepEqual(left, []);
     assert.equal(await storedResponseBytes(temp.store.db, 'acct_a'), 0);
   });

@@ -6,8 +6,8 @@
  * Every read takes a {@link LiveScope}: one account's rows created after a cutoff. Rows of another account and rows
  * past their retention are invisible alike, so a caller cannot tell "someone else's" from "unknown" or "expired".
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, StoredItemDirection, StoredResponsesTable } from '../database.js';
+import { sql, type Kysely } from 'kysely';
+import type { Database, StoredItemDirection } from '../database.js';
 
 /** One input or output item of a stored response, its JSON as text. */
 export interface StoredItemRow {
@@ -71,27 +71,11 @@ const BATCH = 500;
 export async function insertStoredResponse(db: Kysely<Database>, response: StoredResponseRow, capBytes: number): Promise<boolean> {
   const write = async (trx: Kysely<Database>): Promise<boolean> => {
     if (!(await reserveBytes(trx, response.accountId, response.bytes, capBytes))) return false;
-    await trx
-      .insertInto('stored_responses')
-      .values({
-        id: response.id,
-        account_id: response.accountId,
-        created_at: response.createdAt,
-        previous_response_id: response.previousResponseId,
-        bytes: response.bytes,
-        response: response.response,
-      })
-      .execute();
-    for (let start = 0; start < response.items.length; start += BATCH) {
-      const rows = response.items.slice(start, start + BATCH).map((item) => ({
-        response_id: response.id,
-        direction: item.direction,
-        position: item.position,
-        account_id: response.accountId,
-        item_id: item.itemId,
-        item: item.item,
-      }));
-      await trx.insertInto('stored_response_items').values(rows).execute();
+    const { items, ...row } = response;
+    await trx.insertInto('storedResponses').values(row).execute();
+    for (let start = 0; start < items.length; start += BATCH) {
+      const rows = items.slice(start, start + BATCH).map((item) => ({ ...item, responseId: response.id, accountId: response.accountId }));
+      await trx.insertInto('storedResponseItems').values(rows).execute();
     }
     return true;
   };
@@ -100,31 +84,28 @@ export async function insertStoredResponse(db: Kysely<Database>, response: Store
 
 /** The bytes an account's stored responses (expired ones not yet purged included) count against its cap. */
 export async function storedResponseBytes(db: Kysely<Database>, accountId: string): Promise<number> {
-  const row = await db.selectFrom('stored_response_usage').select('bytes').where('account_id', '=', accountId).executeTakeFirst();
+  const row = await db.selectFrom('storedResponseUsage').select('bytes').where('accountId', '=', accountId).executeTakeFirst();
   return row?.bytes ?? 0;
 }
 
 /** A live stored response of the account, with its items; undefined otherwise. */
 export async function findStoredResponse(db: Kysely<Database>, scope: LiveScope, id: string): Promise<StoredResponseRow | undefined> {
   const row = await db
-    .selectFrom('stored_responses')
+    .selectFrom('storedResponses')
     .selectAll()
     .where('id', '=', id)
-    .where('account_id', '=', scope.accountId)
-    .where('created_at', '>', scope.liveAfter)
+    .where('accountId', '=', scope.accountId)
+    .where('createdAt', '>', scope.liveAfter)
     .executeTakeFirst();
   if (row === undefined) return undefined;
   const items = await db
-    .selectFrom('stored_response_items')
-    .select(['direction', 'position', 'item_id', 'item'])
-    .where('response_id', '=', id)
+    .selectFrom('storedResponseItems')
+    .select(['direction', 'position', 'itemId', 'item'])
+    .where('responseId', '=', id)
     .orderBy('direction')
     .orderBy('position')
     .execute();
-  return toRecord(
-    row,
-    items.map((item) => ({ direction: item.direction, position: item.position, itemId: item.item_id, item: item.item })),
-  );
+  return { ...row, items };
 }
 
 /**
@@ -139,7 +120,7 @@ export async function loadChainItems(db: Kysely<Database>, scope: LiveScope, id:
 
 /** As {@link loadChainItems}, with each item's id in place of its JSON (to page through a long conversation). */
 export async function loadChainItemIds(db: Kysely<Database>, scope: LiveScope, id: string, maxDepth: number): Promise<ChainItemRow<string | null>[]> {
-  const rows = await chainWithItems(db, scope, id, maxDepth).select('i.item_id as value').execute();
+  const rows = await chainWithItems(db, scope, id, maxDepth).select('i.itemId as value').execute();
   return rows.map((row) => toChainRow(row, row.value));
 }
 
@@ -149,17 +130,15 @@ export async function findItemsAt(db: Kysely<Database>, keys: readonly StoredIte
   for (let start = 0; start < keys.length; start += BATCH) {
     const batch = keys.slice(start, start + BATCH);
     const rows = await db
-      .selectFrom('stored_response_items')
-      .select(['response_id', 'direction', 'position', 'item'])
+      .selectFrom('storedResponseItems')
+      .select(['responseId', 'direction', 'position', 'item'])
       .where((eb) =>
         eb.or(
-          batch.map((key) =>
-            eb.and([eb('response_id', '=', key.responseId), eb('direction', '=', key.direction), eb('position', '=', key.position)]),
-          ),
+          batch.map((key) => eb.and([eb('responseId', '=', key.responseId), eb('direction', '=', key.direction), eb('position', '=', key.position)])),
         ),
       )
       .execute();
-    for (const row of rows) found.push({ responseId: row.response_id, direction: row.direction, position: row.position, item: row.item });
+    found.push(...rows);
   }
   return found;
 }
@@ -173,18 +152,18 @@ export async function findItemsById(db: Kysely<Database>, scope: LiveScope, ids:
   const found: { itemId: string; item: string }[] = [];
   for (let start = 0; start < unique.length; start += BATCH) {
     const rows = await db
-      .selectFrom('stored_response_items as i')
-      .innerJoin('stored_responses as r', 'r.id', 'i.response_id')
-      .select(['i.item_id', 'i.item'])
-      .where('i.account_id', '=', scope.accountId)
-      .where('i.item_id', 'in', unique.slice(start, start + BATCH))
-      .where('r.created_at', '>', scope.liveAfter)
-      .orderBy('r.created_at')
-      .orderBy('i.response_id')
+      .selectFrom('storedResponseItems as i')
+      .innerJoin('storedResponses as r', 'r.id', 'i.responseId')
+      .select(['i.itemId', 'i.item'])
+      .where('i.accountId', '=', scope.accountId)
+      .where('i.itemId', 'in', unique.slice(start, start + BATCH))
+      .where('r.createdAt', '>', scope.liveAfter)
+      .orderBy('r.createdAt')
+      .orderBy('i.responseId')
       .orderBy('i.direction')
       .orderBy('i.position')
       .execute();
-    for (const row of rows) if (row.item_id !== null) found.push({ itemId: row.item_id, item: row.item });
+    for (const { itemId, item } of rows) if (itemId !== null) found.push({ itemId, item });
   }
   return found;
 }
@@ -193,10 +172,10 @@ export async function findItemsById(db: Kysely<Database>, scope: LiveScope, ids:
 export async function deleteStoredResponse(db: Kysely<Database>, scope: LiveScope, id: string): Promise<boolean> {
   const write = async (trx: Kysely<Database>): Promise<boolean> => {
     const row = await trx
-      .deleteFrom('stored_responses')
+      .deleteFrom('storedResponses')
       .where('id', '=', id)
-      .where('account_id', '=', scope.accountId)
-      .where('created_at', '>', scope.liveAfter)
+      .where('accountId', '=', scope.accountId)
+      .where('createdAt', '>', scope.liveAfter)
       .returning('bytes')
       .executeTakeFirst();
     if (row === undefined) return false;
@@ -223,18 +202,18 @@ export async function deleteStoredResponsesUpTo(db: Kysely<Database>, purge: Pur
   let total = 0;
   for (;;) {
     const { selected, deleted } = await db.transaction().execute(async (trx) => {
-      let query = trx.selectFrom('stored_responses').select('id').where('created_at', '<=', purge.createdUpTo);
-      if (purge.accountId !== undefined) query = query.where('account_id', '=', purge.accountId);
+      let query = trx.selectFrom('storedResponses').select('id').where('createdAt', '<=', purge.createdUpTo);
+      if (purge.accountId !== undefined) query = query.where('accountId', '=', purge.accountId);
       const ids = (await query.limit(BATCH).execute()).map((row) => row.id);
       if (ids.length === 0) return { selected: 0, deleted: 0 };
       const rows = await trx
-        .deleteFrom('stored_responses')
+        .deleteFrom('storedResponses')
         .where('id', 'in', ids)
-        .where('created_at', '<=', purge.createdUpTo)
-        .returning(['account_id', 'bytes'])
+        .where('createdAt', '<=', purge.createdUpTo)
+        .returning(['accountId', 'bytes'])
         .execute();
       const freed = new Map<string, number>();
-      for (const row of rows) freed.set(row.account_id, (freed.get(row.account_id) ?? 0) + row.bytes);
+      for (const row of rows) freed.set(row.accountId, (freed.get(row.accountId) ?? 0) + row.bytes);
       for (const [accountId, bytes] of freed) await releaseBytes(trx, accountId, bytes);
       return { selected: ids.length, deleted: rows.length };
     });
@@ -251,11 +230,11 @@ export async function deleteStoredResponsesUpTo(db: Kysely<Database>, purge: Pur
 async function reserveBytes(trx: Kysely<Database>, accountId: string, bytes: number, capBytes: number): Promise<boolean> {
   if (bytes > capBytes) return false;
   const row = await trx
-    .insertInto('stored_response_usage')
-    .values({ account_id: accountId, bytes })
+    .insertInto('storedResponseUsage')
+    .values({ accountId, bytes })
     .onConflict((conflict) =>
       conflict
-        .column('account_id')
+        .column('accountId')
         .doUpdateSet({ bytes: sql<number>`stored_response_usage.bytes + excluded.bytes` })
         .where(sql<boolean>`stored_response_usage.bytes + excluded.bytes <= ${capBytes}`),
     )
@@ -266,39 +245,39 @@ async function reserveBytes(trx: Kysely<Database>, accountId: string, bytes: num
 
 async function releaseBytes(trx: Kysely<Database>, accountId: string, bytes: number): Promise<void> {
   await trx
-    .updateTable('stored_response_usage')
+    .updateTable('storedResponseUsage')
     .set((eb) => ({ bytes: eb('bytes', '-', bytes) }))
-    .where('account_id', '=', accountId)
+    .where('accountId', '=', accountId)
     .execute();
 }
 
 /**
- * `chain(id, previous_id, depth)`: response `id` (depth 0) and each live response of the account it continues, up
+ * `chain(id, previousId, depth)`: response `id` (depth 0) and each live response of the account it continues, up
  * to `maxDepth` links, joined to their items (a response without items still gives one row). The depth bound also
  * ends the walk should rows ever form a cycle.
  */
 function chainWithItems(db: Kysely<Database>, scope: LiveScope, id: string, maxDepth: number) {
   return db
-    .withRecursive('chain(id, previous_id, depth)', (start) =>
+    .withRecursive('chain(id, previousId, depth)', (start) =>
       start
-        .selectFrom('stored_responses')
-        .select(['id', 'previous_response_id as previous_id', sql<number>`0`.as('depth')])
+        .selectFrom('storedResponses')
+        .select(['id', 'previousResponseId as previousId', sql<number>`0`.as('depth')])
         .where('id', '=', id)
-        .where('account_id', '=', scope.accountId)
-        .where('created_at', '>', scope.liveAfter)
+        .where('accountId', '=', scope.accountId)
+        .where('createdAt', '>', scope.liveAfter)
         .unionAll((next) =>
           next
-            .selectFrom('stored_responses as r')
-            .innerJoin('chain as c', 'c.previous_id', 'r.id')
-            .select(['r.id', 'r.previous_response_id as previous_id', sql<number>`c.depth + 1`.as('depth')])
-            .where('r.account_id', '=', scope.accountId)
-            .where('r.created_at', '>', scope.liveAfter)
+            .selectFrom('storedResponses as r')
+            .innerJoin('chain as c', 'c.previousId', 'r.id')
+            .select(['r.id', 'r.previousResponseId as previousId', sql<number>`c.depth + 1`.as('depth')])
+            .where('r.accountId', '=', scope.accountId)
+            .where('r.createdAt', '>', scope.liveAfter)
             .where('c.depth', '<', maxDepth),
         ),
     )
     .selectFrom('chain as c')
-    .leftJoin('stored_response_items as i', 'i.response_id', 'c.id')
-    .select(['c.id', 'c.previous_id', 'c.depth', 'i.direction', 'i.position'])
+    .leftJoin('storedResponseItems as i', 'i.responseId', 'c.id')
+    .select(['c.id', 'c.previousId', 'c.depth', 'i.direction', 'i.position'])
     .orderBy('c.depth', 'desc')
     .orderBy('i.direction')
     .orderBy('i.position');
@@ -306,7 +285,7 @@ function chainWithItems(db: Kysely<Database>, scope: LiveScope, id: string, maxD
 
 interface ChainRowColumns {
   id: string;
-  previous_id: string | null;
+  previousId: string | null;
   depth: number;
   direction: StoredItemDirection | null;
   position: number | null;
@@ -315,17 +294,5 @@ interface ChainRowColumns {
 function toChainRow<T>(row: ChainRowColumns, value: T | null): ChainItemRow<T> {
   const { direction, position } = row;
   const item = direction === null || position === null ? null : { direction, position, value: value as T };
-  return { responseId: row.id, previousResponseId: row.previous_id, depth: Number(row.depth), item };
-}
-
-function toRecord(row: Selectable<StoredResponsesTable>, items: StoredItemRow[]): StoredResponseRow {
-  return {
-    id: row.id,
-    accountId: row.account_id,
-    createdAt: row.created_at,
-    previousResponseId: row.previous_response_id,
-    bytes: row.bytes,
-    response: row.response,
-    items,
-  };
+  return { responseId: row.id, previousResponseId: row.previousId, depth: Number(row.depth), item };
 }

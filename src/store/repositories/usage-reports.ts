@@ -35,25 +35,25 @@ export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQu
     .selectFrom('usage')
     .select((eb) => [
       eb.fn.countAll().as('requests'),
-      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
-      eb.fn.sum('completion_tokens').as('completion_tokens'),
-      eb.fn.sum('cost_usd').as('cost_usd'),
-      eb.fn.sum('response_cache_hit').as('response_cache_hits'),
-      eb.fn.sum('response_cache_saved_usd').as('response_cache_saved_usd'),
+      eb.fn.sum('promptTokens').as('promptTokens'),
+      eb.fn.sum('completionTokens').as('completionTokens'),
+      eb.fn.sum('costUsd').as('costUsd'),
+      eb.fn.sum('responseCacheHit').as('responseCacheHits'),
+      eb.fn.sum('responseCacheSavedUsd').as('responseCacheSavedUsd'),
     ])
-    .where('account_id', '=', query.accountId)
-    .where('created_at', '>=', query.monthStartIso);
-  if (query.keyId !== undefined) select = select.where('key_id', '=', query.keyId);
-  if (query.endUser !== undefined) select = select.where('end_user', '=', query.endUser);
-  if (query.monthEndIso !== undefined) select = select.where('created_at', '<', query.monthEndIso);
+    .where('accountId', '=', query.accountId)
+    .where('createdAt', '>=', query.monthStartIso);
+  if (query.keyId !== undefined) select = select.where('keyId', '=', query.keyId);
+  if (query.endUser !== undefined) select = select.where('endUser', '=', query.endUser);
+  if (query.monthEndIso !== undefined) select = select.where('createdAt', '<', query.monthEndIso);
   const row = await select.executeTakeFirst();
   return {
     requests: aggregateNumber(row?.requests),
-    promptTokens: aggregateNumber(row?.prompt_tokens),
-    completionTokens: aggregateNumber(row?.completion_tokens),
-    costUsd: aggregateNumber(row?.cost_usd),
-    responseCacheHits: aggregateNumber(row?.response_cache_hits),
-    responseCacheSavedUsd: aggregateNumber(row?.response_cache_saved_usd),
+    promptTokens: aggregateNumber(row?.promptTokens),
+    completionTokens: aggregateNumber(row?.completionTokens),
+    costUsd: aggregateNumber(row?.costUsd),
+    responseCacheHits: aggregateNumber(row?.responseCacheHits),
+    responseCacheSavedUsd: aggregateNumber(row?.responseCacheSavedUsd),
   };
 }
 
@@ -119,11 +119,11 @@ export async function usageSeries(db: Kysely<Database>, range: UsageRange & { bu
     .select((eb) => [
       bucket.as('bucket'),
       eb.fn.countAll().as('requests'),
-      eb.fn.sum('prompt_tokens').as('prompt_tokens'),
-      eb.fn.sum('completion_tokens').as('completion_tokens'),
-      eb.fn.sum('cost_usd').as('cost_usd'),
-      eb.fn.sum('response_cache_hit').as('response_cache_hits'),
-      eb.fn.sum('response_cache_saved_usd').as('response_cache_saved_usd'),
+      eb.fn.sum('promptTokens').as('promptTokens'),
+      eb.fn.sum('completionTokens').as('completionTokens'),
+      eb.fn.sum('costUsd').as('costUsd'),
+      eb.fn.sum('responseCacheHit').as('responseCacheHits'),
+      eb.fn.sum('responseCacheSavedUsd').as('responseCacheSavedUsd'),
     ])
     .groupBy(bucket)
     .orderBy(bucket)
@@ -131,11 +131,11 @@ export async function usageSeries(db: Kysely<Database>, range: UsageRange & { bu
   return rows.map((row) => ({
     bucket: row.bucket,
     requests: aggregateNumber(row.requests),
-    promptTokens: aggregateNumber(row.prompt_tokens),
-    completionTokens: aggregateNumber(row.completion_tokens),
-    costUsd: aggregateNumber(row.cost_usd),
-    responseCacheHits: aggregateNumber(row.response_cache_hits),
-    responseCacheSavedUsd: aggregateNumber(row.response_cache_saved_usd),
+    promptTokens: aggregateNumber(row.promptTokens),
+    completionTokens: aggregateNumber(row.completionTokens),
+    costUsd: aggregateNumber(row.costUsd),
+    responseCacheHits: aggregateNumber(row.responseCacheHits),
+    responseCacheSavedUsd: aggregateNumber(row.responseCacheSavedUsd),
   }));
 }
 
@@ -152,11 +152,11 @@ export async function usageByModel(db: Kysely<Database>, range: UsageRange): Pro
 /** Usage per key over a range, with each key's name, costliest first. */
 export async function usageByKey(db: Kysely<Database>, range: UsageRange): Promise<(UsageShare & { keyId: string; name: string | null })[]> {
   const rows = await inRange(db, range)
-    .leftJoin('api_keys', 'api_keys.id', 'usage.key_id')
-    .select(['usage.key_id', 'api_keys.name', ...shareColumns()])
-    .groupBy(['usage.key_id', 'api_keys.name'])
+    .leftJoin('apiKeys', 'apiKeys.id', 'usage.keyId')
+    .select(['usage.keyId', 'apiKeys.name', ...shareColumns()])
+    .groupBy(['usage.keyId', 'apiKeys.name'])
     .execute();
-  return sortByCost(rows.map((row) => ({ keyId: row.key_id, name: row.name, ...toShare(row) })));
+  return sortByCost(rows.map((row) => ({ keyId: row.keyId, name: row.name, ...toShare(row) })));
 }
 
 /**
@@ -166,47 +166,47 @@ export async function usageByKey(db: Kysely<Database>, range: UsageRange): Promi
 export async function usageByEndUser(db: Kysely<Database>, range: UsageRange, limit: number): Promise<(UsageShare & { endUser: string })[]> {
   const cost = sql<number>`sum(usage.cost_usd)`;
   const rows = await inRange(db, range)
-    .where('usage.end_user', 'is not', null)
-    .select(['usage.end_user', ...shareColumns()])
-    .groupBy('usage.end_user')
+    .where('usage.endUser', 'is not', null)
+    .select(['usage.endUser', ...shareColumns()])
+    .groupBy('usage.endUser')
     .orderBy(cost, 'desc')
-    .orderBy('usage.end_user')
+    .orderBy('usage.endUser')
     .limit(limit)
     .execute();
-  return sortByCost(rows.map((row) => ({ endUser: row.end_user ?? '', ...toShare(row) })));
+  return sortByCost(rows.map((row) => ({ endUser: row.endUser ?? '', ...toShare(row) })));
 }
 
 /** One page of an account's request log, newest first (ties broken by id, so paging is stable). */
 export async function listUsageLog(db: Kysely<Database>, query: UsageLogQuery): Promise<UsageLogEntry[]> {
   let select = db
     .selectFrom('usage')
-    .leftJoin('api_keys', 'api_keys.id', 'usage.key_id')
+    .leftJoin('apiKeys', 'apiKeys.id', 'usage.keyId')
     .selectAll('usage')
-    .select('api_keys.name as key_name')
-    .where('usage.account_id', '=', query.accountId);
+    .select('apiKeys.name as keyName')
+    .where('usage.accountId', '=', query.accountId);
   const { before, model, keyId, status, endUser } = query;
   if (before !== undefined) {
     select = select.where((eb) =>
-      eb.or([eb('usage.created_at', '<', before.createdAt), eb.and([eb('usage.created_at', '=', before.createdAt), eb('usage.id', '<', before.id)])]),
+      eb.or([eb('usage.createdAt', '<', before.createdAt), eb.and([eb('usage.createdAt', '=', before.createdAt), eb('usage.id', '<', before.id)])]),
     );
   }
   if (model !== undefined) {
-    select = select.where((eb) => eb.or([eb('usage.requested_model', '=', model), eb('usage.routed_model', '=', model)]));
+    select = select.where((eb) => eb.or([eb('usage.requestedModel', '=', model), eb('usage.routedModel', '=', model)]));
   }
-  if (keyId !== undefined) select = select.where('usage.key_id', '=', keyId);
-  if (endUser !== undefined) select = select.where('usage.end_user', '=', endUser);
+  if (keyId !== undefined) select = select.where('usage.keyId', '=', keyId);
+  if (endUser !== undefined) select = select.where('usage.endUser', '=', endUser);
   if (status === 'success') select = select.where('usage.status', '<', 400);
   else if (status === 'error') select = select.where('usage.status', '>=', 400);
   else if (status !== undefined) select = select.where('usage.status', '=', status);
-  const rows = await select.orderBy('usage.created_at', 'desc').orderBy('usage.id', 'desc').limit(query.limit).execute();
-  return rows.map((row) => ({ ...fromUsageRow(row), keyName: row.key_name }));
+  const rows = await select.orderBy('usage.createdAt', 'desc').orderBy('usage.id', 'desc').limit(query.limit).execute();
+  return rows.map((row) => ({ ...fromUsageRow(row), keyName: row.keyName }));
 }
 
 function inRange(db: Kysely<Database>, range: UsageRange) {
-  let select = db.selectFrom('usage').where('usage.account_id', '=', range.accountId).where('usage.created_at', '>=', range.fromIso);
-  if (range.toIso !== undefined) select = select.where('usage.created_at', '<', range.toIso);
-  if (range.endUser !== undefined) select = select.where('usage.end_user', '=', range.endUser);
-  if (range.keyId !== undefined) select = select.where('usage.key_id', '=', range.keyId);
+  let select = db.selectFrom('usage').where('usage.accountId', '=', range.accountId).where('usage.createdAt', '>=', range.fromIso);
+  if (range.toIso !== undefined) select = select.where('usage.createdAt', '<', range.toIso);
+  if (range.endUser !== undefined) select = select.where('usage.endUser', '=', range.endUser);
+  if (range.keyId !== undefined) select = select.where('usage.keyId', '=', range.keyId);
   return select;
 }
 
@@ -215,12 +215,12 @@ function shareColumns() {
   return [
     sql<unknown>`count(*)`.as('requests'),
     sql<unknown>`sum(usage.prompt_tokens) + sum(usage.completion_tokens)`.as('tokens'),
-    sql<unknown>`sum(usage.cost_usd)`.as('cost_usd'),
+    sql<unknown>`sum(usage.cost_usd)`.as('costUsd'),
   ] as const;
 }
 
-function toShare(row: { requests: unknown; tokens: unknown; cost_usd: unknown }): UsageShare {
-  return { requests: aggregateNumber(row.requests), tokens: aggregateNumber(row.tokens), costUsd: aggregateNumber(row.cost_usd) };
+function toShare(row: { requests: unknown; tokens: unknown; costUsd: unknown }): UsageShare {
+  return { requests: aggregateNumber(row.requests), tokens: aggregateNumber(row.tokens), costUsd: aggregateNumber(row.costUsd) };
 }
 
 function sortByCost<T extends UsageShare>(rows: T[]): T[] {

@@ -1,6 +1,6 @@
 /** @module Checks of user-supplied account and key fields, shared by the services. */
 import { BUDGET_PERIODS, PLANS, ROUTING_MODES, type BudgetPeriod, type Plan, type RoutingMode } from '../store/index.js';
-import { AuthServiceError } from './errors.js';
+import { AuthServiceError, type AuthServiceErrorCode } from './errors.js';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 const MAX_EMAIL_LENGTH = 254;
@@ -19,20 +19,12 @@ export function normalizeEmail(email: string): string {
 
 /** Narrows a string to a {@link Plan}. @throws {AuthServiceError} `invalid_plan` */
 export function parsePlan(plan: string): Plan {
-  const found = PLANS.find((known) => known === plan);
-  if (found === undefined) {
-    throw new AuthServiceError('invalid_plan', `invalid plan ${JSON.stringify(plan)}: expected ${PLANS.join(', ')}`);
-  }
-  return found;
+  return oneOf(PLANS, plan, 'invalid_plan', 'plan');
 }
 
 /** Narrows a string to a {@link RoutingMode}. @throws {AuthServiceError} `invalid_routing` */
 export function parseRoutingMode(mode: string): RoutingMode {
-  const found = ROUTING_MODES.find((known) => known === mode);
-  if (found === undefined) {
-    throw new AuthServiceError('invalid_routing', `invalid routing mode ${JSON.stringify(mode)}: expected ${ROUTING_MODES.join(', ')}`);
-  }
-  return found;
+  return oneOf(ROUTING_MODES, mode, 'invalid_routing', 'routing mode');
 }
 
 /** Rejects passwords too short to be worth hashing or too long to hash cheaply. @throws {AuthServiceError} */
@@ -97,11 +89,7 @@ export function checkBudget(usd: number | null): number | null {
 
 /** Narrows a string to a {@link BudgetPeriod}. @throws {AuthServiceError} `invalid_budget_period` */
 export function parseBudgetPeriod(period: string): BudgetPeriod {
-  const found = BUDGET_PERIODS.find((known) => known === period);
-  if (found === undefined) {
-    throw new AuthServiceError('invalid_budget_period', `invalid budget period ${JSON.stringify(period)}: expected ${BUDGET_PERIODS.join(', ')}`);
-  }
-  return found;
+  return oneOf(BUDGET_PERIODS, period, 'invalid_budget_period', 'budget period');
 }
 
 /**
@@ -136,4 +124,11 @@ export function checkExpiresAt(value: string | null, now: Date): string | null {
     throw new AuthServiceError('invalid_expires_at', `expiry ${new Date(ms).toISOString()} is not in the future`);
   }
   return new Date(ms).toISOString();
+}
+
+/** Narrows `value` to one of `known`. @throws {AuthServiceError} `code`, naming the `what` and the known values */
+function oneOf<T extends string>(known: readonly T[], value: string, code: AuthServiceErrorCode, what: string): T {
+  const found = known.find((candidate) => candidate === value);
+  if (found === undefined) throw new AuthServiceError(code, `invalid ${what} ${JSON.stringify(value)}: expected ${known.join(', ')}`);
+  return found;
 }

@@ -91,9 +91,9 @@ export class MemoryLimiterBackend implements LimiterBackend {
     const now = this.#now();
     const month = this.#months.at(now);
     this.#sweep(now, month);
-    const windows = this.#windowsOf(request.accountId);
+    const windows = windowsIn(this.#windows, request.accountId);
     windows.prune(now);
-    const keyWindows = hasKeyLimits(request) ? this.#keyWindowsOf(request.keyId) : undefined;
+    const keyWindows = hasKeyLimits(request) ? windowsIn(this.#keyWindows, request.keyId) : undefined;
     keyWindows?.prune(now);
     const budgetPeriod = shortBudgetPeriod(request);
     const budgetLabel = budgetPeriod === undefined ? null : periodLabel(budgetPeriod, now);
@@ -188,24 +188,6 @@ export class MemoryLimiterBackend implements LimiterBackend {
     return this.#budgetCounters[scope.period].current(scope.keyId, periodLabel(scope.period, now));
   }
 
-  #windowsOf(accountId: string): AccountWindows {
-    let windows = this.#windows.get(accountId);
-    if (windows === undefined) {
-      windows = new AccountWindows();
-      this.#windows.set(accountId, windows);
-    }
-    return windows;
-  }
-
-  #keyWindowsOf(keyId: string): AccountWindows {
-    let windows = this.#keyWindows.get(keyId);
-    if (windows === undefined) {
-      windows = new AccountWindows();
-      this.#keyWindows.set(keyId, windows);
-    }
-    return windows;
-  }
-
   /** The headers' window: the account's, with the key's own where tighter. Call after pruning both. */
   #window(windows: AccountWindows, keyWindows: AccountWindows | undefined, request: AdmitRequest, now: number): WindowSnapshot {
     const account = windows.snapshot(now, request.rpm, request.tpm);
@@ -275,4 +257,14 @@ function fits(used: number, amount: number, cap: number | null): boolean {
 /** The later of two waits, where 0 means "no wait"; null (never) wins. */
 function laterOf(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : Math.max(a, b);
+}
+
+/** The windows of one account or key in `all`, created on first use. */
+function windowsIn(all: Map<string, AccountWindows>, id: string): AccountWindows {
+  let windows = all.get(id);
+  if (windows === undefined) {
+    windows = new AccountWindows();
+    all.set(id, windows);
+  }
+  return windows;
 }

@@ -11,7 +11,7 @@ import type { ChatCompletionChunk, Usage } from '../core/chat-response.js';
 import { GatewayError } from '../core/gateway-error.js';
 import type { StreamResult } from '../gateway/index.js';
 import { settleUsage, BoundedTokenCounter, type SettledUsage, type PromptSize } from '../metering/index.js';
-import { writeSseEvents } from '../server/sse.js';
+import { endSseEvents, writeSseEvents } from '../server/sse.js';
 import type { ChatStreamEncoder } from './front-door.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 
@@ -63,16 +63,14 @@ export async function relayStream(
         lifecycle.streamFailed(step.error);
         // An event the gateway refused to relay (over the size cap) was still generated and billed.
         if (step.error.unrelayedOutputTokens !== undefined) delivered.addTokens(step.error.unrelayedOutputTokens);
-        await writeSseEvents(res, encoder.error(step.error));
-        res.end();
+        endSseEvents(res, encoder.error(step.error));
         return;
       }
     }
     settled = settle();
     lifecycle.charge(settled);
     await tap?.finished(settled.usage);
-    await writeSseEvents(res, await encoder.end(settled.usage));
-    res.end();
+    endSseEvents(res, await encoder.end(settled.usage));
   } finally {
     // Ended early (client gone, upstream failure): charge what the provider reported, else what was delivered.
     if (settled === undefined && (reported !== undefined || !delivered.empty)) lifecycle.charge(settle());

@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { replayChunks, type CachedChat } from '../cache/index.js';
 import type { ChatCompletion, Usage } from '../core/chat-response.js';
 import { uniqueIdGenerator } from '../core/unique-id.js';
-import { writeSseEvents } from '../server/sse.js';
+import { endSseEvents, writeSseEvents } from '../server/sse.js';
 import type { ChatFrontDoor } from './front-door.js';
 import { clientGone, writeHead } from './relay-stream.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
@@ -43,6 +43,5 @@ export async function replayCachedChat(
     lifecycle.streamFailed(clientGone());
     return;
   }
-  await writeSseEvents(res, await encoder.end(usage));
-  res.end();
+  endSseEvents(res, await encoder.end(usage));
 }

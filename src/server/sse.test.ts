@@ -3,7 +3,11 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { writeSseData, writeSseDone } from './sse.js';
+import { endSseEvents, writeSseEvents, type SseEventOut } from './sse.js';
+
+/** Values as unnamed JSON events. */
+const data = (...values: unknown[]): SseEventOut[] => values.map((value) => ({ data: value }));
+const DONE: SseEventOut[] = [{ data: '[DONE]', raw: true }];
 
 /** A response that records its writes, on a socket that corks; `full` makes every write ask to wait for `drain`. */
 class FakeResponse extends EventEmitter {
@@ -21,6 +25,14 @@ class FakeResponse extends EventEmitter {
   write(text: string): boolean {
     this.written.push(text);
     return !this.full;
+  }
+
+  /** Each `end` call, with what it wrote. */
+  readonly ends: string[] = [];
+
+  end(text: string): void {
+    this.ends.push(text);
+    this.writableEnded = true;
   }
 }
 
@@ -50,32 +62,43 @@ class FullResponse extends FakeResponse {
 const asResponse = (fake: FakeResponse): ServerResponse => fake as unknown as ServerResponse;
 const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
 
-describe('writeSseData', () => {
+describe('writeSseEvents and endSseEvents', () => {
   it('writes several values as consecutive events in one write', async () => {
     const res = new FakeResponse(false);
-    assert.equal(await writeSseData(asResponse(res), { a: 1 }, { b: 2 }), true);
+    assert.equal(await writeSseEvents(asResponse(res), data({ a: 1 }, { b: 2 })), true);
     assert.deepEqual(res.written, ['data: {"a":1}\n\ndata: {"b":2}\n\n']);
   });
 
   it('holds the writes of one turn and sends them together on the next tick', async () => {
     const res = new FakeResponse(false);
-    await writeSseData(asResponse(res), { n: 1 });
-    await writeSseData(asResponse(res), { n: 2 });
-    await writeSseDone(asResponse(res));
+    await writeSseEvents(asResponse(res), data({ n: 1 }));
+    await writeSseEvents(asResponse(res), data({ n: 2 }));
+    await writeSseEvents(asResponse(res), DONE);
     assert.equal(res.socket.writableCorked, 1);
     assert.deepEqual(res.flushes, []);
     await nextTick();
     assert.equal(res.socket.writableCorked, 0);
     assert.deepEqual(res.flushes, [3]);
-    await writeSseData(asResponse(res), { n: 3 });
+    await writeSseEvents(asResponse(res), data({ n: 3 }));
     await nextTick();
     assert.deepEqual(res.flushes, [3, 4]);
+  });
+
+  it('ends the response with its closing events in the same call, and not at all once the client has gone', async () => {
+    const res = new FakeResponse(false);
+    assert.equal(endSseEvents(asResponse(res), [{ event: 'done', data: { n: 1 } }, ...DONE]), true);
+    assert.deepEqual(res.ends, ['event: done\ndata: {"n":1}\n\ndata: [DONE]\n\n']);
+    assert.equal(endSseEvents(asResponse(res), DONE), false);
+    const gone = new FakeResponse(false);
+    gone.destroyed = true;
+    assert.equal(endSseEvents(asResponse(gone), DONE), false);
+    assert.deepEqual(gone.ends, []);
   });
 
   it('waits for drain, and leaves no listener behind however many times it waited', async () => {
     const res = new FullResponse();
     for (let i = 0; i < 100; i++) {
-      const written = writeSseData(asResponse(res), { n: i });
+      const written = writeSseEvents(asResponse(res), data({ n: i }));
       assert.equal(res.listenerCount('drain'), 1);
       res.emit('drain');
       assert.equal(await written, true);
@@ -88,12 +111,12 @@ describe('writeSseData', () => {
 
   it('answers false when the client goes away while it waits, and writes nothing after that', async () => {
     const res = new FullResponse();
-    const written = writeSseDone(asResponse(res));
+    const written = writeSseEvents(asResponse(res), DONE);
     res.destroyed = true;
     res.emit('close');
     assert.equal(await written, false);
     assert.equal(res.listenerCount('close'), 0);
-    assert.equal(await writeSseData(asResponse(res), {}), false);
+    assert.equal(await writeSseEvents(asResponse(res), data({})), false);
     assert.equal(res.written.length, 1);
   });
 });
@@ -134,10 +157,9 @@ describe('SSE on a real socket (Node 21+ corks responses differently: nodejs/nod
     const { client, close } = await request((_request, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       void (async () => {
-        await writeSseData(res, { n: 1 });
-        await writeSseData(res, { n: 2 });
-        await writeSseDone(res);
-        res.end();
+        await writeSseEvents(res, data({ n: 1 }));
+        await writeSseEvents(res, data({ n: 2 }));
+        endSseEvents(res, DONE);
       })();
     });
     try {
@@ -160,7 +182,7 @@ describe('SSE on a real socket (Node 21+ corks responses differently: nodejs/nod
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       void (async () => {
         for (let n = 0; n < events; n += 1) {
-          const written = writeSseData(res, { n, pad });
+          const written = writeSseEvents(res, data({ n, pad }));
           if (res.writableNeedDrain && blockedAfter === undefined) {
             blockedAfter = n;
             stopWaiting();
@@ -168,8 +190,7 @@ describe('SSE on a real socket (Node 21+ corks responses differently: nodejs/nod
           await written;
         }
         stopWaiting();
-        await writeSseDone(res);
-        res.end();
+        endSseEvents(res, DONE);
       })();
     });
     try {

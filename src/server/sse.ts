@@ -4,36 +4,40 @@
  */
 import type { ServerResponse } from 'node:http';
 
-/**
- * Writes each value as `data: <json>\n\n`, all in one write. Resolves when the socket can take more; false when
- * the client has gone.
- */
-export function writeSseData(res: ServerResponse, ...values: unknown[]): Promise<boolean> {
-  let text = '';
-  for (const value of values) text += `data: ${JSON.stringify(value)}\n\n`;
-  return writeRaw(res, text);
+/** An event in a door's format: `event: <name>` when named, then `data: <json>` (or the data as is when raw). */
+export interface SseEventOut {
+  readonly event?: string;
+  readonly data: unknown;
+  /** The data is written as is (OpenAI's `[DONE]`), not as JSON. */
+  readonly raw?: boolean;
 }
 
 /**
- * Writes events in a door's format, all in one write: `event: <name>` when named, then `data: <json>` (or the data
- * as is when raw, for OpenAI's `[DONE]`). Resolves when the socket can take more; false when the client has gone.
+ * Writes events in a door's format, all in one write. Resolves when the socket can take more; false when the client
+ * has gone.
  */
-export function writeSseEvents(
-  res: ServerResponse,
-  events: ReadonlyArray<{ readonly event?: string; readonly data: unknown; readonly raw?: boolean }>,
-): Promise<boolean> {
+export function writeSseEvents(res: ServerResponse, events: ReadonlyArray<SseEventOut>): Promise<boolean> {
   if (events.length === 0) return Promise.resolve(!res.destroyed && !res.writableEnded);
+  return writeRaw(res, sseText(events));
+}
+
+/**
+ * Writes a stream's closing events and ends the response with them, so the body's terminating chunk leaves in the
+ * same system call as the last events instead of one of its own. False when the client had gone.
+ */
+export function endSseEvents(res: ServerResponse, events: ReadonlyArray<SseEventOut>): boolean {
+  if (res.destroyed || res.writableEnded) return false;
+  res.end(sseText(events));
+  return true;
+}
+
+function sseText(events: ReadonlyArray<SseEventOut>): string {
   let text = '';
   for (const { event, data, raw } of events) {
     if (event !== undefined) text += `event: ${event}\n`;
     text += `data: ${raw === true ? String(data) : JSON.stringify(data)}\n\n`;
   }
-  return writeRaw(res, text);
-}
-
-/** Writes the closing `data: [DONE]` sentinel. */
-export function writeSseDone(res: ServerResponse): Promise<boolean> {
-  return writeRaw(res, 'data: [DONE]\n\n');
+  return text;
 }
 
 async function writeRaw(res: ServerResponse, text: string): Promise<boolean> {

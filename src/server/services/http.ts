@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import type { GatewayConfig } from '../../config/types.js';
 import type { StartOptions } from '../start.js';
 import { type AppDeps, buildApp } from '../app.js';
 import type { SharedState } from '../shared-state.js';
@@ -49,7 +50,7 @@ export function startHttpApp(
 }
 
 /** Listens on the configured host and port; the URL to reach it from this machine (a wildcard bind as loopback). */
-export async function listen(app: FastifyInstance, config: StartOptions['config']): Promise<string> {
+export async function listen(app: FastifyInstance, config: Pick<GatewayConfig, 'host' | 'port'>): Promise<string> {
   const address = await app.listen({ host: config.host, port: config.port });
   return address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 }

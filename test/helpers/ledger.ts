@@ -1,65 +1,43 @@
 /**
  * The ledger as integration tests read it: an account's usage rows, waiting until as many as expected are written (a
- * row is recorded once its request has settled, which may be after the client has its answer).
+ * row is recorded once its request has settled, which may be after the client has its answer: for an aborted
+ * stream, or after a Redis round trip in the shared leg).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Selectable } from 'kysely';
+import type { UsageTable } from '../../src/store/index.js';
 import type { TestGateway } from './gateway.js';
 
-/** One ledger row, numbers as numbers whatever the database returned. */
-export interface LedgerRow {
-  endpoint: string;
-  status: number;
-  errorCode: string | null;
-  requestedModel: string;
-  routedModel: string | null;
-  byok: number;
-  stream: number;
-  promptTokens: number;
-  completionTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  usageEstimated: number;
+/** One ledger row as stored: every column, numbers as numbers on both dialects (integers and doubles). */
+export type LedgerRow = Selectable<UsageTable>;
+
+/** Narrows the account's rows to one key's or one request's. */
+export interface LedgerFilter {
+  keyId?: string;
+  requestId?: string;
 }
 
-/** The account's ledger rows once `count` are written, or what there is after 5 s. */
-export async function ledgerRows(gw: TestGateway, accountId: string, count: number): Promise<LedgerRow[]> {
-  const deadline = Date.now() + 5000;
+/** How long to wait for rows that are still being written; only a failing test waits this long. */
+const WAIT_MS = 15_000;
+
+/**
+ * The account's ledger rows (only `filter`'s, if given), oldest first, once `count` are written, or what there is
+ * after 15 s. Flushes the gateway's ledger writer before each look.
+ */
+export async function ledgerRows(
+  gw: Pick<TestGateway, 'store' | 'ledger'>,
+  accountId: string,
+  count: number,
+  filter: LedgerFilter = {},
+): Promise<LedgerRow[]> {
+  const deadline = Date.now() + WAIT_MS;
   for (;;) {
     await gw.ledger.flush();
-    const rows = await gw.store.db
-      .selectFrom('usage')
-      .select([
-        'endpoint',
-        'status',
-        'errorCode',
-        'requestedModel',
-        'routedModel',
-        'byok',
-        'stream',
-        'promptTokens',
-        'completionTokens',
-        'cacheReadTokens',
-        'cacheWriteTokens',
-        'costUsd',
-        'usageEstimated',
-      ])
-      .where('accountId', '=', accountId)
-      .execute();
-    if (rows.length >= count || Date.now() > deadline) {
-      return rows.map((row) => ({
-        ...row,
-        status: Number(row.status),
-        byok: Number(row.byok),
-        stream: Number(row.stream),
-        promptTokens: Number(row.promptTokens),
-        completionTokens: Number(row.completionTokens),
-        cacheReadTokens: Number(row.cacheReadTokens),
-        cacheWriteTokens: Number(row.cacheWriteTokens),
-        costUsd: Number(row.costUsd),
-        usageEstimated: Number(row.usageEstimated),
-      }));
-    }
+    let query = gw.store.db.selectFrom('usage').selectAll().where('accountId', '=', accountId);
+    if (filter.keyId !== undefined) query = query.where('keyId', '=', filter.keyId);
+    if (filter.requestId !== undefined) query = query.where('requestId', '=', filter.requestId);
+    const rows = await query.orderBy('createdAt').orderBy('id').execute();
+    if (rows.length >= count || Date.now() > deadline) return rows;
     await sleep(20);
   }
 }

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 let gw: TestGateway;
 before(async () => {
@@ -16,31 +16,6 @@ after(async () => {
   await gw.close();
 });
 afterEach(() => gw.simulator!.resetKnobs());
-
-interface Row {
-  byok: number;
-  status: number;
-  errorCode: string | null;
-  costUsd: number;
-  routedModel: string | null;
-}
-
-/**
- * The account's ledger rows once there are `count` of them. A row is written after the response has gone out (and
- * after settling with the limiter, a Redis round trip in the shared leg), so the client can finish first.
- */
-async function rowsFor(accountId: string, count: number): Promise<Row[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    await gw.ledger.flush();
-    const result =
-      await sql<Row>`select byok, status, error_code, cost_usd, routed_model from usage where account_id = ${accountId} order by created_at`.execute(
-        gw.store.db,
-      );
-    if (result.rows.length >= count || Date.now() > deadline) return result.rows;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const messages = [{ role: 'user' as const, content: 'Hello there' }];
 
@@ -56,7 +31,7 @@ describe('BYOK', () => {
       status: 402,
       code: 'quota_exceeded',
     });
-    const rows = await rowsFor(account.accountId, 2);
+    const rows = await ledgerRows(gw, account.accountId, 2);
     assert.deepEqual(
       rows.map((r) => [r.routedModel, r.byok, r.status]),
       [
@@ -91,7 +66,7 @@ describe('spend caps', () => {
     const refused = results.filter((r) => r.status === 'rejected');
     assert.ok(refused.length > 0);
     for (const r of refused) assert.equal((r.reason as { status: number }).status, 402);
-    const spent = (await rowsFor(account.accountId, results.length)).reduce((sum, r) => sum + r.costUsd, 0);
+    const spent = (await ledgerRows(gw, account.accountId, results.length)).reduce((sum, r) => sum + r.costUsd, 0);
     assert.ok(spent <= cap, `spent ${spent} > cap ${cap}`);
   });
 });
@@ -106,7 +81,7 @@ describe('failures after the first byte', () => {
         // drain until the error event
       }
     });
-    const [row] = await rowsFor(account.accountId, 1);
+    const [row] = await ledgerRows(gw, account.accountId, 1);
     assert.ok(row !== undefined && row.status >= 500, JSON.stringify(row));
     assert.notEqual(row.errorCode, null);
   });

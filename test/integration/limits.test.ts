@@ -12,6 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { SimulatorKnobs } from '../../src/simulator/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 let gw: TestGateway;
 before(async () => {
@@ -103,38 +104,6 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, 
   return results;
 }
 
-interface LedgerRow {
-  requestId: string;
-  keyId: string;
-  status: number;
-  errorCode: string | null;
-  costUsd: number;
-  stream: number;
-}
-
-async function ledgerRows(accountId: string): Promise<LedgerRow[]> {
-  return gw.store.db
-    .selectFrom('usage')
-    .select(['requestId', 'keyId', 'status', 'errorCode', 'costUsd', 'stream'])
-    .where('accountId', '=', accountId)
-    .execute();
-}
-
-/**
- * The account's ledger rows once `expected` have been written. A row is recorded when the request settles, which
- * for an aborted stream is after the client has already moved on; so flush and poll (bounded) until they are all
- * in, then let the caller assert on exactly what is there.
- */
-async function settledRows(accountId: string, expected: number): Promise<LedgerRow[]> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    await gw.ledger.flush();
-    const rows = await ledgerRows(accountId);
-    if (rows.length >= expected || Date.now() > deadline) return rows;
-    await sleep(20);
-  }
-}
-
 const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
 
 describe('requests per minute (plan free: 60)', () => {
@@ -188,7 +157,7 @@ describe('requests per minute (plan free: 60)', () => {
     const body = (await raw.json()) as { error: { code: string; type: string; message: string } };
     assert.equal(body.error.code, 'rate_limit_exceeded');
 
-    const rows = await settledRows(account.accountId, 62);
+    const rows = await ledgerRows(gw, account.accountId, 62);
     assert.equal(rows.length, 62, 'one ledger row per request, rejected ones included');
     assert.equal(rows.filter((r) => r.status === 200).length, 60);
     assert.deepEqual(
@@ -230,7 +199,7 @@ describe('rate-limit headers on errors', () => {
       assert.equal(headers.limit, 60, c.name);
       assert.equal(headers.remaining, remaining, `${c.name}: bad input counts against rpm like an admitted request`);
     }
-    const rows = await settledRows(account.accountId, cases.filter((c) => c.row).length);
+    const rows = await ledgerRows(gw, account.accountId, cases.filter((c) => c.row).length);
     assert.equal(rows.length, cases.filter((c) => c.row).length);
     assert.deepEqual(rows.map((r) => r.costUsd).filter((cost) => cost > 0).length, 1, 'only the success costs anything');
   });
@@ -256,7 +225,7 @@ describe('bodies refused before the handler', () => {
       assert.equal(limitHeaders(response.headers).limit, 60);
       requestIds.push(response.headers.get('x-request-id') ?? '');
     }
-    const rows = await settledRows(account.accountId, cases.length);
+    const rows = await ledgerRows(gw, account.accountId, cases.length);
     assert.deepEqual(
       rows.map((r) => [r.requestId, r.status, r.errorCode, r.costUsd]).sort(),
       cases.map((c, i) => [requestIds[i], c.status, 'invalid_request', 0]).sort(),
@@ -349,7 +318,7 @@ describe('leases after aborted streams', () => {
       (_, i) => abortOne(i),
     );
     assert.equal(aborted, 200);
-    const refusedRows = (await settledRows(account.accountId, 200 + Math.min(refused, 60))).length - 200;
+    const refusedRows = (await ledgerRows(gw, account.accountId, 200 + Math.min(refused, 60))).length - 200;
     assert.ok(refusedRows >= Math.min(refused, 60) && refusedRows <= refused, `${refusedRows} rows for ${refused} refusals`);
 
     // Before the first byte: the gateway has admitted the request and is waiting on a stalled upstream.
@@ -370,11 +339,11 @@ describe('leases after aborted streams', () => {
       for (const controller of controllers) controller.abort();
       await Promise.all(pending);
       // Wait for the gateway to settle this round, so the next one is not refused for concurrency.
-      const rows = await settledRows(account.accountId, 200 + refusedRows + 5 * (round + 1));
+      const rows = await ledgerRows(gw, account.accountId, 200 + refusedRows + 5 * (round + 1));
       assert.equal(rows.length, 200 + refusedRows + 5 * (round + 1));
     }
 
-    const rows = await settledRows(account.accountId, 220 + refusedRows);
+    const rows = await ledgerRows(gw, account.accountId, 220 + refusedRows);
     assert.equal(rows.length, 220 + refusedRows, 'one ledger row per request');
     assert.equal(rows.filter((r) => r.status === 429).length, refusedRows);
     const midStream = rows.filter((r) => r.status === 200);
@@ -428,7 +397,7 @@ describe('spend caps', () => {
     const tiny = await gw.addAccount({ keySpendCapUsd: 0.000001 });
     assert.equal((await apiError(tiny.client().chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 16 }))).status, 402);
 
-    const rows = await settledRows(account.accountId, costs.length + 1);
+    const rows = await ledgerRows(gw, account.accountId, costs.length + 1);
     assert.equal(rows.length, costs.length + 1);
     const ledgerCost = sum(rows.map((r) => r.costUsd));
     assert.ok(ledgerCost <= CAP_USD, `ledger ${ledgerCost} > cap ${CAP_USD}`);
@@ -476,7 +445,7 @@ describe('spend caps', () => {
     ] as const) {
       const mine = outcomes.filter((o) => (whos as readonly number[]).includes(o.who));
       assert.ok(mine.some((o) => o.status === 200) && mine.some((o) => o.status === 402));
-      const rows = await settledRows(accountId, mine.length);
+      const rows = await ledgerRows(gw, accountId, mine.length);
       assert.equal(rows.length, mine.length);
       const ledgerCost = sum(rows.map((r) => r.costUsd));
       assert.ok(ledgerCost <= CAP_USD, `ledger ${ledgerCost} > cap ${CAP_USD}`);
@@ -536,7 +505,7 @@ describe('ledger reconciliation', () => {
     assert.equal(statuses.get(400), 20);
     assert.equal(new Set(seen.map((s) => s.requestId)).size, 500, 'every response carries its own x-request-id');
 
-    const rows = await settledRows(account.accountId, 500);
+    const rows = await ledgerRows(gw, account.accountId, 500);
     assert.equal(rows.length, 500);
     const byRequest = new Map(rows.map((r) => [r.requestId, r]));
     for (const s of seen) {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 /** claude-sonnet-4.5's catalog prices, USD per million tokens. */
 const SONNET = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, cacheWrite1h: 6 };
@@ -28,19 +29,6 @@ before(async () => {
   gw = await startTestGateway();
 });
 after(() => gw.close());
-
-/** The ledger row of one request (any of the account's when no id is given), once settling has written it (bounded wait). */
-async function ledgerRow(accountId: string, requestId?: string) {
-  for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
-    await gw.ledger.flush();
-    let query = gw.store.db.selectFrom('usage').selectAll().where('accountId', '=', accountId);
-    if (requestId !== undefined) query = query.where('requestId', '=', requestId);
-    const row = await query.executeTakeFirst();
-    if (row !== undefined) return row;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no ledger row for ${requestId ?? accountId}`);
-}
 
 function priced(usage: AnthropicUsage): number {
   const writes1h = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
@@ -89,7 +77,8 @@ describe('prompt caching through /v1/messages, priced', () => {
       assert.ok(second.usage.cost_usd < first.usage.cost_usd, 'reading the cache costs less than writing it');
 
       for (const { usage, requestId } of [first, second]) {
-        const row = await ledgerRow(account.accountId, requestId);
+        const [row] = await ledgerRows(gw, account.accountId, 1, { requestId });
+        assert.ok(row, `no ledger row for ${requestId}`);
         assert.deepEqual(
           {
             prompt: Number(row.promptTokens),
@@ -134,7 +123,8 @@ describe('cache reads through /v1/chat/completions', () => {
       assert.equal(usage?.prompt_tokens_details?.cached_tokens, 5);
       const expected = ((usage.prompt_tokens - 5) * SONNET.input + 5 * SONNET.cacheRead + usage.completion_tokens * SONNET.output) / 1e6;
       assert.equal(usage.cost_usd, Math.round(expected * 1e9) / 1e9);
-      const row = await ledgerRow(account.accountId);
+      const [row] = await ledgerRows(gw, account.accountId, 1);
+      assert.ok(row, 'no ledger row');
       assert.equal(Number(row.cacheReadTokens), 5);
       assert.equal(Number(row.cacheWriteTokens), 0);
     } finally {

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { anthropicClient } from '../helpers/messages.js';
 import { DashboardClient } from '../helpers/dashboard-client.js';
 import { startTestGateway, type TestAccount, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 import { validateOpenAI } from '../openai-schemas.js';
 import { openAICompletion, startFaultUpstream, type FaultRequest, type FaultUpstream } from '../reliability/fault-upstream.js';
 
@@ -69,17 +70,6 @@ function sseData(text: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>);
 }
 
-/** The account's ledger rows, oldest first, once `count` are written. */
-async function ledgerRows(accountId: string, count: number) {
-  for (const deadline = Date.now() + 5_000; ; ) {
-    await gw.ledger.flush();
-    const rows = await gw.store.db.selectFrom('usage').selectAll().where('accountId', '=', accountId).orderBy('createdAt').orderBy('id').execute();
-    if (rows.length >= count) return rows;
-    if (Date.now() > deadline) throw new Error(`expected ${count} ledger rows, found ${rows.length}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 interface ChatBody {
   id: string;
   model: string;
@@ -118,7 +108,7 @@ describe('Chat Completions', () => {
     const remaining = (response: Response): number => Number(response.headers.get('x-ratelimit-remaining'));
     assert.equal(remaining(second.response), remaining(first.response) - 1);
 
-    const [missRow, hitRow] = await ledgerRows(account.accountId, 2);
+    const [missRow, hitRow] = await ledgerRows(gw, account.accountId, 2);
     assert.deepEqual([missRow?.responseCacheHit, missRow?.responseCacheSavedUsd, Number(missRow?.costUsd)], [0, 0, original.cost_usd]);
     assert.deepEqual(
       {

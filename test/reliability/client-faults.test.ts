@@ -19,6 +19,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { startTestGateway, type TestAccount, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 import {
   answerOpenAI,
   endlessStream,
@@ -108,17 +109,6 @@ async function upstreamReceived(count: number): Promise<void> {
   }
 }
 
-/** The ledger rows of an account, once `expected` are in (rows of aborted requests land after the hang-up). */
-async function ledgerRows(accountId: string, expected: number): Promise<{ status: number; errorCode: string | null; requestId: string }[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    await gw.ledger.flush();
-    const rows = await gw.store.db.selectFrom('usage').select(['status', 'errorCode', 'requestId']).where('accountId', '=', accountId).execute();
-    if (rows.length >= expected || Date.now() > deadline) return rows;
-    await sleep(20);
-  }
-}
-
 /** /health answers, and the one-at-a-time main account is admitted again (its lease came back). */
 async function assertServing(): Promise<void> {
   const health = await fetch(`${gw.url}/health`);
@@ -144,7 +134,7 @@ describe('client disconnects', { timeout: 60_000 }, () => {
   let rowsBefore = 0;
   let requestsSent = 0;
   before(async () => {
-    rowsBefore = (await ledgerRows(gw.accountId, 0)).length;
+    rowsBefore = (await ledgerRows(gw, gw.accountId, 0)).length;
   });
 
   it('before the request reaches the handler (half a body, then gone): nothing admitted, nothing upstream', async () => {
@@ -183,7 +173,7 @@ describe('client disconnects', { timeout: 60_000 }, () => {
       assert.equal(answered, false);
       await assertServing();
       requestsSent += 2;
-      const rows = await ledgerRows(gw.accountId, rowsBefore + requestsSent);
+      const rows = await ledgerRows(gw, gw.accountId, rowsBefore + requestsSent);
       assert.ok(rows.some((r) => r.status === 499 && r.errorCode === 'client_closed_request'));
     });
 
@@ -209,7 +199,7 @@ describe('client disconnects', { timeout: 60_000 }, () => {
       assert.equal(end.finished, false);
       await assertServing();
       requestsSent += 2;
-      const rows = await ledgerRows(gw.accountId, rowsBefore + requestsSent);
+      const rows = await ledgerRows(gw, gw.accountId, rowsBefore + requestsSent);
       assert.equal(rows.length, rowsBefore + requestsSent);
     });
 
@@ -237,7 +227,7 @@ describe('client disconnects', { timeout: 60_000 }, () => {
       req.destroy();
       await assertServing();
       requestsSent += 2;
-      const rows = await ledgerRows(gw.accountId, rowsBefore + requestsSent);
+      const rows = await ledgerRows(gw, gw.accountId, rowsBefore + requestsSent);
       assert.equal(rows.length, rowsBefore + requestsSent);
     });
   }
@@ -303,7 +293,7 @@ describe('1,000 aborted streams', { timeout: 120_000 }, () => {
   it('leave no leases, no sockets to the upstream, no heap growth, and one ledger row each', async () => {
     const endless = endlessStream({ intervalMs: 20 });
     fault.handler = endless.handler;
-    const rowsBefore = (await ledgerRows(wide.accountId, 0)).length;
+    const rowsBefore = (await ledgerRows(gw, wide.accountId, 0)).length;
     // Warm up (JIT, pools) before the baseline.
     await abortStreams(50);
     const heapBefore = await heapMb();
@@ -313,7 +303,7 @@ describe('1,000 aborted streams', { timeout: 120_000 }, () => {
     const elapsed = Date.now() - started;
 
     // Every abort reaches the gateway's handler; wait for all rows, then for the upstream side to close.
-    const rows = await ledgerRows(wide.accountId, rowsBefore + 50 + sent);
+    const rows = await ledgerRows(gw, wide.accountId, rowsBefore + 50 + sent);
     assert.equal(rows.length - rowsBefore - 50, sent, 'one ledger row per request');
     const deadline = Date.now() + 10_000;
     while (endless.stats.closed < endless.stats.started && Date.now() < deadline) await sleep(20);

@@ -10,9 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'kysely';
 import { startFaultUpstream, answerOpenAI, type FaultRequest, type FaultUpstream } from '../reliability/fault-upstream.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 import { validateOpenAI } from '../openai-schemas.js';
 
 let gw: TestGateway;
@@ -46,20 +46,6 @@ async function post(apiKey: string, body: Record<string, unknown>): Promise<{ st
     body: JSON.stringify(body),
   });
   return { status: response.status, text: await response.text() };
-}
-
-/** The account's ledger rows, once `count` of them are written. */
-async function rowsFor(accountId: string, count: number): Promise<Array<{ status: number; costUsd: number; errorCode: string | null }>> {
-  for (let tries = 0; ; tries++) {
-    await gw.ledger.flush();
-    const result = await sql<{
-      status: number;
-      costUsd: number;
-      errorCode: string | null;
-    }>`select status, cost_usd, error_code from usage where account_id = ${accountId}`.execute(gw.store.db);
-    if (result.rows.length >= count || tries > 250) return result.rows;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const hello = [{ role: 'user', content: 'hello' }];
@@ -97,7 +83,7 @@ describe('parameters billed beyond the catalog prices', () => {
         assert.equal(upstream.requests, upstreamBefore, `${model}: the openai upstream was not called`);
         assert.equal(gw.simulator!.stats().requests, simulatedBefore, `${model}: no simulated upstream was called`);
       }
-      const rows = await rowsFor(account.accountId, models.length * 2);
+      const rows = await ledgerRows(gw, account.accountId, models.length * 2);
       assert.equal(rows.length, models.length * 2);
       for (const row of rows) {
         assert.equal(row.status, 400);

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, mock } from 'node:test';
 import { tokenizer } from '../../src/metering/tokenizer.js';
 import { MODEL_PER_PROVIDER, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ledgerRows } from '../helpers/ledger.js';
 
 const messages = [{ role: 'user', content: 'Say hello.' }];
 
@@ -19,11 +20,6 @@ function post(gw: TestGateway, apiKey: string, body: unknown, path = '/v1/chat/c
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-}
-
-async function ledgerCosts(gw: TestGateway, keyId: string): Promise<Array<{ status: number; costUsd: number; completionTokens: number }>> {
-  await gw.ledger.flush();
-  return gw.store.db.selectFrom('usage').select(['status', 'costUsd', 'completionTokens']).where('keyId', '=', keyId).execute();
 }
 
 describe('finding 1: no unbounded tokenizing before admission', () => {
@@ -126,7 +122,7 @@ describe('finding 3: n choices are reserved and held in full', () => {
       statuses.join(),
     );
     assert.ok(statuses.includes(402), 'the cap refused some');
-    const spent = (await ledgerCosts(gw, account.keyId)).reduce((sum, row) => sum + row.costUsd, 0);
+    const spent = (await ledgerRows(gw, account.accountId, bodies.length, { keyId: account.keyId })).reduce((sum, row) => sum + row.costUsd, 0);
     assert.ok(spent <= 0.005, `spent $${spent}`);
   });
 
@@ -192,7 +188,7 @@ describe('finding 4: an answer over the body cap is paid for, and not retried', 
     assert.equal(answer.status, 502, await answer.clone().text());
     await answer.arrayBuffer();
     assert.equal(calls, 1, 'an over-cap answer is not retried');
-    const [row] = await ledgerCosts(gw, account.keyId);
+    const [row] = await ledgerRows(gw, account.accountId, 1, { keyId: account.keyId });
     assert.ok(row !== undefined && row.status === 502);
     assert.ok(row.completionTokens >= (8 * 1024 * 1024) / 4, `charged ${row.completionTokens} output tokens`);
     assert.ok(row.costUsd > 1, `charged $${row.costUsd}`);

@@ -257,7 +257,12 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
     connection.disconnect();
   });
 
-  it('with a lease keeper, holds leases past their TTL until they are finished; unrenewed ones lapse', async () => {
+  it('with a lease keeper, holds leases past their TTL until they are finished; unrenewed ones lapse', async (context) => {
+    // Time is explicit: the scripts and the keeper read `now`, and the keeper's timer is mocked; Redis keys' own
+    // expiry (far longer than the test) is the only real time involved.
+    context.mock.timers.enable({ apis: ['setTimeout'] });
+    let t = Date.now();
+    const now = (): number => t;
     const prefix = prefixes.next();
     const TTL = 300;
     const request = (concurrent: number): AdmitRequest => ({
@@ -272,16 +277,23 @@ describeWithRedis('FallbackLimiterBackend over Redis', redis, (client, prefixes)
       spend: null,
       leaseTtlMs: TTL,
     });
-    const backend = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000 });
-    const keeper = new LeaseKeeper(backend);
+    const instance = (): FallbackLimiterBackend =>
+      new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix, now }), instances: 2, timeoutMs: 10_000, now });
+    const backend = instance();
+    const keeper = new LeaseKeeper(backend, now);
     // Another instance that admits but never renews: as if it had crashed right after admission.
-    const crashed = new FallbackLimiterBackend({ primary: new RedisLimiterBackend({ redis: client, prefix }), instances: 2, timeoutMs: 10_000 });
+    const crashed = instance();
     const held = await backend.admit(request(2));
     const lost = await crashed.admit(request(2));
     assert.ok(held.ok && lost.ok);
     keeper.hold(held.reservation, TTL);
     assert.equal((await backend.admit(request(2))).ok, false, 'both slots taken');
-    await new Promise((resolve) => setTimeout(resolve, TTL * 3));
+    // Three TTLs in 10 ms steps, each renewal the keeper starts finished before the next (it arms its next timer then).
+    for (let passed = 0; passed < TTL * 3; passed += 10) {
+      t += 10;
+      context.mock.timers.tick(10);
+      await keeper.settled();
+    }
     // The unrenewed lease has lapsed; the kept one still holds its slot three TTLs later.
     const third = await backend.admit(request(2));
     assert.ok(third.ok, 'the lapsed lease freed its slot');

@@ -156,6 +156,27 @@ describe('latency knobs, on a mocked clock', () => {
     return settled;
   }
 
+  it('count the calls being answered and the most at once', async () => {
+    // A simulator of its own, so that the peak is this test's alone.
+    const fresh = await startSimulator({ now: () => Date.now() });
+    try {
+      fresh.setKnobs('slow', { latencyMs: 1_000 });
+      const url = `${fresh.url}/openai/v1/chat/completions`;
+      const calls = Array.from({ length: 3 }, () =>
+        post(url, PROVIDER_HEADERS.openai, { model: 'slow', messages: [{ role: 'user', content: 'x' }] }),
+      );
+      // Each call is held by its latency knob until the clock moves: wait for all three to be inside.
+      while (fresh.stats().inFlight < 3) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(fresh.stats().inFlight, 3);
+      mock.timers.tick(1_000);
+      await Promise.all(calls);
+      assert.equal(fresh.stats().inFlight, 0);
+      assert.equal(fresh.stats().peakInFlight, 3);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('delay a stream by latencyMs + ttftMs + pace', async () => {
     timed.setKnobs('slow-stream', { latencyMs: 30, ttftMs: 30, tokensPerSecond: 500, outputTokens: 11 });
     const pending = timedChat('slow-stream', { stream: true });
@@ -199,27 +220,6 @@ describe('stats', () => {
       assert.deepEqual(fresh.stats(), expected);
       const remote = await fetch(`${fresh.url}/_sim/stats`);
       assert.deepEqual(await remote.json(), expected);
-    } finally {
-      await fresh.close();
-    }
-  });
-});
-
-describe('calls in flight', () => {
-  it('counts the calls being answered and the most at once', async () => {
-    const fresh = await startSimulator();
-    try {
-      fresh.setKnobs('slow', { latencyMs: 1_000 });
-      const url = `${fresh.url}/openai/v1/chat/completions`;
-      const calls = Array.from({ length: 3 }, () =>
-        post(url, PROVIDER_HEADERS.openai, { model: 'slow', messages: [{ role: 'user', content: 'x' }] }),
-      );
-      // Each call is held 1 s by its latency knob: poll until all three are inside (bounded), then they count.
-      const deadline = Date.now() + 5_000;
-      while (fresh.stats().inFlight < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      assert.equal(fresh.stats().inFlight, 3);
-      await Promise.all(calls);
-      assert.equal(fresh.stats().peakInFlight, 3);
     } finally {
       await fresh.close();
     }

@@ -1,22 +1,29 @@
 /**
- * `node --import tsx bench/profile.ts [--seconds N] [--stream] [--path /v1/...]`: runs the built gateway under
- * `node --cpu-prof` with c=50 load from autocannon against the simulator (a 2-second warm-up, then the measured
- * run, then a second of rest before it stops), then prints the functions with the most self time and the self time
- * by package in microseconds per request. Only the samples of the measured run count, so start-up, module
- * compilation and the cold JIT do not. The profile is kept in bench/results/ for Chrome DevTools.
+ * `node --import tsx bench/profile.ts [--seconds N] [--stream]` (after `npm run build`): where the gateway's CPU goes
+ * per request, beside the floor proxy's. Each runs under `node --cpu-prof` with c=50 load from autocannon against the
+ * simulator (a 2-second warm-up, the measured run, then a second of rest before it stops). Only the samples of the
+ * measured run count, so start-up, module compilation and the cold JIT do not.
+ *
+ * It prints the gateway's functions with the most self time, then self time by package in microseconds per request
+ * for both processes side by side (our modules by folder, `node internals`, Fastify, undici, GC, …): the gap between
+ * the two columns is what the gateway's work costs, and the rows say where. The profiles stay in bench/results/ for
+ * Chrome DevTools.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { throughput } from './lib/load.js';
-import { freePort, startProcess } from './lib/processes.js';
+import { throughput, type Target } from './lib/load.js';
+import { freePort, startProcess, type Running } from './lib/processes.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, stream: { type: 'boolean', default: false } } });
+const seconds = Number(values.seconds);
+const stream = values.stream === true;
 const root = new URL('../', import.meta.url).pathname;
 const cli = join(root, 'dist/cli/main.js');
 const outDir = join(root, 'bench/results');
+const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, benchmark! Say something short.' }] };
 
 interface ProfileNode {
   id: number;
@@ -32,89 +39,165 @@ interface Profile {
   endTime: number;
 }
 
-/** The rest between the end of the measured load and the gateway's stop, in ms. */
+/** The rest between the end of the measured load and the process's stop, in ms. */
 const REST_MS = 1000;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'op-profile-'));
-const simPort = await freePort();
-const sim = await startProcess(process.execPath, [cli, 'simulate', '--port', String(simPort)], {}, /listening/);
-const env = { ...process.env, OP_DATA_DIR: dataDir };
-execFileSync(
-  process.execPath,
-  [cli, 'accounts', 'create', '--email', 'p@x.dev', '--plan', 'enterprise', '--rpm', '100000000', '--tpm', '100000000000', '--concurrent', '100000'],
-  { env },
-);
-const key =
-  /op_[A-Za-z0-9]+/.exec(execFileSync(process.execPath, [cli, 'keys', 'create', '--email', 'p@x.dev'], { env, encoding: 'utf8' }))?.[0] ?? '';
-const port = await freePort();
-const gateway = await startProcess(
-  process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${outDir}`, '--cpu-prof-name=gateway.cpuprofile', cli, 'serve'],
-  {
-    OP_DATA_DIR: dataDir,
-    OP_PORT: String(port),
-    OP_HOST: '127.0.0.1',
-    OP_LOG_LEVEL: 'warn',
-    OP_OPENAI_API_KEY: 'sim',
-    OP_OPENAI_BASE_URL: `http://127.0.0.1:${simPort}/openai/v1`,
-  },
-  /listening on/,
-);
-const target = {
-  name: 'gateway',
-  url: `http://127.0.0.1:${port}/v1/chat/completions`,
-  headers: { authorization: `Bearer ${key}` },
-  body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello, benchmark! Say something short.' }] },
-};
-await throughput(target, values.stream === true, 50, 2);
-const result = await throughput(target, values.stream === true, 50, Number(values.seconds));
-await new Promise((resolve) => setTimeout(resolve, REST_MS));
-await gateway.stop();
-await sim.stop();
-rmSync(dataDir, { recursive: true, force: true });
+/** A profiled run: the measured throughput, and the frames of the samples taken during it. */
+interface Measured {
+  requests: number;
+  requestsPerSecond: number;
+  frames: ProfileNode['callFrame'][];
+  /** Microseconds of the measured run each sample stands for. */
+  usPerSample: number;
+}
 
-const file = readdirSync(outDir).find((f) => f === 'gateway.cpuprofile');
-if (file === undefined) throw new Error('no profile written');
-const profile = JSON.parse(readFileSync(join(outDir, file), 'utf8')) as Profile;
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-// The samples of the measured run: from `seconds` + the rest (and the stop's few ms) before the profile's end.
-const windowStart = profile.endTime - (Number(values.seconds) * 1000 + REST_MS + 50) * 1000;
-const measured: number[] = [];
-let at = profile.startTime;
-for (const [i, id] of profile.samples.entries()) {
-  at += profile.timeDeltas[i] ?? 0;
-  if (at >= windowStart && at <= profile.endTime - REST_MS * 1000) measured.push(id);
+/** `node` flags writing a CPU profile per thread into `dir` (a loader thread, e.g. tsx's, writes one of its own). */
+function profileFlags(dir: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
-const self = new Map<string, number>();
-for (const id of measured) {
-  const frame = byId.get(id)?.callFrame;
-  if (frame === undefined) continue;
-  const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
-  const label = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
-  self.set(label, (self.get(label) ?? 0) + 1);
+
+/**
+ * Loads `target` (warm-up, measured run, rest), stops its process and reads the profile it wrote to `dir` (of the
+ * thread that did the work: the one with the fewest idle samples), keeping a copy as `bench/results/<name>.cpuprofile`.
+ */
+async function profileRun(target: Target, running: Running, dir: string): Promise<Measured> {
+  await throughput(target, stream, 50, 2);
+  const result = await throughput(target, stream, 50, seconds);
+  await new Promise((resolve) => setTimeout(resolve, REST_MS));
+  await running.stop();
+  const profiles = readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
+  const busiest = profiles
+    .map((text) => ({ text, profile: JSON.parse(text) as Profile }))
+    .sort((a, b) => idleShare(a.profile) - idleShare(b.profile))[0];
+  if (busiest === undefined) throw new Error(`no profile written by ${target.name}`);
+  writeFileSync(join(outDir, `${target.name}.cpuprofile`), busiest.text);
+  const { profile } = busiest;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // The samples of the measured run: from `seconds` + the rest (and the stop's few ms) before the profile's end.
+  const windowStart = profile.endTime - (seconds * 1000 + REST_MS + 50) * 1000;
+  const windowEnd = profile.endTime - REST_MS * 1000;
+  const frames: ProfileNode['callFrame'][] = [];
+  let at = profile.startTime;
+  for (const [i, id] of profile.samples.entries()) {
+    at += profile.timeDeltas[i] ?? 0;
+    const frame = byId.get(id)?.callFrame;
+    if (at >= windowStart && at <= windowEnd && frame !== undefined) frames.push(frame);
+  }
+  return {
+    requests: Math.round(result.requestsPerSecond * seconds),
+    requestsPerSecond: result.requestsPerSecond,
+    frames,
+    usPerSample: (seconds * 1e6) / frames.length,
+  };
 }
-const total = measured.length;
-console.log(`${Math.round(result.requestsPerSecond)} req/s at c=50 (${values.stream === true ? 'stream' : 'non-stream'}); top self time:`);
-for (const [label, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
-  console.log(`${((100 * count) / total).toFixed(1).padStart(5)} %  ${label}`);
+
+/** The share of a profile's samples that are `(idle)`. */
+function idleShare(profile: Profile): number {
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  return profile.samples.filter((id) => idle.has(id)).length / Math.max(1, profile.samples.length);
 }
-// The same samples by package, as microseconds of the measured run per request.
-const usPerSample = (Number(values.seconds) * 1e6) / total;
-const byPackage = new Map<string, number>();
-for (const id of measured) {
-  const frame = byId.get(id)?.callFrame;
-  if (frame === undefined) continue;
-  const where =
-    /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1] ??
-    (frame.url.includes('/dist/')
-      ? `ours: ${frame.url.replace(/^.*\/dist\//, '').split('/')[0]}`
-      : frame.url.startsWith('node:')
-        ? 'node internals'
-        : frame.functionName || '(native)');
-  byPackage.set(where, (byPackage.get(where) ?? 0) + 1);
+
+/** A frame's package: ours by top-level folder of `dist/`, a dependency by name, or Node / V8. */
+function packageOf(frame: ProfileNode['callFrame']): string {
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(frame.url)?.[1];
+  if (dependency !== undefined) return dependency;
+  if (frame.url.includes('/dist/')) return `ours: ${frame.url.replace(/^.*\/dist\//, '').split('/')[0]}`;
+  if (frame.url.includes('/bench/lib/')) return 'the floor proxy itself';
+  if (frame.url.startsWith('node:')) return 'node internals';
+  return frame.functionName || '(native)';
 }
-const requests = Math.round(result.requestsPerSecond * Number(values.seconds));
-console.log(`\nself time by package, µs per request (${requests} requests):`);
-for (const [where, count] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-  console.log(`${((count * usPerSample) / requests).toFixed(1).padStart(7)} µs  ${where}`);
+
+/** Microseconds per request by package. */
+function byPackage(run: Measured): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const frame of run.frames) totals.set(packageOf(frame), (totals.get(packageOf(frame)) ?? 0) + run.usPerSample / run.requests);
+  return totals;
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'op-profile-'));
+try {
+  const simPort = await freePort();
+  const sim = await startProcess(process.execPath, [cli, 'simulate', '--port', String(simPort)], {}, /listening/);
+  const simulatorUrl = `http://127.0.0.1:${simPort}`;
+
+  const floorPort = await freePort();
+  const floorProcess = await startProcess(
+    process.execPath,
+    [...profileFlags(join(dataDir, 'floor')), '--import', 'tsx', join(root, 'bench/lib/floor-proxy.ts'), String(floorPort), simulatorUrl],
+    {},
+    /floor listening/,
+  );
+  const floor = await profileRun(
+    { name: 'floor', url: `http://127.0.0.1:${floorPort}/v1/chat/completions`, headers: {}, body },
+    floorProcess,
+    join(dataDir, 'floor'),
+  );
+
+  const env = { ...process.env, OP_DATA_DIR: join(dataDir, 'store') };
+  execFileSync(
+    process.execPath,
+    [
+      cli,
+      'accounts',
+      'create',
+      '--email',
+      'p@x.dev',
+      '--plan',
+      'enterprise',
+      '--rpm',
+      '100000000',
+      '--tpm',
+      '100000000000',
+      '--concurrent',
+      '100000',
+    ],
+    { env },
+  );
+  const key =
+    /op_[A-Za-z0-9]+/.exec(execFileSync(process.execPath, [cli, 'keys', 'create', '--email', 'p@x.dev'], { env, encoding: 'utf8' }))?.[0] ?? '';
+  const port = await freePort();
+  const gatewayProcess = await startProcess(
+    process.execPath,
+    [...profileFlags(join(dataDir, 'gateway')), cli, 'serve'],
+    {
+      OP_DATA_DIR: join(dataDir, 'store'),
+      OP_PORT: String(port),
+      OP_HOST: '127.0.0.1',
+      OP_LOG_LEVEL: 'warn',
+      OP_OPENAI_API_KEY: 'sim',
+      OP_OPENAI_BASE_URL: `${simulatorUrl}/openai/v1`,
+    },
+    /listening on/,
+  );
+  const gatewayTarget = { name: 'gateway', url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, body };
+  const gateway = await profileRun(gatewayTarget, gatewayProcess, join(dataDir, 'gateway'));
+  await sim.stop();
+
+  const kind = stream ? 'stream' : 'non-stream';
+  console.log(`c=50 ${kind}: floor ${Math.round(floor.requestsPerSecond)} req/s, gateway ${Math.round(gateway.requestsPerSecond)} req/s`);
+  console.log('\ngateway, top self time:');
+  const self = new Map<string, number>();
+  for (const frame of gateway.frames) {
+    const where = frame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
+    const label = `${frame.functionName || '(anonymous)'} ${where}:${frame.lineNumber + 1}`;
+    self.set(label, (self.get(label) ?? 0) + 1);
+  }
+  for (const [label, count] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+    console.log(`${((100 * count) / gateway.frames.length).toFixed(1).padStart(5)} %  ${label}`);
+  }
+  // (idle) is time the process waited with nothing to do, not work: it is shown, and left out of the totals.
+  const floorPackages = byPackage(floor);
+  const gatewayPackages = byPackage(gateway);
+  const rows = [...new Set([...gatewayPackages.keys(), ...floorPackages.keys()])].sort(
+    (a, b) => (gatewayPackages.get(b) ?? 0) - (gatewayPackages.get(a) ?? 0),
+  );
+  const total = (packages: Map<string, number>): number => [...packages].reduce((sum, [name, us]) => (name === '(idle)' ? sum : sum + us), 0);
+  console.log('\nself time by package, µs per request:');
+  console.log(`${'floor'.padStart(9)} ${'gateway'.padStart(9)}  package`);
+  for (const name of rows.slice(0, 30)) {
+    console.log(`${(floorPackages.get(name) ?? 0).toFixed(1).padStart(9)} ${(gatewayPackages.get(name) ?? 0).toFixed(1).padStart(9)}  ${name}`);
+  }
+  console.log(`${total(floorPackages).toFixed(1).padStart(9)} ${total(gatewayPackages).toFixed(1).padStart(9)}  total, (idle) excluded`);
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -91,6 +91,15 @@ export interface StreamResult extends AttemptInfo {
   steps: AsyncGenerator<StreamStep>;
 }
 
+/** One upstream call of an attempt: the request, the deployment, the answer's identity, the abort and the span. */
+interface UpstreamCall {
+  readonly variants: RequestVariants;
+  readonly candidate: Candidate;
+  readonly ctx: TranslateContext;
+  readonly signal: CancelSignal;
+  readonly span: AttemptSpan | undefined;
+}
+
 export class Gateway {
   constructor(private readonly deps: GatewayDeps) {}
 
@@ -103,7 +112,7 @@ export class Gateway {
   complete(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal, trace?: AttemptTracer): Promise<CompletionResult> {
     const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, trace, async (candidate, ctx, span) => ({
-      completion: await this.completeChoices(variants, candidate, ctx, signal, span),
+      completion: await this.completeChoices({ variants, candidate, ctx, signal, span }),
     }));
   }
 
@@ -114,7 +123,7 @@ export class Gateway {
   stream(req: ChatCompletionRequest, candidates: readonly Candidate[], signal: CancelSignal, trace?: AttemptTracer): Promise<StreamResult> {
     const variants = new RequestVariants(req, this.deps.images);
     return this.attempt(candidates, signal, trace, async (candidate, ctx, span) => ({
-      steps: await this.openChoiceStreams(variants, candidate, ctx, signal, span),
+      steps: await this.openChoiceStreams({ variants, candidate, ctx, signal, span }),
     }));
   }
 
@@ -179,31 +188,19 @@ export class Gateway {
   }
 
   /** One upstream call, or `n` parallel single-choice calls merged when the adapter has no native `n`. */
-  private async completeChoices(
-    variants: RequestVariants,
-    candidate: Candidate,
-    ctx: TranslateContext,
-    signal: CancelSignal,
-    span: AttemptSpan | undefined,
-  ): Promise<UpstreamCompletion> {
-    const fanOut = upstreamCallsFor(variants.original, candidate);
-    if (fanOut === 1) return this.completeOnce(variants, candidate, ctx, signal, span);
-    const single = variants.withOneChoice();
-    return mergeCompletions(await Promise.all(Array.from({ length: fanOut }, () => this.completeOnce(single, candidate, ctx, signal, span))));
+  private async completeChoices(call: UpstreamCall): Promise<UpstreamCompletion> {
+    const fanOut = upstreamCallsFor(call.variants.original, call.candidate);
+    if (fanOut === 1) return this.completeOnce(call);
+    const single = { ...call, variants: call.variants.withOneChoice() };
+    return mergeCompletions(await Promise.all(Array.from({ length: fanOut }, () => this.completeOnce(single))));
   }
 
   /** Like {@link completeChoices} for streams: every sub-stream must open before the merged one is returned. */
-  private async openChoiceStreams(
-    variants: RequestVariants,
-    candidate: Candidate,
-    ctx: TranslateContext,
-    signal: CancelSignal,
-    span: AttemptSpan | undefined,
-  ): Promise<AsyncGenerator<StreamStep>> {
-    const fanOut = upstreamCallsFor(variants.original, candidate);
-    if (fanOut === 1) return this.openStream(variants, candidate, ctx, signal, span);
-    const single = variants.withOneChoice();
-    const opened = await Promise.allSettled(Array.from({ length: fanOut }, () => this.openStream(single, candidate, ctx, signal, span)));
+  private async openChoiceStreams(call: UpstreamCall): Promise<AsyncGenerator<StreamStep>> {
+    const fanOut = upstreamCallsFor(call.variants.original, call.candidate);
+    if (fanOut === 1) return this.openStream(call);
+    const single = { ...call, variants: call.variants.withOneChoice() };
+    const opened = await Promise.allSettled(Array.from({ length: fanOut }, () => this.openStream(single)));
     const streams = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
     const failure = opened.find((o) => o.status === 'rejected');
     if (failure !== undefined) {
@@ -213,13 +210,7 @@ export class Gateway {
     return mergeChoiceStreams(streams);
   }
 
-  private async completeOnce(
-    variants: RequestVariants,
-    candidate: Candidate,
-    ctx: TranslateContext,
-    signal: CancelSignal,
-    span: AttemptSpan | undefined,
-  ): Promise<UpstreamCompletion> {
+  private async completeOnce({ variants, candidate, ctx, signal, span }: UpstreamCall): Promise<UpstreamCompletion> {
     const adapter = adapterFor(candidate.providerConfig.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), false);
     const started = performance.now();
@@ -237,13 +228,7 @@ export class Gateway {
     this.deps.onOutcome?.(candidate, outcome);
   }
 
-  private async openStream(
-    variants: RequestVariants,
-    candidate: Candidate,
-    ctx: TranslateContext,
-    signal: CancelSignal,
-    span: AttemptSpan | undefined,
-  ): Promise<AsyncGenerator<StreamStep>> {
+  private async openStream({ variants, candidate, ctx, signal, span }: UpstreamCall): Promise<AsyncGenerator<StreamStep>> {
     const adapter = adapterFor(candidate.providerConfig.format);
     const { request } = adapter.toUpstream(await variants.forAdapter(adapter), targetOf(candidate), true);
     const started = performance.now();

@@ -1,39 +1,11 @@
 /**
- * @module Error bodies in Anthropic's shape (`{type:'error', error:{type, message}}`).
+ * @module Error bodies in Anthropic's shape (`{type:'error', error:{type, message}}`), typed for their status the way
+ * the gateway's Messages door types its own (`anthropicErrorType`).
  * @see https://docs.anthropic.com/en/api/errors
  */
 
+import { anthropicErrorType } from '../providers/index.js';
 import type { HttpReply } from './wire-format.js';
-
-/**
- * Error `type` for each status.
- * @see https://docs.anthropic.com/en/api/errors
- */
-export function anthropicErrorType(status: number): string {
-  switch (status) {
-    case 400:
-      return 'invalid_request_error';
-    case 401:
-      return 'authentication_error';
-    case 402:
-      return 'billing_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 504:
-      return 'timeout_error';
-    case 529:
-      return 'overloaded_error';
-    default:
-      // Anthropic documents `invalid_request_error` for other 4xx and `api_error` for internal errors.
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
-}
 
 /** Realistic messages for injected failures, by error type. */
 export const FAULT_MESSAGES: Readonly<Record<string, string>> = {

@@ -6,7 +6,8 @@
  */
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { anthropicError, anthropicErrorType, FAULT_MESSAGES } from './anthropic-errors.js';
+import { anthropicErrorType } from '../providers/index.js';
+import { anthropicError, FAULT_MESSAGES } from './anthropic-errors.js';
 import { parseAnthropicRequest } from './anthropic-request.js';
 import { signThinking } from './anthropic-thinking.js';
 import type { Reply } from './reply.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { validateOpenAI } from '../../../test/openai-schemas.js';
-import { anthropicErrorStatus, anthropicStreamError } from './errors.js';
+import { anthropicErrorStatus, anthropicErrorType, anthropicStreamError } from './errors.js';
 import { anthropicAdapter } from './index.js';
 
 function fixtureText(name: string): string {
@@ -106,5 +106,27 @@ describe('anthropicErrorStatus and in-stream errors', () => {
     assert.equal(error.status, 503);
     assert.equal(error.code, 'provider_unavailable');
     assert.equal(error.retryable, true);
+  });
+});
+
+describe('anthropicErrorType', () => {
+  it("name Anthropic's error type for each status", () => {
+    const types = [400, 401, 402, 403, 404, 409, 413, 415, 429, 500, 502, 503, 504, 529].map((status) => [status, anthropicErrorType(status)]);
+    assert.deepEqual(types, [
+      [400, 'invalid_request_error'],
+      [401, 'authentication_error'],
+      [402, 'billing_error'],
+      [403, 'permission_error'],
+      [404, 'not_found_error'],
+      [409, 'invalid_request_error'],
+      [413, 'request_too_large'],
+      [415, 'invalid_request_error'],
+      [429, 'rate_limit_error'],
+      [500, 'api_error'],
+      [502, 'api_error'],
+      [503, 'overloaded_error'],
+      [504, 'timeout_error'],
+      [529, 'overloaded_error'],
+    ]);
   });
 });

@@ -53,6 +53,35 @@ export function anthropicErrorStatus(type: string): number {
   return isAnthropicErrorType(type) ? STATUS_BY_ERROR_TYPE[type] : 500;
 }
 
+/**
+ * Anthropic's error type for a status: the Messages door answers with it, and the simulator's Anthropic endpoints
+ * fault with it. 503 is not Anthropic's but the gateway's answer when a provider is unavailable (its 529 included, see
+ * `mapUpstreamStatus`), so it reads `overloaded_error` too. Other 4xx are `invalid_request_error`, other 5xx `api_error`.
+ */
+export function anthropicErrorType(status: number): AnthropicErrorType {
+  switch (status) {
+    case 401:
+      return 'authentication_error';
+    case 402:
+      return 'billing_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 503:
+    case 529:
+      return 'overloaded_error';
+    case 504:
+      return 'timeout_error';
+    default:
+      return status >= 500 ? 'api_error' : 'invalid_request_error';
+  }
+}
+
 /** The `error.message` of an Anthropic error body, else the raw text (cut short), else a placeholder. */
 function errorMessage(body: string): string {
   const parsed = parseJsonSafe(body);

@@ -9,7 +9,7 @@ import { toAnthropicRequest } from './request.js';
 import { fromAnthropicResponse } from './response.js';
 import { createAnthropicStreamTranslator } from './stream.js';
 
-export type { AnthropicErrorType } from './errors.js';
+export { type AnthropicErrorType, anthropicErrorType } from './errors.js';
 export { ANTHROPIC_DEFAULT_MAX_TOKENS } from './request.js';
 
 /**

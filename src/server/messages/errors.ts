@@ -13,7 +13,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../core/gateway-error.js';
-import type { AnthropicErrorType } from '../../providers/index.js';
+import { type AnthropicErrorType, anthropicErrorType } from '../../providers/index.js';
 import { toGatewayError } from '../error-handler.js';
 import { rejectionHeaders, setRateLimitHeaders } from '../rate-limit-headers.js';
 
@@ -22,31 +22,6 @@ export interface AnthropicErrorBody {
   type: 'error';
   error: { type: AnthropicErrorType; message: string };
   request_id?: string;
-}
-
-/** Anthropic's `error.type` for a status. */
-export function anthropicErrorType(status: number): AnthropicErrorType {
-  switch (status) {
-    case 401:
-      return 'authentication_error';
-    case 402:
-      return 'billing_error';
-    case 403:
-      return 'permission_error';
-    case 404:
-      return 'not_found_error';
-    case 413:
-      return 'request_too_large';
-    case 429:
-      return 'rate_limit_error';
-    case 503:
-    case 529:
-      return 'overloaded_error';
-    case 504:
-      return 'timeout_error';
-    default:
-      return status >= 500 ? 'api_error' : 'invalid_request_error';
-  }
 }
 
 /** The body for an error; `requestId` is our request id (also sent as `request-id`). */

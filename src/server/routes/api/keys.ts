@@ -30,8 +30,12 @@ const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const NullableText = Type.Union([Type.String({ maxLength: 100 }), Type.Null()]);
 const AllowedModels = Type.Union([Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100 }), Type.Null()]);
 
-/** The governance fields, the same on create and change. */
-const Governance = {
+/** A key's settings besides its name, the same on create and change: all optional. */
+const Settings = {
+  default_routing: Type.Optional(Routing),
+  default_provider: Type.Optional(ProviderDefaults),
+  spend_cap_usd: Type.Optional(SpendCap),
+  response_cache_ttl_seconds: Type.Optional(CacheTtl),
   budget_usd: Type.Optional(NullableNumber),
   budget_period: Type.Optional(NullableText),
   allowed_models: Type.Optional(AllowedModels),
@@ -40,28 +44,8 @@ const Governance = {
   expires_at: Type.Optional(NullableText),
 };
 
-const CreateBody = Type.Object(
-  {
-    name: Name,
-    default_routing: Type.Optional(Routing),
-    default_provider: Type.Optional(ProviderDefaults),
-    spend_cap_usd: Type.Optional(SpendCap),
-    response_cache_ttl_seconds: Type.Optional(CacheTtl),
-    ...Governance,
-  },
-  { additionalProperties: false },
-);
-const PatchBody = Type.Object(
-  {
-    name: Type.Optional(Name),
-    default_routing: Type.Optional(Routing),
-    default_provider: Type.Optional(ProviderDefaults),
-    spend_cap_usd: Type.Optional(SpendCap),
-    response_cache_ttl_seconds: Type.Optional(CacheTtl),
-    ...Governance,
-  },
-  { additionalProperties: false },
-);
+const CreateBody = Type.Object({ name: Name, ...Settings }, { additionalProperties: false });
+const PatchBody = Type.Object({ name: Type.Optional(Name), ...Settings }, { additionalProperties: false });
 const RotateBody = Type.Union([
   Type.Object({ grace_seconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_ROTATION_GRACE_SECONDS })) }, { additionalProperties: false }),
   Type.Null(),
@@ -74,8 +58,15 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
   /** The body's `default_provider` checked and normalised; undefined when absent, null when cleared. */
   const providerDefaults = (value: ProviderPreferences | null | undefined): ProviderPreferences | null | undefined =>
     value === undefined || value === null ? value : checkProviderPreferences(value, providers, 'default_provider');
-  /** The body's governance fields, the allow-list checked against the catalog (400 naming the entry). */
-  const governance = (body: Static<typeof PatchBody>) => ({
+  /**
+   * The body's settings under the keys service's names, `default_provider` checked against the catalog's providers
+   * and the allow-list against its models (400 naming the field or entry).
+   */
+  const settings = (body: Static<typeof PatchBody>) => ({
+    routing: body.default_routing,
+    provider: providerDefaults(body.default_provider),
+    spendCapUsd: body.spend_cap_usd,
+    responseCacheTtlSeconds: body.response_cache_ttl_seconds,
     budgetUsd: body.budget_usd,
     budgetPeriod: body.budget_period,
     allowedModels:
@@ -95,19 +86,8 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
     { schema: { body: CreateBody, response: { 201: KeyWithSecret } } },
     async (request, reply) => {
       const { accountId } = sessionOf(request);
-      const body = request.body;
-      const provider = providerDefaults(body.default_provider);
-      const created = await callService(() =>
-        ctx.keys.createKey({
-          accountId,
-          name: body.name,
-          routing: body.default_routing,
-          provider,
-          spendCapUsd: body.spend_cap_usd,
-          responseCacheTtlSeconds: body.response_cache_ttl_seconds,
-          ...governance(body),
-        }),
-      );
+      const key = { accountId, name: request.body.name, ...settings(request.body) };
+      const created = await callService(() => ctx.keys.createKey(key));
       const answer: Static<typeof KeyWithSecret> = { key: keyJson(created), secret: created.secret };
       return reply.code(201).send(answer);
     },
@@ -118,16 +98,7 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: DashboardContext): 
     { schema: { params: IdParams, body: PatchBody, response: { 200: KeyAnswer } } },
     async (request): Promise<Static<typeof KeyAnswer>> => {
       const { accountId } = sessionOf(request);
-      const body = request.body;
-      const provider = providerDefaults(body.default_provider);
-      const changes = {
-        name: body.name,
-        routing: body.default_routing,
-        provider,
-        spendCapUsd: body.spend_cap_usd,
-        responseCacheTtlSeconds: body.response_cache_ttl_seconds,
-        ...governance(body),
-      };
+      const changes = { name: request.body.name, ...settings(request.body) };
       const key = await callService(() => ctx.keys.updateKey(request.params.id, changes, { accountId }));
       return { key: keyJson(key) };
     },

@@ -1,5 +1,5 @@
 /** @module The dashboard's reads of the `usage` ledger: monthly totals, chart series, splits by model, key and end user, and the paged request log. */
-import { sql, type Kysely } from 'kysely';
+import { type ExpressionBuilder, sql, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { aggregateNumber } from './aggregate-number.js';
 import { fromUsageRow, type UsageRecord } from './ledger.js';
@@ -31,30 +31,9 @@ export interface MonthlyTotalsQuery {
 
 /** Totals of an account's (or one key's) rows this month, BYOK included; zeros when there are none. */
 export async function monthlyTotals(db: Kysely<Database>, query: MonthlyTotalsQuery): Promise<UsageTotals> {
-  let select = db
-    .selectFrom('usage')
-    .select((eb) => [
-      eb.fn.countAll().as('requests'),
-      eb.fn.sum('promptTokens').as('promptTokens'),
-      eb.fn.sum('completionTokens').as('completionTokens'),
-      eb.fn.sum('costUsd').as('costUsd'),
-      eb.fn.sum('responseCacheHit').as('responseCacheHits'),
-      eb.fn.sum('responseCacheSavedUsd').as('responseCacheSavedUsd'),
-    ])
-    .where('accountId', '=', query.accountId)
-    .where('createdAt', '>=', query.monthStartIso);
-  if (query.keyId !== undefined) select = select.where('keyId', '=', query.keyId);
-  if (query.endUser !== undefined) select = select.where('endUser', '=', query.endUser);
-  if (query.monthEndIso !== undefined) select = select.where('createdAt', '<', query.monthEndIso);
-  const row = await select.executeTakeFirst();
-  return {
-    requests: aggregateNumber(row?.requests),
-    promptTokens: aggregateNumber(row?.promptTokens),
-    completionTokens: aggregateNumber(row?.completionTokens),
-    costUsd: aggregateNumber(row?.costUsd),
-    responseCacheHits: aggregateNumber(row?.responseCacheHits),
-    responseCacheSavedUsd: aggregateNumber(row?.responseCacheSavedUsd),
-  };
+  const { accountId, keyId, endUser, monthStartIso: fromIso, monthEndIso: toIso } = query;
+  const row = await inRange(db, { accountId, keyId, endUser, fromIso, toIso }).select(totalsColumns).executeTakeFirst();
+  return toTotals(row);
 }
 
 /** The width of a dashboard chart bucket. */
@@ -116,27 +95,11 @@ export async function usageSeries(db: Kysely<Database>, range: UsageRange & { bu
   // A literal, not a bound parameter: PostgreSQL only matches GROUP BY to the select list when both are identical.
   const bucket = sql<string>`substr(created_at, 1, ${sql.lit(BUCKET_LENGTH[range.bucket])})`;
   const rows = await inRange(db, range)
-    .select((eb) => [
-      bucket.as('bucket'),
-      eb.fn.countAll().as('requests'),
-      eb.fn.sum('promptTokens').as('promptTokens'),
-      eb.fn.sum('completionTokens').as('completionTokens'),
-      eb.fn.sum('costUsd').as('costUsd'),
-      eb.fn.sum('responseCacheHit').as('responseCacheHits'),
-      eb.fn.sum('responseCacheSavedUsd').as('responseCacheSavedUsd'),
-    ])
+    .select((eb) => [bucket.as('bucket'), ...totalsColumns(eb)])
     .groupBy(bucket)
     .orderBy(bucket)
     .execute();
-  return rows.map((row) => ({
-    bucket: row.bucket,
-    requests: aggregateNumber(row.requests),
-    promptTokens: aggregateNumber(row.promptTokens),
-    completionTokens: aggregateNumber(row.completionTokens),
-    costUsd: aggregateNumber(row.costUsd),
-    responseCacheHits: aggregateNumber(row.responseCacheHits),
-    responseCacheSavedUsd: aggregateNumber(row.responseCacheSavedUsd),
-  }));
+  return rows.map((row) => ({ bucket: row.bucket, ...toTotals(row) }));
 }
 
 /** Usage per model over a range (the routed model, or the requested one when none was routed), costliest first. */
@@ -208,6 +171,30 @@ function inRange(db: Kysely<Database>, range: UsageRange) {
   if (range.endUser !== undefined) select = select.where('usage.endUser', '=', range.endUser);
   if (range.keyId !== undefined) select = select.where('usage.keyId', '=', range.keyId);
   return select;
+}
+
+/** The {@link UsageTotals} of the selected `usage` rows, as aggregates. */
+function totalsColumns(eb: ExpressionBuilder<Database, 'usage'>) {
+  return [
+    eb.fn.countAll().as('requests'),
+    eb.fn.sum('promptTokens').as('promptTokens'),
+    eb.fn.sum('completionTokens').as('completionTokens'),
+    eb.fn.sum('costUsd').as('costUsd'),
+    eb.fn.sum('responseCacheHit').as('responseCacheHits'),
+    eb.fn.sum('responseCacheSavedUsd').as('responseCacheSavedUsd'),
+  ] as const;
+}
+
+/** {@link totalsColumns} read back as numbers; zeros when there is no row. */
+function toTotals(row: { [K in keyof UsageTotals]: unknown } | undefined): UsageTotals {
+  return {
+    requests: aggregateNumber(row?.requests),
+    promptTokens: aggregateNumber(row?.promptTokens),
+    completionTokens: aggregateNumber(row?.completionTokens),
+    costUsd: aggregateNumber(row?.costUsd),
+    responseCacheHits: aggregateNumber(row?.responseCacheHits),
+    responseCacheSavedUsd: aggregateNumber(row?.responseCacheSavedUsd),
+  };
 }
 
 /** Requests, tokens and cost as aggregates; plain SQL so they fit a select over `usage` joined with anything. */

@@ -38,22 +38,12 @@ export interface ApiKeyRecord extends KeyGovernanceColumns {
   rotatedFrom: string | null;
 }
 
-/** What {@link insertApiKey} needs; the caller generates the id and the hash. Governance omitted: none. */
-export interface NewApiKey extends Partial<KeyGovernanceColumns> {
-  id: string;
-  accountId: string;
-  name: string;
-  keyHash: string;
-  last4: string;
-  defaultRouting: RoutingMode | null;
-  /** JSON text; omitted or null: none. */
-  defaultProvider?: string | null;
-  /** Omitted or null: no default response-cache lifetime. */
-  responseCacheTtlSeconds?: number | null;
-  spendCapUsd: number | null;
-  createdAt: string;
-  rotatedFrom?: string | null;
-}
+/**
+ * What {@link insertApiKey} needs; the caller generates the id and the hash. The default provider, the response-cache
+ * lifetime, the key it replaced and each governance setting may be omitted: none.
+ */
+export type NewApiKey = Pick<ApiKeyRecord, 'id' | 'accountId' | 'name' | 'keyHash' | 'last4' | 'defaultRouting' | 'spendCapUsd' | 'createdAt'> &
+  Partial<Pick<ApiKeyRecord, 'defaultProvider' | 'responseCacheTtlSeconds' | 'rotatedFrom' | keyof KeyGovernanceColumns>>;
 
 /**
  * An active key joined with its account: everything authentication and admission need per request. Its governance
@@ -77,15 +67,9 @@ export interface ActiveKeyRow extends Partial<KeyGovernanceColumns> {
 }
 
 /** Changes to a key's settings; an absent field is left as it is, null clears it. */
-export interface ApiKeyPatch extends Partial<KeyGovernanceColumns> {
-  name?: string;
-  defaultRouting?: RoutingMode | null;
-  /** JSON text; null clears it. */
-  defaultProvider?: string | null;
-  /** Seconds; null clears it. */
-  responseCacheTtlSeconds?: number | null;
-  spendCapUsd?: number | null;
-}
+export type ApiKeyPatch = Partial<
+  Pick<ApiKeyRecord, 'name' | 'defaultRouting' | 'defaultProvider' | 'responseCacheTtlSeconds' | 'spendCapUsd' | keyof KeyGovernanceColumns>
+>;
 
 /** The columns of an {@link ApiKeyRecord}, under its names: `response_cache_ttl_s` is read as `responseCacheTtlSeconds`. */
 const API_KEY_COLUMNS = [

@@ -1,42 +1,19 @@
 /** @module Reading and writing `api_keys`. Secrets never reach this layer, only their hashes. */
-import type { Kysely, Updateable } from 'kysely';
-import type { ApiKeysTable, BudgetPeriod, Database, Plan, RoutingMode } from '../database.js';
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { ApiKeysTable, Database, Plan, RoutingMode } from '../database.js';
 import type { CustomLimits } from './accounts.js';
 
 /** A key's governance settings as stored (migration 0011); each null means "none". */
-export interface KeyGovernanceColumns {
-  /** USD per `budgetPeriod`. */
-  budgetUsd: number | null;
-  /** Set whenever `budgetUsd` is. */
-  budgetPeriod: BudgetPeriod | null;
-  /** The catalog ids and glob patterns the key may use, as a JSON array (checked when saved); null: every model. */
-  allowedModels: string | null;
-  /** The key's own requests per minute. */
-  rpmLimit: number | null;
-  /** The key's own tokens per minute. */
-  tpmLimit: number | null;
-  /** ISO-8601 UTC time from which the key is refused. */
-  expiresAt: string | null;
-}
+export type KeyGovernanceColumns = Pick<
+  Selectable<ApiKeysTable>,
+  'budgetUsd' | 'budgetPeriod' | 'allowedModels' | 'rpmLimit' | 'tpmLimit' | 'expiresAt'
+>;
 
-/** One API key's stored metadata. */
-export interface ApiKeyRecord extends KeyGovernanceColumns {
-  id: string;
-  accountId: string;
-  name: string;
-  keyHash: string;
-  last4: string;
-  defaultRouting: RoutingMode | null;
-  /** Default `provider` routing preferences as JSON text (checked when saved); null: none. */
-  defaultProvider: string | null;
+/** One API key's stored metadata: its row, with `response_cache_ttl_s` read as `responseCacheTtlSeconds` (see {@link API_KEY_COLUMNS}). */
+export type ApiKeyRecord = Omit<Selectable<ApiKeysTable>, 'responseCacheTtlS'> & {
   /** Seconds the key's answers are kept in the response cache by default; null: only when a request asks. */
   responseCacheTtlSeconds: number | null;
-  spendCapUsd: number | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  rotatedFrom: string | null;
-}
+};
 
 /**
  * What {@link insertApiKey} needs; the caller generates the id and the hash. The default provider, the response-cache

@@ -1,54 +1,26 @@
 /** @module The `usage` ledger on the request path: appending rows, one request's row, and the charged totals admission is seeded with. */
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { Database, UsageEndpoint, UsageTable } from '../database.js';
+import type { Database, UsageTable } from '../database.js';
 import { aggregateNumber } from './aggregate-number.js';
 
-/** One ledger row as the rest of the gateway sees it: one request, success or failure. */
-export interface UsageRecord {
-  /** Unique per row (`usage_…`). */
-  id: string;
-  /** The `x-request-id` the client saw. */
-  requestId: string;
-  accountId: string;
-  keyId: string;
-  /** The model the client asked for, `auto` included. */
-  requestedModel: string;
-  /** The catalog model that answered (the last one tried on failure); null when none was routed to. */
-  routedModel: string | null;
-  /** The provider that answered (the last one tried on failure); null when none was called. */
-  provider: string | null;
-  /** The account's own provider key was used: metered, but not counted against caps or included tokens. */
-  byok: boolean;
-  promptTokens: number;
-  completionTokens: number;
-  /** USD, exactly as returned to the client in `usage.cost_usd`. */
-  costUsd: number;
-  /** Whole milliseconds from arrival to the last byte. */
-  latencyMs: number;
-  /** Whole milliseconds to the first content byte; null when none was sent. */
-  ttftMs: number | null;
-  /** The HTTP status the client got. */
-  status: number;
-  /** The error `code` the client got; null on success. */
-  errorCode: string | null;
-  stream: boolean;
-  /** ISO-8601 UTC time of the request's arrival; decides which month the row counts in. */
-  createdAt: string;
-  /** The API the request came through. */
-  endpoint: UsageEndpoint;
-  /** The upstream reported no usage: the token counts (and the cost priced from them) are the gateway's estimate. */
-  estimated: boolean;
-  /** Prompt tokens read from the provider's prompt cache, inside `promptTokens`; absent means 0. */
-  cacheReadTokens?: number;
-  /** Prompt tokens written to the provider's prompt cache, inside `promptTokens`; absent means 0. */
-  cacheWriteTokens?: number;
-  /** The gateway's response cache answered: no upstream call, no tokens or cost billed; absent means false. */
-  responseCacheHit?: boolean;
-  /** USD the replayed answer cost when it was generated (what the hit saved); absent means 0. */
-  responseCacheSavedUsd?: number;
-  /** The end user the client named (`user`, `safety_identifier`, `metadata.user_id`); absent or null: none. */
-  endUser?: string | null;
-}
+/** The `usage` columns that later migrations added: a record built before them may leave them out. */
+type AddedColumns = 'cacheReadTokens' | 'cacheWriteTokens' | 'responseCacheSavedUsd' | 'endUser';
+
+/**
+ * One ledger row as the rest of the gateway sees it: one request, success or failure. The `usage` columns (their
+ * meaning is documented on `UsageTable`) with the 0/1 flags as booleans and `usageEstimated` as `estimated`; the
+ * added columns may be absent, meaning 0, false or none.
+ */
+export type UsageRecord = Omit<Selectable<UsageTable>, 'byok' | 'stream' | 'usageEstimated' | 'responseCacheHit' | AddedColumns> &
+  Partial<Pick<Selectable<UsageTable>, AddedColumns>> & {
+    /** The account's own provider key was used: metered, but not counted against caps or included tokens. */
+    byok: boolean;
+    stream: boolean;
+    /** The upstream reported no usage: the token counts (and the cost priced from them) are the gateway's estimate. */
+    estimated: boolean;
+    /** The gateway's response cache answered: no upstream call, no tokens or cost billed; absent means false. */
+    responseCacheHit?: boolean;
+  };
 
 /** One account's or key's charged (non-BYOK) usage this month, as admission's counters are seeded with. */
 export interface ChargedTotals {

@@ -1,8 +1,8 @@
 /**
- * `node --import tsx bench/profile.ts [--seconds N] [--stream]` (after `npm run build`): where the gateway's CPU goes
- * per request, beside the floor proxy's. Each runs under `node --cpu-prof` with c=50 load from autocannon against the
- * simulator (a 2-second warm-up, the measured run, then a second of rest before it stops). Only the samples of the
- * measured run count, so start-up, module compilation and the cold JIT do not.
+ * `node --import tsx bench/profile.ts [--seconds N] [--stream] [--concurrency C]` (after `npm run build`): where the
+ * gateway's CPU goes per request, beside the floor proxy's. Each runs under `node --cpu-prof` with c=C (default 50)
+ * load from autocannon against the simulator (a 2-second warm-up, the measured run, then a second of rest before it
+ * stops). Only the samples of the measured run count, so start-up, module compilation and the cold JIT do not.
  *
  * It prints the gateway's functions with the most self time, then self time by package in microseconds per request
  * for both processes side by side (our modules by folder, `node internals`, Fastify, undici, GC, …): the gap between
@@ -17,8 +17,11 @@ import { parseArgs } from 'node:util';
 import { throughput, type Target } from './lib/load.js';
 import { freePort, startProcess, type Running } from './lib/processes.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '8' }, stream: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, stream: { type: 'boolean', default: false }, concurrency: { type: 'string', default: '50' } },
+});
 const seconds = Number(values.seconds);
+const concurrency = Number(values.concurrency);
 const stream = values.stream === true;
 const root = new URL('../', import.meta.url).pathname;
 const cli = join(root, 'dist/cli/main.js');
@@ -61,8 +64,8 @@ function profileFlags(dir: string): string[] {
  * thread that did the work: the one with the fewest idle samples), keeping a copy as `bench/results/<name>.cpuprofile`.
  */
 async function profileRun(target: Target, running: Running, dir: string): Promise<Measured> {
-  await throughput(target, stream, 50, 2);
-  const result = await throughput(target, stream, 50, seconds);
+  await throughput(target, stream, concurrency, 2);
+  const result = await throughput(target, stream, concurrency, seconds);
   await new Promise((resolve) => setTimeout(resolve, REST_MS));
   await running.stop();
   const profiles = readdirSync(dir).map((file) => readFileSync(join(dir, file), 'utf8'));
@@ -174,7 +177,7 @@ try {
   await sim.stop();
 
   const kind = stream ? 'stream' : 'non-stream';
-  console.log(`c=50 ${kind}: floor ${Math.round(floor.requestsPerSecond)} req/s, gateway ${Math.round(gateway.requestsPerSecond)} req/s`);
+  console.log(`c=${concurrency} ${kind}: floor ${Math.round(floor.requestsPerSecond)} req/s, gateway ${Math.round(gateway.requestsPerSecond)} req/s`);
   console.log('\ngateway, top self time:');
   const self = new Map<string, number>();
   for (const frame of gateway.frames) {

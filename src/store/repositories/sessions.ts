@@ -1,18 +1,9 @@
 /** @module Reading and writing `sessions`. Rows are keyed by the hash of the cookie's token, never the token. */
-import type { Kysely } from 'kysely';
-import type { Database } from '../database.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, SessionsTable } from '../database.js';
 
-/** One dashboard session as stored. */
-export interface SessionRecord {
-  /** Hex SHA-256 of the cookie's token. */
-  id: string;
-  accountId: string;
-  csrfToken: string;
-  /** ISO-8601 UTC timestamps. */
-  createdAt: string;
-  expiresAt: string;
-  lastSeenAt: string;
-}
+/** One dashboard session as stored: its `sessions` row (the columns are documented on {@link SessionsTable}). */
+export type SessionRecord = Selectable<SessionsTable>;
 
 /** Inserts a session. */
 export async function insertSession(db: Kysely<Database>, session: SessionRecord): Promise<void> {

@@ -6,33 +6,20 @@
  * Every read takes a {@link LiveScope}: one account's rows created after a cutoff. Rows of another account and rows
  * past their retention are invisible alike, so a caller cannot tell "someone else's" from "unknown" or "expired".
  */
-import { sql, type Kysely } from 'kysely';
-import type { Database, StoredItemDirection } from '../database.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, StoredItemDirection, StoredResponseItemsTable, StoredResponsesTable } from '../database.js';
 
-/** One input or output item of a stored response, its JSON as text. */
-export interface StoredItemRow {
-  direction: StoredItemDirection;
-  /** 0-based position within its direction's list. */
-  position: number;
-  /** The item's own `id`; null when it has none. */
-  itemId: string | null;
-  item: string;
-}
+/**
+ * One input or output item of a stored response, its JSON as text: its `stored_response_items` row without the
+ * columns it takes from its response (`responseId`, `accountId`).
+ */
+export type StoredItemRow = Omit<Selectable<StoredResponseItemsTable>, 'responseId' | 'accountId'>;
 
-/** A stored response as written and read back, its JSON as text. */
-export interface StoredResponseRow {
-  id: string;
-  accountId: string;
-  /** ISO-8601 UTC. */
-  createdAt: string;
-  previousResponseId: string | null;
-  /** What the response counts against its account's storage cap. */
-  bytes: number;
-  /** The Response object, as JSON. */
-  response: string;
+/** A stored response as written and read back, its JSON as text: its `stored_responses` row and its items. */
+export type StoredResponseRow = Selectable<StoredResponsesTable> & {
   /** Input items then output items, each list in order. */
   items: StoredItemRow[];
-}
+};
 
 /** The rows a read may see: one account's, created after `liveAfter` (older ones are past their retention). */
 export interface LiveScope {

@@ -15,7 +15,7 @@ import { LruMap } from '../core/lru-map.js';
 import { GatewayError } from '../core/gateway-error.js';
 import { MonthCache } from './month.js';
 import { usdToNanos } from './money.js';
-import { periodLabel, type BudgetPeriod } from './period.js';
+import { isShortPeriod, periodLabel, type BudgetPeriod } from './period.js';
 import { scopeName, type LimiterBackend, type MonthlyScope } from './types.js';
 
 /** A scope's charged cost and tokens in its current period (the month, or the budget's day or week), from the ledger. */
@@ -61,7 +61,7 @@ export class MonthlySeeder {
     const month = this.#months.at(now);
     const account = this.#ensure({ accountId }, `${month} ${scopeName({ accountId })}`, now);
     const key = this.#ensure({ keyId }, `${month} ${scopeName({ keyId })}`, now);
-    const budget = budgetPeriod === 'daily' || budgetPeriod === 'weekly' ? { keyId, period: budgetPeriod } : undefined;
+    const budget = isShortPeriod(budgetPeriod) ? { keyId, period: budgetPeriod } : undefined;
     const short = budget === undefined ? undefined : this.#ensure(budget, `${periodLabel(budget.period, now)} ${scopeName(budget)}`, now);
     if (account === undefined && key === undefined && short === undefined) return undefined;
     return Promise.all([account, key, short]).then(() => undefined);

@@ -13,6 +13,11 @@ export type BudgetPeriod = 'daily' | 'weekly' | 'monthly';
 /** The periods shorter than a month: their budgets need a counter of their own (a monthly one shares the key's). */
 export type ShortBudgetPeriod = Exclude<BudgetPeriod, 'monthly'>;
 
+/** Whether `period` is a day or a week: a budget with a counter of its own. */
+export function isShortPeriod(period: BudgetPeriod | null | undefined): period is ShortBudgetPeriod {
+  return period === 'daily' || period === 'weekly';
+}
+
 const DAY_MS = 86_400_000;
 
 /** A period's bounds in epoch ms: `startMs` inclusive, `endMs` exclusive. */

@@ -10,7 +10,7 @@
  * holder cannot crash without the backend, so the TTL here only guards against a ticket that is never ended.
  */
 import { MonthCache } from '../month.js';
-import { periodLabel, type ShortBudgetPeriod } from '../period.js';
+import { isShortPeriod, periodLabel, type ShortBudgetPeriod } from '../period.js';
 import type {
   ActualUsage,
   AdmitRequest,
@@ -53,7 +53,7 @@ function hasKeyLimits(request: Pick<AdmitRequest, 'keyRpm' | 'keyTpm'>): boolean
 /** The daily or weekly period of the request's key budget, if it has one (a monthly one uses the key's counter). */
 function shortBudgetPeriod(request: AdmitRequest): ShortBudgetPeriod | undefined {
   const period = request.spend?.keyBudget?.period;
-  return period === 'daily' || period === 'weekly' ? period : undefined;
+  return isShortPeriod(period) ? period : undefined;
 }
 
 /** Accounts and counters examined for idleness per call. */
@@ -134,7 +134,7 @@ export class MemoryLimiterBackend implements LimiterBackend {
     this.#keyCounters.settle(reservation.keyId, reservation.month, reservation, actual);
     const period = reservation.spend?.keyBudget?.period;
     const label = reservation.budgetLabel ?? null;
-    if ((period === 'daily' || period === 'weekly') && label !== null) {
+    if (isShortPeriod(period) && label !== null) {
       this.#budgetCounters[period].settle(reservation.keyId, label, reservation, actual);
     }
     return true;

@@ -26,7 +26,7 @@
  */
 import { MemoryLimiterBackend } from '../memory/memory-backend.js';
 import { MonthCache } from '../month.js';
-import { periodLabel } from '../period.js';
+import { isShortPeriod, periodLabel } from '../period.js';
 import type {
   ActualUsage,
   AdmitRequest,
@@ -277,10 +277,9 @@ export class FallbackLimiterBackend implements LimiterBackend {
     const bases = {
       account: this.#mirror.base({ accountId: request.accountId }, month),
       key: this.#mirror.base({ keyId: request.keyId }, month),
-      budget:
-        period === 'daily' || period === 'weekly'
-          ? this.#mirror.base({ keyId: request.keyId, period }, periodLabel(period, now))
-          : this.#mirror.base({ keyId: request.keyId }, month),
+      budget: isShortPeriod(period)
+        ? this.#mirror.base({ keyId: request.keyId, period }, periodLabel(period, now))
+        : this.#mirror.base({ keyId: request.keyId }, month),
     };
     const result = await this.#local.admit(scaleRequest(request, this.#instances, bases));
     if (result.ok) this.#localReservations.add(result.reservation);
@@ -301,7 +300,7 @@ export class FallbackLimiterBackend implements LimiterBackend {
     const { id, accountId, keyId, tokens, spend, slots } = request;
     const now = this.#now();
     const period = spend?.keyBudget?.period;
-    const budgetLabel = period === 'daily' || period === 'weekly' ? periodLabel(period, now) : null;
+    const budgetLabel = isShortPeriod(period) ? periodLabel(period, now) : null;
     return { id, accountId, keyId, month: this.#months.at(now), budgetLabel, tokens, spend, slots };
   }
 

@@ -6,7 +6,7 @@
  * While Redis answers, the scopes admissions touch are remembered and, every sync interval, read from Redis in the
  * background; the result becomes the scope's base and is seeded into the local backend's counters.
  */
-import type { BudgetPeriod } from '../period.js';
+import { isShortPeriod, type BudgetPeriod } from '../period.js';
 import { scopeName, type LimiterBackend, type MonthlyScope, type MonthlyTotals } from '../types.js';
 import { EMPTY_BASE, type MonthlyBase } from './local-share.js';
 
@@ -27,7 +27,7 @@ export class MonthlyMirror {
   /** Remembers the scopes of an admission that carries a spend part, for the next sync. */
   touch(accountId: string, keyId: string, budgetPeriod?: BudgetPeriod): void {
     const scopes: MonthlyScope[] = [{ accountId }, { keyId }];
-    if (budgetPeriod === 'daily' || budgetPeriod === 'weekly') scopes.push({ keyId, period: budgetPeriod });
+    if (isShortPeriod(budgetPeriod)) scopes.push({ keyId, period: budgetPeriod });
     for (const scope of scopes) this.#touched.set(scopeName(scope), scope);
   }
 

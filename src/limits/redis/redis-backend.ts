@@ -13,6 +13,7 @@
  * leases stop counting at their expiry, because every admission drops expired leases before counting.
  */
 import type { Redis } from 'ioredis';
+import { isShortPeriod } from '../period.js';
 import { scopePeriod } from '../types.js';
 import type {
   ActualUsage,
@@ -110,7 +111,7 @@ export class RedisLimiterBackend implements LimiterBackend {
     const { spend } = reservation;
     const period = spend?.keyBudget?.period;
     const keyMonth = this.#keys.keyMonth(reservation.keyId);
-    const budgetKey = period === 'daily' || period === 'weekly' ? this.#keys.keyBudget(reservation.keyId, period) : keyMonth;
+    const budgetKey = isShortPeriod(period) ? this.#keys.keyBudget(reservation.keyId, period) : keyMonth;
     const keys = [w.leases, w.amounts, w.tokens, this.#keys.accountMonth(reservation.accountId), keyMonth, k.amounts, k.tokens, budgetKey];
     const args = [
       this.#clock(),

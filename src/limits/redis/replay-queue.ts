@@ -7,6 +7,7 @@
  *
  * Local rate-window hits and leases are never replayed: they expire within a minute (leases: when finished locally).
  */
+import { isShortPeriod } from '../period.js';
 import { scopeName, type ActualUsage, type MonthlyScope, type Reservation } from '../types.js';
 
 /** Finishes kept at most; past that the oldest are dropped (their leases expire at their TTL in Redis). */
@@ -60,7 +61,7 @@ export class ReplayQueue {
     this.#addScope({ keyId: reservation.keyId }, reservation.month, actual);
     const period = reservation.spend?.keyBudget?.period;
     const label = reservation.budgetLabel ?? null;
-    if ((period === 'daily' || period === 'weekly') && label !== null) this.#addScope({ keyId: reservation.keyId, period }, label, actual);
+    if (isShortPeriod(period) && label !== null) this.#addScope({ keyId: reservation.keyId, period }, label, actual);
   }
 
   /**

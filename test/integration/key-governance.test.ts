@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { DashboardClient } from '../helpers/dashboard-client.js';
+import { ledgerRows } from '../helpers/ledger.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const HI = [{ role: 'user' as const, content: 'hi' }];
@@ -217,7 +218,9 @@ describe('end users and request lookup', () => {
     assert.equal(messages.status, 200);
     await client.embeddings.create({ model: 'text-embedding-3-small', input: 'x', user: 'dave' });
     await client.chat.completions.create({ model: 'gpt-4o-mini', messages: HI });
-    await gw.ledger.flush();
+    // A request's row is recorded once it has settled, which on Redis is a round trip after the client's answer.
+    const me = await browser.get<{ account: { id: string } }>('/api/me');
+    assert.equal((await ledgerRows(gw, me.body.account.id, 6)).length, 6);
 
     const usage = await browser.get<{ by_user: { user: string; requests: number }[]; totals: { requests: number }; user: string | null }>(
       '/api/usage',

@@ -9,11 +9,11 @@
  * the two columns is what the gateway's work costs, and the rows say where. The profiles stay in bench/results/ for
  * Chrome DevTools.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createBenchKey } from './lib/bench-key.js';
 import { throughput, type Target } from './lib/load.js';
 import { freePort, startProcess, type Running } from './lib/processes.js';
 
@@ -136,28 +136,7 @@ try {
     join(dataDir, 'floor'),
   );
 
-  const env = { ...process.env, OP_DATA_DIR: join(dataDir, 'store') };
-  execFileSync(
-    process.execPath,
-    [
-      cli,
-      'accounts',
-      'create',
-      '--email',
-      'p@x.dev',
-      '--plan',
-      'enterprise',
-      '--rpm',
-      '100000000',
-      '--tpm',
-      '100000000000',
-      '--concurrent',
-      '100000',
-    ],
-    { env },
-  );
-  const key =
-    /op_[A-Za-z0-9]+/.exec(execFileSync(process.execPath, [cli, 'keys', 'create', '--email', 'p@x.dev'], { env, encoding: 'utf8' }))?.[0] ?? '';
+  const key = createBenchKey([cli], { OP_DATA_DIR: join(dataDir, 'store') });
   const port = await freePort();
   const gatewayProcess = await startProcess(
     process.execPath,

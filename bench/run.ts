@@ -23,7 +23,6 @@
  * Writes bench/results/latest.json and latest.md (or `--out DIR`). `--smoke` is a 1-second run from source
  * that `npm test` uses to check the harness works; it asserts no timing.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSharedBackends, TEST_DATABASE_URL, TEST_REDIS_URL, type SharedBackends } from '../test/helpers/shared-backends.js';
 import { sequential, throughput, type Target } from './lib/load.js';
+import { createBenchKey } from './lib/bench-key.js';
 import { startPortkey } from './lib/peer-portkey.js';
 import { cpuMs, freePort, rssMb, sampleRss, startProcess, type Running } from './lib/processes.js';
 import { buildReport, renderMarkdown, round, type Row, type Soak } from './lib/report.js';
@@ -196,7 +196,7 @@ async function startGateway(
   simulatorUrl: string,
   env: Record<string, string>,
 ): Promise<{ running: Running; pid: number | undefined; target: (name: string, path: string, body: Record<string, unknown>) => Target }> {
-  const apiKey = createBenchKey(env);
+  const apiKey = createBenchKey(cli, env);
   const port = await freePort();
   const running = await startProcess(
     process.execPath,
@@ -275,31 +275,6 @@ async function soakRss(target: Target, pid: number | undefined, seconds: number)
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** An enterprise account whose limits cannot bind, and its key, created through the CLI in the gateway's store before it starts. */
-function createBenchKey(storeEnv: Record<string, string>): string {
-  const env = { ...process.env, ...storeEnv };
-  const run = (args: string[]): string => execFileSync(process.execPath, [...cli, ...args], { env, encoding: 'utf8' });
-  run([
-    'accounts',
-    'create',
-    '--email',
-    'bench@originalpoint.local',
-    '--plan',
-    'enterprise',
-    '--rpm',
-    '100000000',
-    '--tpm',
-    '100000000000',
-    '--concurrent',
-    '100000',
-    '--included-tokens',
-    '1000000000000',
-  ]);
-  const key = /op_[A-Za-z0-9]+/.exec(run(['keys', 'create', '--email', 'bench@originalpoint.local', '--name', 'bench']))?.[0];
-  if (key === undefined) throw new Error('could not create the benchmark key');
-  return key;
 }
 
 await main();

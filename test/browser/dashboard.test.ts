@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createUsageRecord } from '../../src/metering/usage-record.js';
 import { findAccountByEmail, listApiKeys } from '../../src/store/index.js';
 import { browserSkipReason, ensureWebBuild, launchChromium, openPage, screenshot, waitUntil } from '../helpers/browser.js';
@@ -66,6 +66,17 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL((url) => url.pathname === next);
+  }
+
+  /** A fresh page on /keys with the test key's settings dialog open at `section`: the page, the key's row, the dialog. */
+  async function openKeySettings(section: string): Promise<{ page: Page; row: Locator; dialog: Locator }> {
+    const page = await freshPage();
+    await logIn(page, '/keys');
+    const row = page.getByRole('row', { name: new RegExp(KEY_NAME) });
+    await row.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: `Settings for “${KEY_NAME}”` });
+    await dialog.getByRole('group', { name: section }).waitFor();
+    return { page, row, dialog };
   }
 
   async function goTo(page: Page, link: string): Promise<void> {
@@ -182,12 +193,7 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
 
   it("sets the key's provider preferences in its settings; the API routes with them", async () => {
     assert.ok(secret, 'a previous test created a key');
-    const page = await freshPage();
-    await logIn(page, '/keys');
-    const row = page.getByRole('row', { name: new RegExp(KEY_NAME) });
-    await row.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByRole('dialog', { name: `Settings for “${KEY_NAME}”` });
-    await dialog.getByRole('group', { name: 'Provider preferences' }).waitFor();
+    const { row, dialog } = await openKeySettings('Provider preferences');
     await dialog.getByLabel('Never these providers').fill('OpenAI');
     await dialog.getByLabel('Sort deployments by').selectOption('price');
     await dialog.getByLabel('Max completion price (USD per million tokens)').fill('-1');
@@ -209,12 +215,7 @@ describe('dashboard in Chromium', { skip: skip ?? false, timeout: 90_000 }, () =
 
   it("sets the key's limits and access in its settings; the API holds to them, and usage shows its end users", async () => {
     assert.ok(secret, 'a previous test created a key');
-    const page = await freshPage();
-    await logIn(page, '/keys');
-    const row = page.getByRole('row', { name: new RegExp(KEY_NAME) });
-    await row.getByRole('button', { name: 'Settings' }).click();
-    const dialog = page.getByRole('dialog', { name: `Settings for “${KEY_NAME}”` });
-    await dialog.getByRole('group', { name: 'Limits and access' }).waitFor();
+    const { page, row, dialog } = await openKeySettings('Limits and access');
     await dialog.getByLabel('Allowed models').fill('claude-*, gemini-2.5-flash');
     await dialog.getByLabel('Requests per minute').fill('0');
     await dialog.getByRole('button', { name: 'Save' }).click();
